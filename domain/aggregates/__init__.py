@@ -1,0 +1,1 @@
+"""The aggregates: Unit, Round, Agency, EvaluationQuota, Complaint, ExpertPool, AdjustmentQueue."""

@@ -1,0 +1,129 @@
+"""Third-party evaluation agencies (A12, A22.1) and the yearly quota of their legal
+representative (A22.3), saved atomically with each report so the cap holds under concurrency."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from domain.acts import Act
+from domain.aggregates.base import GreenAggregate, applies, natural_id
+from domain.errors import RuleViolation
+from domain.events import agency as ev
+from domain.rules import checks
+from domain.values import Level, UnitKind
+
+
+def agency_id(credit_code: str) -> UUID:
+    return natural_id("agency", credit_code)
+
+
+def quota_id(legal_representative: str, year: int) -> UUID:
+    return natural_id("a22.3", legal_representative, year)
+
+
+class Agency(GreenAggregate):
+    """A third-party evaluation agency; agencies sharing a legal representative share a quota."""
+
+    if TYPE_CHECKING:  # attributes set by when(); no class annotations, which
+        # would make eventsourcing turn the aggregate into a dataclass
+        credit_code: str
+        name: str
+        legal_representative: str
+        city: str
+
+    @classmethod
+    def register(cls, act: Act, credit_code: str, name: str, legal_representative: str) -> Agency:
+        """An agency is identified by its credit code (ID.1) and must be registered in Zhejiang or
+        elsewhere; its legal representative keys the A22.3 quota."""
+        code = checks.check_id1_credit_code(credit_code)
+        if not legal_representative.strip() or not name.strip():
+            raise RuleViolation(
+                "A22.3",
+                zh="须登记机构名称和法定代表人",
+                en="an agency needs a name and a legal representative",
+            )
+        return cls._create(
+            ev.AgencyRegistered,
+            id=agency_id(code),
+            **act.provenance(["A12", "A22.3"]),
+            credit_code=code,
+            name=name.strip(),
+            legal_representative=legal_representative.strip(),
+            city=code[2:6] + "00",
+        )
+
+    def report_misconduct(self, act: Act, description: str, complaint_id: UUID | None) -> None:
+        """A22.1: falsifying or concealing in an evaluation, reported to the province."""
+        if not description.strip():
+            raise RuleViolation("A22.1", zh="须说明问题", en="describe the misconduct")
+        self.record(
+            ev.AgencyMisconductReported,
+            act,
+            ["A22.1"],
+            description=description,
+            complaint_id=complaint_id,
+        )
+
+    @applies
+    def _(self, e: ev.AgencyRegistered) -> None:
+        self.credit_code, self.name = e.credit_code, e.name
+        self.legal_representative, self.city = e.legal_representative, e.city
+        self.misconduct: int = 0
+
+    @applies
+    def _(self, e: ev.AgencyMisconductReported) -> None:
+        self.misconduct += 1
+
+
+class EvaluationQuota(GreenAggregate):
+    """A22.3: one legal representative's projects in one year, by what they count as."""
+
+    if TYPE_CHECKING:  # attributes set by when(); no class annotations, which
+        # would make eventsourcing turn the aggregate into a dataclass
+        legal_representative: str
+        year: int
+
+    @classmethod
+    def open(cls, act: Act, legal_representative: str, year: int) -> EvaluationQuota:
+        return cls._create(
+            ev.QuotaLedgerOpened,
+            id=quota_id(legal_representative, year),
+            **act.provenance(["A22.3"]),
+            legal_representative=legal_representative,
+            year=year,
+        )
+
+    def count(
+        self,
+        act: Act,
+        report_id: UUID,
+        unit_id: UUID,
+        agency_id: UUID,
+        level: Level,
+        kind: UnitKind,
+    ) -> None:
+        """A22.3: refuse the 16th national or 11th provincial project (supply chains are not
+        provincial projects; municipal ones do not count)."""
+        counts_as = checks.a22_3_counts_as(level, kind)
+        checks.check_a22_3_quota(counts_as, self.used)
+        self.record(
+            ev.ProjectCounted,
+            act,
+            ["A22.3"],
+            report_id=report_id,
+            unit_id=unit_id,
+            agency_id=agency_id,
+            level=level.value,
+            kind=kind.value,
+            counts_as=counts_as or "none",
+        )
+
+    @applies
+    def _(self, e: ev.QuotaLedgerOpened) -> None:
+        self.legal_representative, self.year = e.legal_representative, e.year
+        self.used: dict[str, int] = {"national": 0, "provincial": 0, "none": 0}
+
+    @applies
+    def _(self, e: ev.ProjectCounted) -> None:
+        self.used[e.counts_as] += 1

@@ -1,0 +1,96 @@
+"""A real-name report (A23). The reporter's name and contact are kept only here, never in the
+reported unit's stream, so that access to them can be restricted and logged."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
+
+from domain.acts import Act
+from domain.aggregates.base import GreenAggregate, applies
+from domain.errors import RuleViolation
+from domain.events import complaint as ev
+from domain.rules import checks
+from domain.values import Role
+
+OUTCOMES = ("rectification", "removal", "agency_misconduct", "unfounded")
+
+
+class Complaint(GreenAggregate):
+    """One report against a listed unit or a third-party agency."""
+
+    if TYPE_CHECKING:  # attributes set by when(); no class annotations, which
+        # would make eventsourcing turn the aggregate into a dataclass
+        target_type: str
+        target_id: UUID
+        city: str
+
+    @classmethod
+    def file(
+        cls,
+        act: Act,
+        target_type: str,
+        target_id: UUID,
+        city: str,
+        reporter_name: str,
+        reporter_contact: str,
+        evidence: list[str],
+        content: str,
+    ) -> Complaint:
+        """A23.1: refused without the reporter's name, contact or evidence."""
+        checks.check_a23_1_real_name(reporter_name, reporter_contact, evidence)
+        if target_type not in ("unit", "agency"):
+            raise RuleViolation(
+                "A23.1",
+                zh="举报对象须为名单单位或第三方机构",
+                en="a report targets a listed unit or an agency",
+            )
+        return cls._create(
+            ev.ComplaintFiled,
+            id=uuid4(),
+            **act.provenance(["A23.1"]),
+            target_type=target_type,
+            target_id=target_id,
+            city=city,
+            reporter_name=reporter_name.strip(),
+            reporter_contact=reporter_contact.strip(),
+            evidence=list(evidence),
+            content=content,
+        )
+
+    def verify(self, act: Act, confirmed: bool, outcome: str, notes: str) -> None:
+        """A23.2: the handling city verifies; outcome names what follows."""
+        if act.actor.role is not Role.CITY or act.actor.region != self.city:
+            raise RuleViolation(
+                "ID.3",
+                zh="仅受理举报的设区市可核实",
+                en="only the handling city bureau verifies a report",
+            )
+        if self.outcome is not None:
+            raise RuleViolation("A23.2", zh="该举报已核实", en="the report is already verified")
+        valid = OUTCOMES[:3] if confirmed else OUTCOMES[3:]
+        if outcome not in valid:
+            raise RuleViolation(
+                "A23.2",
+                zh=f"核实结论无效：{outcome}",
+                en=f"outcome must be one of {', '.join(valid)}",
+            )
+        if self.target_type == "agency" and confirmed and outcome != "agency_misconduct":
+            raise RuleViolation(
+                "A22.1",
+                zh="第三方机构举报属实的按第二十二条处理",
+                en="a confirmed report against an agency is handled under A22.1",
+            )
+        self.record(
+            ev.ComplaintVerified, act, ["A23.2"], confirmed=confirmed, outcome=outcome, notes=notes
+        )
+
+    @applies
+    def _(self, e: ev.ComplaintFiled) -> None:
+        self.target_type, self.target_id, self.city = e.target_type, e.target_id, e.city
+        self.reporter_name, self.reporter_contact = e.reporter_name, e.reporter_contact
+        self.outcome: str | None = None
+
+    @applies
+    def _(self, e: ev.ComplaintVerified) -> None:
+        self.outcome = e.outcome

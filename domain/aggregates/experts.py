@@ -1,0 +1,59 @@
+"""The Zhejiang green low-carbon expert pool, from which panels are drawn (A15.2)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.acts import Act
+from domain.aggregates.base import GreenAggregate, applies, natural_id
+from domain.errors import RuleViolation
+from domain.events import experts as ev
+
+POOL_ID: UUID = natural_id("expert-pool", "zhejiang")
+
+
+class ExpertPool(GreenAggregate):
+    """Who may be drawn, and for whom they work (to exclude conflicts of interest)."""
+
+    @classmethod
+    def open(cls, act: Act) -> ExpertPool:
+        return cls._create(ev.ExpertPoolOpened, id=POOL_ID, **act.provenance(["A15.2"]))
+
+    def enrol(self, act: Act, expert_id: str, name: str, employer_code: str) -> None:
+        if not expert_id.strip() or expert_id in self.experts:
+            raise RuleViolation(
+                "A15.2",
+                zh="专家编号为空或已在库中",
+                en="the expert id is empty or already in the pool",
+            )
+        self.record(
+            ev.ExpertEnrolled,
+            act,
+            ["A15.2"],
+            expert_id=expert_id,
+            name=name,
+            employer_code=employer_code,
+        )
+
+    def withdraw(self, act: Act, expert_id: str) -> None:
+        if expert_id not in self.experts:
+            raise RuleViolation("A15.2", zh="专家不在库中", en="no such expert in the pool")
+        self.record(ev.ExpertWithdrawn, act, ["A15.2"], expert_id=expert_id)
+
+    def eligible_for(self, excluded_employers: set[str]) -> list[str]:
+        """A15.2: everyone in the pool except those employed by the applicant or its agency."""
+        return sorted(
+            x for x, employer in self.experts.items() if employer not in excluded_employers
+        )
+
+    @applies
+    def _(self, e: ev.ExpertPoolOpened) -> None:
+        self.experts: dict[str, str] = {}
+
+    @applies
+    def _(self, e: ev.ExpertEnrolled) -> None:
+        self.experts[e.expert_id] = e.employer_code
+
+    @applies
+    def _(self, e: ev.ExpertWithdrawn) -> None:
+        del self.experts[e.expert_id]

@@ -1,0 +1,234 @@
+"""The Round: the yearly selection at one level (A13.2 quotas, A14.1 window, A15 reviews,
+A16 notice and joint publication)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from domain import draws
+from domain.acts import Act
+from domain.aggregates.base import GreenAggregate, applies, natural_id
+from domain.errors import RuleViolation
+from domain.events import round as ev
+from domain.rules import checks
+from domain.values import CITIES, Level
+
+
+def round_id(level: Level, year: int) -> UUID:
+    return natural_id("round", level.value, year)
+
+
+class Round(GreenAggregate):
+    """One level's selection in one year."""
+
+    if TYPE_CHECKING:  # attributes set by when(); no class annotations, which
+        # would make eventsourcing turn the aggregate into a dataclass
+        level: str
+        year: int
+
+    @classmethod
+    def open(cls, act: Act, level: Level, year: int, quotas: dict[str, int]) -> Round:
+        """A13.2: the province opens the provincial or national round with the cities' quotas."""
+        if level is Level.MUNICIPAL:
+            raise RuleViolation(
+                "A13.1",
+                zh="市级名单由设区市自行遴选，无省级轮次",
+                en="municipal lists are selected by the cities, not in a round",
+            )
+        for city, quota in quotas.items():
+            cls._check_quota(city, quota)
+        return cls._create(
+            ev.RoundOpened,
+            id=round_id(level, year),
+            **act.provenance(["A13.2"]),
+            level=level.value,
+            year=year,
+            quotas=dict(quotas),
+        )
+
+    @staticmethod
+    def _check_quota(city: str, quota: int) -> None:
+        if city not in CITIES or quota < 0:
+            raise RuleViolation(
+                "A13.2", zh=f"名额设置无效：{city}={quota}", en=f"invalid quota {city}={quota}"
+            )
+
+    @property
+    def round_level(self) -> Level:
+        return Level(self.level)
+
+    def used(self, city: str) -> int:
+        return Counter(self.nominations.values())[city]
+
+    def set_quota(self, act: Act, city: str, quota: int) -> None:
+        """A13.2: the quota weighs the city's system and last year's selection rate."""
+        self._check_quota(city, quota)
+        if quota < self.used(city):
+            raise RuleViolation(
+                "A13.2", zh="名额不得低于已推荐数", en="quota below nominations made"
+            )
+        self.record(ev.QuotaSet, act, ["A13.2"], city=city, quota=quota)
+
+    def accept_nomination(self, act: Act, unit_id: UUID, city: str) -> None:
+        """A14.1 (by 30 June) and A13.2 (within the city's quota)."""
+        checks.check_a14_1_deadline(self.year, act.occurred_at)
+        checks.check_a13_2_quota(city, self.used(city), self.quotas.get(city, 0))
+        self._check_open("A14.1")
+        self.record(ev.NominationAccepted, act, ["A13.2", "A14.1"], unit_id=unit_id, city=city)
+
+    def _check_open(self, code: str) -> None:
+        if self.notice is not None:
+            raise RuleViolation(
+                code, zh="本轮已进入公示或发布阶段", en="the round is past its review stage"
+            )
+
+    def draw_panel(
+        self, act: Act, unit_id: UUID, seed: str, candidates: list[str], size: int
+    ) -> list[str]:
+        """A15.2: the panel is drawn at random from the eligible pool; seed and candidates are
+        recorded so that anyone can re-run the draw."""
+        self._require_nominated(unit_id, "A15.2")
+        if size < 1 or len(candidates) < size:
+            raise RuleViolation(
+                "A15.2",
+                zh=f"专家库可选专家不足{size}人",
+                en=f"fewer than {size} eligible experts in the pool",
+            )
+        panel = draws.draw_panel(seed, candidates, size)
+        self.record(
+            ev.ExpertPanelDrawn,
+            act,
+            ["A15.2"],
+            unit_id=unit_id,
+            seed=seed,
+            candidates=sorted(candidates),
+            size=size,
+            panel=panel,
+            method=draws.PANEL_METHOD,
+        )
+        return panel
+
+    def panel_of(self, unit_id: UUID) -> list[str] | None:
+        return self.panels.get(str(unit_id))
+
+    def draw_site_sample(
+        self, act: Act, seed: str, candidates: list[tuple[str, float]], size: int
+    ) -> list[str]:
+        """A15.3: a sample of the units past the expert review, weighted by their results."""
+        if self.sample is not None:
+            raise RuleViolation(
+                "A15.3", zh="本轮已抽取核查名单", en="the site sample is already drawn"
+            )
+        sample = draws.draw_weighted_sample(seed, candidates, size)
+        self.record(
+            ev.SiteSampleDrawn,
+            act,
+            ["A15.3"],
+            seed=seed,
+            candidates=[[u, w] for u, w in sorted(candidates)],
+            size=size,
+            sample=sample,
+            method=draws.SAMPLE_METHOD,
+        )
+        return sample
+
+    def is_sampled(self, unit_id: UUID) -> bool:
+        return self.sample is not None and str(unit_id) in self.sample
+
+    def open_notice(self, act: Act, unit_ids: list[str]) -> date:
+        """A16.1: the proposed list goes under notice for 15 days; the sample must be drawn."""
+        if self.sample is None:
+            raise RuleViolation(
+                "A15.3", zh="尚未抽取现场核查名单", en="the site sample is not drawn yet"
+            )
+        if self.notice is not None:
+            raise RuleViolation("A16.1", zh="本轮已公示", en="the notice is already open")
+        last_day = checks.notice_last_day(act.on)
+        self.record(
+            ev.PublicNoticeOpened,
+            act,
+            ["A16.1"],
+            opened_on=act.on,
+            last_day=last_day,
+            unit_ids=sorted(unit_ids),
+        )
+        return last_day
+
+    def cosign(self, act: Act, department: str) -> None:
+        """A16.2: 省发展改革委 and 省生态环境厅 sign the joint publication."""
+        if department not in checks.CO_PUBLISHERS:
+            raise RuleViolation(
+                "A16.2",
+                zh=f"未知会签部门：{department}",
+                en=f"unknown co-publishing department {department!r}",
+            )
+        self.record(ev.PublicationCosigned, act, ["A16.2"], department=department)
+
+    def check_publishable(self, act: Act) -> None:
+        """A16.1 (the notice is over) and A16.2 (co-signed, for the provincial list)."""
+        if self.published_on is not None:
+            raise RuleViolation("A16.2", zh="本轮已发布", en="the round is already published")
+        last_day = self.notice["last_day"] if self.notice else None
+        checks.check_a16_1_notice_over(last_day, act.occurred_at)
+        if self.round_level is Level.PROVINCIAL:
+            checks.check_a16_2_cosigned(self.cosigned)
+
+    def publish(self, act: Act, outcome: dict[str, list[str]]) -> None:
+        """A16.2: the joint publication, with the removals and adjustments applied (A19, A20.3)."""
+        rules = ["A16.2", "A19.1", "A19.2", "A19.3", "A20.3"]
+        if self.round_level is Level.NATIONAL:
+            rules += ["A15.4", "A16.3"]
+        self.record(ev.Published, act, rules, published_on=act.on, **outcome)
+
+    def _require_nominated(self, unit_id: UUID, code: str) -> None:
+        if str(unit_id) not in self.nominations:
+            raise RuleViolation(
+                code, zh="该单位未在本轮推荐", en="the unit is not nominated in this round"
+            )
+
+    # --- state changes (pure) ------------------------------------------------------------
+
+    @applies
+    def _(self, e: ev.RoundOpened) -> None:
+        self.level, self.year, self.quotas = e.level, e.year, dict(e.quotas)
+        self.nominations: dict[str, str] = {}
+        self.panels: dict[str, list[str]] = {}
+        self.sample: list[str] | None = None
+        self.notice: dict[str, Any] | None = None
+        self.cosigned: list[str] = []
+        self.published_on: date | None = None
+
+    @applies
+    def _(self, e: ev.QuotaSet) -> None:
+        self.quotas[e.city] = e.quota
+
+    @applies
+    def _(self, e: ev.NominationAccepted) -> None:
+        self.nominations[str(e.unit_id)] = e.city
+
+    @applies
+    def _(self, e: ev.ExpertPanelDrawn) -> None:
+        self.panels[str(e.unit_id)] = list(e.panel)
+
+    @applies
+    def _(self, e: ev.SiteSampleDrawn) -> None:
+        self.sample = list(e.sample)
+
+    @applies
+    def _(self, e: ev.PublicNoticeOpened) -> None:
+        self.notice = {
+            "opened_on": e.opened_on,
+            "last_day": e.last_day,
+            "unit_ids": list(e.unit_ids),
+        }
+
+    @applies
+    def _(self, e: ev.PublicationCosigned) -> None:
+        self.cosigned = sorted({*self.cosigned, e.department})
+
+    @applies
+    def _(self, e: ev.Published) -> None:
+        self.published_on = e.published_on

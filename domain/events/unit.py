@@ -1,0 +1,234 @@
+"""Events of a unit's life: its whole history at every level (lifecycle.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.events.base import DomainCreated, DomainEvent
+
+
+class UnitRegistered(DomainCreated):
+    """A factory, park or supply-chain company was registered (ID.1, ID.2)."""
+
+    credit_code: str
+    kind: str
+    name: str
+    city: str
+    members: list[str]
+
+
+class ParkMembersDeclared(DomainEvent):
+    """A park declared the enterprises inside it (A17 checks them too)."""
+
+    members: list[str]
+
+
+class Cultivated(DomainEvent):
+    """The city put the unit in its cultivation pool for a year (A8-A11)."""
+
+    year: int
+    priority: bool
+    facts: dict[str, Any]
+
+
+class EvaluationSubmitted(DomainEvent):
+    """An evaluation report was submitted through the platform (A12)."""
+
+    report_id: UUID
+    level: str
+    year: int
+    evaluator: str
+    agency_id: UUID | None
+    content_hash: str
+    score: float
+    passed: bool
+
+
+class MunicipallyListed(DomainEvent):
+    """The city put the unit on its municipal list (A13.1)."""
+
+    listed_on: date
+    name: str
+
+
+class Nominated(DomainEvent):
+    """The city recommended the unit to a provincial or national round (A13.2, A14)."""
+
+    level: str
+    year: int
+    round_id: UUID
+
+
+class PreliminaryReviewed(DomainEvent):
+    """The materials were reviewed (A15.1); failing ends this year's attempt."""
+
+    level: str
+    year: int
+    passed: bool
+    notes: str
+
+
+class ExpertReviewed(DomainEvent):
+    """The drawn expert panel reviewed the unit (A15.2)."""
+
+    level: str
+    year: int
+    passed: bool
+    score: float
+    panel: list[str]
+
+
+class SiteInspected(DomainEvent):
+    """A sampled unit was inspected on site (A15.3)."""
+
+    level: str
+    year: int
+    passed: bool
+    notes: str
+
+
+class PublicNoticeEntered(DomainEvent):
+    """The unit is on the proposed list under 15-day public notice (A16.1)."""
+
+    level: str
+    year: int
+    last_day: date
+
+
+class ObjectionRaised(DomainEvent):
+    """An objection was raised during the public notice (A16.1)."""
+
+    level: str
+    year: int
+    objection_id: UUID
+    summary: str
+
+
+class ObjectionDecided(DomainEvent):
+    """The province decided an objection; an upheld one blocks the unit (A16.1)."""
+
+    level: str
+    year: int
+    objection_id: UUID
+    upheld: bool
+
+
+class Listed(DomainEvent):
+    """The joint publication put the unit on the list of a level (A16.2)."""
+
+    level: str
+    year: int
+    listed_on: date
+    name: str
+
+
+class ListingWithheld(DomainEvent):
+    """At publication the unit was not listed: an upheld objection or an A17 ground."""
+
+    level: str
+    year: int
+
+
+class NegativeRecordAdded(DomainEvent):
+    """A ground of the three-year negative list was recorded (A17.x)."""
+
+    record_id: UUID
+    ground: str
+    occurred_on: date
+    ended_on: date | None
+    source: str
+    description: str
+
+
+class NegativeRecordEnded(DomainEvent):
+    """A continuing ground ended (A17.1 resumed, A17.5 rectified, A17.6 no longer listed)."""
+
+    record_id: UUID
+    ended_on: date
+
+
+class DynamicFormSubmitted(DomainEvent):
+    """The yearly dynamic management form was submitted (A18)."""
+
+    level: str
+    year: int
+    indicators: dict[str, Any]
+    late: bool
+
+
+class DynamicFormOverdue(DomainEvent):
+    """The form was not submitted by 15 April (A18 -> A19.2)."""
+
+    level: str
+    year: int
+
+
+class ChangeDeclared(DomainEvent):
+    """A name, scope, address or boundary change was declared (A20.1)."""
+
+    change_id: UUID
+    change_kind: str
+    new_name: str
+    description: str
+
+
+class ChangeRechecked(DomainEvent):
+    """The city re-checked a declared change (A20.2)."""
+
+    change_id: UUID
+    confirmed: bool
+    still_meets_standards: bool
+
+
+class NameChanged(DomainEvent):
+    """The unit's name changed, after the city confirmed it (A20.2)."""
+
+    old_name: str
+    new_name: str
+
+
+class RemovalDecided(DomainEvent):
+    """A removal was decided; it takes effect at the annual publication (A19.1-3, A20.3)."""
+
+    level: str
+    reason: str
+
+
+class Removed(DomainEvent):
+    """The unit left the list of a level (A19, A20.2); it is then barred for three years (A17.3)."""
+
+    level: str
+    effective_on: date
+    immediate: bool
+    reason: str
+
+
+class ListingAdjusted(DomainEvent):
+    """A confirmed change was applied to the list of a level at the annual publication (A20.3)."""
+
+    level: str
+    name: str
+
+
+class Rereviewed(DomainEvent):
+    """The five-yearly re-review of a listed unit (A21)."""
+
+    level: str
+    reviewed_on: date
+    passed: bool
+
+
+class ComplaintReceived(DomainEvent):
+    """A real-name report against the unit was filed; the reporter stays in the complaint."""
+
+    complaint_id: UUID
+
+
+class ComplaintOutcomeRecorded(DomainEvent):
+    """The city verified a report against the unit (A23.2)."""
+
+    complaint_id: UUID
+    confirmed: bool
+    outcome: str

@@ -1,0 +1,15 @@
+"""The application service: one method per act of lifecycle.md, plain values in and out."""
+
+from domain.service.agencies import AgencyActs
+from domain.service.complaints import ComplaintActs
+from domain.service.dynamic import DynamicManagementActs
+from domain.service.queries import Queries
+from domain.service.selection import SelectionActs
+from domain.service.units import UnitActs
+
+
+class Greenlist(UnitActs, SelectionActs, DynamicManagementActs, AgencyActs, ComplaintActs, Queries):
+    """The greenlist service. Construct it with an `env` (store settings) and a clock."""
+
+
+__all__ = ["Greenlist"]

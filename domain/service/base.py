@@ -1,0 +1,161 @@
+"""The service's foundation: store, clock, transcodings, saving and error translation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from domain.acts import Act
+from domain.aggregates.adjustments import QUEUE_ID, AdjustmentQueue
+from domain.aggregates.agency import Agency, EvaluationQuota
+from domain.aggregates.base import GreenAggregate
+from domain.aggregates.complaint import Complaint
+from domain.aggregates.experts import ExpertPool
+from domain.aggregates.round import Round
+from domain.aggregates.unit import Unit, unit_id
+from domain.clock import Clock, SystemClock
+from domain.errors import AlreadyExists, ConcurrentUpdate, NotFound, OutOfJurisdiction
+from domain.rules import checks
+from domain.rules.checks import NegativeRecord
+from domain.values import Actor, Level, Role
+
+A = TypeVar("A", bound=GreenAggregate)
+
+
+class DateAsISO(Transcoding):
+    """Business dates (when something happened in the world) are stored as ISO dates."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a command returns: the aggregate it acted on, its new version, the log position of
+    the last event written (for read-your-writes) and any ids it created."""
+
+    aggregate_id: UUID
+    version: int
+    position: int | None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+SNAPSHOT_INTERVAL = 50
+
+
+class ServiceBase(Application[UUID]):
+    """Stores and clock; every command goes through `_act` and `_save`."""
+
+    name = "greenlist"
+    snapshotting_intervals: ClassVar[dict[Any, int]] = {  # type: ignore[misc]
+        cls: SNAPSHOT_INTERVAL
+        for cls in (Unit, Round, Agency, EvaluationQuota, Complaint, ExpertPool, AdjustmentQueue)
+    }
+
+    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
+        super().__init__(env=env)
+        self.clock: Clock = clock or SystemClock()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # --- acts and saving -----------------------------------------------------------------
+
+    def _act(
+        self, actor: Actor, occurred_at: datetime | None = None, justification: str = ""
+    ) -> Act:
+        now = self.clock.now()
+        return Act(actor, now, occurred_at or now, justification)
+
+    def _save(self, primary: GreenAggregate, *others: GreenAggregate, **details: Any) -> Receipt:
+        """Write all pending events of the aggregates atomically; a lost race writes nothing."""
+        try:
+            recordings = self.save(primary, *others)
+        except IntegrityError:
+            raise ConcurrentUpdate(
+                zh="数据已被其他操作修改，请刷新后重试",
+                en="another act changed the same record first; reload and retry",
+            ) from None
+        position = max((r.notification.id for r in recordings), default=None)
+        return Receipt(primary.id, primary.version, position, details)
+
+    def _create(self, aggregate: A, what: str) -> Receipt:
+        try:
+            return self._save(aggregate)
+        except ConcurrentUpdate:
+            raise AlreadyExists(zh=f"{what}已存在", en=f"{what} already exists") from None
+
+    # --- loading -------------------------------------------------------------------------
+
+    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        try:
+            aggregate: GreenAggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(zh=f"{what}不存在", en=f"{what} not found") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(zh=f"{what}不存在", en=f"{what} not found")
+        return aggregate
+
+    def _unit(self, credit_code: str) -> Unit:
+        return self._get(Unit, unit_id(credit_code.strip().upper()), f"单位 unit {credit_code}")
+
+    def _queue(self, act: Act) -> AdjustmentQueue:
+        try:
+            return self._get(AdjustmentQueue, QUEUE_ID, "queue")
+        except NotFound:
+            return AdjustmentQueue.open(act)
+
+    def _member_records(self, unit: Unit) -> list[NegativeRecord]:
+        """A17 "含园区内企业": the records of the registered enterprises inside a park."""
+        records: list[NegativeRecord] = []
+        for code in unit.members:
+            if unit_id(code) in self.repository:
+                records.extend(self._unit(code).negative_records())
+        return records
+
+    def _defer_removal(
+        self,
+        act: Act,
+        unit: Unit,
+        levels: Iterable[Level],
+        codes: list[str],
+        reason: str,
+        queue: AdjustmentQueue,
+    ) -> list[str]:
+        """Removal decided now, applied at the next annual publication (A19.1-3, A20.3)."""
+        deferred = []
+        for level in levels:
+            if unit.is_listed(level) and not unit.standing[level.value].get("pending_removal"):
+                unit.decide_removal(act, level, codes, reason)
+                queue.queue_removal(act, unit.id, level, codes)
+                deferred.append(level.value)
+        return deferred
+
+    # --- who may act ---------------------------------------------------------------------
+
+    @staticmethod
+    def _authorise(actor: Actor, unit: Unit, *roles: Role) -> None:
+        """ID.3 and the role table: a city acts on its own city's units; an enterprise only on
+        itself (its id is its credit code)."""
+        checks.check_id3_jurisdiction(actor, unit.city, *roles)
+        if actor.role is Role.ENTERPRISE and actor.id != unit.credit_code:
+            raise OutOfJurisdiction(
+                "ID.3", zh="企业只能为本单位操作", en="an enterprise acts only for itself"
+            )
+
+    @staticmethod
+    def _authorise_province(actor: Actor, *roles: Role) -> None:
+        checks.check_id3_jurisdiction(actor, "330000", *(roles or (Role.PROVINCE,)))

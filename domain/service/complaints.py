@@ -1,0 +1,99 @@
+"""Real-name reports (A23): filed by anyone, verified by the handling city."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from domain.aggregates.agency import Agency, agency_id
+from domain.aggregates.complaint import Complaint
+from domain.aggregates.unit import Unit
+from domain.errors import OutOfJurisdiction, RuleViolation
+from domain.service.base import Receipt, ServiceBase
+from domain.values import CITIES, Actor, Role
+
+
+class ComplaintActs(ServiceBase):
+    """A23.1 filing, A23.2 verification and what follows from it."""
+
+    def file_complaint(
+        self,
+        actor: Actor,
+        target_type: str,
+        target_code: str,
+        reporter_name: str,
+        reporter_contact: str,
+        evidence: list[str],
+        content: str,
+        city: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A23.1: a report against a listed unit (handled by its city) or an agency (handled by
+        the city where it works, given by `city`)."""
+        act = self._act(actor, occurred_at)
+        if target_type == "unit":
+            unit = self._unit(target_code)
+            complaint = Complaint.file(
+                act, "unit", unit.id, unit.city, reporter_name, reporter_contact, evidence, content
+            )
+            unit.receive_complaint(act, complaint.id)
+            return self._save(complaint, unit)
+        agency = self._get(Agency, agency_id(target_code.strip().upper()), "agency")
+        if city not in CITIES:
+            raise RuleViolation(
+                "A23.1",
+                zh="举报第三方机构须指明受理的设区市",
+                en="a report against an agency names the handling city",
+            )
+        complaint = Complaint.file(
+            act, "agency", agency.id, city, reporter_name, reporter_contact, evidence, content
+        )
+        return self._save(complaint)
+
+    def verify_complaint(
+        self,
+        actor: Actor,
+        complaint_id: UUID,
+        confirmed: bool,
+        outcome: str,
+        notes: str = "",
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A23.2: a confirmed report leads to rectification or removal at the annual publication
+        (A19.3); one against an agency is reported under A22.1."""
+        complaint = self._get(Complaint, complaint_id, "complaint")
+        act = self._act(actor, occurred_at, notes)
+        complaint.verify(act, confirmed, outcome, notes)
+        if complaint.target_type == "agency":
+            agency = self._get(Agency, complaint.target_id, "agency")
+            if confirmed:
+                agency.report_misconduct(act, notes or outcome, complaint.id)
+            return self._save(complaint, agency)
+        unit = self._get(Unit, complaint.target_id, "unit")
+        unit.record_complaint_outcome(act, complaint.id, confirmed, outcome)
+        if outcome != "removal":
+            return self._save(complaint, unit)
+        queue = self._queue(act)
+        self._defer_removal(
+            act,
+            unit,
+            unit.listed_levels,
+            ["A23.2", "A19.3"],
+            "举报核实属实 / confirmed real-name report",
+            queue,
+        )
+        return self._save(complaint, unit, queue)
+
+    def read_reporter(self, actor: Actor, complaint_id: UUID) -> dict[str, str]:
+        """The reporter's identity, for the handling city bureau and inspectors only."""
+        complaint = self._get(Complaint, complaint_id, "complaint")
+        allowed = actor.role is Role.INSPECTOR or (
+            actor.role is Role.CITY and actor.region == complaint.city
+        )
+        if not allowed:
+            raise OutOfJurisdiction(
+                "A23.1",
+                zh="无权查看举报人信息",
+                en="only the handling city bureau and inspectors see the reporter",
+            )
+        return {"name": complaint.reporter_name, "contact": complaint.reporter_contact}

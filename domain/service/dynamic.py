@@ -1,0 +1,234 @@
+"""Dynamic management of listed units: negative records, yearly forms, changes, removals,
+major accidents and five-yearly re-reviews (A17-A21)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from domain.errors import RuleViolation
+from domain.rules.checks import a17_grounds_in_force
+from domain.service.base import Receipt, ServiceBase
+from domain.values import Actor, Level, Role
+
+DEFERRED_GROUNDS = frozenset({"A19.1", "A19.2", "A19.3"})
+
+
+class DynamicManagementActs(ServiceBase):
+    """What happens to a unit once it is listed."""
+
+    def record_negative_record(
+        self,
+        actor: Actor,
+        credit_code: str,
+        ground: str,
+        occurred_on: date,
+        source: str,
+        description: str,
+        ended_on: date | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A17: a ground found by the city. For a listed unit it also decides the removal at the
+        next annual publication (A19.1)."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
+        act = self._act(actor, occurred_at)
+        record_id = uuid4()
+        unit.add_negative_record(act, record_id, ground, occurred_on, ended_on, source, description)
+        queue = self._queue(act)
+        in_force = bool(a17_grounds_in_force(unit.negative_records()[-1:], act.on))
+        deferred = (
+            self._defer_removal(
+                act,
+                unit,
+                unit.listed_levels,
+                ["A19.1", ground],
+                f"第十七条情形 / article 17 ground {ground}",
+                queue,
+            )
+            if in_force
+            else []
+        )
+        return self._save(unit, queue, record_id=record_id, removal_pending=deferred)
+
+    def end_negative_record(
+        self,
+        actor: Actor,
+        credit_code: str,
+        record_id: UUID,
+        ended_on: date,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A17.1/5/6: a continuing ground ended; the three years run from that date."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
+        unit.end_negative_record(self._act(actor, occurred_at), record_id, ended_on)
+        return self._save(unit)
+
+    def submit_dynamic_form(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        year: int,
+        indicators: dict[str, Any],
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A18: the yearly dynamic management form, due 15 April of the following year."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.ENTERPRISE)
+        unit.submit_dynamic_form(self._act(actor, occurred_at), level, year, indicators)
+        return self._save(unit)
+
+    def mark_form_overdue(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        year: int,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A18 -> A19.2: no form by 15 April: removal at the next annual publication."""
+        self._authorise_province(actor, Role.PROVINCE, Role.SYSTEM)
+        unit = self._unit(credit_code)
+        act = self._act(actor, occurred_at)
+        unit.mark_form_overdue(act, level, year)
+        queue = self._queue(act)
+        self._defer_removal(
+            act,
+            unit,
+            [level],
+            ["A19.2"],
+            f"未按时填报{year}年度动态管理表 / no {year} form by 15 April",
+            queue,
+        )
+        return self._save(unit, queue)
+
+    def declare_change(
+        self,
+        actor: Actor,
+        credit_code: str,
+        change_kind: str,
+        description: str,
+        new_name: str = "",
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A20.1: declare a change of name, scope, address or boundary."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.ENTERPRISE)
+        change_id = uuid4()
+        unit.declare_change(
+            self._act(actor, occurred_at), change_id, change_kind, new_name, description
+        )
+        return self._save(unit, change_id=change_id)
+
+    def recheck_change(
+        self,
+        actor: Actor,
+        credit_code: str,
+        change_id: UUID,
+        confirmed: bool,
+        still_meets_standards: bool,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A20.2: the city re-checks; A20.3: provincial and national renames and removals wait
+        for the annual publication."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.CITY)
+        act = self._act(actor, occurred_at)
+        queue = self._queue(act)
+        higher = unit.recheck_change(act, change_id, confirmed, still_meets_standards)
+        self._defer_removal(
+            act,
+            unit,
+            higher,
+            ["A20.2", "A20.3"],
+            "变更后不再符合标准 / no longer meets the standards",
+            queue,
+        )
+        for level in (Level.PROVINCIAL, Level.NATIONAL):
+            listed_name = unit.standing.get(level.value, {}).get("listed_name")
+            if unit.is_listed(level) and listed_name != unit.name:
+                queue.queue_rename(act, unit.id, level, unit.name)
+        return self._save(unit, queue)
+
+    def decide_removal(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        ground: str,
+        reason: str,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A19.1-3: removal decided now, effective at the annual publication."""
+        if ground not in DEFERRED_GROUNDS:
+            raise RuleViolation(
+                ground,
+                zh="移出依据须为A19.1、A19.2或A19.3",
+                en="a deferred removal cites A19.1, A19.2 or A19.3",
+            )
+        unit = self._unit(credit_code)
+        roles = (Role.CITY,) if level is Level.MUNICIPAL else (Role.PROVINCE,)
+        self._authorise(actor, unit, *roles, Role.PROVINCE)
+        act = self._act(actor, occurred_at, reason)
+        if not unit.is_listed(level):
+            raise RuleViolation(
+                ground, zh="该单位不在该级名单中", en="the unit is not on that list"
+            )
+        queue = self._queue(act)
+        self._defer_removal(act, unit, [level], [ground], reason, queue)
+        return self._save(unit, queue)
+
+    def report_major_accident(
+        self,
+        actor: Actor,
+        credit_code: str,
+        occurred_on: date,
+        description: str,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A19.4: a major accident removes the unit from every level at once, and is an A17.2
+        ground for three years."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
+        act = self._act(actor, occurred_at)
+        unit.add_negative_record(act, uuid4(), "A17.2", occurred_on, None, "A19.4", description)
+        removed = unit.listed_levels
+        for level in removed:
+            unit.remove(
+                act,
+                level,
+                ["A19.4"],
+                immediate=True,
+                reason=f"重大事故 / major accident: {description}",
+            )
+        return self._save(unit, removed=[lvl.value for lvl in removed])
+
+    def record_rereview(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        passed: bool,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A21: the five-yearly re-review; a failed one leads to removal at the annual
+        publication."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.CITY)
+        act = self._act(actor, occurred_at)
+        unit.rereview(act, level, passed)
+        if passed:
+            return self._save(unit)
+        queue = self._queue(act)
+        self._defer_removal(
+            act,
+            unit,
+            [level],
+            ["A21", "A19.1"],
+            "五年复核未通过 / failed the five-yearly re-review",
+            queue,
+        )
+        return self._save(unit, queue)

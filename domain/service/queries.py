@@ -1,0 +1,168 @@
+"""Reads of single aggregates: current state, state as of an instant, history.
+Lists and searches come from the projections, never from replaying many aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from copy import deepcopy
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id
+from domain.aggregates.round import Round, round_id
+from domain.aggregates.unit import Unit, unit_id
+from domain.errors import NotFound
+from domain.events.base import Provenance
+from domain.service.base import ServiceBase
+from domain.values import Level
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A unit's state at one version: plain values only."""
+
+    id: UUID
+    version: int
+    credit_code: str
+    kind: str
+    name: str
+    names: list[str]
+    city: str
+    members: list[str]
+    standing: Mapping[str, Mapping[str, Any]]
+    negatives: Mapping[str, Mapping[str, Any]]
+    reports: Mapping[str, Mapping[str, Any]]
+    forms: Mapping[str, str]
+    pools: Mapping[str, bool]
+    modified_on: datetime
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitView:
+        return cls(
+            id=unit.id,
+            version=unit.version,
+            credit_code=unit.credit_code,
+            kind=unit.kind,
+            name=unit.name,
+            names=list(unit.names),
+            city=unit.city,
+            members=list(unit.members),
+            standing=deepcopy(unit.standing),
+            negatives=deepcopy(unit.negatives),
+            reports=deepcopy(unit.reports),
+            forms=dict(unit.forms),
+            pools=dict(unit.pools),
+            modified_on=unit.modified_on,
+        )
+
+    def status(self, level: Level) -> str | None:
+        return self.standing.get(level.value, {}).get("status")
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One recorded event of a stream, with its provenance."""
+
+    version: int
+    type: str
+    recorded_at: datetime
+    occurred_at: datetime
+    actor_id: str
+    actor_role: str
+    actor_region: str
+    rules: list[str]
+    exceptions: list[str]
+    ruleset: str
+    justification: str
+    data: Mapping[str, Any]
+
+
+PROVENANCE_FIELDS = frozenset(Provenance.__dataclass_fields__) | {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+}
+
+
+class Queries(ServiceBase):
+    """Reads of one unit, round or ledger."""
+
+    def get_unit(self, credit_code: str) -> UnitView:
+        return UnitView.of(self._unit(credit_code))
+
+    def unit_as_of(self, credit_code: str, instant: datetime) -> UnitView:
+        """The unit as the system knew it at a recorded instant: a lookup in its timeline, then
+        a versioned read (from the nearest snapshot), without touching other units."""
+        uid = unit_id(credit_code.strip().upper())
+        current = self._unit(credit_code)
+        version = current.version_at(instant)
+        if version == 0:
+            raise NotFound(
+                zh="该时点单位尚未登记", en="the unit was not registered at that instant"
+            )
+        unit = current if version == current.version else self.repository.get(uid, version=version)
+        assert isinstance(unit, Unit)
+        return UnitView.of(unit)
+
+    def unit_history(self, credit_code: str) -> list[EventView]:
+        """Every event of the unit's stream, oldest first."""
+        uid = self._unit(credit_code).id
+        return [self._event_view(e) for e in self.events.get(uid)]
+
+    @staticmethod
+    def _event_view(event: Any) -> EventView:
+        data = {k: v for k, v in event.__dict__.items() if k not in PROVENANCE_FIELDS}
+        return EventView(
+            version=event.originator_version,
+            type=type(event).__name__,
+            recorded_at=event.timestamp,
+            occurred_at=event.occurred_at,
+            actor_id=event.actor_id,
+            actor_role=event.actor_role,
+            actor_region=event.actor_region,
+            rules=list(event.rules),
+            exceptions=list(event.exceptions),
+            ruleset=event.ruleset,
+            justification=event.justification,
+            data=data,
+        )
+
+    def get_round(self, level: Level, year: int) -> Mapping[str, Any]:
+        rnd = self._get(Round, round_id(level, year), "round")
+        return {
+            "id": rnd.id,
+            "version": rnd.version,
+            "level": rnd.level,
+            "year": rnd.year,
+            "quotas": dict(rnd.quotas),
+            "nominations": dict(rnd.nominations),
+            "panels": deepcopy(rnd.panels),
+            "sample": rnd.sample,
+            "notice": deepcopy(rnd.notice),
+            "cosigned": list(rnd.cosigned),
+            "published_on": rnd.published_on,
+        }
+
+    def round_history(self, level: Level, year: int) -> list[EventView]:
+        return [self._event_view(e) for e in self.events.get(round_id(level, year))]
+
+    def quota_used(self, legal_representative: str, year: int) -> Mapping[str, int]:
+        """A22.3: projects counted for a legal representative in a year."""
+        try:
+            quota = self._get(EvaluationQuota, quota_id(legal_representative, year), "quota")
+        except NotFound:
+            return {"national": 0, "provincial": 0, "none": 0}
+        return dict(quota.used)
+
+    def get_agency(self, credit_code: str) -> Mapping[str, Any]:
+        agency = self._get(Agency, agency_id(credit_code.strip().upper()), "agency")
+        return {
+            "id": agency.id,
+            "credit_code": agency.credit_code,
+            "name": agency.name,
+            "legal_representative": agency.legal_representative,
+            "misconduct": agency.misconduct,
+        }

@@ -1,0 +1,324 @@
+"""The yearly selection: rounds, nominations, reviews, draws, notice and joint publication
+(A13.2-A16)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from domain.acts import Act
+from domain.aggregates.adjustments import AdjustmentQueue
+from domain.aggregates.agency import Agency
+from domain.aggregates.experts import POOL_ID, ExpertPool
+from domain.aggregates.round import Round, round_id
+from domain.aggregates.unit import Unit
+from domain.draws import inspection_weight
+from domain.errors import NotFound, RuleViolation
+from domain.service.base import Receipt, ServiceBase
+from domain.values import Actor, Level, Role
+
+
+class SelectionActs(ServiceBase):
+    """Province and cities acting on a (level, year) round."""
+
+    def open_round(
+        self,
+        actor: Actor,
+        level: Level,
+        year: int,
+        quotas: dict[str, int],
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A13.2: open a provincial or national round with the cities' quotas."""
+        self._authorise_province(actor)
+        rnd = Round.open(self._act(actor, occurred_at), level, year, quotas)
+        return self._create(rnd, f"{year}年{level.value}轮次 round")
+
+    def set_quota(
+        self,
+        actor: Actor,
+        level: Level,
+        year: int,
+        city: str,
+        quota: int,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A13.2: change one city's quota."""
+        self._authorise_province(actor)
+        rnd = self._round(level, year)
+        rnd.set_quota(self._act(actor, occurred_at), city, quota)
+        return self._save(rnd)
+
+    def nominate(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        year: int,
+        justification: str = "",
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A13.2, A14.1-3, A17 and the standards: a city recommends one of its units."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.CITY)
+        rnd = self._round(level, year)
+        act = self._act(actor, occurred_at, justification)
+        rnd.accept_nomination(act, unit.id, unit.city)
+        unit.nominate(act, level, year, rnd.id, self._member_records(unit))
+        return self._save(unit, rnd)
+
+    def enrol_expert(
+        self,
+        actor: Actor,
+        expert_id: str,
+        name: str,
+        employer_code: str,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A15.2: add an expert (with employer, for conflicts) to the Zhejiang pool."""
+        self._authorise_province(actor)
+        act = self._act(actor, occurred_at)
+        try:
+            pool = self._get(ExpertPool, POOL_ID, "expert pool")
+        except NotFound:
+            pool = ExpertPool.open(act)
+        pool.enrol(act, expert_id, name, employer_code)
+        return self._save(pool)
+
+    def draw_expert_panel(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        year: int,
+        size: int = 5,
+        seed: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A15.2: draw a panel at random, excluding experts employed by the applicant or by the
+        agency that evaluated it; the seed and candidates are recorded."""
+        self._authorise_province(actor)
+        unit = self._unit(credit_code)
+        rnd = self._round(level, year)
+        pool = self._get(ExpertPool, POOL_ID, "expert pool")
+        excluded = {unit.credit_code}
+        agency = unit.evaluating_agency(level)
+        if agency is not None:
+            excluded.add(self._agency_code(UUID(agency)))
+        candidates = pool.eligible_for(excluded)
+        panel = rnd.draw_panel(
+            self._act(actor, occurred_at), unit.id, seed or secrets.token_hex(16), candidates, size
+        )
+        return self._save(rnd, panel=panel)
+
+    def record_preliminary_review(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        passed: bool,
+        notes: str = "",
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A15.1: the first review step."""
+        self._authorise_province(actor)
+        unit = self._unit(credit_code)
+        unit.review_preliminarily(self._act(actor, occurred_at), level, passed, notes)
+        return self._save(unit)
+
+    def record_expert_review(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        passed: bool,
+        score: float,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A15.2: the drawn panel's conclusion; refused before a panel is drawn."""
+        self._authorise_province(actor)
+        unit = self._unit(credit_code)
+        year = int(unit.standing.get(level.value, {}).get("year", 0))
+        panel = self._round(level, year).panel_of(unit.id) if year else None
+        if panel is None:
+            raise RuleViolation("A15.2", zh="尚未随机抽取专家组", en="no expert panel was drawn")
+        unit.review_by_experts(self._act(actor, occurred_at), level, passed, score, panel)
+        return self._save(unit)
+
+    def draw_site_sample(
+        self,
+        actor: Actor,
+        level: Level,
+        year: int,
+        size: int,
+        seed: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A15.3: sample units past the expert review, weighted by their review results."""
+        self._authorise_province(actor)
+        rnd = self._round(level, year)
+        candidates = []
+        for uid in rnd.nominations:
+            unit = self._get(Unit, UUID(uid), "unit")
+            if unit.status(level) == "expert_passed":
+                score = float(unit.standing[level.value].get("expert_score", 0))
+                candidates.append((uid, inspection_weight(True, score)))
+        sample = rnd.draw_site_sample(
+            self._act(actor, occurred_at), seed or secrets.token_hex(16), candidates, size
+        )
+        return self._save(rnd, sample=sample)
+
+    def record_site_inspection(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        passed: bool,
+        notes: str = "",
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A15.3: only sampled units are inspected on site."""
+        self._authorise_province(actor)
+        unit = self._unit(credit_code)
+        year = int(unit.standing.get(level.value, {}).get("year", 0))
+        if not year or not self._round(level, year).is_sampled(unit.id):
+            raise RuleViolation(
+                "A15.3", zh="该单位未被抽中现场核查", en="the unit is not in the site sample"
+            )
+        unit.inspect_site(self._act(actor, occurred_at), level, passed, notes)
+        return self._save(unit)
+
+    def open_public_notice(
+        self, actor: Actor, level: Level, year: int, occurred_at: datetime | None = None
+    ) -> Receipt:
+        """A16.1: put every unit that passed all its reviews under 15-day notice. Refused while
+        a sampled unit still awaits its site inspection (A15.3)."""
+        self._authorise_province(actor)
+        rnd = self._round(level, year)
+        act = self._act(actor, occurred_at)
+        units = [self._get(Unit, UUID(uid), "unit") for uid in rnd.nominations]
+        waiting = [u for u in units if u.status(level) == "expert_passed" and rnd.is_sampled(u.id)]
+        if waiting:
+            raise RuleViolation(
+                "A15.3",
+                zh="仍有抽中单位未完成现场核查",
+                en="sampled units still await their site inspection",
+            )
+        proposed = [u for u in units if u.status(level) in ("expert_passed", "site_passed")]
+        last_day = rnd.open_notice(act, [str(u.id) for u in proposed])
+        for unit in proposed:
+            unit.enter_notice(act, level, last_day)
+        return self._save(rnd, *proposed, last_day=last_day)
+
+    def raise_objection(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        summary: str,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A16.1: anyone may object while the notice runs; the province records it."""
+        unit = self._unit(credit_code)
+        if not summary.strip():
+            raise RuleViolation("A16.1", zh="异议须说明理由", en="an objection needs its grounds")
+        objection_id = uuid4()
+        unit.raise_objection(self._act(actor, occurred_at), level, objection_id, summary)
+        return self._save(unit, objection_id=objection_id)
+
+    def decide_objection(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        objection_id: UUID,
+        upheld: bool,
+        justification: str = "",
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A16.1: the province decides; an upheld objection blocks the unit."""
+        self._authorise_province(actor)
+        unit = self._unit(credit_code)
+        unit.decide_objection(
+            self._act(actor, occurred_at, justification), level, objection_id, upheld
+        )
+        return self._save(unit)
+
+    def cosign_publication(
+        self,
+        actor: Actor,
+        level: Level,
+        year: int,
+        department: str,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A16.2: a co-publishing department (发改委 `ndrc`, 生态环境厅 `eco_env`) signs."""
+        self._authorise_province(actor, Role.CODEPT)
+        rnd = self._round(level, year)
+        rnd.cosign(self._act(actor, occurred_at), department)
+        return self._save(rnd)
+
+    def publish_round(
+        self, actor: Actor, level: Level, year: int, occurred_at: datetime | None = None
+    ) -> Receipt:
+        """A16.2: the joint publication. At the annual (provincial) publication the deferred
+        removals and adjustments take effect (A19.1-3, A20.3)."""
+        self._authorise_province(actor)
+        rnd = self._round(level, year)
+        act = self._act(actor, occurred_at)
+        rnd.check_publishable(act)
+        loaded: dict[UUID, Unit] = {}
+        outcome: dict[str, list[str]] = {
+            "listed": [],
+            "withheld": [],
+            "removed": [],
+            "adjusted": [],
+        }
+        for uid in (rnd.notice or {}).get("unit_ids", []):
+            unit = self._load_once(loaded, UUID(uid))
+            if unit.status(level) == "under_notice":
+                listed = unit.publish(act, level, self._member_records(unit))
+                outcome["listed" if listed else "withheld"].append(uid)
+        queue = self._queue(act) if level is Level.PROVINCIAL else None
+        if queue is not None:
+            self._apply_adjustments(act, queue, loaded, outcome)
+            queue.drain(act, rnd.id)
+        rnd.publish(act, outcome)
+        return self._save(rnd, *loaded.values(), *([queue] if queue else []), **outcome)
+
+    def _apply_adjustments(
+        self,
+        act: Act,
+        queue: AdjustmentQueue,
+        loaded: dict[UUID, Unit],
+        outcome: dict[str, list[str]],
+    ) -> None:
+        for uid in queue.pending_units:
+            unit = self._load_once(loaded, UUID(uid))
+            for level_name, name in queue.renames.get(uid, {}).items():
+                unit.adjust_listing(act, Level(level_name), name)
+                outcome["adjusted"].append(uid)
+            for level_name in queue.removals.get(uid, []):
+                level = Level(level_name)
+                codes = unit.standing.get(level.value, {}).get("pending_removal")
+                if unit.is_listed(level) and codes:
+                    unit.remove(
+                        act,
+                        level,
+                        list(codes),
+                        immediate=False,
+                        reason="年度名单发布时移出 / removed at the annual publication",
+                    )
+                    outcome["removed"].append(uid)
+
+    def _load_once(self, loaded: dict[UUID, Unit], uid: UUID) -> Unit:
+        if uid not in loaded:
+            loaded[uid] = self._get(Unit, uid, "unit")
+        return loaded[uid]
+
+    def _round(self, level: Level, year: int) -> Round:
+        return self._get(Round, round_id(level, year), f"{year}年{level.value}轮次 round")
+
+    def _agency_code(self, agency_uuid: UUID) -> str:
+        return self._get(Agency, agency_uuid, "agency").credit_code

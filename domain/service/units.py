@@ -1,0 +1,131 @@
+"""Acts on a unit before selection: registration, cultivation, evaluation, the municipal list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id
+from domain.aggregates.unit import Unit
+from domain.errors import NotFound, OutOfJurisdiction
+from domain.service.base import Receipt, ServiceBase
+from domain.values import Actor, Level, Role, UnitKind
+
+
+class UnitActs(ServiceBase):
+    """Registration (ID.1-2), cultivation (A8-A11), evaluation (A12, A22.3), A13.1."""
+
+    def register_unit(
+        self,
+        actor: Actor,
+        credit_code: str,
+        kind: UnitKind,
+        name: str,
+        members: Iterable[str] = (),
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """Register a factory, park or supply-chain company under its credit code."""
+        act = self._act(actor, occurred_at)
+        unit = Unit.register(act, credit_code, kind, name, members)
+        self._authorise(actor, unit, Role.ENTERPRISE, Role.CITY, Role.PROVINCE)
+        return self._create(unit, f"单位 unit {unit.credit_code}")
+
+    def declare_park_members(
+        self,
+        actor: Actor,
+        credit_code: str,
+        members: Iterable[str],
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A park declares the enterprises inside it; A17 then checks them too."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.ENTERPRISE, Role.CITY)
+        unit.declare_members(self._act(actor, occurred_at), members)
+        return self._save(unit)
+
+    def cultivate(
+        self,
+        actor: Actor,
+        credit_code: str,
+        year: int,
+        facts: dict[str, Any],
+        priority: bool = False,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A8-A11: the city puts an eligible unit in its cultivation pool."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.CITY)
+        unit.cultivate(
+            self._act(actor, occurred_at), year, priority, facts, self._member_records(unit)
+        )
+        return self._save(unit)
+
+    def submit_evaluation(
+        self,
+        actor: Actor,
+        credit_code: str,
+        level: Level,
+        year: int,
+        content_hash: str,
+        score: float,
+        passed: bool,
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A12: an enterprise submits its self-evaluation; an agency (actor id = its credit code)
+        a third-party report, which counts toward its legal representative's quota (A22.3)."""
+        unit = self._unit(credit_code)
+        act = self._act(actor, occurred_at)
+        report_id = uuid4()
+        if actor.role is Role.AGENCY:
+            agency = self._get(Agency, agency_id(actor.id), f"机构 agency {actor.id}")
+            quota = self._quota(act, agency.legal_representative, year)
+            quota.count(act, report_id, unit.id, agency.id, level, unit.unit_kind)
+            unit.submit_evaluation(
+                act,
+                report_id,
+                level,
+                year,
+                agency.id,
+                content_hash,
+                score,
+                passed,
+                self._member_records(unit),
+                ["A22.3"],
+            )
+            return self._save(unit, quota, report_id=report_id)
+        if actor.role is not Role.ENTERPRISE:
+            raise OutOfJurisdiction(
+                "ID.3",
+                zh="仅企业或第三方机构可提交评价报告",
+                en="only the enterprise or an agency submits a report",
+            )
+        self._authorise(actor, unit, Role.ENTERPRISE)
+        unit.submit_evaluation(
+            act,
+            report_id,
+            level,
+            year,
+            None,
+            content_hash,
+            score,
+            passed,
+            self._member_records(unit),
+        )
+        return self._save(unit, report_id=report_id)
+
+    def _quota(self, act: Any, legal_representative: str, year: int) -> EvaluationQuota:
+        try:
+            return self._get(EvaluationQuota, quota_id(legal_representative, year), "quota")
+        except NotFound:
+            return EvaluationQuota.open(act, legal_representative, year)
+
+    def list_municipally(
+        self, actor: Actor, credit_code: str, occurred_at: datetime | None = None
+    ) -> Receipt:
+        """A13.1: the city puts a unit on its own municipal list."""
+        unit = self._unit(credit_code)
+        self._authorise(actor, unit, Role.CITY)
+        unit.list_municipally(self._act(actor, occurred_at), self._member_records(unit))
+        return self._save(unit)

@@ -1,0 +1,61 @@
+"""The one place that wires configuration: `GREENLIST_DATABASE_URL` chooses the store.
+
+- `sqlite:///path/to/file.db` (default `sqlite:///var/greenlist.db`): the embedded store;
+- `postgresql://user:password@host:port/dbname[?schema=name]`: the production store;
+- `memory://`: in-process, for fast tests.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from domain.clock import Clock
+from domain.service import Greenlist
+
+DATABASE_URL_SETTING = "GREENLIST_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///var/greenlist.db"
+
+
+def database_url() -> str:
+    return os.environ.get(DATABASE_URL_SETTING, DEFAULT_DATABASE_URL)
+
+
+def store_env(url: str) -> dict[str, str]:
+    """Translate a database URL into eventsourcing's settings."""
+    parsed = urlparse(url)
+    if parsed.scheme == "memory":
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.netloc + parsed.path[1:])
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+    if parsed.scheme in ("postgresql", "postgres"):
+        query = parse_qs(parsed.query)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": parsed.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parsed.port or 5432),
+            "POSTGRES_USER": unquote(parsed.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+            "POSTGRES_LOCK_TIMEOUT": "5",
+            "POSTGRES_POOL_SIZE": "2",
+            "POSTGRES_MAX_OVERFLOW": "8",
+            "POSTGRES_CONN_MAX_AGE": "600",
+        }
+        if "schema" in query:
+            env["POSTGRES_SCHEMA"] = query["schema"][0]
+        return env
+    raise ValueError(f"unsupported {DATABASE_URL_SETTING}: {url!r}")
+
+
+def build_service(url: str | None = None, clock: Clock | None = None) -> Greenlist:
+    """The service on the configured store."""
+    return Greenlist(env=store_env(url or database_url()), clock=clock)

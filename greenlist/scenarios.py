@@ -1,0 +1,199 @@
+"""Ready-made actors, credit codes and lifecycle paths: the demo data, and the building blocks
+of the tests and benchmarks (they drive the real service, nothing is faked)."""
+
+from __future__ import annotations
+
+import hashlib
+from contextlib import suppress
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from stdnum.cn import uscc
+
+from domain.errors import AlreadyExists, RuleViolation
+from domain.service import Greenlist
+from domain.values import PROVINCE, SHANGHAI, Actor, Level, Role, UnitKind
+
+PROVINCE_ACTOR = Actor("jxt-staff-01", Role.PROVINCE, PROVINCE)
+SYSTEM_ACTOR = Actor("scheduler", Role.SYSTEM, PROVINCE)
+NDRC = Actor("ndrc-staff-01", Role.CODEPT, PROVINCE)
+ECO_ENV = Actor("sthjt-staff-01", Role.CODEPT, PROVINCE)
+PUBLIC = Actor("anonymous", Role.PUBLIC, PROVINCE)
+
+FACTORY_FACTS: dict[str, Any] = {
+    "legal_person_or_branch": True,
+    "manufacturing": True,
+    "in_production": True,
+    "site_region": "330106",
+}
+PARK_FACTS: dict[str, Any] = {
+    "legal_boundary": True,
+    "unified_management": True,
+    "manufacturing_and_energy": True,
+    "value_added_share": 62.5,
+    "cultivation_plan_published": True,
+}
+SUPPLY_CHAIN_FACTS: dict[str, Any] = {
+    "legal_person_or_branch": True,
+    "chain_leader": True,
+    "creating_green_factory": True,
+    "supplier_plan": True,
+}
+FACTS = {
+    UnitKind.FACTORY: FACTORY_FACTS,
+    UnitKind.PARK: PARK_FACTS,
+    UnitKind.SUPPLY_CHAIN: SUPPLY_CHAIN_FACTS,
+}
+
+
+def credit_code(serial: int, city: str = "330100", prefix: str = "91") -> str:
+    """A valid 18-character code (GB 32100-2015 check character) registered in `city`."""
+    body = f"{prefix}{city[:4]}{serial % 100:02d}{serial:09d}"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+def city_actor(city: str = "330100") -> Actor:
+    return Actor(f"jxj-{city}", Role.CITY, city)
+
+
+def enterprise_actor(code: str) -> Actor:
+    return Actor(code, Role.ENTERPRISE, code[2:6] + "00")
+
+
+def agency_actor(code: str) -> Actor:
+    return Actor(code, Role.AGENCY, code[2:6] + "00")
+
+
+def at(day: date, hour: int = 10, minute: int = 0, second: int = 0) -> datetime:
+    """An instant on a calendar day in Asia/Shanghai."""
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=SHANGHAI)
+
+
+def report_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+ALL_QUOTAS = {
+    c: 10
+    for c in (
+        "330100",
+        "330200",
+        "330300",
+        "330400",
+        "330500",
+        "330600",
+        "330700",
+        "330800",
+        "330900",
+        "331000",
+        "331100",
+    )
+}
+
+
+def register_and_cultivate(
+    app: Greenlist,
+    code: str,
+    kind: UnitKind = UnitKind.FACTORY,
+    name: str = "",
+    year: int = 2025,
+    members: tuple[str, ...] = (),
+) -> None:
+    city = code[2:6] + "00"
+    app.register_unit(
+        city_actor(city),
+        code,
+        kind,
+        name or f"示范工厂{code[-6:]}",
+        members,
+        occurred_at=at(date(year, 1, 10)),
+    )
+    app.cultivate(city_actor(city), code, year, FACTS[kind], occurred_at=at(date(year, 1, 11)))
+
+
+def evaluate(
+    app: Greenlist, code: str, level: Level, year: int = 2025, passed: bool = True
+) -> None:
+    app.submit_evaluation(
+        enterprise_actor(code),
+        code,
+        level,
+        year,
+        report_hash(code + level.value),
+        88.0,
+        passed,
+        occurred_at=at(date(year, 2, 1)),
+    )
+
+
+def ensure_round(app: Greenlist, level: Level, year: int) -> None:
+    with suppress(AlreadyExists):
+        app.open_round(PROVINCE_ACTOR, level, year, ALL_QUOTAS, occurred_at=at(date(year, 3, 1)))
+
+
+def ensure_experts(app: Greenlist, count: int = 9) -> None:
+    for i in range(count):
+        with suppress(RuleViolation):
+            app.enrol_expert(
+                PROVINCE_ACTOR, f"E{i:03d}", f"专家{i}", credit_code(900 + i, "330100")
+            )
+
+
+def nominate_and_review(app: Greenlist, code: str, level: Level, year: int = 2025) -> None:
+    """Nomination by 30 June, then the preliminary and expert reviews (A14-A15.2)."""
+    city = code[2:6] + "00"
+    app.nominate(
+        city_actor(city), code, level, year, justification="", occurred_at=at(date(year, 6, 1))
+    )
+    app.record_preliminary_review(
+        PROVINCE_ACTOR, code, level, True, occurred_at=at(date(year, 7, 5))
+    )
+    app.draw_expert_panel(
+        PROVINCE_ACTOR,
+        code,
+        level,
+        year,
+        size=3,
+        seed=f"seed-{code}",
+        occurred_at=at(date(year, 7, 10)),
+    )
+    app.record_expert_review(
+        PROVINCE_ACTOR, code, level, True, 90.0, occurred_at=at(date(year, 7, 20))
+    )
+
+
+def publish(app: Greenlist, level: Level, year: int = 2025, sample_size: int = 0) -> date:
+    """Site sample, 15-day notice, co-signature and the joint publication (A15.3-A16.2).
+    Returns the publication date."""
+    app.draw_site_sample(
+        PROVINCE_ACTOR,
+        level,
+        year,
+        sample_size,
+        seed=f"sample-{year}",
+        occurred_at=at(date(year, 8, 1)),
+    )
+    for unit_id in app.get_round(level, year)["sample"] or []:
+        code = app.repository.get(__import__("uuid").UUID(unit_id)).credit_code
+        app.record_site_inspection(
+            PROVINCE_ACTOR, code, level, True, occurred_at=at(date(year, 8, 10))
+        )
+    opened = date(year, 9, 1)
+    app.open_public_notice(PROVINCE_ACTOR, level, year, occurred_at=at(opened))
+    if level is Level.PROVINCIAL:
+        app.cosign_publication(NDRC, level, year, "ndrc", occurred_at=at(date(year, 9, 20)))
+        app.cosign_publication(ECO_ENV, level, year, "eco_env", occurred_at=at(date(year, 9, 20)))
+    published = opened + timedelta(days=15)
+    app.publish_round(PROVINCE_ACTOR, level, year, occurred_at=at(published))
+    return published
+
+
+def list_provincially(app: Greenlist, code: str, year: int = 2025) -> None:
+    """The whole path of one factory to the provincial list."""
+    register_and_cultivate(app, code, year=year)
+    evaluate(app, code, Level.PROVINCIAL, year)
+    app.list_municipally(city_actor(code[2:6] + "00"), code, occurred_at=at(date(year, 3, 1)))
+    ensure_round(app, Level.PROVINCIAL, year)
+    ensure_experts(app)
+    nominate_and_review(app, code, Level.PROVINCIAL, year)
+    publish(app, Level.PROVINCIAL, year)

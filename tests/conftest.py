@@ -1,0 +1,85 @@
+"""Fixtures: the same service on every store. PostgreSQL runs on a real server, each test in its
+own schema; locally it is skipped if no server answers, in CI (GREENLIST_REQUIRE_POSTGRES=1) a
+missing server fails the run."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from domain.clock import SettableClock
+from domain.service import Greenlist
+from greenlist.config import build_service
+
+POSTGRES_URL = os.environ.get(
+    "GREENLIST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("GREENLIST_REQUIRE_POSTGRES") == "1"
+STORES = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def postgres_available() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    if not postgres_available():
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required but does not answer at {POSTGRES_URL}")
+        pytest.skip("no PostgreSQL server (set GREENLIST_REQUIRE_POSTGRES=1 to make this fail)")
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[str]:
+    """A fresh schema for one test, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield f"{postgres_url}?schema={schema}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(datetime(2025, 1, 1, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database URL of the store this test runs on (parametrised by `store`)."""
+    kind = getattr(request, "param", "memory")
+    if kind == "memory":
+        return "memory://"
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path}/greenlist.db"
+    return str(request.getfixturevalue("postgres_schema"))
+
+
+@pytest.fixture
+def app(store_url: str, clock: SettableClock) -> Iterator[Greenlist]:
+    service = build_service(store_url, clock)
+    yield service
+    service.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that uses the service runs on each store, unless it pins one with
+    `@pytest.mark.stores(...)`."""
+    if "store_url" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("stores")
+        wanted = marker.args if marker else ("memory", "sqlite", "postgres")
+        params = [p for p in STORES if (p if isinstance(p, str) else p.values[0]) in wanted]
+        metafunc.parametrize("store_url", params, indirect=True)
