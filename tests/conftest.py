@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -54,7 +54,7 @@ def postgres_schema(postgres_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def clock() -> SettableClock:
-    return SettableClock(datetime(2025, 1, 1, tzinfo=timezone.utc))
+    return SettableClock(datetime(2025, 1, 1, tzinfo=UTC))
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The HTTP API (issue: the HTTP API for every actor)."""

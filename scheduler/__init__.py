@@ -1,0 +1,1 @@
+"""Deadlines and the yearly calendar (issue: the scheduler)."""
