@@ -25,9 +25,16 @@ class Act:
     extra_rules: tuple[str, ...] = field(default=())
 
     @property
+    def judged_at(self) -> datetime:
+        """The instant deadlines and the three-year look-back are judged at: the stated world
+        time, but never earlier than the recording, so that no act can be back-dated past a
+        deadline (A14.1, A16.1, A18) or to before an article 17 ground (A17)."""
+        return max(self.occurred_at, self.recorded_at)
+
+    @property
     def on(self) -> date:
-        """The world date of the act in Asia/Shanghai: what the rules are decided against."""
-        return local_date(self.occurred_at)
+        """The date (Asia/Shanghai) the rules are decided against: that of `judged_at`."""
+        return local_date(self.judged_at)
 
     def provenance(self, rules: Iterable[str], exceptions: Iterable[str] = ()) -> dict[str, Any]:
         """The fields of `domain.events.base.Provenance` plus the recorded timestamp."""
@@ -39,6 +46,6 @@ class Act:
             "occurred_at": as_utc(self.occurred_at),
             "rules": sorted(set(rules) | set(self.extra_rules), key=rule_order),
             "exceptions": sorted(set(exceptions)),
-            "ruleset": ruleset_on(self.on),
+            "ruleset": ruleset_on(local_date(self.occurred_at)),
             "justification": self.justification,
         }

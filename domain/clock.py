@@ -1,4 +1,5 @@
-"""The injected clock: nothing in the domain reads the system time by itself."""
+"""The injected clock: nothing in the domain reads the system time; the composition root
+injects the real clock (`greenlist.config.SystemClock`)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,6 @@ class Clock(Protocol):
     """Tells the current instant (aware, UTC)."""
 
     def now(self) -> datetime: ...
-
-
-class SystemClock:
-    """The real clock, used only by the composition root."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class SettableClock:

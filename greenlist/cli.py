@@ -7,11 +7,10 @@ import argparse
 import sys
 from datetime import date
 
-from domain.clock import SystemClock
 from domain.errors import AlreadyExists, RuleViolation
 from domain.values import Level
 from greenlist import scenarios as demo
-from greenlist.config import build_service, database_url
+from greenlist.config import SystemClock, build_service, database_url
 
 
 def run_demo(url: str | None = None) -> int:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -56,6 +57,13 @@ def store_env(url: str) -> dict[str, str]:
     raise ValueError(f"unsupported {DATABASE_URL_SETTING}: {url!r}")
 
 
+class SystemClock:
+    """The real clock. Only the composition root reads the system time."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
 def build_service(url: str | None = None, clock: Clock | None = None) -> Greenlist:
-    """The service on the configured store."""
-    return Greenlist(env=store_env(url or database_url()), clock=clock)
+    """The service on the configured store, with the real clock unless one is given."""
+    return Greenlist(env=store_env(url or database_url()), clock=clock or SystemClock())

@@ -7,11 +7,13 @@ import hashlib
 from contextlib import suppress
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from stdnum.cn import uscc
 
 from domain.errors import AlreadyExists, RuleViolation
 from domain.service import Greenlist
+from domain.service.base import Receipt
 from domain.values import PROVINCE, SHANGHAI, Actor, Level, Role, UnitKind
 
 PROVINCE_ACTOR = Actor("jxt-staff-01", Role.PROVINCE, PROVINCE)
@@ -174,7 +176,7 @@ def publish(app: Greenlist, level: Level, year: int = 2025, sample_size: int = 0
         occurred_at=at(date(year, 8, 1)),
     )
     for unit_id in app.get_round(level, year)["sample"] or []:
-        code = app.repository.get(__import__("uuid").UUID(unit_id)).credit_code
+        code = app.repository.get(UUID(unit_id)).credit_code
         app.record_site_inspection(
             PROVINCE_ACTOR, code, level, True, occurred_at=at(date(year, 8, 10))
         )
@@ -188,12 +190,92 @@ def publish(app: Greenlist, level: Level, year: int = 2025, sample_size: int = 0
     return published
 
 
-def list_provincially(app: Greenlist, code: str, year: int = 2025) -> None:
-    """The whole path of one factory to the provincial list."""
-    register_and_cultivate(app, code, year=year)
+def list_provincially(
+    app: Greenlist,
+    code: str,
+    year: int = 2025,
+    kind: UnitKind = UnitKind.FACTORY,
+    members: tuple[str, ...] = (),
+) -> None:
+    """The whole path of one unit (a factory unless told) to the provincial list."""
+    register_and_cultivate(app, code, kind, year=year, members=members)
     evaluate(app, code, Level.PROVINCIAL, year)
     app.list_municipally(city_actor(code[2:6] + "00"), code, occurred_at=at(date(year, 3, 1)))
     ensure_round(app, Level.PROVINCIAL, year)
     ensure_experts(app)
     nominate_and_review(app, code, Level.PROVINCIAL, year)
+    publish(app, Level.PROVINCIAL, year)
+
+
+# --- Dynamic management, agencies and reports (A17-A23) ------------------------------------
+
+INSPECTOR = Actor("jw-staff-01", Role.INSPECTOR, PROVINCE)
+"""The department's discipline inspection committee (机关纪委): reads everything."""
+
+
+def log_size(app: Greenlist) -> int:
+    """How many events the store holds; a refused command leaves it unchanged."""
+    return app.recorder.max_notification_id() or 0
+
+
+def annual_publication(app: Greenlist, year: int) -> date:
+    """The annual provincial publication of `year` (with or without new nominees), when the
+    deferred removals and name adjustments take effect (A19.1-3, A20.3). Returns its date."""
+    ensure_round(app, Level.PROVINCIAL, year)
+    return publish(app, Level.PROVINCIAL, year)
+
+
+def prepare_candidate(
+    app: Greenlist,
+    code: str,
+    kind: UnitKind = UnitKind.FACTORY,
+    year: int = 2025,
+    members: tuple[str, ...] = (),
+) -> None:
+    """Registered, cultivated and with a passing provincial report (by 1 February), with the
+    provincial round of `year` open: ready to be nominated."""
+    register_and_cultivate(app, code, kind, year=year, members=members)
+    evaluate(app, code, Level.PROVINCIAL, year)
+    ensure_round(app, Level.PROVINCIAL, year)
+
+
+def record_ground(
+    app: Greenlist,
+    code: str,
+    ground: str,
+    occurred_on: date,
+    recorded_on: date,
+    ended_on: date | None = None,
+) -> Receipt:
+    """The unit's city records an A17 ground on `recorded_on`. Returns the receipt (its details
+    hold `record_id` and the levels whose removal is now pending)."""
+    return app.record_negative_record(
+        city_actor(code[2:6] + "00"),
+        code,
+        ground,
+        occurred_on,
+        "信用中国",
+        f"第十七条情形 {ground}",
+        ended_on=ended_on,
+        occurred_at=at(recorded_on),
+    )
+
+
+def register_agency(app: Greenlist, serial: int, legal_representative: str) -> str:
+    """A third-party evaluation agency registered by the province. Returns its credit code."""
+    code = credit_code(serial, "330100")
+    app.register_agency(PROVINCE_ACTOR, code, f"第三方评价机构{serial}", legal_representative)
+    return code
+
+
+def list_provincially_together(app: Greenlist, *codes: str, year: int = 2025) -> None:
+    """Like `list_provincially`, for several factories listed by the same publication."""
+    for code in codes:
+        register_and_cultivate(app, code, year=year)
+        evaluate(app, code, Level.PROVINCIAL, year)
+        app.list_municipally(city_actor(code[2:6] + "00"), code, occurred_at=at(date(year, 3, 1)))
+    ensure_round(app, Level.PROVINCIAL, year)
+    ensure_experts(app)
+    for code in codes:
+        nominate_and_review(app, code, Level.PROVINCIAL, year)
     publish(app, Level.PROVINCIAL, year)

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies
-from domain.errors import RuleViolation
+from domain.errors import OutOfJurisdiction, RuleViolation
 from domain.events import complaint as ev
 from domain.rules import checks
 from domain.values import Role
@@ -90,6 +90,24 @@ class Complaint(GreenAggregate):
         self.target_type, self.target_id, self.city = e.target_type, e.target_id, e.city
         self.reporter_name, self.reporter_contact = e.reporter_name, e.reporter_contact
         self.outcome: str | None = None
+        self.disclosures = 0
+
+    def disclose_reporter(self, act: Act) -> dict[str, str]:
+        """A23.1: only the handling city bureau and discipline inspection see who reported, and
+        each look is recorded."""
+        role, region = act.actor.role, act.actor.region
+        if not (role is Role.INSPECTOR or (role is Role.CITY and region == self.city)):
+            raise OutOfJurisdiction(
+                "A23.1",
+                zh="无权查看举报人信息",
+                en="only the handling city bureau and inspectors see the reporter",
+            )
+        self.record(ev.ReporterIdentityRead, act, ["A23.1"])
+        return {"name": self.reporter_name, "contact": self.reporter_contact}
+
+    @applies
+    def _(self, e: ev.ReporterIdentityRead) -> None:
+        self.disclosures += 1
 
     @applies
     def _(self, e: ev.ComplaintVerified) -> None:

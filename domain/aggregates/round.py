@@ -74,7 +74,13 @@ class Round(GreenAggregate):
 
     def accept_nomination(self, act: Act, unit_id: UUID, city: str) -> None:
         """A14.1 (by 30 June) and A13.2 (within the city's quota)."""
-        checks.check_a14_1_deadline(self.year, act.occurred_at)
+        checks.check_a14_1_deadline(self.year, act.judged_at)
+        if str(unit_id) in self.nominations:  # lifecycle.md: a failed step ends the year's attempt
+            raise RuleViolation(
+                "A13.2",
+                zh="该单位已在本轮推荐过",
+                en="the unit was already nominated in this round",
+            )
         checks.check_a13_2_quota(city, self.used(city), self.quotas.get(city, 0))
         self._check_open("A14.1")
         self.record(ev.NominationAccepted, act, ["A13.2", "A14.1"], unit_id=unit_id, city=city)
@@ -89,7 +95,8 @@ class Round(GreenAggregate):
         self, act: Act, unit_id: UUID, seed: str, candidates: list[str], size: int
     ) -> list[str]:
         """A15.2: the panel is drawn at random from the eligible pool; seed and candidates are
-        recorded so that anyone can re-run the draw."""
+        recorded so that anyone can re-run the draw. Drawing again for the same unit needs a
+        written justification and is flagged as an exception for the supervisors."""
         self._require_nominated(unit_id, "A15.2")
         if size < 1 or len(candidates) < size:
             raise RuleViolation(
@@ -97,11 +104,13 @@ class Round(GreenAggregate):
                 zh=f"专家库可选专家不足{size}人",
                 en=f"fewer than {size} eligible experts in the pool",
             )
+        redraw = checks.in_principle("A15.2", str(unit_id) not in self.panels, act.justification)
         panel = draws.draw_panel(seed, candidates, size)
         self.record(
             ev.ExpertPanelDrawn,
             act,
             ["A15.2"],
+            exceptions=redraw,
             unit_id=unit_id,
             seed=seed,
             candidates=sorted(candidates),
@@ -165,6 +174,15 @@ class Round(GreenAggregate):
                 zh=f"未知会签部门：{department}",
                 en=f"unknown co-publishing department {department!r}",
             )
+        if self.signers.get(department) == act.actor.id:
+            return  # the same signature again changes nothing
+        signed_other = [d for d, who in self.signers.items() if who == act.actor.id]
+        if signed_other or department in self.signers:
+            raise RuleViolation(
+                "A16.2",
+                zh="每个部门由其本部门人员会签一次",
+                en="each department signs once, by its own signatory",
+            )
         self.record(ev.PublicationCosigned, act, ["A16.2"], department=department)
 
     def check_publishable(self, act: Act) -> None:
@@ -172,7 +190,7 @@ class Round(GreenAggregate):
         if self.published_on is not None:
             raise RuleViolation("A16.2", zh="本轮已发布", en="the round is already published")
         last_day = self.notice["last_day"] if self.notice else None
-        checks.check_a16_1_notice_over(last_day, act.occurred_at)
+        checks.check_a16_1_notice_over(last_day, act.judged_at)
         if self.round_level is Level.PROVINCIAL:
             checks.check_a16_2_cosigned(self.cosigned)
 
@@ -199,6 +217,7 @@ class Round(GreenAggregate):
         self.sample: list[str] | None = None
         self.notice: dict[str, Any] | None = None
         self.cosigned: list[str] = []
+        self.signers: dict[str, str] = {}
         self.published_on: date | None = None
 
     @applies
@@ -228,6 +247,7 @@ class Round(GreenAggregate):
     @applies
     def _(self, e: ev.PublicationCosigned) -> None:
         self.cosigned = sorted({*self.cosigned, e.department})
+        self.signers[e.department] = e.actor_id
 
     @applies
     def _(self, e: ev.Published) -> None:

@@ -116,6 +116,16 @@ class Unit(GreenAggregate):
         """A17: neither the unit nor, for a park, an enterprise inside it has a ground."""
         checks.check_a17_exclusions([*self.negative_records(), *member_records], on)
 
+    def check_cultivated(self) -> None:
+        """A8 with A9.1/A10.1/A11.1: only a unit the city found eligible and put in its
+        cultivation pool is listed or recommended."""
+        if not self.pools:
+            raise RuleViolation(
+                ("A8", checks.ELIGIBILITY_RULE[self.unit_kind]),
+                zh="该单位未经设区市列为培育对象（资格未审核）",
+                en="the unit was never put in a city's cultivation pool (eligibility unchecked)",
+            )
+
     def _require_listed(self, level: Level, code: str) -> None:
         if not self.is_listed(level):
             raise _refuse(
@@ -186,6 +196,7 @@ class Unit(GreenAggregate):
         """A13.1: the city's own list; the standards (A9.2/A10.3/A11.3) and A17 still apply."""
         if self.is_listed(Level.MUNICIPAL):
             raise _refuse("A13.1", "已在市级名单中", "already on the municipal list")
+        self.check_cultivated()
         checks.check_passing_report(self.unit_kind, self.passed_levels(), Level.MUNICIPAL)
         self.check_not_excluded(act.on, member_records)
         standard = checks.STANDARD_RULE[self.unit_kind]
@@ -208,6 +219,7 @@ class Unit(GreenAggregate):
                 f"该单位已被推荐或已在{level.value}名单中",
                 f"the unit is already nominated for or on the {level.value} list",
             )
+        self.check_cultivated()
         checks.check_passing_report(self.unit_kind, self.passed_levels(), level)
         self.check_not_excluded(act.on, member_records)
         lower, principle = (
@@ -242,7 +254,9 @@ class Unit(GreenAggregate):
         self, act: Act, level: Level, passed: bool, score: float, panel: list[str]
     ) -> None:
         """A15.2: after a passed preliminary review, by the drawn panel."""
-        checks.check_stage(self.status(level), ["preliminary_passed"], "A15.2", "expert review")
+        checks.check_stage(
+            self.status(level), ["preliminary_passed"], ("A15.1", "A15.2"), "expert review"
+        )
         self.record(
             ev.ExpertReviewed,
             act,
@@ -284,7 +298,7 @@ class Unit(GreenAggregate):
     def raise_objection(self, act: Act, level: Level, objection_id: UUID, summary: str) -> None:
         """A16.1: objections are raised during the 15-day notice."""
         checks.check_stage(self.status(level), ["under_notice"], "A16.1", "raise an objection")
-        checks.check_a16_1_within_notice(self.standing[level.value]["last_day"], act.occurred_at)
+        checks.check_a16_1_within_notice(self.standing[level.value]["last_day"], act.judged_at)
         self.record(
             ev.ObjectionRaised,
             act,
@@ -318,6 +332,12 @@ class Unit(GreenAggregate):
         """A16.2 at the joint publication: listed, or withheld for an upheld objection (A16.1)
         or a ground found since nomination (A17). Returns whether the unit was listed."""
         checks.check_stage(self.status(level), ["under_notice"], "A16.2", "publish")
+        if self.has_pending_objection(level):
+            raise _refuse(
+                "A16.1",
+                "公示期异议尚未处理，不得发布",
+                "an objection raised during the notice is not decided yet: publication refused",
+            )
         objections = self.standing[level.value].get("objections", {})
         if any(objections.values()):
             self.record(
@@ -414,7 +434,9 @@ class Unit(GreenAggregate):
     def mark_form_overdue(self, act: Act, level: Level, year: int) -> None:
         """A18 -> A19.2: the form was not in by 15 April."""
         self._require_listed(level, "A18")
-        checks.check_a18_overdue(year, act.occurred_at)
+        if self.standing[level.value]["listed_on"].year > year:
+            raise _refuse("A18", f"{year}年度尚未列入名单", f"the unit was not listed in {year}")
+        checks.check_a18_overdue(year, act.judged_at)
         if f"{level.value}/{year}" in self.forms:
             raise _refuse(
                 "A18", f"{year}年度动态管理表已处理", f"the {year} form is already recorded"

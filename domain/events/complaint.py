@@ -19,6 +19,10 @@ class ComplaintFiled(DomainCreated):
     content: str
 
 
+class ReporterIdentityRead(DomainEvent):
+    """Someone entitled read the reporter's name and contact; every such read is recorded."""
+
+
 class ComplaintVerified(DomainEvent):
     """The city verified the report (A23.2)."""
 

@@ -149,6 +149,11 @@ def check_cultivation_facts(kind: UnitKind, facts: Mapping[str, Any]) -> None:
     }[kind](facts)
 
 
+ELIGIBILITY_RULE = {
+    UnitKind.FACTORY: "A9.1",
+    UnitKind.PARK: "A10.1",
+    UnitKind.SUPPLY_CHAIN: "A11.1",
+}
 STANDARD_RULE = {UnitKind.FACTORY: "A9.2", UnitKind.PARK: "A10.3", UnitKind.SUPPLY_CHAIN: "A11.3"}
 
 
@@ -250,7 +255,9 @@ def in_principle(code: str, satisfied: bool, justification: str) -> list[str]:
     return [code]
 
 
-def check_stage(actual: str | None, expected: Iterable[str], code: str, act: str) -> None:
+def check_stage(
+    actual: str | None, expected: Iterable[str], code: str | tuple[str, ...], act: str
+) -> None:
     """A15.1-3: the review steps come in order."""
     allowed = tuple(expected)
     if actual not in allowed:

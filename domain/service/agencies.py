@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.aggregates.agency import Agency, agency_id
+from domain.rules import checks
 from domain.service.base import Receipt, ServiceBase
 from domain.values import Actor, Role
 
@@ -35,7 +36,8 @@ class AgencyActs(ServiceBase):
         occurred_at: datetime | None = None,
     ) -> Receipt:
         """A22.1: a city reports an agency's falsifying or concealing to the province."""
-        self._authorise_province(actor, Role.CITY, Role.PROVINCE)
+        # any city bureau (agencies work province-wide) or the province itself (ID.3)
+        checks.check_id3_jurisdiction(actor, actor.region, Role.CITY, Role.PROVINCE)
         agency = self._get(Agency, agency_id(credit_code), f"机构 agency {credit_code}")
         agency.report_misconduct(self._act(actor, occurred_at), description, None)
         return self._save(agency)

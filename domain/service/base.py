@@ -17,9 +17,10 @@ from domain.aggregates.agency import Agency, EvaluationQuota
 from domain.aggregates.base import GreenAggregate
 from domain.aggregates.complaint import Complaint
 from domain.aggregates.experts import ExpertPool
+from domain.aggregates.membership import ParkMembership, membership_id
 from domain.aggregates.round import Round
 from domain.aggregates.unit import Unit, unit_id
-from domain.clock import Clock, SystemClock
+from domain.clock import Clock
 from domain.errors import AlreadyExists, ConcurrentUpdate, NotFound, OutOfJurisdiction
 from domain.rules import checks
 from domain.rules.checks import NegativeRecord
@@ -61,12 +62,21 @@ class ServiceBase(Application[UUID]):
     name = "greenlist"
     snapshotting_intervals: ClassVar[dict[Any, int]] = {  # type: ignore[misc]
         cls: SNAPSHOT_INTERVAL
-        for cls in (Unit, Round, Agency, EvaluationQuota, Complaint, ExpertPool, AdjustmentQueue)
+        for cls in (
+            Unit,
+            Round,
+            Agency,
+            EvaluationQuota,
+            Complaint,
+            ExpertPool,
+            AdjustmentQueue,
+            ParkMembership,
+        )
     }
 
-    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
+    def __init__(self, env: Mapping[str, str], clock: Clock) -> None:
         super().__init__(env=env)
-        self.clock: Clock = clock or SystemClock()
+        self.clock = clock
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -143,6 +153,28 @@ class ServiceBase(Application[UUID]):
                 queue.queue_removal(act, unit.id, level, codes)
                 deferred.append(level.value)
         return deferred
+
+    def _parks_containing(self, member_code: str) -> list[Unit]:
+        """The parks whose declaration lists this enterprise (A17 "含园区内企业")."""
+        index_id = membership_id(member_code)
+        if index_id not in self.repository:
+            return []
+        index = self._get(ParkMembership, index_id, "membership")
+        return [self._get(Unit, UUID(park), "park") for park in index.parks]
+
+    def _defer_removal_of_parks(
+        self, act: Act, member: Unit, ground: str, queue: AdjustmentQueue
+    ) -> list[Unit]:
+        """A ground on an enterprise inside a listed park puts the park up for removal at the
+        next annual publication too (A17 "含园区内企业", A19.1). Returns the parks changed."""
+        parks = [p for p in self._parks_containing(member.credit_code) if p.listed_levels]
+        for park in parks:
+            reason = (
+                f"园区内企业{member.credit_code}存在第十七条情形 / an enterprise inside the park "
+                f"has an article 17 ground ({ground})"
+            )
+            self._defer_removal(act, park, park.listed_levels, ["A19.1", ground], reason, queue)
+        return parks
 
     # --- who may act ---------------------------------------------------------------------
 

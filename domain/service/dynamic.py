@@ -50,7 +50,8 @@ class DynamicManagementActs(ServiceBase):
             if in_force
             else []
         )
-        return self._save(unit, queue, record_id=record_id, removal_pending=deferred)
+        parks = self._defer_removal_of_parks(act, unit, ground, queue) if in_force else []
+        return self._save(unit, queue, *parks, record_id=record_id, removal_pending=deferred)
 
     def end_negative_record(
         self,
@@ -190,7 +191,7 @@ class DynamicManagementActs(ServiceBase):
         occurred_at: datetime | None = None,
     ) -> Receipt:
         """A19.4: a major accident removes the unit from every level at once, and is an A17.2
-        ground for three years."""
+        ground for three years (for a listed park containing the unit too, A19.1)."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
         act = self._act(actor, occurred_at)
@@ -204,7 +205,10 @@ class DynamicManagementActs(ServiceBase):
                 immediate=True,
                 reason=f"重大事故 / major accident: {description}",
             )
-        return self._save(unit, removed=[lvl.value for lvl in removed])
+        queue = self._queue(act)
+        parks = self._defer_removal_of_parks(act, unit, "A17.2", queue)
+        extra = [queue, *parks] if parks else []
+        return self._save(unit, *extra, removed=[lvl.value for lvl in removed])
 
     def record_rereview(
         self,

@@ -15,6 +15,7 @@ from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit
 from domain.draws import inspection_weight
 from domain.errors import NotFound, RuleViolation
+from domain.rules import checks
 from domain.service.base import Receipt, ServiceBase
 from domain.values import Actor, Level, Role
 
@@ -94,12 +95,17 @@ class SelectionActs(ServiceBase):
         year: int,
         size: int = 5,
         seed: str | None = None,
+        justification: str = "",
         occurred_at: datetime | None = None,
     ) -> Receipt:
         """A15.2: draw a panel at random, excluding experts employed by the applicant or by the
-        agency that evaluated it; the seed and candidates are recorded."""
+        agency that evaluated it; the seed and candidates are recorded. A second draw for the
+        same unit needs a justification."""
         self._authorise_province(actor)
         unit = self._unit(credit_code)
+        checks.check_stage(
+            unit.status(level), ["preliminary_passed"], ("A15.1", "A15.2"), "draw a panel"
+        )
         rnd = self._round(level, year)
         pool = self._get(ExpertPool, POOL_ID, "expert pool")
         excluded = {unit.credit_code}
@@ -108,7 +114,11 @@ class SelectionActs(ServiceBase):
             excluded.add(self._agency_code(UUID(agency)))
         candidates = pool.eligible_for(excluded)
         panel = rnd.draw_panel(
-            self._act(actor, occurred_at), unit.id, seed or secrets.token_hex(16), candidates, size
+            self._act(actor, occurred_at, justification),
+            unit.id,
+            seed or secrets.token_hex(16),
+            candidates,
+            size,
         )
         return self._save(rnd, panel=panel)
 

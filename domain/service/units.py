@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
+from domain.acts import Act
 from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id
+from domain.aggregates.membership import ParkMembership, membership_id
 from domain.aggregates.unit import Unit
-from domain.errors import NotFound, OutOfJurisdiction
+from domain.errors import AlreadyExists, ConcurrentUpdate, NotFound, OutOfJurisdiction
 from domain.service.base import Receipt, ServiceBase
 from domain.values import Actor, Level, Role, UnitKind
 
@@ -30,7 +32,13 @@ class UnitActs(ServiceBase):
         act = self._act(actor, occurred_at)
         unit = Unit.register(act, credit_code, kind, name, members)
         self._authorise(actor, unit, Role.ENTERPRISE, Role.CITY, Role.PROVINCE)
-        return self._create(unit, f"单位 unit {unit.credit_code}")
+        try:
+            return self._save(unit, *self._index_members(act, unit, []))
+        except ConcurrentUpdate:
+            if unit.id not in self.repository:
+                raise
+            what = unit.credit_code
+            raise AlreadyExists(zh=f"单位{what}已存在", en=f"unit {what} already exists") from None
 
     def declare_park_members(
         self,
@@ -42,8 +50,25 @@ class UnitActs(ServiceBase):
         """A park declares the enterprises inside it; A17 then checks them too."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.ENTERPRISE, Role.CITY)
-        unit.declare_members(self._act(actor, occurred_at), members)
-        return self._save(unit)
+        act = self._act(actor, occurred_at)
+        before = list(unit.members)
+        unit.declare_members(act, members)
+        return self._save(unit, *self._index_members(act, unit, before))
+
+    def _index_members(self, act: Act, park: Unit, before: list[str]) -> list[ParkMembership]:
+        """Keep each member's list of parks in step with the park's declaration."""
+        changed = []
+        for code in sorted(set(before) ^ set(park.members)):
+            try:
+                index = self._get(ParkMembership, membership_id(code), "membership")
+            except NotFound:
+                index = ParkMembership.open(act, code)
+            if code in park.members:
+                index.join(act, park.id)
+            else:
+                index.leave(act, park.id)
+            changed.append(index)
+        return changed
 
     def cultivate(
         self,
@@ -74,13 +99,14 @@ class UnitActs(ServiceBase):
         occurred_at: datetime | None = None,
     ) -> Receipt:
         """A12: an enterprise submits its self-evaluation; an agency (actor id = its credit code)
-        a third-party report, which counts toward its legal representative's quota (A22.3)."""
+        a third-party report, which counts toward its legal representative's quota (A22.3) of
+        the year it is submitted in (not the year the report declares, which could be chosen)."""
         unit = self._unit(credit_code)
         act = self._act(actor, occurred_at)
         report_id = uuid4()
         if actor.role is Role.AGENCY:
             agency = self._get(Agency, agency_id(actor.id), f"机构 agency {actor.id}")
-            quota = self._quota(act, agency.legal_representative, year)
+            quota = self._quota(act, agency.legal_representative, act.on.year)
             quota.count(act, report_id, unit.id, agency.id, level, unit.unit_kind)
             unit.submit_evaluation(
                 act,
