@@ -25,15 +25,39 @@ def database_url() -> str:
 
 def store_env(url: str) -> dict[str, str]:
     """Translate a database URL into eventsourcing's settings."""
+    return store_settings(url) | cache_settings(url)
+
+
+def cache_settings(url: str) -> dict[str, str]:
+    """`GREENLIST_AGGREGATE_CACHE` says how commands may use copies of aggregates kept in memory:
+    `trusted` (the default on SQLite and in memory, where one process writes: copies are used
+    as they are), `checked` (the default on PostgreSQL, where several processes may write: each
+    copy is brought up to date from the store first) or `off`. Either way a decision taken on
+    a stale copy is never recorded: the store's version check refuses it (ConcurrentUpdate)."""
+    default = "checked" if urlparse(url).scheme.startswith("postgres") else "trusted"
+    mode = os.environ.get("GREENLIST_AGGREGATE_CACHE", default)
+    if mode == "off":
+        return {}
+    if mode not in ("trusted", "checked"):
+        raise ValueError(f"unsupported GREENLIST_AGGREGATE_CACHE: {mode!r}")
+    return {
+        "AGGREGATE_CACHE_MAXSIZE": "5000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y" if mode == "checked" else "n",
+    }
+
+
+def store_settings(url: str) -> dict[str, str]:
+    """The event store with its timeline index (greenlist.stores) for a database URL."""
     parsed = urlparse(url)
     if parsed.scheme == "memory":
-        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+        return {"PERSISTENCE_MODULE": "greenlist.stores.memory:TimelinePOPOFactory"}
     if parsed.scheme == "sqlite":
         path = unquote(parsed.netloc + parsed.path[1:])
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "APPLICATION_RECORDER_TOPIC": "greenlist.stores.sqlite:TimelineSQLiteRecorder",
             "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": "10",
         }
@@ -41,6 +65,7 @@ def store_env(url: str) -> dict[str, str]:
         query = parse_qs(parsed.query)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "APPLICATION_RECORDER_TOPIC": "greenlist.stores.postgres:TimelinePostgresRecorder",
             "POSTGRES_DBNAME": parsed.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parsed.port or 5432),

@@ -1,17 +1,14 @@
-"""What all aggregates share: the `when()` dispatch and a timeline for as-of reads."""
+"""What all aggregates share: the `when()` dispatch and ids derived from natural keys."""
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar, get_type_hints
+from typing import Any, TypeVar, get_type_hints
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.acts import Act
-from domain.values import micros
 
 F = TypeVar("F", bound=Callable[..., None])
 _HANDLERS: dict[type, Callable[[Any, Any], None]] = {}
@@ -37,15 +34,7 @@ def natural_id(*parts: object) -> UUID:
 
 
 class GreenAggregate(Aggregate):
-    """An aggregate whose events are applied by `when()` and whose recorded instants are kept,
-    one per version, so its state as of any instant is `version_at(T)` then `get(version=...)`."""
-
-    if TYPE_CHECKING:  # attributes set by when(); no class annotations, which
-        # would make eventsourcing turn the aggregate into a dataclass
-        recorded: list[int]
-
-    def __init__(self) -> None:
-        self.recorded = []
+    """An aggregate whose events are applied by `when()`, a pure function of each event."""
 
     def when(self, event: Any) -> None:
         """Apply an event with the handler registered for its class by `@applies`."""
@@ -55,11 +44,3 @@ class GreenAggregate(Aggregate):
         """Trigger an event carrying the act's provenance and the rule codes applied."""
         exceptions = fields.pop("exceptions", [])
         self.trigger_event(event_class, **act.provenance(rules, exceptions), **fields)
-
-    def stamp(self, timestamp: datetime) -> None:
-        """Remember the recorded instant of the version just applied."""
-        self.recorded.append(micros(timestamp))
-
-    def version_at(self, instant: datetime) -> int:
-        """The version this aggregate had at a recorded instant (0: it did not exist yet)."""
-        return bisect.bisect_right(self.recorded, micros(instant))

@@ -35,6 +35,17 @@ def _refuse(code: str, zh: str, en: str) -> RuleViolation:
     return RuleViolation(code, zh=zh, en=en)
 
 
+def _park_members(kind: UnitKind, members: Iterable[str]) -> list[str]:
+    """A10.1: only a park, with its boundary, has enterprises inside it; each is named by a
+    valid credit code (ID.1)."""
+    codes = sorted({checks.check_id1_credit_code(code.strip().upper()) for code in members})
+    if codes and kind is not UnitKind.PARK:
+        raise RuleViolation(
+            "A10.1", zh="只有园区可申报园区内企业", en="only a park declares enterprises inside it"
+        )
+    return codes
+
+
 class Unit(GreenAggregate):
     """An applicant unit: standing per level, names, negative records, reports, forms, changes."""
 
@@ -56,6 +67,7 @@ class Unit(GreenAggregate):
         checks.check_a9_1_registration_type(kind, code)
         if not name.strip():
             raise _refuse("ID.1", "单位名称不能为空", "the unit's name is required")
+        members = _park_members(kind, members)
         return cls._create(
             ev.UnitRegistered,
             id=unit_id(code),
@@ -64,7 +76,7 @@ class Unit(GreenAggregate):
             kind=kind.value,
             name=name.strip(),
             city=city,
-            members=sorted(set(members)),
+            members=members,
         )
 
     # --- queries -------------------------------------------------------------------------
@@ -136,7 +148,8 @@ class Unit(GreenAggregate):
 
     def declare_members(self, act: Act, members: Iterable[str]) -> None:
         """A park declares the enterprises inside it (A17 includes them)."""
-        self.record(ev.ParkMembersDeclared, act, [*A17], members=sorted(set(members)))
+        declared = _park_members(self.unit_kind, members)
+        self.record(ev.ParkMembersDeclared, act, ["A10.1", *A17], members=declared)
 
     def cultivate(
         self,

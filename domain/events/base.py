@@ -31,7 +31,6 @@ class _AppliedByWhen:
 
     def apply(self, aggregate: Any) -> None:
         aggregate.when(self)
-        aggregate.stamp(self.timestamp)  # type: ignore[attr-defined]
 
 
 class DomainEvent(_AppliedByWhen, Provenance, Aggregate.Event):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id
@@ -15,8 +15,8 @@ from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit, unit_id
 from domain.errors import NotFound
 from domain.events.base import Provenance
-from domain.service.base import ServiceBase
-from domain.values import Level
+from domain.service.base import ServiceBase, Timeline, fold
+from domain.values import Level, micros
 
 
 @dataclass(frozen=True)
@@ -91,25 +91,24 @@ class Queries(ServiceBase):
     """Reads of one unit, round or ledger."""
 
     def get_unit(self, credit_code: str) -> UnitView:
-        return UnitView.of(self._unit(credit_code))
+        return UnitView.of(self._unit(credit_code, fresh=True))
 
     def unit_as_of(self, credit_code: str, instant: datetime) -> UnitView:
-        """The unit as the system knew it at a recorded instant: a lookup in its timeline, then
-        a versioned read (from the nearest snapshot), without touching other units."""
+        """The unit as the system knew it at a recorded instant: one look-up in the timeline
+        index, then a versioned read from the nearest snapshot; no other unit is replayed."""
         uid = unit_id(credit_code.strip().upper())
-        current = self._unit(credit_code)
-        version = current.version_at(instant)
+        version = cast(Timeline, self.recorder).version_at(uid, micros(instant))
         if version == 0:
             raise NotFound(
                 zh="该时点单位尚未登记", en="the unit was not registered at that instant"
             )
-        unit = current if version == current.version else self.repository.get(uid, version=version)
+        unit = self.store_reader.get(uid, version=version, projector_func=fold)
         assert isinstance(unit, Unit)
         return UnitView.of(unit)
 
     def unit_history(self, credit_code: str) -> list[EventView]:
         """Every event of the unit's stream, oldest first."""
-        uid = self._unit(credit_code).id
+        uid = self._unit(credit_code, fresh=True).id
         return [self._event_view(e) for e in self.events.get(uid)]
 
     @staticmethod
@@ -131,7 +130,7 @@ class Queries(ServiceBase):
         )
 
     def get_round(self, level: Level, year: int) -> Mapping[str, Any]:
-        rnd = self._get(Round, round_id(level, year), "round")
+        rnd = self._get(Round, round_id(level, year), "round", fresh=True)
         return {
             "id": rnd.id,
             "version": rnd.version,
@@ -152,13 +151,15 @@ class Queries(ServiceBase):
     def quota_used(self, legal_representative: str, year: int) -> Mapping[str, int]:
         """A22.3: projects counted for a legal representative in a year."""
         try:
-            quota = self._get(EvaluationQuota, quota_id(legal_representative, year), "quota")
+            quota = self._get(
+                EvaluationQuota, quota_id(legal_representative, year), "quota", fresh=True
+            )
         except NotFound:
             return {"national": 0, "provincial": 0, "none": 0}
         return dict(quota.used)
 
     def get_agency(self, credit_code: str) -> Mapping[str, Any]:
-        agency = self._get(Agency, agency_id(credit_code.strip().upper()), "agency")
+        agency = self._get(Agency, agency_id(credit_code.strip().upper()), "agency", fresh=True)
         return {
             "id": agency.id,
             "credit_code": agency.credit_code,

@@ -7,7 +7,7 @@ import pytest
 from domain.clock import SettableClock
 from domain.errors import NotFound
 from domain.service import Greenlist
-from domain.values import Level
+from domain.values import Level, UnitKind
 from greenlist import scenarios as s
 
 
@@ -73,8 +73,8 @@ def test_as_of_a_unit_with_many_events_reads_from_snapshots(
 ) -> None:
     """Past the snapshot interval, every as-of version is still exact."""
     clock.set(instant(1, 1))
-    code = s.credit_code(10, prefix="91")
-    s.register_and_cultivate(app, code)
+    code = s.credit_code(10)
+    s.register_and_cultivate(app, code, UnitKind.PARK)
     marks = []
     for i in range(120):
         clock.set(datetime(2025, 2, 1, 0, i // 60, i % 60, tzinfo=UTC))

@@ -100,8 +100,8 @@ class Lifecycle(RuleBasedStateMachine):
         app = self.app
         load, save = app._get, app._save
 
-        def get(cls: type[Any], aggregate_id: UUID, what: str) -> Any:
-            aggregate = load(cls, aggregate_id, what)
+        def get(cls: type[Any], aggregate_id: UUID, what: str, fresh: bool = False) -> Any:
+            aggregate = load(cls, aggregate_id, what, fresh)
             self.loaded.append(aggregate)
             return aggregate
 

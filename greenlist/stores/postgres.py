@@ -1,0 +1,60 @@
+"""PostgreSQL application recorder that also writes the timeline index (same transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from greenlist.stores import TIMELINE_KWARG
+
+
+class TimelinePostgresRecorder(PostgresApplicationRecorder):
+    """eventsourcing's recorder (default mode: table lock, no DB functions) plus the index."""
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.timeline_table = f"{self.events_table_name.removesuffix('_events')}_timeline"
+        table = SQL("{schema}.{table}").format(
+            schema=Identifier(self.datastore.schema), table=Identifier(self.timeline_table)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {table} ("
+                "originator_id uuid NOT NULL, originator_version bigint NOT NULL, "
+                "recorded_at bigint NOT NULL, PRIMARY KEY (originator_id, originator_version))"
+            ).format(table=table)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS {index} ON {table} "
+                "(originator_id, recorded_at) INCLUDE (originator_version)"
+            ).format(index=Identifier(f"{self.timeline_table}_at_idx"), table=table)
+        )
+        self.sql_insert_timeline = SQL("INSERT INTO {table} VALUES (%s, %s, %s)").format(
+            table=table
+        )
+        self.sql_version_at = SQL(
+            "SELECT max(originator_version) AS v FROM {table} "
+            "WHERE originator_id = %s AND recorded_at <= %s"
+        ).format(table=table)
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        rows = kwargs.get(TIMELINE_KWARG)
+        if rows:
+            curs.executemany(self.sql_insert_timeline, rows)
+
+    def version_at(self, originator_id: UUID, recorded_micros: int) -> int:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.sql_version_at, (originator_id, recorded_micros), prepare=True)
+            row = curs.fetchone()
+        return int(row["v"]) if row and row["v"] is not None else 0
