@@ -1,0 +1,10 @@
+"""Every read model, in one list: what `greenlist projections run|rebuild` work on."""
+
+from __future__ import annotations
+
+from projections.engine.projection import Projection
+from projections.lists import Lists
+
+
+def all_projections() -> list[Projection]:
+    return [Lists()]

@@ -1,0 +1,188 @@
+"""One small connection API over SQLite and PostgreSQL for the read models.
+
+SQL is written once with `?` placeholders; PostgreSQL gets `%s`. Instants are stored as integer
+microseconds since the epoch (UTC), dates as ISO text, flags as 0/1, structures as JSON text:
+the same values come back from both stores."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+import psycopg
+from psycopg.rows import dict_row
+
+Row = dict[str, Any]
+
+
+class Db:
+    """A connection to the views' database; `transaction()` yields a cursor-like `Tx`."""
+
+    dialect: str
+
+    def transaction(self) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.transaction() as tx:
+            return tx.fetchall(sql, params)
+
+    def close(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class Tx:
+    """Statements inside one transaction."""
+
+    def __init__(self, cursor: Any, dialect: str) -> None:
+        self.cursor = cursor
+        self.dialect = dialect
+
+    def sql(self, statement: str) -> str:
+        return statement.replace("?", "%s") if self.dialect == "postgres" else statement
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(self.sql(statement), params)
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cursor.executemany(self.sql(statement), rows)
+
+    def fetchall(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
+        self.cursor.execute(self.sql(statement), params)
+        rows = self.cursor.fetchall()
+        if self.dialect == "sqlite":
+            names = [d[0] for d in self.cursor.description or ()]
+            return [dict(zip(names, r, strict=True)) for r in rows]
+        return [dict(r) for r in rows]
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Append many rows: COPY on PostgreSQL, executemany on SQLite."""
+        if not rows:
+            return
+        if self.dialect == "postgres":
+            cols = ", ".join(columns)
+            with self.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+class SQLiteDb(Db):
+    """The views of the embedded store, in their own file next to the events' file, so that
+    projection batches never hold the events' write lock."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        """`path` is a file, or `:memory:` for a database shared by this process's threads."""
+        if path == ":memory:":
+            path = f"file:views-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._keeper = self._connection()  # an in-memory database lives while one is open
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=30,
+                isolation_level=None,
+                check_same_thread=False,
+                uri=self.path.startswith("file:"),
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Tx(conn.cursor(), self.dialect)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class PostgresDb(Db):
+    """The views on PostgreSQL, in the events' schema; one connection per thread."""
+
+    dialect = "postgres"
+
+    def __init__(self, conninfo: str, schema: str | None) -> None:
+        self.conninfo = conninfo
+        self.schema = schema
+        self._local = threading.local()
+        self._all: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+
+    def connect(self, autocommit: bool = False) -> psycopg.Connection[Any]:
+        conn = psycopg.connect(self.conninfo, row_factory=dict_row, autocommit=autocommit)
+        if self.schema:
+            conn.execute(f"SET search_path TO {self.schema}")
+            if not autocommit:
+                conn.commit()
+        return conn
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self.connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        conn = self._connection()
+        with conn.transaction(), conn.cursor() as cursor:
+            yield Tx(cursor, self.dialect)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+def views_db(database_url: str) -> Db:
+    """The views' database for the events' database URL (see greenlist.config)."""
+    parsed = urlparse(database_url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.netloc + parsed.path[1:])
+        return SQLiteDb(":memory:" if path == ":memory:" else f"{path}.views")
+    if parsed.scheme in ("postgresql", "postgres"):
+        schema = parse_qs(parsed.query).get("schema", [None])[0]
+        conninfo = database_url.split("?", 1)[0]
+        return PostgresDb(conninfo, schema)
+    if parsed.scheme == "memory":
+        return SQLiteDb(":memory:")
+    raise ValueError(f"no views database for {database_url!r}")

@@ -1,0 +1,93 @@
+"""A read model: its tables and the handlers that turn events into rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from projections.engine.batch import Batch
+
+SQL_TYPES = {
+    "sqlite": {
+        "text": "TEXT",
+        "int": "INTEGER",
+        "real": "REAL",
+        "count": "INTEGER NOT NULL DEFAULT 0",
+    },
+    "postgres": {
+        "text": "TEXT",
+        "int": "BIGINT",
+        "real": "DOUBLE PRECISION",
+        "count": "BIGINT NOT NULL DEFAULT 0",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of a read model. With a `key` its rows are upserted by key; without one it is
+    append-only. `indexes` are extra column lists to index."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    key: tuple[str, ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = field(default=())
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    def ddl(self, dialect: str, physical: str, token: str) -> list[str]:
+        types = SQL_TYPES[dialect]
+        cols = [f"{name} {types[kind]}" for name, kind in self.columns]
+        if self.key:
+            cols.append(f"PRIMARY KEY ({', '.join(self.key)})")
+        statements = [f"CREATE TABLE IF NOT EXISTS {physical} ({', '.join(cols)})"]
+        for i, columns in enumerate(self.indexes):
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {self.name}_{i}_{token} ON {physical} "
+                f"({', '.join(columns)})"
+            )
+        return statements
+
+
+Handler = Callable[[Any, Any, Batch], None]
+
+
+def handles(*event_classes: type) -> Callable[[Handler], Handler]:
+    """Mark a method as the handler of these event classes."""
+
+    def mark(method: Handler) -> Handler:
+        method.handles = event_classes  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
+class Projection:
+    """Subclasses declare `name`, `tables` (and bump `version` when their rows change shape,
+    which calls for a rebuild) and `@handles(...)` methods `(self, event, batch)`."""
+
+    name: ClassVar[str]
+    version: ClassVar[int] = 1
+    tables: ClassVar[tuple[Table, ...]]
+    _handlers: ClassVar[dict[type, list[Handler]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._handlers = {}
+        for klass in reversed(cls.__mro__):
+            for attr in vars(klass).values():
+                for event_class in getattr(attr, "handles", ()):
+                    cls._handlers.setdefault(event_class, []).append(attr)
+
+    def process(self, events: Iterable[tuple[int, Any]], batch: Batch) -> None:
+        """Apply (position, event) pairs in order."""
+        handlers = self._handlers
+        for position, event in events:
+            chosen = handlers.get(type(event))
+            if chosen:
+                batch.position = position
+                for handler in chosen:
+                    handler(self, event, batch)

@@ -1,0 +1,250 @@
+"""The runner: reads the event log in batches and applies each batch to a group of read models
+in one transaction per batch, with each model's tracking position; then follows new events
+(LISTEN/NOTIFY on PostgreSQL, polling on SQLite).
+
+Two runners of the same read model never corrupt it: each batch transaction takes the model's
+lock (PostgreSQL advisory lock; SQLite's single writer) and re-reads the model's position inside
+it, so the second runner waits, then skips what the first already applied."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from domain.service import Greenlist
+from projections.engine.batch import Batch
+from projections.engine.db import Db, Tx
+from projections.engine.projection import Projection
+from projections.errors import ProjectionsBehind
+
+TRACKING = "projection_tracking"
+NEXT = "__next"
+Progress = Callable[[int, int], None]
+
+
+class Runner:
+    """Keeps a group of read models up to date with the service's event log."""
+
+    def __init__(
+        self, app: Greenlist, db: Db, projections: Sequence[Projection], batch_size: int = 2000
+    ) -> None:
+        self.app = app
+        self.db = db
+        self.projections = list(projections)
+        self.batch_size = batch_size
+        self.setup()
+
+    # --- tables --------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Create the tracking table and the live tables of each read model."""
+        with self.db.transaction() as tx:
+            tx.execute(
+                f"CREATE TABLE IF NOT EXISTS {TRACKING} (name TEXT PRIMARY KEY, "
+                "position BIGINT NOT NULL, version BIGINT NOT NULL)"
+            )
+            for projection in self.projections:
+                self._create_tables(tx, projection, "")
+                tx.execute(
+                    f"INSERT INTO {TRACKING} (name, position, version) VALUES (?, 0, ?) "
+                    "ON CONFLICT (name) DO NOTHING",
+                    (projection.name, projection.version),
+                )
+
+    def _create_tables(self, tx: Tx, projection: Projection, suffix: str) -> None:
+        token = secrets.token_hex(3)
+        for table in projection.tables:
+            for statement in table.ddl(tx.dialect, table.name + suffix, token):
+                tx.execute(statement)
+
+    # --- positions -----------------------------------------------------------------------
+
+    def positions(self) -> dict[str, int]:
+        rows = self.db.query(f"SELECT name, position FROM {TRACKING}")
+        return {r["name"]: int(r["position"]) for r in rows}
+
+    def head(self) -> int:
+        return int(self.app.recorder.max_notification_id() or 0)
+
+    def lag(self) -> dict[str, int]:
+        """Events not yet applied, per read model (notification ids may have gaps on
+        PostgreSQL, so this is an upper bound)."""
+        head, positions = self.head(), self.positions()
+        return {p.name: max(0, head - positions.get(p.name, 0)) for p in self.projections}
+
+    # --- catching up ---------------------------------------------------------------------
+
+    def _read(self, after: int, limit: int) -> list[tuple[int, Any]]:
+        notifications = self.app.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False
+        )
+        to_event = self.app.mapper.to_domain_event
+        return [(n.id, to_event(n)) for n in notifications]
+
+    def run_once(self) -> int:
+        """Apply one batch to the read models that are behind. Returns events read."""
+        positions = self.positions()
+        start = min(positions.get(p.name, 0) for p in self.projections)
+        events = self._read(start, self.batch_size)
+        if events:
+            with self.db.transaction() as tx:
+                self._apply(tx, self.projections, "", events)
+        return len(events)
+
+    def _apply(
+        self,
+        tx: Tx,
+        projections: Iterable[Projection],
+        suffix: str,
+        events: list[tuple[int, Any]],
+    ) -> None:
+        """Inside one transaction: lock, re-read positions, apply, write positions."""
+        group = sorted(projections, key=lambda p: p.name)
+        for projection in group:
+            self._lock(tx, projection.name + suffix)
+        marks = {
+            r["name"]: int(r["position"])
+            for r in tx.fetchall(f"SELECT name, position FROM {TRACKING}")
+        }
+        last = events[-1][0]
+        for projection in group:
+            done = marks.get(projection.name + suffix, 0)
+            todo = [(pos, e) for pos, e in events if pos > done]
+            if not todo:
+                continue
+            batch = Batch(tx, {t.name: (t, t.name + suffix) for t in projection.tables})
+            projection.process(todo, batch)
+            batch.flush()
+            tx.execute(
+                f"UPDATE {TRACKING} SET position = ? WHERE name = ?",
+                (last, projection.name + suffix),
+            )
+
+    @staticmethod
+    def _lock(tx: Tx, name: str) -> None:
+        if tx.dialect == "postgres":
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext(?::text))", (f"greenlist:{name}",))
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Apply every batch until the read models reach the head of the log."""
+        total, head = 0, self.head()
+        while True:
+            count = self.run_once()
+            total += count
+            if progress:
+                progress(min(self.positions_floor(), head), head)
+            if count == 0:
+                return total
+
+    def positions_floor(self) -> int:
+        positions = self.positions()
+        return min(positions.get(p.name, 0) for p in self.projections)
+
+    # --- following -----------------------------------------------------------------------
+
+    def follow(self, stop: threading.Event, poll: float = 0.2) -> None:
+        """Catch up, then apply new events as they are recorded, until `stop` is set."""
+        listen = self._listener()
+        try:
+            while not stop.is_set():
+                if self.run_once() == 0:
+                    listen(poll)
+        finally:
+            close = getattr(listen, "close", None)
+            if close:
+                close()
+
+    def _listener(self) -> Callable[[float], None]:
+        """Wait for a NOTIFY of the events table (PostgreSQL) or simply sleep (SQLite)."""
+        channel = getattr(self.app.recorder, "channel_name", None)
+        connect = getattr(self.db, "connect", None)
+        if channel is None or connect is None:
+            return time.sleep
+        conn = connect(autocommit=True)
+        conn.execute(f'LISTEN "{channel}"')
+
+        class Listener:
+            def __call__(self, timeout: float) -> None:
+                for _ in conn.notifies(timeout=timeout, stop_after=1):
+                    pass
+
+            def close(self) -> None:
+                conn.close()
+
+        return Listener()
+
+    # --- rebuilding ----------------------------------------------------------------------
+
+    def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
+        """Rebuild read models from zero into new tables while the live ones stay readable,
+        then swap them in, in one transaction, once complete. Returns events applied."""
+        wanted = set(names) if names else {p.name for p in self.projections}
+        group = [p for p in self.projections if p.name in wanted]
+        if not group:
+            raise KeyError(f"no read model named {sorted(wanted)}")
+        with self.db.transaction() as tx:
+            for projection in group:
+                for table in projection.tables:
+                    tx.execute(f"DROP TABLE IF EXISTS {table.name}{NEXT}")
+                self._create_tables(tx, projection, NEXT)
+                tx.execute(f"DELETE FROM {TRACKING} WHERE name = ?", (projection.name + NEXT,))
+                tx.execute(
+                    f"INSERT INTO {TRACKING} (name, position, version) VALUES (?, 0, ?)",
+                    (projection.name + NEXT, projection.version),
+                )
+        done, head = 0, self.head()
+        position = 0
+        while True:
+            events = self._read(position, self.batch_size)
+            if not events:
+                break
+            with self.db.transaction() as tx:
+                self._apply(tx, group, NEXT, events)
+            done += len(events)
+            position = events[-1][0]
+            if progress:
+                progress(min(position, head), max(head, position))
+        self._swap(group, position)
+        return done
+
+    def _swap(self, group: list[Projection], position: int) -> None:
+        with self.db.transaction() as tx:
+            for projection in sorted(group, key=lambda p: p.name):
+                self._lock(tx, projection.name)
+            while True:  # what was recorded meanwhile, under the lock
+                events = self._read(position, self.batch_size)
+                if not events:
+                    break
+                self._apply(tx, group, NEXT, events)
+                position = events[-1][0]
+            for projection in group:
+                for table in projection.tables:
+                    tx.execute(f"DROP TABLE IF EXISTS {table.name}")
+                    tx.execute(f"ALTER TABLE {table.name}{NEXT} RENAME TO {table.name}")
+                tx.execute(
+                    f"UPDATE {TRACKING} SET position = ?, version = ? WHERE name = ?",
+                    (position, projection.version, projection.name),
+                )
+                tx.execute(f"DELETE FROM {TRACKING} WHERE name = ?", (projection.name + NEXT,))
+
+
+def wait_for(db: Db, names: Sequence[str], position: int | None, timeout: float = 2.0) -> None:
+    """Read-your-writes: return once every named read model has applied `position`, or raise
+    `ProjectionsBehind` after `timeout` seconds."""
+    if not position:
+        return
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    wanted = set(names)
+    while True:
+        rows = db.query(f"SELECT name, position FROM {TRACKING}")
+        reached = {r["name"] for r in rows if int(r["position"]) >= position}
+        if wanted <= reached:
+            return
+        if time.monotonic() >= deadline:
+            raise ProjectionsBehind(position, sorted(wanted - reached), timeout)
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)

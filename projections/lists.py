@@ -1,0 +1,231 @@
+"""The lists (名单): membership per level x kind x city as temporal rows.
+
+Each listing is a row with when it began and ended, in world time (`*_occurred`) and in recorded
+time (`*_at`); names are temporal rows too, so "the list as of T" shows each unit under the name
+it had on that list at T. A removal decided for the next annual publication (A19.1-3, A20.3) is
+visible as pending until it takes effect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.events import unit as ev
+from projections.engine.batch import Batch
+from projections.engine.db import Db, Row
+from projections.engine.projection import Projection, Table, handles
+from projections.values import at, codes, day
+
+
+class Lists(Projection):
+    """Temporal list memberships and listed names."""
+
+    name = "lists"
+    tables = (
+        Table(
+            "list_units",
+            (("unit_id", "text"), ("credit_code", "text"), ("kind", "text"), ("city", "text")),
+            key=("unit_id",),
+        ),
+        Table(
+            "list_memberships",
+            (
+                ("unit_id", "text"),
+                ("level", "text"),
+                ("seq", "int"),
+                ("credit_code", "text"),
+                ("kind", "text"),
+                ("city", "text"),
+                ("year", "int"),
+                ("listed_on", "text"),
+                ("listed_at", "int"),
+                ("listed_occurred", "int"),
+                ("removed_on", "text"),
+                ("removed_at", "int"),
+                ("removed_occurred", "int"),
+                ("removal_rules", "text"),
+                ("removal_immediate", "int"),
+                ("removal_reason", "text"),
+                ("pending_rules", "text"),
+                ("pending_at", "int"),
+                ("pending_occurred", "int"),
+            ),
+            key=("unit_id", "level", "seq"),
+            indexes=(("level", "listed_at"), ("level", "listed_occurred")),
+        ),
+        Table(
+            "list_names",
+            (
+                ("unit_id", "text"),
+                ("level", "text"),
+                ("seq", "int"),
+                ("name", "text"),
+                ("from_at", "int"),
+                ("from_occurred", "int"),
+                ("to_at", "int"),
+                ("to_occurred", "int"),
+            ),
+            key=("unit_id", "level", "seq"),
+        ),
+        Table(
+            "list_cursor",
+            (("unit_id", "text"), ("level", "text"), ("membership", "int"), ("names", "int")),
+            key=("unit_id", "level"),
+        ),
+    )
+
+    @handles(ev.UnitRegistered)
+    def registered(self, e: ev.UnitRegistered, b: Batch) -> None:
+        b.put(
+            "list_units",
+            unit_id=str(e.originator_id),
+            credit_code=e.credit_code,
+            kind=e.kind,
+            city=e.city,
+        )
+
+    @handles(ev.MunicipallyListed)
+    def municipally_listed(self, e: ev.MunicipallyListed, b: Batch) -> None:
+        self._listed(b, e, "municipal", e.listed_on.year, e.listed_on.isoformat(), e.name)
+
+    @handles(ev.Listed)
+    def listed(self, e: ev.Listed, b: Batch) -> None:
+        self._listed(b, e, e.level, e.year, e.listed_on.isoformat(), e.name)
+
+    def _listed(self, b: Batch, e: Any, level: str, year: int, listed_on: str, name: str) -> None:
+        uid = str(e.originator_id)
+        unit = b.row("list_units", uid) or {}
+        cursor = b.row("list_cursor", uid, level) or {"membership": 0, "names": 0}
+        seq = cursor["membership"] + 1
+        b.put(
+            "list_memberships",
+            unit_id=uid,
+            level=level,
+            seq=seq,
+            credit_code=unit.get("credit_code"),
+            kind=unit.get("kind"),
+            city=unit.get("city"),
+            year=year,
+            listed_on=listed_on,
+            listed_at=at(e.timestamp),
+            listed_occurred=at(e.occurred_at),
+        )
+        b.put("list_cursor", unit_id=uid, level=level, membership=seq, names=cursor["names"])
+        self._rename(b, e, level, name)
+
+    def _rename(self, b: Batch, e: Any, level: str, name: str) -> None:
+        uid = str(e.originator_id)
+        cursor = b.row("list_cursor", uid, level)
+        if cursor is None:
+            return
+        current = b.row("list_names", uid, level, cursor["names"]) if cursor["names"] else None
+        if current and current["to_at"] is None:
+            b.update(
+                "list_names",
+                uid,
+                level,
+                cursor["names"],
+                to_at=at(e.timestamp),
+                to_occurred=at(e.occurred_at),
+            )
+        seq = cursor["names"] + 1
+        b.put(
+            "list_names",
+            unit_id=uid,
+            level=level,
+            seq=seq,
+            name=name,
+            from_at=at(e.timestamp),
+            from_occurred=at(e.occurred_at),
+        )
+        b.update("list_cursor", uid, level, names=seq)
+
+    @handles(ev.NameChanged)
+    def name_changed(self, e: ev.NameChanged, b: Batch) -> None:
+        """A20.2: the municipal list shows a confirmed new name at once; provincial and national
+        lists change at the annual publication (ListingAdjusted, A20.3)."""
+        if self._open(b, str(e.originator_id), "municipal"):
+            self._rename(b, e, "municipal", e.new_name)
+
+    @handles(ev.ListingAdjusted)
+    def adjusted(self, e: ev.ListingAdjusted, b: Batch) -> None:
+        self._rename(b, e, e.level, e.name)
+
+    @handles(ev.RemovalDecided)
+    def removal_decided(self, e: ev.RemovalDecided, b: Batch) -> None:
+        membership = self._open(b, str(e.originator_id), e.level)
+        if membership:
+            b.update(
+                "list_memberships",
+                *membership,
+                pending_rules=codes(e.rules),
+                pending_at=at(e.timestamp),
+                pending_occurred=at(e.occurred_at),
+            )
+
+    @handles(ev.Removed)
+    def removed(self, e: ev.Removed, b: Batch) -> None:
+        uid = str(e.originator_id)
+        membership = self._open(b, uid, e.level)
+        if membership is None:
+            return
+        b.update(
+            "list_memberships",
+            *membership,
+            removed_on=day(e.effective_on),
+            removed_at=at(e.timestamp),
+            removed_occurred=at(e.occurred_at),
+            removal_rules=codes(e.rules),
+            removal_immediate=int(e.immediate),
+            removal_reason=e.reason,
+        )
+        cursor = b.row("list_cursor", uid, e.level)
+        if cursor and cursor["names"]:
+            b.update(
+                "list_names",
+                uid,
+                e.level,
+                cursor["names"],
+                to_at=at(e.timestamp),
+                to_occurred=at(e.occurred_at),
+            )
+
+    @staticmethod
+    def _open(b: Batch, uid: str, level: str) -> tuple[str, str, int] | None:
+        """The key of the unit's current, not yet ended membership of a level."""
+        cursor = b.row("list_cursor", uid, level)
+        if not cursor or not cursor["membership"]:
+            return None
+        row = b.row("list_memberships", uid, level, cursor["membership"])
+        if row is None or row["removed_at"] is not None:
+            return None
+        return (uid, level, cursor["membership"])
+
+
+def list_as_of(
+    db: Db,
+    level: str,
+    instant: int | None = None,
+    basis: str = "recorded",
+    kind: str | None = None,
+    city: str | None = None,
+) -> list[Row]:
+    """The list of a level as it stood at `instant` (micros; None: now), by recorded time (what
+    the system knew) or world time (what was in force), with each unit's name at that instant."""
+    column = {"recorded": "at", "world": "occurred"}[basis]
+    t = instant if instant is not None else 2**62
+    sql = (
+        "SELECT m.unit_id, m.credit_code, m.kind, m.city, m.level, m.year, m.listed_on, "
+        "m.listed_at, m.removed_on, m.removal_rules, "
+        f"CASE WHEN m.pending_{column} <= ? THEN m.pending_rules END AS pending_rules, n.name "
+        "FROM list_memberships m JOIN list_names n ON n.unit_id = m.unit_id "
+        f"AND n.level = m.level AND n.from_{column} <= ? "
+        f"AND (n.to_{column} IS NULL OR n.to_{column} > ?) "
+        f"WHERE m.level = ? AND m.listed_{column} <= ? "
+        f"AND (m.removed_{column} IS NULL OR m.removed_{column} > ?)"
+    )
+    params: list[Any] = [t, t, t, level, t, t]
+    for column_name, value in (("kind", kind), ("city", city)):
+        if value is not None:
+            sql += f" AND m.{column_name} = ?"
+            params.append(value)
+    return db.query(sql + " ORDER BY m.city, m.credit_code", params)
