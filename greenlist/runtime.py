@@ -1,0 +1,58 @@
+"""Wiring of the read side: the views' database and the runners, in-process or standalone."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass
+
+from domain.service import Greenlist
+from greenlist.config import database_url
+from projections.catalogue import all_projections
+from projections.engine.db import Db, views_db
+from projections.engine.runner import Runner
+
+
+@dataclass
+class ReadSide:
+    """The views' database and a runner over every read model."""
+
+    db: Db
+    runner: Runner
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def read_side(app: Greenlist, url: str | None = None) -> ReadSide:
+    db = views_db(url or database_url())
+    return ReadSide(db, Runner(app, db, all_projections()))
+
+
+class InProcessRunner:
+    """The runner following the log in a background thread of the service's own process, as
+    with the embedded default, so that one command shows live lists."""
+
+    def __init__(self, runner: Runner, poll: float = 0.1) -> None:
+        self.runner = runner
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=runner.follow, args=(self.stop, poll), name="projections", daemon=True
+        )
+
+    def __enter__(self) -> InProcessRunner:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=10)
+
+
+def progress_bar(done: int, total: int, width: int = 40) -> None:
+    """A progress bar on standard error: [#####.....] 1234/5678 events."""
+    filled = width * done // total if total else width
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} events")
+    sys.stderr.flush()
+    if done >= total:
+        sys.stderr.write("\n")

@@ -1,0 +1,50 @@
+"""The runner: lag, following the log, read-your-writes with a bounded wait, rebuilds."""
+
+import pytest
+
+from domain.service import Greenlist
+from greenlist import scenarios as s
+from greenlist.runtime import InProcessRunner
+from projections.engine.db import Db
+from projections.engine.runner import Runner, wait_for
+from projections.errors import ProjectionsBehind
+from projections.lists import list_as_of
+
+pytestmark = pytest.mark.stores("sqlite", "postgres")
+
+
+def test_lag_counts_the_events_not_yet_applied(app: Greenlist, runner: Runner) -> None:
+    s.register_and_cultivate(app, s.credit_code(1))
+    assert runner.lag() == {"lists": 2}
+    runner.catch_up()
+    assert runner.lag() == {"lists": 0}
+
+
+def test_a_read_can_wait_for_the_position_of_a_command(
+    app: Greenlist, runner: Runner, views: Db
+) -> None:
+    with InProcessRunner(runner, poll=0.05):
+        code = s.credit_code(2)
+        s.list_provincially(app, code)
+        receipt = app.declare_change(s.enterprise_actor(code), code, "scope", "扩产")
+        wait_for(views, ["lists"], receipt.position, timeout=10)
+        assert [r["credit_code"] for r in list_as_of(views, "provincial")] == [code]
+
+
+def test_waiting_is_bounded_and_says_why_in_both_languages(
+    app: Greenlist, runner: Runner, views: Db
+) -> None:
+    receipt = app.register_unit(s.city_actor(), s.credit_code(3), s.UnitKind.FACTORY, "示范工厂")
+    with pytest.raises(ProjectionsBehind) as behind:
+        wait_for(views, ["lists"], receipt.position, timeout=0.05)
+    assert behind.value.names == ["lists"]
+    assert behind.value.zh and behind.value.en
+
+
+def test_a_rebuild_from_zero_gives_the_same_rows(app: Greenlist, runner: Runner, views: Db) -> None:
+    s.list_provincially_together(app, s.credit_code(4), s.credit_code(5))
+    runner.catch_up()
+    before = list_as_of(views, "provincial")
+    assert runner.rebuild() > 0
+    assert list_as_of(views, "provincial") == before
+    assert runner.lag() == {"lists": 0}
