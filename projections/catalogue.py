@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from projections.engine.projection import Projection
 from projections.lists import Lists
+from projections.pools import Pools
+from projections.rounds import Rounds
+from projections.selection_rate import SelectionRate
 
 
 def all_projections() -> list[Projection]:
-    return [Lists()]
+    return [Lists(), Pools(), Rounds(), SelectionRate()]

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.stores("sqlite", "postgres")
 
 def test_lag_counts_the_events_not_yet_applied(app: Greenlist, runner: Runner) -> None:
     s.register_and_cultivate(app, s.credit_code(1))
-    assert runner.lag() == {"lists": 2}
+    assert runner.lag()["lists"] == 2
     runner.catch_up()
-    assert runner.lag() == {"lists": 0}
+    assert set(runner.lag().values()) == {0}
 
 
 def test_a_read_can_wait_for_the_position_of_a_command(
@@ -47,4 +47,4 @@ def test_a_rebuild_from_zero_gives_the_same_rows(app: Greenlist, runner: Runner,
     before = list_as_of(views, "provincial")
     assert runner.rebuild() > 0
     assert list_as_of(views, "provincial") == before
-    assert runner.lag() == {"lists": 0}
+    assert set(runner.lag().values()) == {0}
