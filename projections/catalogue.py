@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from projections.agencies import Agencies
+from projections.announcements import Announcements
+from projections.dynamic import Dynamic
 from projections.engine.projection import Projection
 from projections.lists import Lists
 from projections.pools import Pools
@@ -10,4 +13,12 @@ from projections.selection_rate import SelectionRate
 
 
 def all_projections() -> list[Projection]:
-    return [Lists(), Pools(), Rounds(), SelectionRate()]
+    return [
+        Lists(),
+        Pools(),
+        Rounds(),
+        SelectionRate(),
+        Announcements(),
+        Agencies(),
+        Dynamic(),
+    ]

@@ -4,6 +4,7 @@ written once when the batch commits, together with the tracking position."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from projections.engine.db import Row, Tx
@@ -25,6 +26,7 @@ class Batch:
         self._dirty: dict[str, dict[Key, None]] = {name: {} for name in tables}
         self._added: dict[str, list[Row]] = {name: [] for name in tables}
         self._bumps: dict[str, dict[Key, dict[str, float]]] = {name: {} for name in tables}
+        self._column_sets = {name: frozenset(t.column_names) for name, (t, _) in tables.items()}
 
     def _key(self, table: str, row: Mapping[str, Any]) -> Key:
         return tuple(row[k] for k in self.tables[table][0].key)
@@ -66,8 +68,10 @@ class Batch:
         self._dirty[table][key] = None
 
     def add(self, table: str, **row: Any) -> None:
-        """Append a row to an append-only table."""
-        self._added[table].append(self._full(table, row))
+        """Append a row to an append-only table (kept as given when it names every column:
+        audit-like tables append one row per event)."""
+        complete = row.keys() == self._column_sets[table]
+        self._added[table].append(row if complete else self._full(table, row))
 
     def bump(self, table: str, key: Mapping[str, Any], **deltas: float) -> None:
         """Add to counters of the row with this key (created at zero if absent)."""
@@ -108,7 +112,8 @@ class Batch:
         added = self._added[name]
         if added:
             cols = spec.column_names
-            self.tx.copy_rows(physical, cols, [tuple(r.get(c) for c in cols) for r in added])
+            values = itemgetter(*cols) if len(cols) > 1 else lambda r: (r[cols[0]],)
+            self.tx.copy_rows(physical, cols, [values(r) for r in added])
 
     def _flush_bumps(self, spec: Table, physical: str, name: str) -> None:
         bumps = self._bumps[name]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from projections.engine.batch import Batch
@@ -34,8 +35,9 @@ class Table:
     key: tuple[str, ...] = ()
     indexes: tuple[tuple[str, ...], ...] = field(default=())
 
-    @property
+    @cached_property
     def column_names(self) -> tuple[str, ...]:
+        """Computed once: it is read for every row written."""
         return tuple(name for name, _ in self.columns)
 
     def ddl(self, dialect: str, physical: str, token: str) -> list[str]:

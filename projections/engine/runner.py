@@ -42,6 +42,9 @@ class Runner:
     def setup(self) -> None:
         """Create the tracking table and the live tables of each read model."""
         with self.db.transaction() as tx:
+            # runners starting at once would race in PostgreSQL's CREATE TABLE IF NOT EXISTS
+            # (UniqueViolation on pg_type); on SQLite BEGIN IMMEDIATE already serialises them
+            self._lock(tx, TRACKING)
             tx.execute(
                 f"CREATE TABLE IF NOT EXISTS {TRACKING} (name TEXT PRIMARY KEY, "
                 "position BIGINT NOT NULL, version BIGINT NOT NULL)"
