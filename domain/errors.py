@@ -42,6 +42,10 @@ class NotFound(GreenlistError):
     """The unit, round, agency or complaint does not exist."""
 
 
+class VersionMismatch(GreenlistError):
+    """The caller's expected version (HTTP If-Match) is not the current one; nothing recorded."""
+
+
 class ConcurrentUpdate(GreenlistError):
     """Another act changed the same aggregate first; nothing of this act was recorded."""
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from contextlib import suppress
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -22,7 +23,13 @@ from domain.aggregates.membership import ParkMembership, membership_id
 from domain.aggregates.round import Round
 from domain.aggregates.unit import Unit, unit_id
 from domain.clock import Clock
-from domain.errors import AlreadyExists, ConcurrentUpdate, NotFound, OutOfJurisdiction
+from domain.errors import (
+    AlreadyExists,
+    ConcurrentUpdate,
+    NotFound,
+    OutOfJurisdiction,
+    VersionMismatch,
+)
 from domain.rules import checks
 from domain.rules.checks import NegativeRecord
 from domain.values import Actor, Level, Role, micros
@@ -103,6 +110,7 @@ class ServiceBase(Application[UUID]):
     def __init__(self, env: Mapping[str, str], clock: Clock) -> None:
         super().__init__(env=env)
         self.clock = clock
+        self._expected = threading.local()
         self.store_reader: Repository[UUID] = Repository(
             event_store=self.events, snapshot_store=self.snapshots
         )
@@ -154,6 +162,24 @@ class ServiceBase(Application[UUID]):
 
     # --- loading -------------------------------------------------------------------------
 
+    @contextmanager
+    def expecting(self, aggregate_id: UUID, version: int) -> Iterator[None]:
+        """Optimistic concurrency for a caller that read a version (HTTP If-Match): the act is
+        refused if the aggregate is no longer at that version when the command loads it."""
+        self._expected.value = (aggregate_id, version)
+        try:
+            yield
+        finally:
+            self._expected.value = None
+
+    def _check_expected(self, aggregate: GreenAggregate) -> None:
+        expected = getattr(self._expected, "value", None)
+        if expected and expected[0] == aggregate.id and expected[1] != aggregate.version:
+            raise VersionMismatch(
+                zh=f"版本已变为{aggregate.version}，请刷新后重试",
+                en=f"expected version {expected[1]}, the record is at {aggregate.version}",
+            )
+
     def _get(self, cls: type[A], aggregate_id: UUID, what: str, fresh: bool = False) -> A:
         """Load an aggregate for a command (from the cache if enabled) or, `fresh`, from the
         store."""
@@ -164,6 +190,8 @@ class ServiceBase(Application[UUID]):
             raise NotFound(zh=f"{what}不存在", en=f"{what} not found") from None
         if not isinstance(aggregate, cls):
             raise NotFound(zh=f"{what}不存在", en=f"{what} not found")
+        if not fresh:
+            self._check_expected(aggregate)
         return aggregate
 
     def _unit(self, credit_code: str, fresh: bool = False) -> Unit:

@@ -1,0 +1,84 @@
+"""What the resources reach through the Flask app: the service, the read side, the kept
+responses of idempotent commands; and the helpers every command and read shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from flask import Response, current_app, jsonify, request
+
+from api.idempotency import Idempotency, Store
+from domain.service import Greenlist
+from domain.service.base import Receipt
+from domain.values import Actor
+
+
+@dataclass
+class Context:
+    service: Greenlist
+    views: Store
+    idempotency: Idempotency
+    read_models: list[str] = field(default_factory=list)
+    wait_timeout: float = 5.0
+
+
+def ctx() -> Context:
+    context: Context = current_app.extensions["greenlist"]
+    return context
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version() -> int | None:
+    """The version named by `If-Match` (an ETag given by a read), if any."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        from werkzeug.exceptions import PreconditionFailed
+
+        raise PreconditionFailed("If-Match must be an ETag given by a read of this record")
+    return int(value)
+
+
+def receipt_body(receipt: Receipt) -> dict[str, Any]:
+    details = {k: str(v) if isinstance(v, UUID) else v for k, v in receipt.details.items()}
+    return {
+        "id": str(receipt.aggregate_id),
+        "version": receipt.version,
+        "position": receipt.position,
+        "details": details,
+    }
+
+
+def run_command(
+    actor: Actor,
+    act: Callable[[], Receipt],
+    aggregate_id: UUID | None = None,
+    status: int = 200,
+    location: str | None = None,
+) -> Response:
+    """Run a command once per Idempotency-Key, under If-Match when given; answer with the
+    receipt (id, version, log position) and the new ETag."""
+
+    def handle() -> Response:
+        expected = expected_version()
+        if expected is not None and aggregate_id is not None:
+            with ctx().service.expecting(aggregate_id, expected):
+                receipt = act()
+        else:
+            receipt = act()
+        response = jsonify(receipt_body(receipt))
+        response.status_code = status
+        response.headers["ETag"] = etag(receipt.version)
+        if location:
+            response.headers["Location"] = location
+        return response
+
+    return ctx().idempotency.run(actor.id, handle)

@@ -1,0 +1,113 @@
+"""The one place that maps errors to HTTP: every error is `application/problem+json` (RFC 9457)
+with `status`, `title`, `detail`, the rule codes (`rules`) and messages in Chinese and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, json
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import (
+    AlreadyExists,
+    ConcurrentUpdate,
+    GreenlistError,
+    NotFound,
+    OutOfJurisdiction,
+    RuleViolation,
+    VersionMismatch,
+)
+from projections.errors import ProjectionsBehind
+
+PROBLEM = "application/problem+json"
+
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    412: "Precondition Failed",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    428: "Precondition Required",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+ZH = {
+    400: "请求格式错误",
+    401: "需要有效的身份令牌",
+    403: "无权执行此操作",
+    404: "资源不存在",
+    405: "不支持该请求方法",
+    409: "与现有记录冲突",
+    412: "版本不匹配，请刷新后重试",
+    413: "请求体过大",
+    415: "请求须为JSON",
+    422: "请求内容不符合要求",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    zh: str | None = None,
+    rules: tuple[str, ...] = (),
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    body = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "rules": list(rules),
+        "messages": {"zh": zh or ZH.get(status, detail), "en": detail},
+        **extra,
+    }
+    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype=PROBLEM)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def status_of(error: GreenlistError) -> int:
+    if isinstance(error, OutOfJurisdiction):
+        return 403
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, VersionMismatch):
+        return 412
+    if isinstance(error, ConcurrentUpdate | AlreadyExists):
+        return 409
+    if isinstance(error, RuleViolation):
+        return 422
+    return 400
+
+
+def from_domain(error: GreenlistError) -> Response:
+    return problem(status_of(error), error.en, error.zh, error.codes)
+
+
+def from_behind(error: ProjectionsBehind) -> Response:
+    return problem(503, error.en, error.zh, headers={"Retry-After": "1"})
+
+
+def from_http(error: HTTPException) -> Response:
+    """werkzeug and webargs errors; validation errors name each bad field."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    headers = dict(error.get_headers())
+    headers.pop("Content-Type", None)
+    if messages:
+        fields = [f"{location}.{name}" for location, errs in messages.items() for name in errs]
+        detail = "invalid input: " + ", ".join(fields)
+        zh = "输入无效：" + "、".join(fields)
+        return problem(status, detail, zh, headers=headers, errors=messages)
+    return problem(status, error.description or TITLES.get(status, "Error"), headers=headers)

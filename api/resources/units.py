@@ -1,0 +1,161 @@
+"""Units under /api/v1/units/{code}: registration, reads (current, as of an instant, history),
+park members, cultivation (A8-A11), evaluations (A12) and the municipal list (A13.1)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import reader, require
+from api.context import ctx, etag, run_command
+from api.schemas.common import Act, AsOf, Page, Receipt, plain
+from api.schemas.units import (
+    Cultivate,
+    DeclareMembers,
+    HistoryOut,
+    RegisterUnit,
+    SubmitEvaluation,
+    UnitOut,
+)
+from domain.aggregates.unit import unit_id
+from domain.values import Level, Role, UnitKind
+
+blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="申报单位 Units")
+
+
+def uid(code: str) -> Any:
+    return unit_id(code.strip().upper())
+
+
+@blp.route("")
+class Units(MethodView):
+    @blp.arguments(RegisterUnit)
+    @blp.response(201, Receipt)
+    def post(self, body: dict[str, Any]) -> Response:
+        """Register a factory, park or supply-chain company (ID.1, ID.2)."""
+        actor = require(Role.ENTERPRISE, Role.CITY, Role.PROVINCE)
+        code = body["credit_code"].strip().upper()
+        return run_command(
+            actor,
+            lambda: ctx().service.register_unit(
+                actor,
+                code,
+                UnitKind(body["kind"]),
+                body["name"],
+                body["members"],
+                occurred_at=body["occurred_at"],
+            ),
+            status=201,
+            location=f"/api/v1/units/{code}",
+        )
+
+
+@blp.route("/<string:code>")
+class UnitResource(MethodView):
+    @blp.arguments(AsOf, location="query")
+    @blp.response(200, UnitOut)
+    def get(self, query: dict[str, Any], code: str) -> Response:
+        """A unit now, or as the system knew it at `as_of`; the ETag is its version."""
+        reader()
+        service = ctx().service
+        view = (
+            service.unit_as_of(code, query["as_of"]) if query["as_of"] else service.get_unit(code)
+        )
+        response = jsonify(plain(asdict(view)))
+        response.headers["ETag"] = etag(view.version)
+        return response
+
+
+@blp.route("/<string:code>/history")
+class UnitHistory(MethodView):
+    @blp.arguments(Page, location="query")
+    @blp.response(200, HistoryOut)
+    def get(self, page: dict[str, Any], code: str) -> dict[str, Any]:
+        """Every event of the unit, oldest first, `limit` at a time after version `after`."""
+        reader()
+        events = [e for e in ctx().service.unit_history(code) if e.version > (page["after"] or 0)]
+        items = events[: page["limit"]]
+        more = len(events) > len(items)
+        return {
+            "items": [plain(asdict(e)) for e in items],
+            "next_after": items[-1].version if more else None,
+        }
+
+
+@blp.route("/<string:code>/members")
+class Members(MethodView):
+    @blp.arguments(DeclareMembers)
+    @blp.response(200, Receipt)
+    def put(self, body: dict[str, Any], code: str) -> Response:
+        """A park declares the enterprises inside it (A17 checks them too)."""
+        actor = require(Role.ENTERPRISE, Role.CITY)
+        return run_command(
+            actor,
+            lambda: ctx().service.declare_park_members(
+                actor, code, body["members"], occurred_at=body["occurred_at"]
+            ),
+            uid(code),
+        )
+
+
+@blp.route("/<string:code>/cultivation")
+class Cultivation(MethodView):
+    @blp.arguments(Cultivate)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], code: str) -> Response:
+        """The city puts the unit in its cultivation pool (A8-A11)."""
+        actor = require(Role.CITY)
+        return run_command(
+            actor,
+            lambda: ctx().service.cultivate(
+                actor,
+                code,
+                body["year"],
+                body["facts"],
+                body["priority"],
+                occurred_at=body["occurred_at"],
+            ),
+            uid(code),
+        )
+
+
+@blp.route("/<string:code>/evaluations")
+class Evaluations(MethodView):
+    @blp.arguments(SubmitEvaluation)
+    @blp.response(201, Receipt)
+    def post(self, body: dict[str, Any], code: str) -> Response:
+        """A self-evaluation (enterprise) or a third-party report (agency; A12, A22.3)."""
+        actor = require(Role.ENTERPRISE, Role.AGENCY)
+        return run_command(
+            actor,
+            lambda: ctx().service.submit_evaluation(
+                actor,
+                code,
+                Level(body["level"]),
+                body["year"],
+                body["content_hash"],
+                body["score"],
+                body["passed"],
+                occurred_at=body["occurred_at"],
+            ),
+            uid(code),
+            status=201,
+        )
+
+
+@blp.route("/<string:code>/municipal-listing")
+class MunicipalListing(MethodView):
+    @blp.arguments(Act)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], code: str) -> Response:
+        """The city puts the unit on its municipal list (A13.1)."""
+        actor = require(Role.CITY)
+        return run_command(
+            actor,
+            lambda: ctx().service.list_municipally(actor, code, occurred_at=body["occurred_at"]),
+            uid(code),
+        )

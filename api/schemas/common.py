@@ -1,0 +1,99 @@
+"""Fields and schemas shared by the resources."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from domain.values import CITIES, Level, UnitKind
+
+LEVELS = [level.value for level in Level]
+KINDS = [kind.value for kind in UnitKind]
+
+
+class CreditCode(fields.String):
+    """An 18-character unified social credit code (checked fully by the domain, ID.1)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            validate=validate.Length(equal=18), metadata={"example": "91330100MA2H3K4P79"}, **kwargs
+        )
+
+
+class Act(Schema):
+    """Every command may state when it happened in the world and why."""
+
+    occurred_at = fields.AwareDateTime(
+        load_default=None,
+        metadata={
+            "description": "when the act happened in the world (ISO 8601 with offset); "
+            "defaults to now"
+        },
+    )
+
+
+def check_year(value: int) -> None:
+    if not 2000 <= value <= 2100:
+        raise ValidationError("year must be between 2000 and 2100")
+
+
+Year = fields.Integer
+
+
+def year_field(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(validate=check_year, **kwargs)
+
+
+def level_field(**kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(LEVELS), **kwargs)
+
+
+def city_field(**kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(sorted(CITIES)), **kwargs)
+
+
+class Receipt(Schema):
+    """What a command returns: the aggregate, its new version and the log position (pass it as
+    `wait_for` to a read to see your own write)."""
+
+    id = fields.String()
+    version = fields.Integer()
+    position = fields.Integer(allow_none=True)
+    details = fields.Dict()
+
+
+class Page(Schema):
+    """Stable pagination: `after` is the last `position` (or offset) of the previous page."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    after = fields.Integer(load_default=None, validate=validate.Range(0))
+
+
+class AsOf(Schema):
+    as_of = fields.AwareDateTime(
+        load_default=None,
+        metadata={"description": "an ISO 8601 instant: the state as the system knew it then"},
+    )
+    wait_for = fields.Integer(
+        load_default=None,
+        metadata={
+            "description": "a log position returned by a command: wait until the read models "
+            "have applied it (read-your-writes)"
+        },
+    )
+
+
+def plain(value: Any) -> Any:
+    """Values of the service (dates, instants, UUIDs, nested dicts) as JSON values."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value

@@ -1,0 +1,42 @@
+"""The web process: the service, its read side and the HTTP API, wired from the environment.
+With the embedded default the projection runners follow the log in this same process."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import UTC, datetime
+
+from flask import Flask
+
+from api.app import create_app
+from domain.clock import Clock, SettableClock
+from greenlist.config import SystemClock, build_service, database_url
+from greenlist.runtime import InProcessRunner, read_side
+
+DEV_SECRET = "greenlist-local-development-secret"
+log = logging.getLogger(__name__)
+
+
+def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = True) -> Flask:
+    """`GREENLIST_DATABASE_URL` chooses the store, `GREENLIST_JWT_SECRET` signs tokens,
+    `GREENLIST_TEST_CLOCK=1` enables PUT /api/v1/test/clock (tests and demos only)."""
+    url = url or database_url()
+    test_clock = os.environ.get("GREENLIST_TEST_CLOCK") == "1"
+    if clock is None:
+        clock = SettableClock(datetime.now(UTC)) if test_clock else SystemClock()
+    secret = os.environ.get("GREENLIST_JWT_SECRET")
+    if not secret:
+        log.warning("GREENLIST_JWT_SECRET is not set: using the local development secret")
+        secret = DEV_SECRET
+    service = build_service(url, clock)
+    side = read_side(service, url)
+    app = create_app(
+        service, side.db, secret, [p.name for p in side.runner.projections], test_clock
+    )
+    app.extensions["greenlist_runner"] = side.runner
+    if follow:
+        runner = InProcessRunner(side.runner)
+        runner.__enter__()
+        app.extensions["greenlist_in_process_runner"] = runner
+    return app
