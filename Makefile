@@ -13,10 +13,11 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-run: install  ## the service on the embedded store with demo data
-	$(BIN)/greenlist demo
+run: install  ## the HTTP API on 127.0.0.1:8000 (embedded SQLite), with the demo history if empty
+	$(BIN)/greenlist serve --demo --host 127.0.0.1 --port 8000
 
-demo: run
+demo: install  ## load the demo history if the store is empty and print a unit's history
+	$(BIN)/greenlist demo
 
 lint: install  ## ruff, mypy on the domain, and the import contracts (domain imports no framework)
 	$(BIN)/ruff check .

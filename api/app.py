@@ -10,6 +10,7 @@ from api import problems
 from api.auth import authenticate
 from api.context import Context
 from api.idempotency import Idempotency, Store
+from api.metrics import install_metrics
 from domain.errors import GreenlistError
 from domain.service import Greenlist
 from projections.errors import ProjectionsBehind
@@ -55,6 +56,7 @@ def create_app(
     from api.resources import register_all
 
     register_all(api, test_clock=test_clock)
+    install_metrics(app)
 
     @app.get("/health")
     def health() -> Response:

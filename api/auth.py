@@ -85,9 +85,7 @@ def authenticate() -> None:
     """Before any view (and before its input is validated): a present token must be valid, and
     everything but the public routes needs one."""
     method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
-    public = any(
-        method == m and request.path.startswith(prefix) for m, prefix in PUBLIC_ROUTES
-    )
+    public = any(method == m and request.path.startswith(prefix) for m, prefix in PUBLIC_ROUTES)
     g.actor = current_actor(optional=public)
 
 

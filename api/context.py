@@ -11,6 +11,7 @@ from uuid import UUID
 from flask import Response, current_app, jsonify, request
 
 from api.idempotency import Idempotency, Store
+from api.schemas.common import plain
 from domain.service import Greenlist
 from domain.service.base import Receipt
 from domain.values import Actor
@@ -48,7 +49,7 @@ def expected_version() -> int | None:
 
 
 def receipt_body(receipt: Receipt) -> dict[str, Any]:
-    details = {k: str(v) if isinstance(v, UUID) else v for k, v in receipt.details.items()}
+    details = plain(dict(receipt.details))  # ids, dates (a notice's last day) as JSON values
     return {
         "id": str(receipt.aggregate_id),
         "version": receipt.version,

@@ -1,60 +1,63 @@
-"""The `greenlist` command. Until the HTTP API exists, `greenlist demo` runs a scenario through
-the application service on the configured store and prints a unit's history."""
+"""The `greenlist` command: `serve` (the HTTP API under gunicorn), `token` (a bearer token for
+local use), `demo` (load the generated demo history and print a unit's history) and
+`projections run|rebuild|status` (the read models)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
-from datetime import date, datetime
+from datetime import datetime
 
+from api.auth import mint
 from domain.clock import SettableClock
-from domain.errors import AlreadyExists, RuleViolation
+from domain.errors import NotFound, RuleViolation
 from domain.values import SHANGHAI, Level
-from greenlist import scenarios as demo
+from greenlist import demo_history
 from greenlist.config import SystemClock, build_service, database_url
-from greenlist.runtime import InProcessRunner, progress_bar, read_side
-from projections.engine.runner import wait_for
+from greenlist.runtime import progress_bar, read_side
+from greenlist.scenarios import city_actor
 from projections.lists import list_as_of
 
-DEMO_START = datetime(2025, 1, 2, 9, tzinfo=SHANGHAI)
+AFTER_DEMO = datetime(2026, 6, 30, 18, tzinfo=SHANGHAI)
+"""The end of the demo history: acts the demo only tries are judged then."""
+
+
+def load_demo(url: str | None) -> None:
+    """Load the demo history if the store is empty, saying what it did."""
+    print(f"store: {url or database_url()}")
+    outcome = demo_history.load_if_empty(url)
+    if outcome is None:
+        print("(the store already holds events: nothing loaded)")
+        return
+    print(
+        f"loaded the demo history, July 2024 to June 2026: {outcome.events} events; "
+        f"provincial list 2025: {len(outcome.listed[2025])} units, 2026: "
+        f"{len(outcome.listed[2026])} new, {len(outcome.removed_2026)} removed"
+    )
 
 
 def run_demo(url: str | None = None) -> int:
-    """Walk one factory to the provincial list, show a refusal, and print its history. The demo
-    replays the 2025 selection, so its recording clock starts on 2 January 2025."""
-    app = build_service(url, SettableClock(DEMO_START))
-    code = demo.credit_code(1)
-    print(f"store: {url or database_url()}")
+    """Load the demo history (if the store is empty), show a refusal and print the history of
+    the unit that was listed, renamed, reported and removed."""
+    load_demo(url)
+    app = build_service(url, SettableClock(AFTER_DEMO))
+    code = demo_history.showcase_code()
     try:
-        demo.list_provincially(app, code, year=2025)
-    except AlreadyExists:
-        print("(demo data already present; showing it)")
-    late = demo.credit_code(2)
-    try:
-        demo.register_and_cultivate(app, late, year=2025)
-        demo.evaluate(app, late, Level.PROVINCIAL)
-    except AlreadyExists:
-        pass
-    try:
-        app.nominate(
-            demo.city_actor(),
-            late,
-            Level.PROVINCIAL,
-            2025,
-            occurred_at=demo.at(date(2025, 7, 1), 0, 0, 0),
-        )
+        app.nominate(city_actor(code[2:6] + "00"), code, Level.PROVINCIAL, 2026)
+    except NotFound:
+        print(f"(unit {code} of the demo history is not in this store)")
+        app.close()
+        return 0
     except RuleViolation as refusal:
         print(f"refused as expected: {refusal}")
     side = read_side(app, url)
-    with InProcessRunner(side.runner):
-        receipt = app.declare_change(
-            demo.enterprise_actor(code), code, "scope", "扩建二期产线 / a second production line"
-        )
-        wait_for(side.db, [p.name for p in side.runner.projections], receipt.position, 10)
-        print("\nprovincial list now (read model):")
-        for row in list_as_of(side.db, "provincial"):
-            print(f"  {row['credit_code']}  {row['name']}  listed {row['listed_on']}")
+    side.runner.catch_up()
+    rows = list_as_of(side.db, "provincial")
+    print(f"\nprovincial list now (read model): {len(rows)} units")
+    for row in rows[:8]:
+        print(f"  {row['credit_code']}  {row['name']}  listed {row['listed_on']}")
     side.close()
     unit = app.get_unit(code)
     print(f"\n{unit.name} ({unit.credit_code}), city {unit.city}, version {unit.version}")
@@ -63,7 +66,7 @@ def run_demo(url: str | None = None) -> int:
     print("\nhistory:")
     for e in app.unit_history(code):
         print(
-            f"  v{e.version:<3} {e.recorded_at:%Y-%m-%d %H:%M:%S} {e.type:<22} "
+            f"  v{e.version:<3} {e.recorded_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} {e.type:<24} "
             f"{e.actor_role}/{e.actor_region:<7} rules {', '.join(e.rules)}"
         )
     app.close()
@@ -96,20 +99,91 @@ def run_projections(action: str, names: list[str], url: str | None) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="greenlist", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def secret() -> str:
+    """GREENLIST_JWT_SECRET, or the local development secret (with a warning)."""
+    from greenlist.web import DEV_SECRET
+
+    value = os.environ.get("GREENLIST_JWT_SECRET")
+    if not value:
+        print(
+            "warning: GREENLIST_JWT_SECRET is not set: the local development secret signs "
+            "this token",
+            file=sys.stderr,
+        )
+    return value or DEV_SECRET
+
+
+def run_token(args: argparse.Namespace) -> int:
+    """`greenlist token`: prints a bearer token (HS256) for local use."""
+    claims = {k: v for k, v in (("uscc", args.uscc), ("agency", args.agency)) if v}
+    sub = args.sub or args.uscc or args.agency or f"{args.role}-{args.region}"
+    print(mint(secret(), sub, args.role, args.region, hours=args.hours, **claims))
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`greenlist serve`: with `--demo`, load the demo history into an empty store first and
+    print a province token and example requests."""
+    from greenlist.serve import serve
+
+    url = f"http://{args.host}:{args.port}"
+    if args.demo:
+        load_demo(None)
+        token = mint(secret(), "jxt-demo", "province", "330000", hours=12)
+        code = demo_history.showcase_code()
+        print(
+            f"\ngreenlist on {url}  (API docs {url}/api/docs)\n\nprovince token (12 h):\n"
+            f"  export TOKEN={token}\n\ntry:\n"
+            f"  curl {url}/health\n"
+            f"  curl '{url}/api/v1/lists/provincial?as_of=2025-12-31T00:00:00%2B08:00'\n"
+            f'  curl -H "Authorization: Bearer $TOKEN" {url}/api/v1/units/{code}\n'
+            f'  curl -H "Authorization: Bearer $TOKEN" {url}/api/v1/units/{code}/history\n'
+            f"  curl {url}/metrics\n",
+            flush=True,
+        )
+    else:
+        print(f"greenlist on {url}", flush=True)
+    return serve(args.host, args.port, args.workers, args.threads, args.access_log)
+
+
+def parser() -> argparse.ArgumentParser:
+    from greenlist.serve import DEFAULT_HOST, DEFAULT_PORT, THREADS
+
+    root = argparse.ArgumentParser(prog="greenlist", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="run the HTTP API (gunicorn)")
+    serve_cmd.add_argument("--host", default=DEFAULT_HOST)
+    serve_cmd.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve_cmd.add_argument("--workers", type=int, default=1, help="1 on SQLite (one writer)")
+    serve_cmd.add_argument("--threads", type=int, default=THREADS)
+    serve_cmd.add_argument("--access-log", action="store_true", help="log requests to stdout")
+    serve_cmd.add_argument("--demo", action="store_true", help="load the demo history if empty")
+    token_cmd = commands.add_parser("token", help="print a bearer token for local use")
+    token_cmd.add_argument("--role", required=True)
+    token_cmd.add_argument("--region", required=True, help="a city code or 330000")
+    token_cmd.add_argument("--uscc", help="an enterprise's credit code (role enterprise)")
+    token_cmd.add_argument("--agency", help="an agency's credit code (role agency)")
+    token_cmd.add_argument("--sub", help="who (default: the credit code or role-region)")
+    token_cmd.add_argument("--hours", type=int, default=12)
     projections_cmd = commands.add_parser("projections", help="run or rebuild the read models")
     projections_cmd.add_argument("action", choices=["run", "rebuild", "status"])
     projections_cmd.add_argument("names", nargs="*", help="read models to rebuild (default all)")
     projections_cmd.add_argument("--database-url", default=None)
-    demo_cmd = commands.add_parser("demo", help="run the demo scenario and print a unit's history")
+    demo_cmd = commands.add_parser("demo", help="load the demo history, print a unit's history")
     demo_cmd.add_argument(
         "--database-url",
         default=None,
         help="overrides GREENLIST_DATABASE_URL (default sqlite:///var/greenlist.db)",
     )
-    args = parser.parse_args(argv)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "serve":
+        return run_serve(args)
+    if args.command == "token":
+        return run_token(args)
     if args.command == "demo":
         return run_demo(args.database_url)
     if args.command == "projections":

@@ -215,7 +215,8 @@ def list_as_of(
     t = instant if instant is not None else 2**62
     sql = (
         "SELECT m.unit_id, m.credit_code, m.kind, m.city, m.level, m.year, m.listed_on, "
-        "m.listed_at, m.removed_on, m.removal_rules, "
+        f"m.listed_at, CASE WHEN m.removed_{column} <= ? THEN m.removed_on END AS removed_on, "
+        f"CASE WHEN m.removed_{column} <= ? THEN m.removal_rules END AS removal_rules, "
         f"CASE WHEN m.pending_{column} <= ? THEN m.pending_rules END AS pending_rules, n.name "
         "FROM list_memberships m JOIN list_names n ON n.unit_id = m.unit_id "
         f"AND n.level = m.level AND n.from_{column} <= ? "
@@ -223,7 +224,7 @@ def list_as_of(
         f"WHERE m.level = ? AND m.listed_{column} <= ? "
         f"AND (m.removed_{column} IS NULL OR m.removed_{column} > ?)"
     )
-    params: list[Any] = [t, t, t, level, t, t]
+    params: list[Any] = [t, t, t, t, t, level, t, t]
     for column_name, value in (("kind", kind), ("city", city)):
         if value is not None:
             sql += f" AND m.{column_name} = ?"

@@ -23,11 +23,18 @@ class CreditCode(fields.String):
         )
 
 
+def check_instant(value: datetime) -> None:
+    """A sane world time: years 2000-2100 (an extreme instant would overflow in UTC)."""
+    if not 2000 <= value.year <= 2100:
+        raise ValidationError("the instant must be in the years 2000 to 2100")
+
+
 class Act(Schema):
     """Every command may state when it happened in the world and why."""
 
     occurred_at = fields.AwareDateTime(
         load_default=None,
+        validate=check_instant,
         metadata={
             "description": "when the act happened in the world (ISO 8601 with offset); "
             "defaults to now"

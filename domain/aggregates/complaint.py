@@ -61,7 +61,7 @@ class Complaint(GreenAggregate):
     def verify(self, act: Act, confirmed: bool, outcome: str, notes: str) -> None:
         """A23.2: the handling city verifies; outcome names what follows."""
         if act.actor.role is not Role.CITY or act.actor.region != self.city:
-            raise RuleViolation(
+            raise OutOfJurisdiction(
                 "ID.3",
                 zh="仅受理举报的设区市可核实",
                 en="only the handling city bureau verifies a report",

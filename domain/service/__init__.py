@@ -3,12 +3,21 @@
 from domain.service.agencies import AgencyActs
 from domain.service.complaints import ComplaintActs
 from domain.service.dynamic import DynamicManagementActs
+from domain.service.explain import Explanations
 from domain.service.queries import Queries
 from domain.service.selection import SelectionActs
 from domain.service.units import UnitActs
 
 
-class Greenlist(UnitActs, SelectionActs, DynamicManagementActs, AgencyActs, ComplaintActs, Queries):
+class Greenlist(
+    UnitActs,
+    SelectionActs,
+    DynamicManagementActs,
+    AgencyActs,
+    ComplaintActs,
+    Queries,
+    Explanations,
+):
     """The greenlist service. Construct it with an `env` (store settings) and a clock."""
 
 

@@ -308,7 +308,8 @@ class SelectionActs(ServiceBase):
             unit = self._load_once(loaded, UUID(uid))
             for level_name, name in queue.renames.get(uid, {}).items():
                 unit.adjust_listing(act, Level(level_name), name)
-                outcome["adjusted"].append(uid)
+                if uid not in outcome["adjusted"]:
+                    outcome["adjusted"].append(uid)
             for level_name in queue.removals.get(uid, []):
                 level = Level(level_name)
                 codes = unit.standing.get(level.value, {}).get("pending_removal")
@@ -320,7 +321,8 @@ class SelectionActs(ServiceBase):
                         immediate=False,
                         reason="年度名单发布时移出 / removed at the annual publication",
                     )
-                    outcome["removed"].append(uid)
+                    if uid not in outcome["removed"]:
+                        outcome["removed"].append(uid)
 
     def _load_once(self, loaded: dict[UUID, Unit], uid: UUID) -> Unit:
         if uid not in loaded:

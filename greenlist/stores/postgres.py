@@ -37,9 +37,7 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
                 "(originator_id, recorded_at) INCLUDE (originator_version)"
             ).format(index=Identifier(f"{self.timeline_table}_at_idx"), table=table)
         )
-        self.sql_insert_timeline = SQL("INSERT INTO {table} VALUES (%s, %s, %s)").format(
-            table=table
-        )
+        self.sql_insert_timeline = SQL("INSERT INTO {table} VALUES ").format(table=table)
         self.sql_version_at = SQL(
             "SELECT max(originator_version) AS v FROM {table} "
             "WHERE originator_id = %s AND recorded_at <= %s"
@@ -51,10 +49,21 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
         super()._insert_events(curs, stored_events, **kwargs)
         rows = kwargs.get(TIMELINE_KWARG)
         if rows:
-            curs.executemany(self.sql_insert_timeline, rows)
+            # This runs before the events' insert in the same pipeline. It must not be the
+            # statement that fails on a conflicting save: the commands queued after a failure
+            # are skipped, and psycopg would then believe the events' insert (prepared after a
+            # few uses) exists on the server. The events' insert fails instead, as it would
+            # without the index, and the whole transaction is rolled back.
+            values = SQL(", ").join(SQL("(%s, %s, %s)") for _ in rows)
+            params = [value for row in rows for value in row]
+            curs.execute(
+                self.sql_insert_timeline + values + SQL(" ON CONFLICT DO NOTHING"),
+                params,
+                prepare=False,
+            )
 
     def version_at(self, originator_id: UUID, recorded_micros: int) -> int:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.sql_version_at, (originator_id, recorded_micros), prepare=True)
+            curs.execute(self.sql_version_at, (originator_id, recorded_micros), prepare=False)
             row = curs.fetchone()
         return int(row["v"]) if row and row["v"] is not None else 0

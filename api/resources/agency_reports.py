@@ -1,0 +1,48 @@
+"""The agencies' ledger and performance (第三方评价机构): projects per legal representative and
+year against the yearly limits (A22.3), and every agency's reports, pass rate and confirmed
+problems (A22.2). For every authenticated reader; the acts are in `api.resources.agencies`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import reader
+from api.reads import page, views
+from api.schemas.oversight import LedgerPage, PerformancePage
+from api.schemas.reads import LedgerQuery, PerformanceQuery
+from projections.agencies import agency_performance, ledger
+
+blp = Blueprint(
+    "agency_reports",
+    __name__,
+    url_prefix="/api/v1",
+    description="第三方评价机构台账 Agency ledger and performance (A22.2-3)",
+)
+
+
+@blp.route("/agency-ledger")
+class Ledger(MethodView):
+    @blp.arguments(LedgerQuery, location="query")
+    @blp.response(200, LedgerPage)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Projects per legal representative and year, counted national or provincial against
+        the yearly limits, with what remains (A22.3)."""
+        reader()
+        db = views("agencies", position=query["wait_for"])
+        rows = ledger(db, query["legal_representative"], query["year"])
+        return page(rows, query["limit"], query["after"])
+
+
+@blp.route("/agency-performance")
+class Performance(MethodView):
+    @blp.arguments(PerformanceQuery, location="query")
+    @blp.response(200, PerformancePage)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Every registered agency: reports submitted, passed, failed, pass rate and confirmed
+        problems, in one year or over all years (A22.2)."""
+        reader()
+        db = views("agencies", position=query["wait_for"])
+        return page(agency_performance(db, query["year"]), query["limit"], query["after"])

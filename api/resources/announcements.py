@@ -1,0 +1,40 @@
+"""Announcements (公告), public: the joint publications (A16.2), the removals (A19, A20.2 "with
+an announcement") and the name changes (A20.2-3), newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.reads import page_after_key, views
+from api.schemas.read_rows import AnnouncementPage
+from api.schemas.reads import AnnouncementQuery
+from projections.announcements import announcements
+
+blp = Blueprint(
+    "announcements",
+    __name__,
+    url_prefix="/api/v1/announcements",
+    description="公告 Announcements (public)",
+)
+
+
+@blp.route("")
+class Announcements(MethodView):
+    @blp.arguments(AnnouncementQuery, location="query")
+    @blp.response(200, AnnouncementPage)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """The announcements, newest first (public).
+
+        By world date, then log position; `after` is the `position` of the last announcement
+        of the previous page (`next_after`), so announcements made meanwhile never shift a
+        page."""
+        rows = announcements(
+            views("announcements", position=query["wait_for"]),
+            since=query["since"],
+            kind=query["kind"],
+            level=query["level"],
+        )
+        return page_after_key(rows, "position", query["limit"], query["after"])

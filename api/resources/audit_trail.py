@@ -1,0 +1,52 @@
+"""The audit trail (审计追踪): every recorded act in log order, with who acted, when in the world
+and when recorded, the rules applied, the "in principle" rules overridden with their written
+justification and the rule-set version in force (A29). For auditors, discipline inspection and
+the provincial department only (A23: a reporter's identity never reaches it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import READERS, require
+from api.reads import views
+from api.schemas.oversight import AuditPage
+from api.schemas.reads import AuditQuery
+from domain.values import micros
+from projections.audit import audit_trail
+
+blp = Blueprint(
+    "audit_trail",
+    __name__,
+    url_prefix="/api/v1/audit-trail",
+    description="审计追踪 Audit trail (auditor, inspector, province)",
+)
+
+
+@blp.route("")
+class AuditTrail(MethodView):
+    @blp.arguments(AuditQuery, location="query")
+    @blp.response(200, AuditPage)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """The events of the log in order, filtered by unit (credit code), actor, region, rule
+        code, event type and recorded instant (`since` inclusive, `until` exclusive).
+
+        `after` is the log position of the last event of the previous page (`next_after`)."""
+        require(*READERS)
+        since, until, limit = query["since"], query["until"], query["limit"]
+        rows = audit_trail(
+            views("audit", position=query["wait_for"]),
+            unit=query["unit"],
+            actor=query["actor"],
+            region=query["region"],
+            rule=query["rule"],
+            type=query["type"],
+            since=micros(since) if since else None,
+            until=micros(until) if until else None,
+            limit=limit + 1,
+            after=query["after"],
+        )
+        items = rows[:limit]
+        return {"items": items, "next_after": items[-1]["position"] if len(rows) > limit else None}

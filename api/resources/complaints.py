@@ -1,0 +1,82 @@
+"""Real-name reports under /api/v1/complaints (A23): filed by anyone without a token, verified
+by the handling city, and the reporter's identity shown only to that city and to inspectors,
+each look recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Response, g, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import reader, require
+from api.context import ctx, run_command
+from api.schemas.agencies_complaints import FileComplaint, ReporterOut, VerifyComplaint
+from api.schemas.common import Receipt
+from domain.values import Actor, Role
+
+blp = Blueprint(
+    "complaints", __name__, url_prefix="/api/v1/complaints", description="实名举报 Complaints"
+)
+
+
+@blp.route("")
+class Complaints(MethodView):
+    @blp.arguments(FileComplaint)
+    @blp.response(201, Receipt)
+    def post(self, body: dict[str, Any]) -> Response:
+        """File a real-name report against a listed unit or an agency; no token needed (A23.1).
+        The answer names the report, never the reporter."""
+        actor: Actor = g.actor
+        return run_command(
+            actor,
+            lambda: ctx().service.file_complaint(
+                actor,
+                body["target_type"],
+                body["target_code"].strip().upper(),
+                body["reporter_name"],
+                body["reporter_contact"],
+                body["evidence"],
+                body["content"],
+                city=body["city"],
+                occurred_at=body["occurred_at"],
+            ),
+            status=201,
+        )
+
+
+@blp.route("/<uuid:complaint_id>/verification")
+class Verification(MethodView):
+    @blp.arguments(VerifyComplaint)
+    @blp.response(200, Receipt)
+    def put(self, body: dict[str, Any], complaint_id: UUID) -> Response:
+        """The handling city verifies the report: rectification or removal at the annual
+        publication (A23.2, A19.3), or an agency's misconduct (A22.1)."""
+        actor = require(Role.CITY)
+        return run_command(
+            actor,
+            lambda: ctx().service.verify_complaint(
+                actor,
+                complaint_id,
+                body["confirmed"],
+                body["outcome"],
+                notes=body["notes"],
+                occurred_at=body["occurred_at"],
+            ),
+            complaint_id,
+        )
+
+
+@blp.route("/<uuid:complaint_id>/reporter")
+class Reporter(MethodView):
+    @blp.response(200, ReporterOut)
+    def get(self, complaint_id: UUID) -> Response:
+        """Who filed the report: for the handling city bureau and inspectors only, and each read
+        is recorded in the report's history (A23.1); anyone else is refused (403)."""
+        actor = reader()
+        identity = ctx().service.read_reporter(actor, complaint_id)
+        response = jsonify(identity)
+        response.headers["Cache-Control"] = "no-store"
+        return response

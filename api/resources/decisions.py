@@ -1,0 +1,43 @@
+"""Why a decision was taken (A29): the event recorded at a version of a unit's stream, the unit
+just before it, and each rule applied with its outcome, reconstructed from the log
+(`Greenlist.explain_decision`). For every authenticated reader."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import reader
+from api.context import ctx
+from api.schemas.common import plain
+from api.schemas.oversight import DecisionOut
+from api.schemas.reads import Wait
+
+blp = Blueprint(
+    "decisions",
+    __name__,
+    url_prefix="/api/v1/units",
+    description="决定说明 Decision explanations (A29)",
+)
+
+
+@blp.route("/<string:code>/decisions/<int(min=1,max=1000000000):version>")
+class Decision(MethodView):
+    @blp.arguments(Wait, location="query")
+    @blp.response(200, DecisionOut)
+    def get(self, query: dict[str, Any], code: str, version: int) -> dict[str, Any]:
+        """The decision recorded at `version` of the unit's stream: the event, the unit just
+        before it and each rule applied, passed or overridden with justification (A29).
+
+        Read from the log itself, so it is never behind: `wait_for` is accepted and needs no
+        wait."""
+        reader()
+        explanation = ctx().service.explain_decision(code, version)
+        return {
+            **plain(asdict(explanation)),
+            "justification": explanation.justification,
+            "ruleset": explanation.ruleset,
+        }

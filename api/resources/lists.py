@@ -1,0 +1,50 @@
+"""The published lists (名单), public: a level's list now or as it stood at any instant, by what
+the system knew then (recorded) or by what was in force then (world), filtered by kind and city
+(A16.2 joint publication; A19-A20 removals and renames shown as they stood)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.context import ctx
+from api.reads import page, views
+from api.schemas.read_rows import ListPage
+from api.schemas.reads import ListQuery
+from domain.values import Level, micros
+from projections.lists import list_as_of
+
+blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
+
+LEVELS = ",".join(level.value for level in Level)
+
+
+@blp.route(f"/<any({LEVELS}):level>")
+class LevelList(MethodView):
+    @blp.arguments(ListQuery, location="query")
+    @blp.response(200, ListPage)
+    def get(self, query: dict[str, Any], level: str) -> dict[str, Any]:
+        """A level's list as of an instant (public; by city, then credit code).
+
+        Without `as_of` the list is read as of now, and the page answers that instant: pass
+        it back as `as_of` with `after` so that every page comes from the same list."""
+        as_of: datetime = query["as_of"] or ctx().service.clock.now()
+        rows = list_as_of(
+            views("lists", position=query["wait_for"]),
+            level,
+            micros(as_of),
+            basis=query["basis"],
+            kind=query["kind"],
+            city=query["city"],
+        )
+        return {
+            "level": level,
+            "basis": query["basis"],
+            "as_of": as_of.isoformat(),
+            "kind": query["kind"],
+            "city": query["city"],
+            **page(rows, query["limit"], query["after"]),
+        }

@@ -1,0 +1,193 @@
+"""A unit's way through a round, under /api/v1/units/{code}: the city's nomination (A13.2,
+A14), the preliminary review (A15.1), the panel draw and the expert review (A15.2), the site
+inspection (A15.3) and the objections raised during the notice (A16.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import require
+from api.context import ctx, run_command
+from api.schemas.common import Receipt
+from api.schemas.rounds import (
+    DecideObjection,
+    DrawPanel,
+    ExpertReview,
+    Nominate,
+    PreliminaryReview,
+    RaiseObjection,
+    SiteInspection,
+)
+from domain.aggregates.round import round_id
+from domain.aggregates.unit import unit_id
+from domain.values import Level, Role
+
+blp = Blueprint(
+    "reviews", __name__, url_prefix="/api/v1/units", description="推荐与评审 Selection (A13.2-A16)"
+)
+
+
+def uid(code: str) -> UUID:
+    return unit_id(code.strip().upper())
+
+
+@blp.route("/<string:code>/nominations")
+class Nominations(MethodView):
+    @blp.arguments(Nominate)
+    @blp.response(201, Receipt)
+    def post(self, body: dict[str, Any], code: str) -> Response:
+        """The unit's city recommends it, by 30 June and within its quota (A13.2, A14.1); a
+        unit not yet on the list below needs a justification (A14.2, A14.3)."""
+        actor = require(Role.CITY)
+        return run_command(
+            actor,
+            lambda: ctx().service.nominate(
+                actor,
+                code,
+                Level(body["level"]),
+                body["year"],
+                body["justification"],
+                occurred_at=body["occurred_at"],
+            ),
+            uid(code),
+            status=201,
+        )
+
+
+@blp.route("/<string:code>/preliminary-review")
+class PreliminaryReviews(MethodView):
+    @blp.arguments(PreliminaryReview)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], code: str) -> Response:
+        """The province's preliminary review of the materials comes first (A15.1)."""
+        actor = require(Role.PROVINCE)
+        return run_command(
+            actor,
+            lambda: ctx().service.record_preliminary_review(
+                actor,
+                code,
+                Level(body["level"]),
+                body["passed"],
+                body["notes"],
+                occurred_at=body["occurred_at"],
+            ),
+            uid(code),
+        )
+
+
+@blp.route("/<string:code>/expert-panel")
+class ExpertPanel(MethodView):
+    @blp.arguments(DrawPanel)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], code: str) -> Response:
+        """The province draws the unit's expert panel at random from the pool, excluding the
+        applicant's and its agency's employees; seed and candidates are recorded (A15.2). The
+        receipt (and If-Match) is the round's; `details.panel` names the experts."""
+        actor = require(Role.PROVINCE)
+        level, year = Level(body["level"]), body["year"]
+        return run_command(
+            actor,
+            lambda: ctx().service.draw_expert_panel(
+                actor,
+                code,
+                level,
+                year,
+                body["size"],
+                body["seed"],
+                body["justification"],
+                occurred_at=body["occurred_at"],
+            ),
+            round_id(level, year),
+        )
+
+
+@blp.route("/<string:code>/expert-review")
+class ExpertReviews(MethodView):
+    @blp.arguments(ExpertReview)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], code: str) -> Response:
+        """The drawn panel's conclusion and score, after the preliminary review (A15.2)."""
+        actor = require(Role.PROVINCE)
+        return run_command(
+            actor,
+            lambda: ctx().service.record_expert_review(
+                actor,
+                code,
+                Level(body["level"]),
+                body["passed"],
+                body["score"],
+                occurred_at=body["occurred_at"],
+            ),
+            uid(code),
+        )
+
+
+@blp.route("/<string:code>/site-inspection")
+class SiteInspections(MethodView):
+    @blp.arguments(SiteInspection)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], code: str) -> Response:
+        """The site inspection of a sampled unit (A15.3)."""
+        actor = require(Role.PROVINCE)
+        return run_command(
+            actor,
+            lambda: ctx().service.record_site_inspection(
+                actor,
+                code,
+                Level(body["level"]),
+                body["passed"],
+                body["notes"],
+                occurred_at=body["occurred_at"],
+            ),
+            uid(code),
+        )
+
+
+@blp.route("/<string:code>/objections")
+class Objections(MethodView):
+    @blp.arguments(RaiseObjection)
+    @blp.response(201, Receipt)
+    def post(self, body: dict[str, Any], code: str) -> Response:
+        """An objection to a unit under the 15-day notice (A16.1), by any authenticated actor
+        but the inspectors and auditors, who read and change nothing; `details.objection_id`
+        names it for the province's decision."""
+        actor = require(*(set(Role) - {Role.INSPECTOR, Role.AUDITOR, Role.PUBLIC}))
+        return run_command(
+            actor,
+            lambda: ctx().service.raise_objection(
+                actor,
+                code,
+                Level(body["level"]),
+                body["summary"],
+                occurred_at=body["occurred_at"],
+            ),
+            uid(code),
+            status=201,
+        )
+
+
+@blp.route("/<string:code>/objections/<uuid:objection_id>")
+class Objection(MethodView):
+    @blp.arguments(DecideObjection)
+    @blp.response(200, Receipt)
+    def put(self, body: dict[str, Any], code: str, objection_id: UUID) -> Response:
+        """The province decides an objection; an upheld one withholds the unit (A16.1)."""
+        actor = require(Role.PROVINCE)
+        return run_command(
+            actor,
+            lambda: ctx().service.decide_objection(
+                actor,
+                code,
+                Level(body["level"]),
+                objection_id,
+                body["upheld"],
+                body["justification"],
+                occurred_at=body["occurred_at"],
+            ),
+            uid(code),
+        )

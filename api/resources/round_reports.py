@@ -1,0 +1,91 @@
+"""Reports of a round (遴选轮次, A13.2-A16) from the rounds read model: its summary, its
+nominations with stage, panel, sample and exceptions taken (A14.2/A14.3, A15.2), the quotas and
+their use (A13.2), and the objections of its notice (A16.1). For every authenticated reader; the
+round's commands are in `api.resources.rounds`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from api.auth import reader
+from api.reads import page, views
+from api.schemas.read_rows import NominationPage, ObjectionRow, QuotaUsage, RoundSummaryOut
+from api.schemas.reads import NominationQuery, Wait
+from domain.errors import NotFound
+from domain.values import Level
+from projections.announcements import LEVEL_ZH
+from projections.rounds import nominations, objections, quota_usage, round_summary
+
+blp = Blueprint(
+    "round_reports",
+    __name__,
+    url_prefix="/api/v1/rounds",
+    description="遴选轮次报表 Round reports (A13.2-A16)",
+)
+
+LEVELS = ",".join(level.value for level in (Level.PROVINCIAL, Level.NATIONAL))
+ROUND = f"/<any({LEVELS}):level>/<int(min=2000,max=2100):year>"
+
+
+class Objections(Schema):
+    items = fields.List(fields.Nested(ObjectionRow))
+
+
+def no_round(level: str, year: int) -> NotFound:
+    zh = f"{year}年度{LEVEL_ZH[level]}遴选轮次不存在"
+    return NotFound(zh=zh, en=f"no {level} round of {year}")
+
+
+@blp.route(f"{ROUND}/summary")
+class Summary(MethodView):
+    @blp.arguments(Wait, location="query")
+    @blp.response(200, RoundSummaryOut)
+    def get(self, query: dict[str, Any], level: str, year: int) -> dict[str, Any]:
+        """The round: opening, sample, notice, co-signatures, publication, nominations per
+        stage, quotas and objections (A13.2-A16.2)."""
+        reader()
+        db = views("rounds", position=query["wait_for"])
+        summary = round_summary(db, level, year)
+        if summary is None:
+            raise no_round(level, year)
+        return {**summary, "objections": objections(db, level, year)}
+
+
+@blp.route(f"{ROUND}/nominations")
+class Nominations(MethodView):
+    @blp.arguments(NominationQuery, location="query")
+    @blp.response(200, NominationPage)
+    def get(self, query: dict[str, Any], level: str, year: int) -> dict[str, Any]:
+        """The round's nominations by city and credit code, with the exceptions taken and their
+        justifications (A14.2/A14.3, A15.2)."""
+        reader()
+        db = views("rounds", position=query["wait_for"])
+        rows = nominations(db, level, year, city=query["city"])
+        return page(rows, query["limit"], query["after"])
+
+
+@blp.route(f"{ROUND}/quota-usage")
+class Quotas(MethodView):
+    @blp.arguments(Wait, location="query")
+    @blp.response(200, QuotaUsage)
+    def get(self, query: dict[str, Any], level: str, year: int) -> dict[str, Any]:
+        """Each city's quota, the nominations counted against it and what remains (A13.2)."""
+        reader()
+        db = views("rounds", position=query["wait_for"])
+        return {"items": quota_usage(db, level, year)}
+
+
+@blp.route(f"{ROUND}/objections")
+class RoundObjections(MethodView):
+    @blp.arguments(Wait, location="query")
+    @blp.response(200, Objections)
+    def get(self, query: dict[str, Any], level: str, year: int) -> dict[str, Any]:
+        """The objections raised during the round's notice and how they were decided
+        (A16.1)."""
+        reader()
+        db = views("rounds", position=query["wait_for"])
+        return {"items": objections(db, level, year)}

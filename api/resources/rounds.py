@@ -1,0 +1,172 @@
+"""Rounds under /api/v1/rounds/{level}/{year}: opening with the cities' quotas (A13.2), the read
+of the round, the site sample (A15.3), the 15-day notice (A16.1), the co-signatures and the
+joint publication (A16.2); and the expert pool the panels are drawn from (A15.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import reader, require
+from api.context import ctx, etag, run_command
+from api.schemas.common import Act, Receipt, plain
+from api.schemas.rounds import ROUND_LEVELS, Cosign, EnrolExpert, OpenRound, RoundOut, SetQuota
+from api.schemas.rounds import SiteSample as SiteSampleIn
+from domain.aggregates.experts import POOL_ID
+from domain.aggregates.round import round_id
+from domain.values import Level, Role
+
+blp = Blueprint("rounds", __name__, url_prefix="/api/v1", description="遴选轮次 Rounds (A13.2-A16)")
+
+ROUND = f"/rounds/<any({','.join(ROUND_LEVELS)}):level>/<int:year>"
+
+
+def rid(level: str, year: int) -> UUID:
+    """The round's aggregate id, for If-Match."""
+    return round_id(Level(level), year)
+
+
+@blp.route("/rounds")
+class Rounds(MethodView):
+    @blp.arguments(OpenRound)
+    @blp.response(201, Receipt)
+    def post(self, body: dict[str, Any]) -> Response:
+        """The province opens a provincial or national round with the cities' quotas (A13.2)."""
+        actor = require(Role.PROVINCE)
+        level, year = Level(body["level"]), body["year"]
+        return run_command(
+            actor,
+            lambda: ctx().service.open_round(
+                actor, level, year, body["quotas"], occurred_at=body["occurred_at"]
+            ),
+            status=201,
+            location=f"/api/v1/rounds/{level.value}/{year}",
+        )
+
+
+@blp.route(ROUND)
+class RoundResource(MethodView):
+    @blp.response(200, RoundOut)
+    def get(self, level: str, year: int) -> Response:
+        """A round as recorded now; the ETag is its version (If-Match for the round's acts)."""
+        reader()
+        view = ctx().service.get_round(Level(level), year)
+        response = jsonify(plain(dict(view)))
+        response.headers["ETag"] = etag(int(view["version"]))
+        return response
+
+
+@blp.route(f"{ROUND}/quotas/<string:city>")
+class Quota(MethodView):
+    @blp.arguments(SetQuota)
+    @blp.response(200, Receipt)
+    def put(self, body: dict[str, Any], level: str, year: int, city: str) -> Response:
+        """The province changes one city's quota, never below the nominations made (A13.2)."""
+        actor = require(Role.PROVINCE)
+        return run_command(
+            actor,
+            lambda: ctx().service.set_quota(
+                actor, Level(level), year, city, body["quota"], occurred_at=body["occurred_at"]
+            ),
+            rid(level, year),
+        )
+
+
+@blp.route(f"{ROUND}/site-sample")
+class SiteSample(MethodView):
+    @blp.arguments(SiteSampleIn)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], level: str, year: int) -> Response:
+        """The province samples the units past the expert review for site inspection, weighted
+        by their results; seed and candidates are recorded (A15.3)."""
+        actor = require(Role.PROVINCE)
+        return run_command(
+            actor,
+            lambda: ctx().service.draw_site_sample(
+                actor,
+                Level(level),
+                year,
+                body["size"],
+                body["seed"],
+                occurred_at=body["occurred_at"],
+            ),
+            rid(level, year),
+        )
+
+
+@blp.route(f"{ROUND}/notice")
+class Notice(MethodView):
+    @blp.arguments(Act)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], level: str, year: int) -> Response:
+        """The province puts every unit that passed its reviews under 15-day notice (A16.1);
+        refused while a sampled unit awaits its site inspection (A15.3)."""
+        actor = require(Role.PROVINCE)
+        return run_command(
+            actor,
+            lambda: ctx().service.open_public_notice(
+                actor, Level(level), year, occurred_at=body["occurred_at"]
+            ),
+            rid(level, year),
+        )
+
+
+@blp.route(f"{ROUND}/cosignatures")
+class Cosignatures(MethodView):
+    @blp.arguments(Cosign)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], level: str, year: int) -> Response:
+        """A co-publishing department (发改委 ndrc, 生态环境厅 eco_env) signs the joint
+        publication, each once by its own signatory (A16.2)."""
+        actor = require(Role.CODEPT)
+        return run_command(
+            actor,
+            lambda: ctx().service.cosign_publication(
+                actor, Level(level), year, body["department"], occurred_at=body["occurred_at"]
+            ),
+            rid(level, year),
+        )
+
+
+@blp.route(f"{ROUND}/publication")
+class Publication(MethodView):
+    @blp.arguments(Act)
+    @blp.response(200, Receipt)
+    def post(self, body: dict[str, Any], level: str, year: int) -> Response:
+        """The joint publication once the notice is over and, for the provincial list, both
+        departments have signed (A16.1, A16.2); deferred removals and renames take effect at
+        the provincial one (A19.1-3, A20.3). `details` lists the units by outcome."""
+        actor = require(Role.PROVINCE)
+        return run_command(
+            actor,
+            lambda: ctx().service.publish_round(
+                actor, Level(level), year, occurred_at=body["occurred_at"]
+            ),
+            rid(level, year),
+        )
+
+
+@blp.route("/experts")
+class Experts(MethodView):
+    @blp.arguments(EnrolExpert)
+    @blp.response(201, Receipt)
+    def post(self, body: dict[str, Any]) -> Response:
+        """The province adds an expert, with the employer used to exclude conflicts, to the
+        Zhejiang green low-carbon expert pool (A15.2)."""
+        actor = require(Role.PROVINCE)
+        return run_command(
+            actor,
+            lambda: ctx().service.enrol_expert(
+                actor,
+                body["expert_id"],
+                body["name"],
+                body["employer_code"].strip().upper(),
+                occurred_at=body["occurred_at"],
+            ),
+            POOL_ID,
+            status=201,
+        )

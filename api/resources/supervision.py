@@ -1,0 +1,51 @@
+"""Supervision for discipline inspection (机关纪委现场监督, A15.2): every exception taken with its
+justification (A14.2/A14.3, A15.2), the rules overridden and by whom, acts recorded late (A18)
+or back-entered, every read of a reporter's identity (A23) and each actor's activity. For
+inspectors and auditors only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import require
+from api.reads import views
+from api.schemas.oversight import SupervisionOut
+from api.schemas.reads import SupervisionQuery
+from domain.values import Role, micros
+from projections.supervision import (
+    actor_activity,
+    exceptions,
+    late_acts,
+    overridden_rules,
+    reporter_reads,
+)
+
+blp = Blueprint(
+    "supervision",
+    __name__,
+    url_prefix="/api/v1/supervision",
+    description="纪委监督 Supervision (inspector, auditor)",
+)
+
+
+@blp.route("")
+class Supervision(MethodView):
+    @blp.arguments(SupervisionQuery, location="query")
+    @blp.response(200, SupervisionOut)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Exceptions, overridden rules, late and back-entered acts, reads of reporters'
+        identities (A23) and activity per actor (A15.2 机关纪委现场监督)."""
+        require(Role.INSPECTOR, Role.AUDITOR)
+        db = views("supervision", position=query["wait_for"])
+        since = micros(query["since"]) if query["since"] else None
+        late = [{**r, "delay_seconds": int(r["delay"]) / 1e6} for r in late_acts(db)]
+        return {
+            "exceptions": exceptions(db, since),
+            "overridden_rules": overridden_rules(db),
+            "late_acts": late,
+            "reporter_reads": reporter_reads(db),
+            "actor_activity": actor_activity(db, query["region"]),
+        }

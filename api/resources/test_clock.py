@@ -1,0 +1,66 @@
+"""PUT /api/v1/test/clock: sets the service's clock, for black-box tests and demos only.
+
+The module is `TEST_ONLY`: `api.resources.register_all` registers it only when the app is built
+with `GREENLIST_TEST_CLOCK=1` (greenlist.web.make_app); otherwise the path does not exist (404).
+The clock only moves forward, so that recorded instants stay in the order the acts were done
+(the timeline that `as_of` reads, A29: each decision records the rule-set of its date)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from api.context import ctx
+from api.problems import problem
+from domain.clock import SettableClock
+
+TEST_ONLY = True
+"""Registered only when the test clock is enabled."""
+
+blp = Blueprint(
+    "test_clock",
+    __name__,
+    url_prefix="/api/v1/test",
+    description="测试时钟 Test clock (GREENLIST_TEST_CLOCK=1 only)",
+)
+
+
+class ClockIn(Schema):
+    now = fields.AwareDateTime(
+        required=True,
+        metadata={"description": "the new current instant (ISO 8601 with offset)"},
+    )
+
+
+class ClockOut(Schema):
+    now = fields.String(metadata={"description": "the service's clock, UTC"})
+
+
+@blp.route("/clock")
+class TestClock(MethodView):
+    @blp.arguments(ClockIn)
+    @blp.response(200, ClockOut)
+    def put(self, body: dict[str, Any]) -> Response:
+        """Set the service's clock (only forward; tests and demos only)."""
+        clock = ctx().service.clock
+        if not isinstance(clock, SettableClock):
+            return problem(
+                409,
+                "the service runs on the real clock",
+                "服务使用系统时钟，不能设置",
+            )
+        wanted = body["now"].astimezone(UTC)
+        current = clock.now()
+        if wanted < current:
+            return problem(
+                422,
+                f"the clock only moves forward: it reads {current.isoformat()}",
+                f"测试时钟只能向前调整，当前为{current.isoformat()}",
+            )
+        clock.set(wanted)
+        return jsonify(now=wanted.isoformat())

@@ -1,0 +1,74 @@
+"""Schemas of third-party agencies (A12, A22) and real-name reports (A23)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.schemas.common import Act, CreditCode, city_field
+from domain.aggregates.complaint import OUTCOMES
+
+
+class RegisterAgency(Act):
+    """A12, A22.3: an agency and the legal representative who keys its yearly quota."""
+
+    credit_code = CreditCode(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    legal_representative = fields.String(required=True, validate=validate.Length(1, 100))
+
+
+class ReportMisconduct(Act):
+    """A22.1: falsifying or concealing in an evaluation."""
+
+    description = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class AgencyOut(Schema):
+    id = fields.String()
+    credit_code = fields.String()
+    name = fields.String()
+    legal_representative = fields.String()
+    misconduct = fields.Integer(metadata={"description": "reports of misconduct (A22.1)"})
+
+
+class FileComplaint(Act):
+    """A23.1: a real-name report. Name, contact and evidence may be sent empty, but the report is
+    then refused under A23.1 (so the refusal names the rule)."""
+
+    target_type = fields.String(required=True, validate=validate.OneOf(["unit", "agency"]))
+    target_code = CreditCode(required=True)
+    reporter_name = fields.String(load_default="", validate=validate.Length(max=100))
+    reporter_contact = fields.String(load_default="", validate=validate.Length(max=200))
+    evidence = fields.List(
+        fields.String(validate=validate.Length(max=1000)),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"description": "references to the supporting evidence (files, links)"},
+    )
+    content = fields.String(required=True, validate=validate.Length(1, 5000))
+    city = city_field(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the handling city, for a report against an agency"},
+    )
+
+
+class VerifyComplaint(Act):
+    """A23.2: the handling city's verification."""
+
+    confirmed = fields.Boolean(required=True)
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(OUTCOMES),
+        metadata={
+            "description": "confirmed: rectification, removal or agency_misconduct; "
+            "not confirmed: unfounded"
+        },
+    )
+    notes = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ReporterOut(Schema):
+    """Who filed the report: shown only to the handling city and inspectors (A23.1)."""
+
+    name = fields.String()
+    contact = fields.String()

@@ -1,0 +1,189 @@
+"""What the supervisory and management reads answer: dynamic forms and re-reviews (A18, A21),
+the agency ledger and performance (A22.2-3), the audit trail, supervision (A15.2 机关纪委) and
+the explanation of a decision (A29)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from api.schemas.read_rows import paged
+from api.schemas.reads import Codes, Instant, flag, number, text
+from api.schemas.units import EventOut, UnitOut
+
+
+class DynamicFormRow(Schema):
+    unit_id = text()
+    credit_code = text()
+    name = text()
+    city = text()
+    level = text()
+    year = number()
+    deadline = text()
+    status = text()
+    on_date = text()
+    late = flag()
+    recorded = Instant()
+    indicators = fields.Dict(keys=fields.String(), allow_none=True)
+
+
+DynamicFormPage = paged(DynamicFormRow, "DynamicFormPage")
+
+
+class RereviewRow(Schema):
+    unit_id = text()
+    credit_code = text()
+    name = text()
+    city = text()
+    level = text()
+    listed_on = text()
+    last_rereview = text()
+    last_passed = flag()
+    due_on = text()
+
+
+RereviewPage = paged(RereviewRow, "RereviewPage")
+
+
+class LedgerRow(Schema):
+    legal_representative = text()
+    year = number()
+    national = number()
+    national_limit = number()
+    national_remaining = number()
+    provincial = number()
+    provincial_limit = number()
+    provincial_remaining = number()
+    uncounted = number()
+    agencies = fields.List(fields.String())
+
+
+LedgerPage = paged(LedgerRow, "LedgerPage")
+
+
+class PerformanceRow(Schema):
+    agency_id = text()
+    credit_code = text()
+    name = text()
+    legal_representative = text()
+    city = text()
+    year = number()
+    reports = number()
+    passed = number()
+    failed = number()
+    pass_rate = fields.Float(allow_none=True)
+    problems = number()
+    from_reports = number()
+
+
+PerformancePage = paged(PerformanceRow, "PerformancePage")
+
+
+class AuditRow(Schema):
+    """One event of the log: who acted, when (world and recorded), the rules applied and the
+    "in principle" rules overridden with the justification, the rule-set version (A29)."""
+
+    position = fields.Integer()
+    aggregate_id = text()
+    aggregate_type = text()
+    credit_code = text()
+    event_type = text()
+    version = number()
+    actor_id = text()
+    actor_role = text()
+    actor_region = text()
+    occurred = Instant()
+    recorded = Instant()
+    rules = Codes()
+    exceptions = Codes()
+    ruleset = text()
+    justification = text()
+    summary = text()
+
+
+AuditPage = paged(AuditRow, "AuditPage", total=False)
+
+
+class ActRow(Schema):
+    """An act seen by supervision: the event, its subject and actor, both instants."""
+
+    position = fields.Integer()
+    aggregate_id = text()
+    aggregate_type = text()
+    credit_code = text()
+    event_type = text()
+    actor_id = text()
+    actor_role = text()
+    actor_region = text()
+    occurred = Instant()
+    recorded = Instant()
+
+
+class ExceptionRow(ActRow):
+    rules = Codes()
+    exceptions = Codes()
+    ruleset = text()
+    justification = text()
+
+
+class LateRow(ActRow):
+    delay_seconds = fields.Float(
+        allow_none=True, metadata={"description": "recorded minus occurred, in seconds"}
+    )
+    late_form = flag()
+    back_entered = flag()
+    detail = text()
+
+
+class OverriderRow(Schema):
+    actor_id = text()
+    actor_role = text()
+    actor_region = text()
+    times = number()
+
+
+class OverriddenRule(Schema):
+    rule = text()
+    article = text()
+    zh = text()
+    times = number()
+    by = fields.List(fields.Nested(OverriderRow))
+
+
+class ActivityRow(Schema):
+    actor_id = text()
+    actor_role = text()
+    actor_region = text()
+    events = number()
+    by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class SupervisionOut(Schema):
+    exceptions = fields.List(fields.Nested(ExceptionRow))
+    overridden_rules = fields.List(fields.Nested(OverriddenRule))
+    late_acts = fields.List(fields.Nested(LateRow))
+    reporter_reads = fields.List(
+        fields.Nested(ActRow), metadata={"description": "who read a reporter's identity (A23)"}
+    )
+    actor_activity = fields.List(fields.Nested(ActivityRow))
+
+
+class RuleOutcomeOut(Schema):
+    code = fields.String()
+    article = fields.String()
+    zh = fields.String()
+    en = fields.String()
+    effect = fields.String()
+    outcome = fields.String(metadata={"description": "passed or overridden with justification"})
+
+
+class DecisionOut(Schema):
+    """A recorded decision: the event, the unit just before it (null before its registration)
+    and each rule applied with its outcome (A29: the rule-set version in force)."""
+
+    credit_code = fields.String()
+    version = fields.Integer()
+    event = fields.Nested(EventOut)
+    before = fields.Nested(UnitOut, allow_none=True)
+    rules = fields.List(fields.Nested(RuleOutcomeOut))
+    justification = fields.String()
+    ruleset = fields.String()

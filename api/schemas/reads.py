@@ -1,0 +1,197 @@
+"""Query strings of the reads over the read models, and the fields that turn stored values
+(instants as UTC microseconds, rule codes as comma-separated text) into JSON values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from api.schemas.common import KINDS, city_field, level_field, year_field
+from domain.rules import RULES
+from projections.announcements import KINDS as ANNOUNCEMENT_KINDS
+from projections.dynamic import STATUSES
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Instant(fields.String):
+    """An instant stored as UTC microseconds, shown as ISO 8601 (UTC)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_none", True)
+        kwargs["metadata"] = {"format": "date-time", **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.isoformat()
+        return (EPOCH + timedelta(microseconds=int(value))).isoformat()
+
+
+class Codes(fields.List):
+    """Rule codes stored comma-separated (in the rule book's order), shown as a list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_none", True)
+        super().__init__(fields.String(), **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            value = [code for code in value.split(",") if code]
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Flag(fields.Boolean):
+    """A flag stored as 0 or 1, shown as a boolean (null when absent)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else bool(value)
+
+
+def text(**kwargs: Any) -> fields.String:
+    return fields.String(allow_none=True, **kwargs)
+
+
+def number(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(allow_none=True, **kwargs)
+
+
+def flag(**kwargs: Any) -> fields.Boolean:
+    return Flag(allow_none=True, **kwargs)
+
+
+MAX_POSITION = 2**62
+"""Log positions, offsets and micros stay within a signed 64-bit integer."""
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
+
+
+def check_instant(value: datetime) -> None:
+    """Instants of the read models' time range (micros that fit any store)."""
+    if not 1970 < value.year < 2200:
+        raise ValidationError("an instant between 1971 and 2199")
+
+
+def instant_field(description: str) -> fields.AwareDateTime:
+    return fields.AwareDateTime(
+        load_default=None, validate=check_instant, metadata={"description": description}
+    )
+
+
+def position_field(**metadata: Any) -> fields.Integer:
+    return fields.Integer(
+        load_default=None, validate=validate.Range(0, MAX_POSITION), metadata=metadata
+    )
+
+
+WAIT_FOR = {
+    "description": "a log position returned by a command: wait until the read model has "
+    "applied it (read-your-writes); 503 if it does not within the wait timeout"
+}
+
+
+class Wait(Schema):
+    wait_for = position_field(**WAIT_FOR)
+
+
+class Paged(Wait):
+    """Stable pages: `after` is the `next_after` of the previous page."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    after = position_field(description="the `next_after` of the previous page")
+
+
+class ListQuery(Paged):
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    city = city_field(load_default=None)
+    as_of = instant_field(
+        "an ISO 8601 instant: the list as it stood then (default: now); every page answers "
+        "the instant it used, pass it back with `after`"
+    )
+    basis = fields.String(
+        load_default="recorded",
+        validate=validate.OneOf(["recorded", "world"]),
+        metadata={
+            "description": "recorded: as the system knew it at `as_of`; world: as it was in "
+            "force at `as_of` (by the instants the acts state)"
+        },
+    )
+
+
+class AnnouncementQuery(Paged):
+    since = fields.Date(
+        load_default=None, metadata={"description": "from this date on (inclusive)"}
+    )
+    kind = fields.String(load_default=None, validate=validate.OneOf(ANNOUNCEMENT_KINDS))
+    level = level_field(load_default=None)
+
+
+class PoolQuery(Paged):
+    priority = fields.Boolean(load_default=None)
+
+
+class PoolCountQuery(Wait):
+    year = year_field(load_default=None)
+    city = city_field(load_default=None)
+
+
+class NominationQuery(Paged):
+    city = city_field(load_default=None)
+
+
+class RateQuery(Wait):
+    year = year_field(load_default=None)
+    level = level_field(load_default=None)
+    city = city_field(load_default=None)
+
+
+class FormQuery(Paged):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+
+
+class RereviewQuery(Paged):
+    before = fields.Date(
+        required=True, metadata={"description": "re-reviews due before this date (exclusive)"}
+    )
+
+
+class LedgerQuery(Paged):
+    legal_representative = fields.String(
+        load_default=None, validate=[validate.Length(1, 100), NO_NUL]
+    )
+    year = year_field(load_default=None)
+
+
+class PerformanceQuery(Paged):
+    year = year_field(load_default=None)
+
+
+class AuditQuery(Paged):
+    unit = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9A-Za-z]{18}$"),
+        metadata={"description": "a credit code: the unit's events and those about it"},
+    )
+    actor = fields.String(load_default=None, validate=[validate.Length(1, 100), NO_NUL])
+    region = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{6}$"))
+    rule = fields.String(load_default=None, validate=validate.OneOf(sorted(RULES)))
+    type = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[A-Za-z]{1,80}$"),
+        metadata={"description": "an event type, e.g. Nominated"},
+    )
+    since = instant_field("recorded at or after (inclusive)")
+    until = instant_field("recorded before (exclusive)")
+    after = position_field(description="the last log position already seen (`next_after`)")
+
+
+class SupervisionQuery(Wait):
+    since = instant_field("exceptions recorded from this instant on")
+    region = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9]{6}$"),
+        metadata={"description": "activity of the actors of this region only"},
+    )

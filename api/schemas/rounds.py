@@ -1,0 +1,141 @@
+"""Schemas of the selection resources: rounds, quotas, nominations, reviews, draws, notice,
+objections, co-signatures, publication and the expert pool (A13.2-A16)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from api.schemas.common import Act, CreditCode, city_field, level_field, year_field
+from domain.rules.checks import CO_PUBLISHERS
+from domain.values import Level
+
+ROUND_LEVELS = [Level.PROVINCIAL.value, Level.NATIONAL.value]
+"""Rounds exist for the provincial and national lists; the cities select their municipal lists
+themselves (A13.1)."""
+
+NOTE = validate.Length(max=4000)
+
+
+def round_level(**kwargs: Any) -> fields.String:
+    return fields.String(required=True, validate=validate.OneOf(ROUND_LEVELS), **kwargs)
+
+
+def justification(what: str) -> fields.String:
+    return fields.String(load_default="", validate=NOTE, metadata={"description": what})
+
+
+def seed() -> fields.String:
+    return fields.String(
+        load_default=None,
+        validate=validate.Length(1, 128),
+        metadata={"description": "the draw's seed (recorded; a random one if absent)"},
+    )
+
+
+class OpenRound(Act):
+    level = level_field(
+        required=True, metadata={"description": "provincial or national (municipal: A13.1)"}
+    )
+    year = year_field(required=True)
+    quotas = fields.Dict(
+        keys=city_field(),
+        values=fields.Integer(validate=validate.Range(0, 10_000)),
+        required=True,
+        metadata={"description": "each city's quota of nominations (A13.2)"},
+    )
+
+
+class SetQuota(Act):
+    quota = fields.Integer(required=True, validate=validate.Range(0, 10_000))
+
+
+class Nominate(Act):
+    level = round_level()
+    year = year_field(required=True)
+    justification = justification(
+        "required when the unit is not yet on the list below (A14.2, A14.3 '原则上')"
+    )
+
+
+class PreliminaryReview(Act):
+    level = round_level()
+    passed = fields.Boolean(required=True)
+    notes = fields.String(load_default="", validate=NOTE)
+
+
+class DrawPanel(Act):
+    level = round_level()
+    year = year_field(required=True)
+    size = fields.Integer(load_default=5, validate=validate.Range(1, 50))
+    seed = seed()
+    justification = justification("required to draw a second panel for the same unit (A15.2)")
+
+
+class ExpertReview(Act):
+    level = round_level()
+    passed = fields.Boolean(required=True)
+    score = fields.Float(required=True, validate=validate.Range(0, 100))
+
+
+class SiteSample(Act):
+    size = fields.Integer(required=True, validate=validate.Range(0, 1000))
+    seed = seed()
+
+
+class SiteInspection(Act):
+    level = round_level()
+    passed = fields.Boolean(required=True)
+    notes = fields.String(load_default="", validate=NOTE)
+
+
+class RaiseObjection(Act):
+    level = round_level()
+    summary = fields.String(required=True, validate=validate.Length(1, 4000))
+
+
+class DecideObjection(Act):
+    level = round_level()
+    upheld = fields.Boolean(required=True)
+    justification = justification("the reasons of the decision")
+
+
+class Cosign(Act):
+    department = fields.String(
+        required=True,
+        validate=validate.OneOf(sorted(CO_PUBLISHERS)),
+        metadata={"description": "ndrc (省发展改革委) or eco_env (省生态环境厅), A16.2"},
+    )
+
+
+class EnrolExpert(Act):
+    """An expert of the pool, with the credit code of the employer (to exclude conflicts of
+    interest from a panel, A15.2)."""
+
+    expert_id = fields.String(required=True, validate=validate.Length(1, 64))
+    name = fields.String(required=True, validate=validate.Length(1, 100))
+    employer_code = CreditCode(required=True)
+
+
+class NoticeOut(Schema):
+    opened_on = fields.String()
+    last_day = fields.String()
+    unit_ids = fields.List(fields.String())
+
+
+class RoundOut(Schema):
+    """A round as recorded: quotas, nominations (unit id → city), panels (unit id → experts),
+    the site sample, the notice, the co-signatures and the publication date."""
+
+    id = fields.String()
+    version = fields.Integer()
+    level = fields.String()
+    year = fields.Integer()
+    quotas = fields.Dict(keys=fields.String(), values=fields.Integer())
+    nominations = fields.Dict(keys=fields.String(), values=fields.String())
+    panels = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    sample = fields.List(fields.String(), allow_none=True)
+    notice = fields.Nested(NoticeOut, allow_none=True)
+    cosigned = fields.List(fields.String())
+    published_on = fields.String(allow_none=True)

@@ -1,0 +1,246 @@
+"""The acts of the demo history, each done by the actor the rules give it (lifecycle.md), on the
+agenda's clock. Third-party reports go to agencies whose legal representative still has room
+under A22.3; evaluations are otherwise self-evaluations (A12)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from domain.aggregates.unit import unit_id
+from domain.clock import SettableClock
+from domain.rules.checks import (
+    NATIONAL_PROJECTS_PER_YEAR,
+    PROVINCIAL_PROJECTS_PER_YEAR,
+    a22_3_counts_as,
+)
+from domain.service import Greenlist
+from domain.values import CITIES, Actor, Level, UnitKind, local_date
+from greenlist.demo_agenda import Agenda
+from greenlist.demo_cast import Cast, Member, cast
+from greenlist.scenarios import (
+    ECO_ENV,
+    FACTS,
+    NDRC,
+    PROVINCE_ACTOR,
+    PUBLIC,
+    agency_actor,
+    city_actor,
+    enterprise_actor,
+    report_hash,
+)
+
+LIMITS = {"provincial": PROVINCIAL_PROJECTS_PER_YEAR, "national": NATIONAL_PROJECTS_PER_YEAR}
+P = Level.PROVINCIAL
+UNLISTED_REASON = "该企业整改后省级评价已通过，市级名单将于年内补列"
+
+
+def quotas(big: int, other: int = 4) -> dict[str, int]:
+    """A13.2: the two largest cities get more recommendations."""
+    return {c: big if c in ("330100", "330200") else other for c in CITIES}
+
+
+@dataclass
+class Outcome:
+    """What the history did, for the demo's printout and the tests."""
+
+    showcase: str = ""
+    listed: dict[int, list[str]] = field(default_factory=dict)
+    withheld: dict[int, list[str]] = field(default_factory=dict)
+    removed_2026: list[str] = field(default_factory=list)
+    adjusted_2026: list[str] = field(default_factory=list)
+    accident: str = ""
+    late_forms: list[str] = field(default_factory=list)
+    overdue_forms: list[str] = field(default_factory=list)
+    events: int = 0
+
+
+class DemoActs:
+    """The service, the cast and the clock, with one method per act the history uses."""
+
+    def __init__(
+        self, app: Greenlist, clock: SettableClock, rng: random.Random, start: datetime
+    ) -> None:
+        self.app, self.agenda, self.rng = app, Agenda(clock, rng, start), rng
+        self.cast: Cast = cast(rng)
+        self.code_of = {str(unit_id(u.code)): u.code for u in self.cast.units}
+        self.used: Counter[tuple[str, int, str]] = Counter()
+        self.changes: dict[str, UUID] = {}
+        self.complaints: dict[str, UUID] = {}
+        self.objections: dict[str, UUID] = {}
+        self.records: dict[str, UUID] = {}
+        self.out = Outcome()
+        self.nominees: dict[int, list[Member]] = {}
+        self.fail: dict[int, dict[str, Member | None]] = {}
+        self.grounded: set[str] = set()
+        """Units with an article 17 ground: not nominated again (A17)."""
+        parks = {code for park in self.cast.parks for code in park.members}
+        self.free = [f for f in self.cast.factories if f.code not in parks]
+        """Factories inside no park: their grounds and removals touch no park (A17)."""
+        self.rng.shuffle(self.free)
+        self.late, self.refused, self.abnormal = self.free[:4], self.free[4:7], self.free[7]
+        """joining in 2025; failing their first report; on the abnormal-operations list"""
+        self.unlisted = self.refused[0]
+        """nominated in 2025 without a municipal listing, with a justification (A14.2)"""
+        self.showcase = self.free[8]
+        """listed in 2025, renamed, reported and removed in 2026: the demo prints its history"""
+
+    @property
+    def year(self) -> int:
+        return local_date(self.agenda.now).year
+
+    def codes(self, unit_ids: list[str]) -> list[str]:
+        return sorted(self.code_of[u] for u in unit_ids)
+
+    @staticmethod
+    def pick(
+        pool: list[Member], n: int, limits: dict[str, int], taken: Counter[str]
+    ) -> list[Member]:
+        """Up to `n` units of `pool`, leaving each city one recommendation to spare (A13.2)."""
+        chosen = []
+        for unit in pool:
+            if len(chosen) < n and taken[unit.city] < limits[unit.city] - 1:
+                taken[unit.city] += 1
+                chosen.append(unit)
+        return chosen
+
+    # --- set-up, registration, cultivation, evaluation, municipal list ------------------
+
+    def register_agencies(self) -> None:
+        for code, name, representative in self.cast.agencies:
+            self.app.register_agency(PROVINCE_ACTOR, code, name, representative)
+            self.agenda.later(12)
+
+    def enrol_experts(self) -> None:
+        for expert_id, name, employer in self.cast.experts:
+            self.app.enrol_expert(PROVINCE_ACTOR, expert_id, name, employer)
+            self.agenda.later(5)
+
+    def register(self, unit: Member) -> None:
+        by_itself = unit.kind is not UnitKind.PARK and self.rng.random() < 0.5
+        actor = enterprise_actor(unit.code) if by_itself else city_actor(unit.city)
+        self.app.register_unit(actor, unit.code, unit.kind, unit.name, unit.members)
+
+    def cultivate(self, unit: Member, year: int) -> None:
+        facts: dict[str, Any] = dict(FACTS[unit.kind])
+        if unit.kind is UnitKind.FACTORY:
+            facts["site_region"] = unit.city[:4] + self.rng.choice(("02", "03", "81", "82"))
+        priority = self.rng.random() < 0.25
+        self.app.cultivate(city_actor(unit.city), unit.code, year, facts, priority)
+
+    def evaluate(self, unit: Member, level: Level, year: int, passed: bool = True) -> None:
+        score = round(self.rng.uniform(76, 96) if passed else self.rng.uniform(52, 68), 1)
+        digest = report_hash(f"{unit.code}/{level.value}/{year}/{score}")
+        actor = self._evaluator(unit, level)
+        self.app.submit_evaluation(actor, unit.code, level, year, digest, score, passed)
+
+    def _evaluator(self, unit: Member, level: Level) -> Actor:
+        """An agency with room under A22.3 (60 %), or the enterprise itself."""
+        counts_as = a22_3_counts_as(level, unit.kind)
+        agencies = list(self.cast.agencies)
+        self.rng.shuffle(agencies)
+        if self.rng.random() < 0.6:
+            for code, _, representative in agencies:
+                key = (representative, self.year, counts_as or "none")
+                if counts_as is None or self.used[key] < LIMITS[counts_as]:
+                    self.used[key] += 1
+                    return agency_actor(code)
+        return enterprise_actor(unit.code)
+
+    def list_municipally(self, unit: Member) -> None:
+        self.app.list_municipally(city_actor(unit.city), unit.code)
+
+    # --- selection (A13.2-A16) ---------------------------------------------------------
+
+    def provincial_report(self, unit: Member) -> None:
+        self.evaluate(unit, P, self.year)
+
+    def nominate(self, year: int, unit: Member) -> None:
+        why = UNLISTED_REASON if unit is self.unlisted else ""
+        self.app.nominate(city_actor(unit.city), unit.code, P, year, why)
+
+    def preliminary(self, unit: Member, passed: bool) -> None:
+        notes = "材料齐全，指标体系符合要求" if passed else "材料不全：缺少近三年能源审计报告"
+        self.app.record_preliminary_review(PROVINCE_ACTOR, unit.code, P, passed, notes)
+
+    def draw_panel(self, unit: Member, year: int) -> None:
+        self.app.draw_expert_panel(
+            PROVINCE_ACTOR, unit.code, P, year, size=5, seed=f"{year}-panel-{unit.code}"
+        )
+
+    def expert_review(self, unit: Member, passed: bool) -> None:
+        score = round(self.rng.uniform(80, 95) if passed else self.rng.uniform(55, 64), 1)
+        self.app.record_expert_review(PROVINCE_ACTOR, unit.code, P, passed, score)
+
+    def inspect(self, code: str, passed: bool) -> None:
+        notes = "现场布局、工艺装备与报告一致" if passed else "现场能耗计量数据与评价报告不符"
+        self.app.record_site_inspection(PROVINCE_ACTOR, code, P, passed, notes)
+
+    def cosign(self, year: int) -> None:
+        self.app.cosign_publication(NDRC, P, year, "ndrc")
+        self.agenda.later(60 * 24)
+        self.app.cosign_publication(ECO_ENV, P, year, "eco_env")
+
+    def object(self, code: str) -> None:
+        receipt = self.app.raise_objection(
+            PROVINCE_ACTOR, code, P, "公示期间收到实名异议：反映该单位固废处置台账不完整"
+        )
+        self.objections[code] = receipt.details["objection_id"]
+
+    def decide(self, code: str, upheld: bool) -> None:
+        why = "经核查异议属实" if upheld else "经核查异议不成立"
+        self.app.decide_objection(PROVINCE_ACTOR, code, P, self.objections[code], upheld, why)
+
+    # --- dynamic management (A17-A23) ---------------------------------------------------
+
+    def form(self, code: str, year: int) -> None:
+        indicators = {
+            "energy_per_output_tce_per_10k_yuan": round(self.rng.uniform(0.05, 0.6), 3),
+            "water_reuse_rate_pct": round(self.rng.uniform(60, 98), 1),
+            "renewable_energy_share_pct": round(self.rng.uniform(3, 45), 1),
+            "co2_emissions_t": self.rng.randrange(2_000, 180_000),
+        }
+        self.app.submit_dynamic_form(enterprise_actor(code), code, P, year, indicators)
+
+    def declare(self, code: str, kind: str, description: str, new_name: str = "") -> None:
+        receipt = self.app.declare_change(enterprise_actor(code), code, kind, description, new_name)
+        self.changes[code] = receipt.details["change_id"]
+
+    def recheck(self, code: str, still_meets: bool = True) -> None:
+        city = city_actor(code[2:6] + "00")
+        self.app.recheck_change(city, code, self.changes[code], True, still_meets)
+
+    def complain(self, code: str, content: str, agency_city: str | None = None) -> None:
+        target = "agency" if agency_city else "unit"
+        receipt = self.app.file_complaint(
+            PUBLIC,
+            target,
+            code,
+            self.rng.choice(("李娜", "王强", "张磊", "陈芳")),
+            f"138{self.rng.randrange(10**7, 10**8)}",
+            ["现场照片.jpg", "监测报告.pdf"],
+            content,
+            city=agency_city,
+        )
+        self.complaints[code] = receipt.aggregate_id
+
+    def verify(self, code: str, city: str, confirmed: bool, outcome: str, notes: str) -> None:
+        complaint = self.complaints[code]
+        self.app.verify_complaint(city_actor(city), complaint, confirmed, outcome, notes)
+
+    def ground(
+        self, code: str, ground: str, occurred: date, text: str, ended: date | None = None
+    ) -> None:
+        source = "国家企业信用信息公示系统" if ground == "A17.1" else "信用中国"
+        city = city_actor(code[2:6] + "00")
+        receipt = self.app.record_negative_record(city, code, ground, occurred, source, text, ended)
+        self.records[code] = receipt.details["record_id"]
+
+    def end_ground(self, code: str, ended: date) -> None:
+        """A17.1/5/6: a continuing ground ends; the three years run from then."""
+        city = city_actor(code[2:6] + "00")
+        self.app.end_negative_record(city, code, self.records[code], ended)

@@ -1,0 +1,102 @@
+"""`greenlist serve`: the HTTP API under gunicorn, through gunicorn's Python API (no shell
+wrapper, no config file read from the working directory).
+
+Threaded workers (gthread); one worker by default, because on the embedded SQLite store one
+process writes. Each worker builds its own app after the fork (never `preload`: the stores'
+connections and the projection runner's thread must not be shared across a fork) and runs the
+read models' runner in-process (greenlist.web.make_app). SIGTERM stops gunicorn gracefully;
+each worker then stops its runner and closes its stores."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+THREADS = 4
+
+
+def close_app(app: Flask | None) -> None:
+    """Stop the in-process runner and close the service and the views' database."""
+    if app is None:
+        return
+    runner = app.extensions.get("greenlist_in_process_runner")
+    if runner is not None:
+        runner.__exit__(None, None, None)
+    context = app.extensions.get("greenlist")
+    if context is not None:
+        context.service.close()
+        close = getattr(context.views, "close", None)
+        if close is not None:
+            close()
+
+
+def _worker_exit(_server: Any, worker: Any) -> None:
+    try:
+        close_app(getattr(worker, "wsgi", None))
+    except Exception:  # the worker is going away; say why, do not hang
+        log.exception("closing the app of worker %s", worker.pid)
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    """gunicorn running `greenlist.web:make_app`, configured here and nowhere else."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__(prog="greenlist serve")
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:  # older gunicorns lack some
+                self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        from greenlist.web import make_app
+
+        return make_app()
+
+
+def options(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    workers: int = 1,
+    threads: int = THREADS,
+    access_log: bool = False,
+) -> dict[str, Any]:
+    """gunicorn's settings for the service."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "preload_app": False,
+        "control_socket_disable": True,  # gunicorn >= 25.1 opens ~/.gunicorn/gunicorn.ctl else
+        "timeout": 60,
+        "graceful_timeout": 15,
+        "accesslog": "-" if access_log else None,
+        "worker_exit": _worker_exit,
+        "proc_name": "greenlist",
+    }
+
+
+def serve(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    workers: int = 1,
+    threads: int = THREADS,
+    access_log: bool = False,
+) -> int:
+    """Run until SIGTERM or SIGINT. With several workers, copies of aggregates kept in memory
+    are checked against the store before use (GREENLIST_AGGREGATE_CACHE=checked), as several
+    processes then write."""
+    if workers > 1:
+        os.environ.setdefault("GREENLIST_AGGREGATE_CACHE", "checked")
+    Server(options(host, port, workers, threads, access_log)).run()
+    return 0

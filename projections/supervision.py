@@ -1,0 +1,205 @@
+"""Supervision for discipline inspection (机关纪委, A15.2 "机关纪委现场监督"): what deserves a
+second look, without reading the whole audit trail.
+
+- every exception: an act that overrode an "in principle" rule with a written justification
+  (A14.2/A14.3 nominations off the lower list, A15.2 panel redraws), with who and why;
+- the same seen from the rule: how often each code was overridden, and by whom;
+- acts recorded after their deadline: dynamic forms recorded after 15 April (A18, `late`), and
+  back-entered acts, recorded more than one day after the world time they state;
+- every read of a complaint's reporter identity (A23: the reads are the reporter's protection);
+- activity counts per actor (id, role, region) and event type."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from domain.events import complaint as co
+from domain.events import unit as un
+from domain.rules import RULES
+from projections.engine.batch import Batch
+from projections.engine.db import Db, Row
+from projections.engine.projection import Projection, Table, handles
+from projections.subjects import (
+    AGGREGATE_TYPES,
+    EVENT_CLASSES,
+    TRACKED,
+    Subjects,
+    actor_id,
+    micros,
+    subjects_table,
+)
+from projections.values import codes
+
+SUBJECTS = "supervision_subjects"
+DAY = timedelta(days=1)
+"""Back-entered: recorded more than one day after the stated world time."""
+
+_ACT = (
+    ("position", "int"),
+    ("aggregate_id", "text"),
+    ("aggregate_type", "text"),
+    ("credit_code", "text"),
+    ("event_type", "text"),
+    ("actor_id", "text"),
+    ("actor_role", "text"),
+    ("actor_region", "text"),
+    ("occurred", "int"),
+    ("recorded", "int"),
+)
+_ACTOR = (("actor_id", "text"), ("actor_role", "text"), ("actor_region", "text"))
+
+
+class Supervision(Projection):
+    """Exceptions, overrides per rule, late and back-entered acts, reporter reads, activity."""
+
+    name = "supervision"
+    tables = (
+        Table(
+            "supervision_exceptions",
+            (
+                *_ACT,
+                ("rules", "text"),
+                ("exceptions", "text"),
+                ("ruleset", "text"),
+                ("justification", "text"),
+            ),
+            indexes=(("position",),),
+        ),
+        Table(
+            "supervision_overrides",
+            (("rule", "text"), *_ACTOR, ("times", "count")),
+            key=("rule", "actor_id", "actor_role", "actor_region"),
+        ),
+        Table(
+            "supervision_late",
+            (
+                *_ACT,
+                ("delay", "int"),
+                ("late_form", "int"),
+                ("back_entered", "int"),
+                ("detail", "text"),
+            ),
+            indexes=(("position",),),
+        ),
+        Table("supervision_reporter_reads", _ACT, indexes=(("position",),)),
+        Table(
+            "supervision_activity",
+            (*_ACTOR, ("event_type", "text"), ("events", "count")),
+            key=("actor_id", "actor_role", "actor_region", "event_type"),
+        ),
+        subjects_table(SUBJECTS),
+    )
+
+    def __init__(self) -> None:
+        self.subjects = Subjects(SUBJECTS)
+
+    @handles(*EVENT_CLASSES)
+    def observe(self, e: Any, b: Batch) -> None:
+        cls = type(e)
+        role, region = e.actor_role, e.actor_region
+        actor = {"actor_id": actor_id(e), "actor_role": role, "actor_region": region}
+        b.bump("supervision_activity", {**actor, "event_type": cls.__name__}, events=1)
+        if cls in TRACKED:
+            self.subjects.track(e, b)
+        if e.exceptions:
+            b.add(
+                "supervision_exceptions",
+                **self._act(e, b, actor),
+                rules=codes(e.rules),
+                exceptions=codes(e.exceptions),
+                ruleset=e.ruleset,
+                justification=e.justification,
+            )
+            for code in e.exceptions:
+                b.bump("supervision_overrides", {"rule": code, **actor}, times=1)
+        late = cls is un.DynamicFormSubmitted and e.late
+        back_entered = e.timestamp - e.occurred_at > DAY
+        if late or back_entered:
+            row = self._act(e, b, actor)
+            b.add(
+                "supervision_late",
+                **row,
+                delay=row["recorded"] - row["occurred"],
+                late_form=int(late),
+                back_entered=int(back_entered),
+                detail=f"{e.level}/{e.year}" if late else None,
+            )
+        if cls is co.ReporterIdentityRead:
+            b.add("supervision_reporter_reads", **self._act(e, b, actor))
+
+    def _act(self, e: Any, b: Batch, actor: dict[str, str]) -> dict[str, Any]:
+        aid = str(e.originator_id)
+        return {
+            "position": b.position,
+            "aggregate_id": aid,
+            "aggregate_type": AGGREGATE_TYPES[type(e)],
+            "credit_code": self.subjects.of(e, b, aid)[0],
+            "event_type": type(e).__name__,
+            **actor,
+            "occurred": micros(e.occurred_at),
+            "recorded": micros(e.timestamp),
+        }
+
+
+def exceptions(db: Db, since: int | None = None) -> list[Row]:
+    """Every act that overrode a rule, in log order (`since`: recorded micros, inclusive)."""
+    if since is None:
+        return db.query("SELECT * FROM supervision_exceptions ORDER BY position")
+    return db.query(
+        "SELECT * FROM supervision_exceptions WHERE recorded >= ? ORDER BY position", [since]
+    )
+
+
+def overridden_rules(db: Db) -> list[dict[str, Any]]:
+    """Per rule code: its article, how often it was overridden, and by whom (most first)."""
+    rows = db.query("SELECT * FROM supervision_overrides ORDER BY rule, times DESC, actor_id")
+    result: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        rule = RULES.get(r["rule"])
+        entry = result.setdefault(
+            r["rule"],
+            {
+                "rule": r["rule"],
+                "article": rule.article if rule else None,
+                "zh": rule.zh if rule else None,
+                "times": 0,
+                "by": [],
+            },
+        )
+        entry["times"] += int(r["times"])
+        entry["by"].append({k: r[k] for k in ("actor_id", "actor_role", "actor_region", "times")})
+    return sorted(result.values(), key=lambda x: (-x["times"], x["rule"]))
+
+
+def late_acts(db: Db) -> list[Row]:
+    """Late forms (A18) and back-entered acts, with both instants, in log order."""
+    return db.query("SELECT * FROM supervision_late ORDER BY position")
+
+
+def reporter_reads(db: Db) -> list[Row]:
+    """Who read a reporter's identity, and when (A23), in log order."""
+    return db.query("SELECT * FROM supervision_reporter_reads ORDER BY position")
+
+
+def actor_activity(db: Db, region: str | None = None) -> list[dict[str, Any]]:
+    """Per actor (id, role, region): events recorded in all and per event type; busiest first."""
+    sql, params = "SELECT * FROM supervision_activity", []
+    if region is not None:
+        sql, params = sql + " WHERE actor_region = ?", [region]
+    actors: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in db.query(sql + " ORDER BY actor_id, actor_role, actor_region, event_type", params):
+        key = (r["actor_id"], r["actor_role"], r["actor_region"])
+        entry = actors.setdefault(
+            key,
+            {
+                "actor_id": key[0],
+                "actor_role": key[1],
+                "actor_region": key[2],
+                "events": 0,
+                "by_type": {},
+            },
+        )
+        entry["events"] += int(r["events"])
+        entry["by_type"][r["event_type"]] = int(r["events"])
+    return sorted(actors.values(), key=lambda a: (-a["events"], a["actor_id"]))

@@ -1,0 +1,77 @@
+"""PUT /api/v1/test/clock: only with GREENLIST_TEST_CLOCK=1, only forward."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from domain.clock import SettableClock
+from greenlist import scenarios as s
+from greenlist.web import make_app
+from tests.api.conftest import SECRET, city, event_count, token
+
+CLOCK = "/api/v1/test/clock"
+
+
+@pytest.fixture
+def clocked_app(
+    store_url: str, clock: SettableClock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    monkeypatch.setenv("GREENLIST_JWT_SECRET", SECRET)
+    monkeypatch.setenv("GREENLIST_TEST_CLOCK", "1")
+    app = make_app(store_url, clock, follow=False)
+    yield app
+    app.extensions["greenlist"].service.close()
+
+
+@pytest.fixture
+def clocked(clocked_app: Flask) -> FlaskClient:
+    return clocked_app.test_client()
+
+
+def test_without_the_setting_the_endpoint_does_not_exist(client: FlaskClient) -> None:
+    response = client.put(CLOCK, json={"now": "2025-06-01T09:00:00+08:00"})
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+    assert "/api/v1/test/clock" not in client.get("/api/openapi.json").json["paths"]
+
+
+def test_the_clock_is_set_publicly_and_acts_are_recorded_then(
+    clocked_app: Flask, clocked: FlaskClient
+) -> None:
+    assert "/api/v1/test/clock" in clocked.get("/api/openapi.json").json["paths"]
+    response = clocked.put(CLOCK, json={"now": "2025-06-01T09:00:00+08:00"})
+    assert response.status_code == 200, response.json
+    assert response.json["now"] == "2025-06-01T01:00:00+00:00"
+    code = s.credit_code(7)
+    registered = clocked.post(
+        "/api/v1/units",
+        json={"credit_code": code, "kind": "factory", "name": "钟表厂"},
+        headers=city(),
+    )
+    assert registered.status_code == 201, registered.json
+    history = clocked.get(f"/api/v1/units/{code}/history", headers=token("auditor")).json
+    assert history["items"][0]["recorded_at"].startswith("2025-06-01T01:00:00")
+
+
+def test_the_clock_does_not_move_backwards(clocked_app: Flask, clocked: FlaskClient) -> None:
+    assert clocked.put(CLOCK, json={"now": "2025-06-01T09:00:00+08:00"}).status_code == 200
+    before = event_count(clocked_app)
+    response = clocked.put(CLOCK, json={"now": "2025-05-31T09:00:00+08:00"})
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    assert response.json["messages"]["zh"] and "forward" in response.json["messages"]["en"]
+    clock = clocked_app.extensions["greenlist"].service.clock
+    assert clock.now().isoformat().startswith("2025-06-01T01:00:00")
+    assert event_count(clocked_app) == before
+
+
+def test_the_instant_is_required_with_its_offset(clocked: FlaskClient) -> None:
+    for body in ({}, {"now": "2025-06-01T09:00:00"}, {"now": "soon"}, {"now": "x", "y": 1}):
+        response = clocked.put(CLOCK, json=body)
+        assert response.status_code == 422, body
+        assert response.content_type == "application/problem+json"
+        assert "now" in response.json["errors"]["json"]
