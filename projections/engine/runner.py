@@ -4,7 +4,9 @@ in one transaction per batch, with each model's tracking position; then follows 
 
 Two runners of the same read model never corrupt it: each batch transaction takes the model's
 lock (PostgreSQL advisory lock; SQLite's single writer) and re-reads the model's position inside
-it, so the second runner waits, then skips what the first already applied."""
+it, so the second runner waits, then skips what the first already applied. Of two rebuilds of
+the same read model the later one resets the new tables and the earlier one stops
+(`RebuildSuperseded`) rather than swap in tables that miss events."""
 
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ NEXT = "__next"
 Progress = Callable[[int, int], None]
 
 
+class RebuildSuperseded(RuntimeError):
+    """Another rebuild of the same read model started meanwhile (it reset the new tables):
+    this one stops, so that no rebuild swaps in tables that miss events."""
+
+
 class Runner:
     """Keeps a group of read models up to date with the service's event log."""
 
@@ -42,9 +49,13 @@ class Runner:
     def setup(self) -> None:
         """Create the tracking table and the live tables of each read model."""
         with self.db.transaction() as tx:
-            # runners starting at once would race in PostgreSQL's CREATE TABLE IF NOT EXISTS
-            # (UniqueViolation on pg_type); on SQLite BEGIN IMMEDIATE already serialises them
+            # PostgreSQL: runners starting at once would race in CREATE TABLE IF NOT EXISTS
+            # (UniqueViolation on pg_type), and the DDL on tables that a running runner writes
+            # would deadlock with its batch; so take the models' locks, as a batch does (on
+            # SQLite, BEGIN IMMEDIATE already serialises them)
             self._lock(tx, TRACKING)
+            for projection in sorted(self.projections, key=lambda p: p.name):
+                self._lock(tx, projection.name)
             tx.execute(
                 f"CREATE TABLE IF NOT EXISTS {TRACKING} (name TEXT PRIMARY KEY, "
                 "position BIGINT NOT NULL, version BIGINT NOT NULL)"
@@ -103,15 +114,16 @@ class Runner:
         projections: Iterable[Projection],
         suffix: str,
         events: list[tuple[int, Any]],
+        expected: int | None = None,
     ) -> None:
-        """Inside one transaction: lock, re-read positions, apply, write positions."""
+        """Inside one transaction: lock, re-read positions, apply, write positions. A rebuild
+        passes the position it reached (`expected`): if its tables were reset, it stops."""
         group = sorted(projections, key=lambda p: p.name)
         for projection in group:
             self._lock(tx, projection.name + suffix)
-        marks = {
-            r["name"]: int(r["position"])
-            for r in tx.fetchall(f"SELECT name, position FROM {TRACKING}")
-        }
+        marks = self._marks(tx)
+        if expected is not None:
+            self._still_ours(group, marks, expected)
         last = events[-1][0]
         for projection in group:
             done = marks.get(projection.name + suffix, 0)
@@ -127,9 +139,26 @@ class Runner:
             )
 
     @staticmethod
+    def _marks(tx: Tx) -> dict[str, int]:
+        rows = tx.fetchall(f"SELECT name, position FROM {TRACKING}")
+        return {r["name"]: int(r["position"]) for r in rows}
+
+    @staticmethod
+    def _still_ours(group: Iterable[Projection], marks: dict[str, int], position: int) -> None:
+        """The new tables are still at the position this rebuild left them at."""
+        reset = [p.name for p in group if marks.get(p.name + NEXT) != position]
+        if reset:
+            raise RebuildSuperseded(f"another rebuild of {', '.join(reset)} started; stopping")
+
+    @staticmethod
     def _lock(tx: Tx, name: str) -> None:
+        """The read model's lock until the transaction ends. Advisory locks are per database:
+        the key names the schema, so that views in other schemas do not wait for these."""
         if tx.dialect == "postgres":
-            tx.execute("SELECT pg_advisory_xact_lock(hashtext(?::text))", (f"greenlist:{name}",))
+            tx.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ?::text))",
+                (f":greenlist:{name}",),
+            )
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply every batch until the read models reach the head of the log."""
@@ -189,6 +218,8 @@ class Runner:
         if not group:
             raise KeyError(f"no read model named {sorted(wanted)}")
         with self.db.transaction() as tx:
+            for projection in sorted(group, key=lambda p: p.name):
+                self._lock(tx, projection.name + NEXT)
             for projection in group:
                 for table in projection.tables:
                     tx.execute(f"DROP TABLE IF EXISTS {table.name}{NEXT}")
@@ -205,7 +236,7 @@ class Runner:
             if not events:
                 break
             with self.db.transaction() as tx:
-                self._apply(tx, group, NEXT, events)
+                self._apply(tx, group, NEXT, events, expected=position)
             done += len(events)
             position = events[-1][0]
             if progress:
@@ -217,11 +248,14 @@ class Runner:
         with self.db.transaction() as tx:
             for projection in sorted(group, key=lambda p: p.name):
                 self._lock(tx, projection.name)
+            for projection in sorted(group, key=lambda p: p.name):
+                self._lock(tx, projection.name + NEXT)
+            self._still_ours(group, self._marks(tx), position)
             while True:  # what was recorded meanwhile, under the lock
                 events = self._read(position, self.batch_size)
                 if not events:
                     break
-                self._apply(tx, group, NEXT, events)
+                self._apply(tx, group, NEXT, events, expected=position)
                 position = events[-1][0]
             for projection in group:
                 for table in projection.tables:
