@@ -1,0 +1,164 @@
+"""In-process command throughput on PostgreSQL, single thread, for each aggregate cache mode.
+
+Figure: `submit_evaluation` by the enterprise itself on a registered factory (the command loads
+the unit, checks A12/A17, records one event and saves it with its timeline row), one command
+per unit, under each `GREENLIST_AGGREGATE_CACHE` mode: `trusted` (the default), `checked` and
+`off`. Each mode has its own service, built by `greenlist.config.build_service`, and its own
+units, all in one fresh schema.
+
+Setup, by service commands only: the units are registered with `register_unit`, then each gets
+one untimed `submit_evaluation`, so the timed command is the unit's second (its version 3) on a
+unit this process has handled before: the steady state of a long-running writer. (No timed
+command lands on a snapshot version; every tenth version of a unit also writes a snapshot.)
+
+Baseline: eventsourcing's raw `recorder.insert_events([stored_event])`, batch of one, through
+another service's recorder in the same schema, with a copy of the command's stored event (same
+topic and state) on a new stream; no timeline row (the command writes one in its transaction).
+Commands and raw inserts run interleaved: in each of CHUNKS rounds, for each mode in turn (the
+order rotating), a chunk of its commands, then a chunk of raw inserts. Ratio of a mode = its
+command rate / the rate of the raw inserts that ran right after its chunks. Goal: >= 0.8 for
+the default mode; the other modes are reported.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from time import perf_counter
+from typing import Any, TypeVar
+
+from eventsourcing.persistence import StoredEvent
+
+from bench.common import Result, RoundTrips, Timings, describe, fresh_schema, service
+from domain.aggregates.unit import unit_id
+from domain.service import Greenlist
+from domain.service.base import Receipt
+from domain.values import Level, UnitKind
+from greenlist.scenarios import city_actor, credit_code, enterprise_actor, report_hash
+
+NAME = "command_throughput"
+MODES = ("trusted", "checked", "off")
+DEFAULT_MODE = "trusted"
+GOAL_RATIO = 0.8
+COMMANDS = 800
+WARMUP = 50
+CHUNKS = 10
+
+T = TypeVar("T")
+
+
+def _submit_ops(app: Greenlist, codes: Sequence[str], tag: str) -> list[Callable[[], Receipt]]:
+    """One `submit_evaluation` per code, its arguments prepared outside the timed call."""
+
+    def op(code: str) -> Callable[[], Receipt]:
+        actor, content_hash = enterprise_actor(code), report_hash(f"{code}/{tag}")
+        return lambda: app.submit_evaluation(
+            actor, code, Level.MUNICIPAL, 2025, content_hash, 80.0, True
+        )
+
+    return [op(code) for code in codes]
+
+
+def _raw_ops(app: Greenlist, template: StoredEvent, count: int) -> list[Callable[[], Any]]:
+    """`insert_events` of one copy of the command's stored event, each on a new stream."""
+
+    def op(stored: StoredEvent) -> Callable[[], Any]:
+        return lambda: app.recorder.insert_events([stored])
+
+    return [
+        op(StoredEvent(uuid.uuid4(), template.originator_version, template.topic, template.state))
+        for _ in range(count)
+    ]
+
+
+def _chunk(items: Sequence[T], k: int) -> Sequence[T]:
+    return items[len(items) * k // CHUNKS : len(items) * (k + 1) // CHUNKS]
+
+
+def _setup(app: Greenlist, codes: list[str]) -> list[Callable[[], Receipt]]:
+    """Register the units and submit once on each; the second submissions, not yet run."""
+    actor = city_actor()
+    for code in codes:
+        app.register_unit(actor, code, UnitKind.FACTORY, f"示范工厂{code[-6:]}")
+    for receipt in Timings().run(_submit_ops(app, codes, "first")):
+        assert receipt.version == 2, receipt
+    return _submit_ops(app, codes, "second")
+
+
+def run(scale: float = 1.0) -> list[Result]:
+    n = max(int(COMMANDS * scale), CHUNKS)
+    with fresh_schema("cmd") as url, ExitStack() as stack:
+        apps = {mode: stack.enter_context(service(url, mode)) for mode in MODES}
+        raw_app = stack.enter_context(service(url, "off"))
+        commands, setup_s = {}, {}
+        for m, (mode, app) in enumerate(apps.items()):
+            started = perf_counter()
+            first = m * 100_000 + 1
+            codes = [credit_code(serial) for serial in range(first, first + WARMUP + n)]
+            ops = _setup(app, codes)
+            Timings().run(ops[:WARMUP])
+            commands[mode] = ops[WARMUP:]
+            setup_s[mode] = perf_counter() - started
+        last_event = next(raw_app.events.get(unit_id(codes[0]), desc=True, limit=1))
+        template = raw_app.mapper.to_stored_event(last_event)
+        Timings().run(_raw_ops(raw_app, template, WARMUP))
+        raws = {mode: _raw_ops(raw_app, template, n) for mode in MODES}
+
+        timings = {mode: (Timings(), Timings()) for mode in MODES}
+        trips = {mode: RoundTrips(app) for mode, app in apps.items()}
+        for k in range(CHUNKS):
+            for mode in MODES[k % len(MODES) :] + MODES[: k % len(MODES)]:
+                command_times, raw_times = timings[mode]
+                for receipt in command_times.run(_chunk(commands[mode], k)):
+                    assert receipt.version == 3, receipt
+                raw_times.run(_chunk(raws[mode], k))
+        for counter in trips.values():
+            counter.close()
+
+    print(
+        f"  {n} timed commands per mode (after {WARMUP} warm-up), interleaved in {CHUNKS} "
+        f"rounds with as many raw inserts ({len(template.state)}-byte event state)"
+    )
+    results = []
+    for mode in MODES:
+        command_times, raw_times = timings[mode]
+        ratio = command_times.rate / raw_times.rate
+        raw = {
+            "cache_mode": mode,
+            "commands": command_times.summary(),
+            "raw_inserts": raw_times.summary(),
+            "round_trips_per_command": trips[mode].per_op(command_times),
+            "setup_seconds": setup_s[mode],
+            "event": {"topic": template.topic, "state_bytes": len(template.state)},
+        }
+        _print(raw)
+        default = mode == DEFAULT_MODE
+        results.append(
+            Result(
+                benchmark=NAME,
+                figure=f"submit_evaluation, cache {mode}: {command_times.rate:.0f} cmd/s",
+                baseline=f"raw insert_events(1) {raw_times.rate:.0f}/s",
+                ratio=ratio,
+                ratio_definition="command rate / raw insert rate (interleaved)",
+                goal=f"ratio >= {GOAL_RATIO}" if default else "- (reported)",
+                met=ratio >= GOAL_RATIO if default else None,
+                raw=raw,
+            )
+        )
+    return results
+
+
+def _print(raw: dict[str, Any]) -> None:
+    line = "{rate_per_s:6.0f}/s  p50 {p50:.2f}  p99 {p99:.2f} ms  client CPU {cpu:.2f} ms"
+    for label, key in (("commands", "commands"), ("raw inserts", "raw_inserts")):
+        s = raw[key]
+        figures = line.format(
+            rate_per_s=s["rate_per_s"],
+            p50=s["latency"]["p50_ms"],
+            p99=s["latency"]["p99_ms"],
+            cpu=s["client_cpu_ms"],
+        )
+        print(f"  cache {raw['cache_mode']:<8} {label:<12} {figures}")
+    print(f"    per command: {describe(raw['round_trips_per_command'])}")
+    print(f"    setup (register + first submit, real commands): {raw['setup_seconds']:.1f} s")
