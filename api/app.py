@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import http
+
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from api import problems
 from api.auth import authenticate
+from api.bodies import check_body
 from api.context import Context
 from api.idempotency import Idempotency, Store
 from api.metrics import install_metrics
+from api.openapi import AccessPlugin
+from api.schemas.problem import Problem
 from domain.errors import GreenlistError
 from domain.service import Greenlist
 from projections.errors import ProjectionsBehind
@@ -20,7 +26,22 @@ MAX_BODY = 256 * 1024
 
 class ProblemApi(Api):  # type: ignore[misc]
     """flask-smorest with RFC 9457 problem documents (and werkzeug's own headers kept, so a
-    405 carries Allow and a 401 WWW-Authenticate)."""
+    405 carries Allow and a 401 WWW-Authenticate), documented as such in the OpenAPI document."""
+
+    ERROR_SCHEMA = Problem
+
+    def _register_responses(self) -> None:
+        """smorest's error response components (one per status, and DEFAULT_ERROR), described
+        as `application/problem+json` instead of its own JSON error."""
+        for status in http.HTTPStatus:
+            response: dict[str, object] = {"description": status.phrase}
+            if status >= 200 and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, problems.PROBLEM)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, problems.PROBLEM)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return problems.from_http(error)
@@ -48,8 +69,9 @@ def create_app(
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["greenlist"] = Context(service, views, Idempotency(views), read_models)
-    api = ProblemApi(app)
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [AccessPlugin()]})
     app.before_request(authenticate)
+    app.before_request(check_body)
     app.register_error_handler(GreenlistError, problems.from_domain)
     app.register_error_handler(ProjectionsBehind, problems.from_behind)
 

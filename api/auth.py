@@ -81,12 +81,19 @@ PUBLIC_ROUTES = (
 """What anyone may reach without a token: published lists, announcements, filing a report."""
 
 
+def is_public(method: str, path: str) -> bool:
+    """Whether a request (or, in the OpenAPI document, an operation) needs no token."""
+    method = "GET" if method in ("HEAD", "OPTIONS") else method
+    return any(method == m and path.startswith(prefix) for m, prefix in PUBLIC_ROUTES)
+
+
 def authenticate() -> None:
     """Before any view (and before its input is validated): a present token must be valid, and
-    everything but the public routes needs one."""
-    method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
-    public = any(method == m and request.path.startswith(prefix) for m, prefix in PUBLIC_ROUTES)
-    g.actor = current_actor(optional=public)
+    everything but the public routes needs one. A request that routes nowhere is left to
+    routing's 404, or 405 with Allow (a token would not change that answer)."""
+    if request.routing_exception is not None:
+        return
+    g.actor = current_actor(optional=is_public(request.method, request.path))
 
 
 def require(*roles: Role) -> Actor:

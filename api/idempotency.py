@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -15,6 +16,8 @@ from flask import Response, request
 from api.problems import problem
 
 TABLE = "api_idempotency"
+KEY = re.compile(r"[\x21-\x7e]{1,255}")
+"""A key is 1 to 255 visible ASCII characters (a UUID, say): it is stored and indexed."""
 TRANSIENT = frozenset({409, 412, 503})
 """Responses not kept: the same request may well succeed when tried again."""
 
@@ -43,6 +46,12 @@ class Idempotency:
         key = request.headers.get("Idempotency-Key")
         if not key:
             return handle()
+        if not KEY.fullmatch(key):
+            return problem(
+                400,
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                "幂等键须为1至255个可见ASCII字符",
+            )
         fingerprint = hashlib.sha256(
             f"{request.method} {request.full_path}\n".encode() + request.get_data()
         ).hexdigest()

@@ -106,7 +106,17 @@ def from_http(error: HTTPException) -> Response:
     headers = dict(error.get_headers())
     headers.pop("Content-Type", None)
     if messages:
-        fields = [f"{location}.{name}" for location, errs in messages.items() for name in errs]
+        # a location-wide error (a body that is not JSON, not an object) is a list of messages:
+        # kept under marshmallow's `_schema`, so every location maps fields to messages
+        messages = {
+            location: errs if isinstance(errs, dict) else {"_schema": errs}
+            for location, errs in messages.items()
+        }
+        fields = [
+            location if name == "_schema" else f"{location}.{name}"
+            for location, errs in messages.items()
+            for name in errs
+        ]
         detail = "invalid input: " + ", ".join(fields)
         zh = "输入无效：" + "、".join(fields)
         return problem(status, detail, zh, headers=headers, errors=messages)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from flask_smorest import abort
 from werkzeug.exceptions import ServiceUnavailable
 
 from api.context import ctx
@@ -16,10 +17,17 @@ from projections.engine.runner import wait_for
 def views(*models: str, position: int | None = None) -> Db:
     """The views' database once the named read models have applied `position` (a log position
     returned by a command), so a client reads its own writes; `ProjectionsBehind` (503 with
-    Retry-After) when they do not reach it within the context's wait timeout."""
+    Retry-After) when they do not reach it within the context's wait timeout. A position the
+    log has not reached was never returned by a command: refused at once (422), not waited
+    for."""
     missing = [m for m in models if m not in ctx().read_models]
     if missing:
         raise ServiceUnavailable(f"read model {', '.join(missing)} is not maintained here")
+    if position:
+        head = ctx().service.recorder.max_notification_id() or 0
+        if position > head:
+            message = f"the log ends at position {head}: wait for a position a command returned"
+            abort(422, messages={"query": {"wait_for": [message]}})
     wait_for(ctx().views, list(models), position, timeout=ctx().wait_timeout)
     return ctx().views
 

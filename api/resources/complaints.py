@@ -10,6 +10,7 @@ from uuid import UUID
 from flask import Response, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from werkzeug.exceptions import Forbidden
 
 from api.auth import reader, require
 from api.context import ctx, run_command
@@ -28,8 +29,11 @@ class Complaints(MethodView):
     @blp.response(201, Receipt)
     def post(self, body: dict[str, Any]) -> Response:
         """File a real-name report against a listed unit or an agency; no token needed (A23.1).
-        The answer names the report, never the reporter."""
+        The answer names the report, never the reporter. Inspectors and auditors read and
+        change nothing, so their tokens may not file (403)."""
         actor: Actor = g.actor
+        if actor.role in (Role.INSPECTOR, Role.AUDITOR):
+            raise Forbidden(f"role {actor.role.value} reads and changes nothing")
         return run_command(
             actor,
             lambda: ctx().service.file_complaint(

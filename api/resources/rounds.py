@@ -18,6 +18,7 @@ from api.schemas.rounds import ROUND_LEVELS, Cosign, EnrolExpert, OpenRound, Rou
 from api.schemas.rounds import SiteSample as SiteSampleIn
 from domain.aggregates.experts import POOL_ID
 from domain.aggregates.round import round_id
+from domain.rules.checks import check_id1_credit_code
 from domain.values import Level, Role
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1", description="遴选轮次 Rounds (A13.2-A16)")
@@ -158,13 +159,14 @@ class Experts(MethodView):
         """The province adds an expert, with the employer used to exclude conflicts, to the
         Zhejiang green low-carbon expert pool (A15.2)."""
         actor = require(Role.PROVINCE)
+        employer = check_id1_credit_code(body["employer_code"].strip().upper())  # ID.1
         return run_command(
             actor,
             lambda: ctx().service.enrol_expert(
                 actor,
                 body["expert_id"],
                 body["name"],
-                body["employer_code"].strip().upper(),
+                employer,
                 occurred_at=body["occurred_at"],
             ),
             POOL_ID,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from domain.values import CITIES, Level, UnitKind
 
@@ -29,6 +29,27 @@ def check_instant(value: datetime) -> None:
         raise ValidationError("the instant must be in the years 2000 to 2100")
 
 
+def strict_type_error(field: fields.Field, raw: Any) -> Any:
+    """JSON's own types, not marshmallow's coercions: a boolean field takes true or false, a
+    number field a number and an integer field an integral one, never a string ("2025", "yes")
+    nor a fraction silently truncated (issue 4: wrong types are refused, naming the field)."""
+    if raw is None:
+        return None
+    if isinstance(field, fields.Boolean):
+        return None if isinstance(raw, bool) else "Not a valid boolean."
+    if isinstance(field, fields.Number):
+        integer = isinstance(field, fields.Integer)
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            return "Not a valid integer." if integer else "Not a valid number."
+        if integer and isinstance(raw, float) and not raw.is_integer():
+            return "Not a valid integer."
+        return None
+    if isinstance(field, fields.Dict) and field.value_field is not None and isinstance(raw, dict):
+        bad = {k: strict_type_error(field.value_field, v) for k, v in raw.items()}
+        return {k: {"value": [e]} for k, e in bad.items() if e} or None
+    return None
+
+
 class Act(Schema):
     """Every command may state when it happened in the world and why."""
 
@@ -40,6 +61,22 @@ class Act(Schema):
             "defaults to now"
         },
     )
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def json_types(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        """Each field's value has its JSON type (see `strict_type_error`); checked for the
+        fields marshmallow loaded, so that every bad field is named, each once."""
+        if not isinstance(original, dict):
+            return
+        errors = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            loaded = name in data and key in original
+            error = strict_type_error(field, original[key]) if loaded else None
+            if error:
+                errors[key] = error if isinstance(error, dict) else [error]
+        if errors:
+            raise ValidationError(errors)
 
 
 def check_year(value: int) -> None:

@@ -1,9 +1,14 @@
 """The write buffer of one batch of events: rows are read at most once, changed in memory and
-written once when the batch commits, together with the tracking position."""
+written once when the batch commits, together with the tracking position.
+
+A rebuild also remembers, from one batch to the next, the rows it wrote (`Remembered`): its new
+tables are written by it alone (each batch checks that they are still at the position it left
+them at), so a row it knows need not be read again, and a row it never wrote does not exist."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -13,54 +18,150 @@ if TYPE_CHECKING:
     from projections.engine.projection import Table
 
 Key = tuple[Any, ...]
+UNKNOWN: Any = object()
+"""Not remembered: the row must be read from the table."""
+MAX_ROWS_PER_STATEMENT = 1000
+"""Upserts are sent as multi-row statements (PostgreSQL) of at most this many rows."""
+MAX_PARAMETERS = 65_535
+"""PostgreSQL's limit on the parameters of one statement."""
+
+
+@lru_cache(maxsize=256)
+def placeholders(rows: int, width: int) -> str:
+    """`($1, $2), ($3, $4)` for two rows of two values."""
+    return ", ".join(
+        f"({', '.join(f'${r * width + c + 1}' for c in range(width))})" for r in range(rows)
+    )
+
+
+class Remembered:
+    """The rows of a rebuild's new tables as its batches left them, up to `limit` rows: then
+    they are forgotten and read again from the tables when needed. A table created empty by
+    the rebuild is `complete` (a row not remembered does not exist) until rows are forgotten
+    or changed by SQL arithmetic (`Batch.bump`); for the others a row not remembered is read.
+
+    `verify` (for tests) reads every remembered row from its table too and checks they are
+    equal, value for value and type for type."""
+
+    def __init__(self, tables: list[str], limit: int, verify: bool = False) -> None:
+        self.rows: dict[str, dict[Key, Row | None]] = {name: {} for name in tables}
+        self.complete = set(tables)
+        self.limit = limit
+        self.verify = verify
+
+    def get(self, table: str, key: Key) -> Row | None:
+        """The remembered row (None: known not to exist), or UNKNOWN."""
+        rows = self.rows.get(table)
+        if rows is None:
+            return UNKNOWN
+        if key in rows:
+            return rows[key]
+        return None if table in self.complete else UNKNOWN
+
+    def learn(self, batch: Batch) -> None:
+        """What a batch's flush left in its tables (called once it is flushed)."""
+        for name, rows in batch._rows.items():
+            known = self.rows.get(name)
+            if known is None:
+                continue
+            if name in self.complete:
+                for key, row in rows.items():
+                    if row is None:
+                        known.pop(key, None)
+                    else:
+                        known[key] = row
+            else:
+                known.update(rows)
+            bumped = batch._bumps[name]
+            if bumped:  # the new counters are in the table, not here
+                self.complete.discard(name)
+                for key in bumped:
+                    known.pop(key, None)
+        if sum(len(rows) for rows in self.rows.values()) > self.limit:
+            for rows in self.rows.values():
+                rows.clear()
+            self.complete.clear()
 
 
 class Batch:
     """Buffered writes to a projection's tables, flushed in one transaction."""
 
-    def __init__(self, tx: Tx, tables: Mapping[str, tuple[Table, str]]) -> None:
+    def __init__(
+        self,
+        tx: Tx,
+        tables: Mapping[str, tuple[Table, str]],
+        remembered: Remembered | None = None,
+    ) -> None:
         self.tx = tx
         self.tables = tables
+        self.remembered = remembered
         self.position = 0
         self._rows: dict[str, dict[Key, Row | None]] = {name: {} for name in tables}
         self._dirty: dict[str, dict[Key, None]] = {name: {} for name in tables}
         self._added: dict[str, list[Row]] = {name: [] for name in tables}
         self._bumps: dict[str, dict[Key, dict[str, float]]] = {name: {} for name in tables}
-        self._column_sets = {name: frozenset(t.column_names) for name, (t, _) in tables.items()}
-
-    def _key(self, table: str, row: Mapping[str, Any]) -> Key:
-        return tuple(row[k] for k in self.tables[table][0].key)
 
     def row(self, table: str, *key: Any) -> Row | None:
         """The current row with this key (as changed by this batch so far), or None."""
         rows = self._rows[table]
         if key not in rows:
-            spec, physical = self.tables[table]
-            where = " AND ".join(f"{k} = ?" for k in spec.key)
-            found = self.tx.fetchall(f"SELECT * FROM {physical} WHERE {where}", key)
-            rows[key] = found[0] if found else None
+            remembered = self.remembered
+            known = UNKNOWN if remembered is None else remembered.get(table, key)
+            if known is UNKNOWN:
+                rows[key] = self._select(table, key)
+            else:
+                rows[key] = known
+                if remembered is not None and remembered.verify:
+                    self._check(table, key, known)
         current = rows[key]
         return dict(current) if current is not None else None
 
+    def _select(self, table: str, key: Key) -> Row | None:
+        spec, physical = self.tables[table]
+        where = " AND ".join(f"{k} = ?" for k in spec.key)
+        found = self.tx.fetchall(f"SELECT * FROM {physical} WHERE {where}", key)
+        return found[0] if found else None
+
+    def _check(self, table: str, key: Key, known: Row | None) -> None:
+        """A remembered row is the stored one, value for value and type for type."""
+        stored = self._select(table, key)
+        if stored is None or known is None:
+            if stored is not known:
+                raise AssertionError(f"{table}{key}: remembered {known}, stored {stored}")
+            return
+        mismatched = [
+            f"{column}: remembered {known.get(column)!r}, stored {value!r}"
+            for column, value in stored.items()
+            if known.get(column) != value or type(known.get(column)) is not type(value)
+        ]
+        if mismatched or known.keys() != stored.keys():
+            raise AssertionError(f"{table}{key}: {'; '.join(mismatched) or 'columns differ'}")
+
     def put(self, table: str, **row: Any) -> None:
         """Insert or replace the row with this key (columns not given are NULL)."""
-        self._rows[table][self._key(table, row)] = self._full(table, row)
-        self._dirty[table][self._key(table, row)] = None
+        self._put(table, row)
+
+    def _put(self, table: str, row: Mapping[str, Any]) -> None:
+        key = self.tables[table][0].key_of(row)
+        self._rows[table][key] = self._full(table, row)
+        self._dirty[table][key] = None
 
     def _full(self, table: str, row: Mapping[str, Any]) -> Row:
-        columns = self.tables[table][0].column_names
-        unknown = set(row) - set(columns)
-        if unknown:
-            raise KeyError(f"{table} has no column {sorted(unknown)}")
-        return {c: row.get(c) for c in columns}
+        spec = self.tables[table][0]
+        if not spec.column_set.issuperset(row):
+            raise KeyError(f"{table} has no column {sorted(set(row) - spec.column_set)}")
+        return {c: row.get(c) for c in spec.column_names}
 
     def update(self, table: str, *key: Any, **changes: Any) -> Row | None:
         """Change some columns of an existing row; returns the new row, or None if absent."""
-        current = self.row(table, *key)
-        if current is None:
+        rows = self._rows[table]
+        if key not in rows:
+            self.row(table, *key)
+        stored = rows[key]
+        if stored is None:
             return None
-        current.update(changes)
-        self.put(table, **current)
+        current = {**stored, **changes}
+        self._put(table, current)
         return current
 
     def delete(self, table: str, *key: Any) -> None:
@@ -70,13 +171,17 @@ class Batch:
     def add(self, table: str, **row: Any) -> None:
         """Append a row to an append-only table (kept as given when it names every column:
         audit-like tables append one row per event)."""
-        complete = row.keys() == self._column_sets[table]
+        complete = row.keys() == self.tables[table][0].column_set
         self._added[table].append(row if complete else self._full(table, row))
 
     def bump(self, table: str, key: Mapping[str, Any], **deltas: float) -> None:
         """Add to counters of the row with this key (created at zero if absent)."""
-        k = self._key(table, key)
-        counters = self._bumps[table].setdefault(k, {})
+        bumps = self._bumps[table]
+        k = self.tables[table][0].key_of(key)
+        counters = bumps.get(k)
+        if counters is None:
+            bumps[k] = {column: 0 + delta for column, delta in deltas.items()}
+            return
         for column, delta in deltas.items():
             counters[column] = counters.get(column, 0) + delta
 
@@ -101,12 +206,25 @@ class Batch:
             others = [c for c in cols if c not in spec.key]
             sets = ", ".join(f"{c} = excluded.{c}" for c in others)
             action = f"DO UPDATE SET {sets}" if others else "DO NOTHING"
-            self.tx.executemany(
-                f"INSERT INTO {physical} ({', '.join(cols)}) "
-                f"VALUES ({', '.join('?' for _ in cols)}) "
-                f"ON CONFLICT ({', '.join(spec.key)}) {action}",
-                [tuple(r.get(c) for c in cols) for r in live if r is not None],
+            values = itemgetter(*cols) if len(cols) > 1 else lambda r: (r[cols[0]],)
+            self._upsert(
+                f"INSERT INTO {physical} ({', '.join(cols)}) VALUES ",
+                f" ON CONFLICT ({', '.join(spec.key)}) {action}",
+                len(cols),
+                [values(r) for r in live if r is not None],
             )
+
+    def _upsert(self, head: str, tail: str, width: int, rows: list[tuple[Any, ...]]) -> None:
+        """`head` VALUES ... `tail` for each row; on PostgreSQL as multi-row statements (each key
+        appears once in a batch, so one statement never changes a row twice)."""
+        if self.tx.dialect != "postgres":
+            self.tx.executemany(f"{head}({', '.join('?' for _ in range(width))}){tail}", rows)
+            return
+        size = max(1, min(MAX_ROWS_PER_STATEMENT, MAX_PARAMETERS // width))
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            statement = head + placeholders(len(chunk), width) + tail
+            self.tx.execute_native(statement, [value for r in chunk for value in r])
 
     def _flush_added(self, spec: Table, physical: str, name: str) -> None:
         added = self._added[name]
@@ -122,8 +240,9 @@ class Batch:
         counters = sorted({c for deltas in bumps.values() for c in deltas})
         cols = [*spec.key, *counters]
         sets = ", ".join(f"{c} = {physical}.{c} + excluded.{c}" for c in counters)
-        self.tx.executemany(
-            f"INSERT INTO {physical} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
-            f"ON CONFLICT ({', '.join(spec.key)}) DO UPDATE SET {sets}",
+        self._upsert(
+            f"INSERT INTO {physical} ({', '.join(cols)}) VALUES ",
+            f" ON CONFLICT ({', '.join(spec.key)}) DO UPDATE SET {sets}",
+            len(cols),
             [(*key, *(deltas.get(c, 0) for c in counters)) for key, deltas in bumps.items()],
         )

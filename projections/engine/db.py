@@ -43,6 +43,7 @@ class Tx:
     def __init__(self, cursor: Any, dialect: str) -> None:
         self.cursor = cursor
         self.dialect = dialect
+        self._native: psycopg.RawCursor[Any] | None = None
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s") if self.dialect == "postgres" else statement
@@ -53,6 +54,18 @@ class Tx:
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self.cursor.executemany(self.sql(statement), rows)
+
+    def execute_native(self, statement: str, params: Sequence[Any]) -> None:
+        """PostgreSQL: a statement written with its native placeholders ($1, $2 ...), sent as
+        it is. For long multi-row statements, which the driver would otherwise scan for `%s`
+        on every call (it caches that only for short statements)."""
+        if self._native is None:
+            self._native = psycopg.RawCursor(self.cursor.connection)
+        self._native.execute(statement, params)
+
+    def close(self) -> None:
+        if self._native is not None:
+            self._native.close()
 
     def fetchall(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
         self.cursor.execute(self.sql(statement), params)
@@ -163,7 +176,11 @@ class PostgresDb(Db):
     def transaction(self) -> Iterator[Tx]:
         conn = self._connection()
         with conn.transaction(), conn.cursor() as cursor:
-            yield Tx(cursor, self.dialect)
+            tx = Tx(cursor, self.dialect)
+            try:
+                yield tx
+            finally:
+                tx.close()
 
     def close(self) -> None:
         with self._lock:

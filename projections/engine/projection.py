@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from projections.engine.batch import Batch
@@ -40,18 +41,35 @@ class Table:
         """Computed once: it is read for every row written."""
         return tuple(name for name, _ in self.columns)
 
-    def ddl(self, dialect: str, physical: str, token: str) -> list[str]:
+    @cached_property
+    def column_set(self) -> frozenset[str]:
+        return frozenset(self.column_names)
+
+    @cached_property
+    def key_of(self) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+        """The key of a row, as a tuple (computed for every row written)."""
+        if len(self.key) > 1:
+            return itemgetter(*self.key)
+        if self.key:
+            (column,) = self.key
+            return lambda row: (row[column],)
+        return lambda row: ()
+
+    def ddl(self, dialect: str, physical: str, token: str, indexes: bool = True) -> list[str]:
+        """The table with its key; and its other indexes unless told (`index_ddl`)."""
         types = SQL_TYPES[dialect]
         cols = [f"{name} {types[kind]}" for name, kind in self.columns]
         if self.key:
             cols.append(f"PRIMARY KEY ({', '.join(self.key)})")
         statements = [f"CREATE TABLE IF NOT EXISTS {physical} ({', '.join(cols)})"]
-        for i, columns in enumerate(self.indexes):
-            statements.append(
-                f"CREATE INDEX IF NOT EXISTS {self.name}_{i}_{token} ON {physical} "
-                f"({', '.join(columns)})"
-            )
-        return statements
+        return statements + (self.index_ddl(physical, token) if indexes else [])
+
+    def index_ddl(self, physical: str, token: str) -> list[str]:
+        return [
+            f"CREATE INDEX IF NOT EXISTS {self.name}_{i}_{token} ON {physical} "
+            f"({', '.join(columns)})"
+            for i, columns in enumerate(self.indexes)
+        ]
 
 
 Handler = Callable[[Any, Any, Batch], None]

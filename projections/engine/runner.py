@@ -13,11 +13,13 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 from domain.service import Greenlist
-from projections.engine.batch import Batch
+from projections.engine.batch import Batch, Remembered
 from projections.engine.db import Db, Tx
 from projections.engine.projection import Projection
 from projections.errors import ProjectionsBehind
@@ -34,6 +36,17 @@ class RebuildSuperseded(RuntimeError):
 
 class Runner:
     """Keeps a group of read models up to date with the service's event log."""
+
+    remember_rows = 400_000
+    """A rebuild remembers up to this many rows of its new tables from one batch to the next
+    (batch.Remembered: a few hundred bytes each), instead of reading them again; 0: never."""
+    verify_remembered = False
+    """Tests: check every remembered row against its table."""
+    read_ahead = True
+    """A rebuild reads the next batch while it writes the current one (`_reader`)."""
+    index_after_load = True
+    """A rebuild creates its new tables with their keys only, and their other indexes (which
+    only the queries of live tables use) at the swap: built once, not row by row."""
 
     def __init__(
         self, app: Greenlist, db: Db, projections: Sequence[Projection], batch_size: int = 2000
@@ -68,10 +81,18 @@ class Runner:
                     (projection.name, projection.version),
                 )
 
-    def _create_tables(self, tx: Tx, projection: Projection, suffix: str) -> None:
+    def _create_tables(
+        self, tx: Tx, projection: Projection, suffix: str, indexes: bool = True
+    ) -> None:
         token = secrets.token_hex(3)
         for table in projection.tables:
-            for statement in table.ddl(tx.dialect, table.name + suffix, token):
+            for statement in table.ddl(tx.dialect, table.name + suffix, token, indexes):
+                tx.execute(statement)
+
+    def _create_indexes(self, tx: Tx, projection: Projection, suffix: str) -> None:
+        token = secrets.token_hex(3)
+        for table in projection.tables:
+            for statement in table.index_ddl(table.name + suffix, token):
                 tx.execute(statement)
 
     # --- positions -----------------------------------------------------------------------
@@ -115,24 +136,29 @@ class Runner:
         suffix: str,
         events: list[tuple[int, Any]],
         expected: int | None = None,
+        remembered: Remembered | None = None,
     ) -> None:
         """Inside one transaction: lock, re-read positions, apply, write positions. A rebuild
-        passes the position it reached (`expected`): if its tables were reset, it stops."""
+        passes the position it reached (`expected`): if its tables were reset, it stops; and
+        the rows it remembers of them."""
         group = sorted(projections, key=lambda p: p.name)
         for projection in group:
             self._lock(tx, projection.name + suffix)
         marks = self._marks(tx)
         if expected is not None:
             self._still_ours(group, marks, expected)
-        last = events[-1][0]
+        first, last = events[0][0], events[-1][0]
         for projection in group:
             done = marks.get(projection.name + suffix, 0)
-            todo = [(pos, e) for pos, e in events if pos > done]
+            todo = events if done < first else [(pos, e) for pos, e in events if pos > done]
             if not todo:
                 continue
-            batch = Batch(tx, {t.name: (t, t.name + suffix) for t in projection.tables})
+            tables = {t.name: (t, t.name + suffix) for t in projection.tables}
+            batch = Batch(tx, tables, remembered)
             projection.process(todo, batch)
             batch.flush()
+            if remembered is not None:
+                remembered.learn(batch)
             tx.execute(
                 f"UPDATE {TRACKING} SET position = ? WHERE name = ?",
                 (last, projection.name + suffix),
@@ -223,7 +249,7 @@ class Runner:
             for projection in group:
                 for table in projection.tables:
                     tx.execute(f"DROP TABLE IF EXISTS {table.name}{NEXT}")
-                self._create_tables(tx, projection, NEXT)
+                self._create_tables(tx, projection, NEXT, indexes=self.index_after_load)
                 tx.execute(f"DELETE FROM {TRACKING} WHERE name = ?", (projection.name + NEXT,))
                 tx.execute(
                     f"INSERT INTO {TRACKING} (name, position, version) VALUES (?, 0, ?)",
@@ -231,20 +257,55 @@ class Runner:
                 )
         done, head = 0, self.head()
         position = 0
-        while True:
-            events = self._read(position, self.batch_size)
-            if not events:
-                break
+        remembered = self._remembered(group)
+        with self._reader() as read:
+            pending = read(position)
+            while True:
+                events = pending()
+                if not events:
+                    break
+                pending = read(events[-1][0])
+                with self.db.transaction() as tx:
+                    self._apply(tx, group, NEXT, events, position, remembered)
+                done += len(events)
+                position = events[-1][0]
+                if progress:
+                    progress(min(position, head), max(head, position))
+        if self.index_after_load:
             with self.db.transaction() as tx:
-                self._apply(tx, group, NEXT, events, expected=position)
-            done += len(events)
-            position = events[-1][0]
-            if progress:
-                progress(min(position, head), max(head, position))
-        self._swap(group, position)
+                for projection in sorted(group, key=lambda p: p.name):
+                    self._lock(tx, projection.name + NEXT)
+                self._still_ours(group, self._marks(tx), position)
+                for projection in group:
+                    self._create_indexes(tx, projection, NEXT)
+        self._swap(group, position, remembered)
         return done
 
-    def _swap(self, group: list[Projection], position: int) -> None:
+    @contextmanager
+    def _reader(self) -> Iterator[Callable[[int], Callable[[], list[tuple[int, Any]]]]]:
+        """`read(after)` starts reading the batch after a position and returns the function
+        that waits for it. With `read_ahead`, a rebuild reads (and decodes) the next batch in
+        a thread while it writes the current one: the log only grows at its end (the store
+        records events in order), so the batch is the one it would read afterwards."""
+        if not self.read_ahead:
+            yield lambda after: lambda: self._read(after, self.batch_size)
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="rebuild-read") as pool:
+            try:
+                yield lambda after: pool.submit(self._read, after, self.batch_size).result
+            finally:
+                pool.shutdown(cancel_futures=True)
+
+    def _remembered(self, group: list[Projection]) -> Remembered | None:
+        """What the rebuild of `group` remembers of its new tables (created empty)."""
+        if not self.remember_rows:
+            return None
+        tables = [t.name for p in group for t in p.tables]
+        return Remembered(tables, self.remember_rows, self.verify_remembered)
+
+    def _swap(
+        self, group: list[Projection], position: int, remembered: Remembered | None = None
+    ) -> None:
         with self.db.transaction() as tx:
             for projection in sorted(group, key=lambda p: p.name):
                 self._lock(tx, projection.name)
@@ -255,7 +316,7 @@ class Runner:
                 events = self._read(position, self.batch_size)
                 if not events:
                     break
-                self._apply(tx, group, NEXT, events, expected=position)
+                self._apply(tx, group, NEXT, events, position, remembered)
                 position = events[-1][0]
             for projection in group:
                 for table in projection.tables:

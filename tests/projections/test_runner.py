@@ -2,13 +2,17 @@
 
 import pytest
 
+from domain.clock import SettableClock
 from domain.service import Greenlist
 from greenlist import scenarios as s
 from greenlist.runtime import InProcessRunner
+from projections.catalogue import all_projections
+from projections.engine.checksum import table_checksums
 from projections.engine.db import Db
 from projections.engine.runner import Runner, wait_for
 from projections.errors import ProjectionsBehind
 from projections.lists import list_as_of
+from tests.projections.test_crash_safety import record_history
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
 
@@ -48,3 +52,20 @@ def test_a_rebuild_from_zero_gives_the_same_rows(app: Greenlist, runner: Runner,
     assert runner.rebuild() > 0
     assert list_as_of(views, "provincial") == before
     assert set(runner.lag().values()) == {0}
+
+
+def test_a_rebuild_remembering_its_rows_gives_the_rows_of_a_catch_up(
+    app: Greenlist, clock: SettableClock, views: Db
+) -> None:
+    """A rebuild remembers the rows of its new tables from batch to batch instead of reading
+    them again: each remembered row is the stored one (value and type), and the rows are those
+    of a runner that reads them, whether it remembers them all or forgets them on the way."""
+    record_history(app, clock, listed=20, more=6)
+    models = all_projections()
+    Runner(app, views, models, batch_size=7).catch_up()
+    built = table_checksums(views, models)
+    for limit in (Runner.remember_rows, 40):
+        rebuilder = Runner(app, views, all_projections(), batch_size=5)
+        rebuilder.remember_rows, rebuilder.verify_remembered = limit, True
+        assert rebuilder.rebuild() == rebuilder.head()
+        assert table_checksums(views, models) == built
