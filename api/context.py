@@ -35,17 +35,24 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version() -> int | None:
-    """The version named by `If-Match` (an ETag given by a read), if any."""
+ANY_VERSION = "*"
+"""`If-Match: *` (RFC 9110, 13.1.1): true when the record has a current version, any."""
+
+
+def if_match() -> tuple[bool, int | None]:
+    """Whether `If-Match` is given, and the version its ETag (given by a read or a receipt)
+    names; None for `*`, which any current version matches."""
     header = request.headers.get("If-Match")
     if not header:
-        return None
+        return False, None
+    if header.strip() == ANY_VERSION:
+        return True, None
     value = header.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
         from werkzeug.exceptions import PreconditionFailed
 
-        raise PreconditionFailed("If-Match must be an ETag given by a read of this record")
-    return int(value)
+        raise PreconditionFailed("If-Match must be an ETag given by a read of this record, or *")
+    return True, int(value)
 
 
 def receipt_body(receipt: Receipt) -> dict[str, Any]:
@@ -69,8 +76,8 @@ def run_command(
     receipt (id, version, log position) and the new ETag."""
 
     def handle() -> Response:
-        expected = expected_version()
-        if expected is not None and aggregate_id is not None:
+        given, expected = if_match()
+        if given and aggregate_id is not None:
             with ctx().service.expecting(aggregate_id, expected):
                 receipt = act()
         else:

@@ -21,6 +21,8 @@ from prometheus_client.registry import Collector
 
 from domain.rules.checks import dynamic_form_deadline
 from domain.values import local_date
+from projections.deadlines import KINDS as DEADLINE_KINDS
+from projections.deadlines import due as due_deadlines
 from projections.dynamic import forms, rereviews_due
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,21 @@ class ReadSideCollector(Collector):
             due.add_metric(["dynamic_form"], forms_due)
             due.add_metric(["rereview"], rereviews)
         yield due
+        waiting = GaugeMetricFamily(
+            "greenlist_scheduler_waiting_deadlines",
+            "Deadlines past their date that no scheduler has acted on yet (projections."
+            "deadlines): above zero for long, the scheduler is down or failing",
+            labels=["kind"],
+        )
+        try:
+            context = self.app.extensions["greenlist"]
+            pending = due_deadlines(context.views, local_date(context.service.clock.now()))
+        except Exception:  # a read model not built yet must not break the scrape
+            log.exception("scheduler deadlines for /metrics")
+        else:
+            for kind in DEADLINE_KINDS:
+                waiting.add_metric([kind], sum(d["kind"] == kind for d in pending))
+        yield waiting
 
     def _deadlines(self) -> tuple[int, int]:
         context = self.app.extensions["greenlist"]

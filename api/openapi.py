@@ -1,14 +1,21 @@
 """What the OpenAPI document says about access: bearer JWT on every operation but the public
 routes of `api.auth.PUBLIC_ROUTES` (published lists, announcements, filing a real-name report),
-taken from the same table the authentication uses, so the two cannot drift apart."""
+taken from the same table the authentication uses, so the two cannot drift apart. And what it
+says about the headers of commands (`command`): `If-Match` and `Idempotency-Key` in, `ETag` (and
+`Location`) out, as `api.context.run_command` and `api.idempotency` handle them."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from apispec import APISpec, BasePlugin
+from flask_smorest import Blueprint
 
 from api.auth import is_public
+from api.schemas.common import Receipt
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 BEARER = {
     "type": "http",
@@ -32,3 +39,49 @@ class AccessPlugin(BasePlugin):  # type: ignore[misc]
         for method, operation in (operations or {}).items():
             public = is_public(method.upper(), path or "")
             operation["security"] = [] if public else [{"bearer": []}]
+
+
+def _header(description: str, required: bool = False) -> dict[str, Any]:
+    return {"description": description, "required": required, "schema": {"type": "string"}}
+
+
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    **_header(
+        "the ETag of the record acted on (its version, from a read or a receipt), or `*` for "
+        "any version of an existing record (RFC 9110): refused with 412 if it does not match, "
+        "and nothing is recorded"
+    ),
+}
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    **_header(
+        "1 to 255 visible ASCII characters, per actor: the first response is kept and a replay "
+        "of the same request returns it (Idempotent-Replayed: true) and records nothing; the "
+        "same key with another request is refused (422), while the first runs 409"
+    ),
+}
+ETAG = _header("the record's version after the act: pass it as If-Match", required=True)
+REPLAYED = _header("`true` when this is the kept response of an earlier, identical request")
+READ_ETAG = {"ETag": _header("the record's version: pass it as If-Match to act on it", True)}
+"""The headers of a read of one record (a unit, a round)."""
+
+
+def command(
+    blp: Blueprint, status: int = 200, *, if_match: bool = True, location: str | None = None
+) -> Callable[[F], F]:
+    """Document a command, a view answering with `api.context.run_command`: the `Receipt` with
+    its ETag (and, where the command sets one, its Location) headers; the Idempotency-Key it
+    honours and, when it acts on a record that exists (`if_match`), If-Match."""
+    headers = {"ETag": ETAG, "Idempotent-Replayed": REPLAYED}
+    if location:
+        headers["Location"] = _header(location, required=True)
+    parameters = [IDEMPOTENCY_KEY, *([IF_MATCH] if if_match else [])]
+
+    def decorate(view: F) -> F:
+        documented: F = blp.response(status, Receipt, headers=headers)(view)
+        return blp.doc(parameters=parameters)(documented)  # type: ignore[no-any-return]
+
+    return decorate

@@ -1,6 +1,7 @@
 """The `greenlist` command: `serve` (the HTTP API under gunicorn), `token` (a bearer token for
 local use), `demo` (load the generated demo history and print a unit's history) and
-`projections run|rebuild|status` (the read models)."""
+`projections run|rebuild|status` (the read models), `scheduler` (the deadlines scheduler) and
+`tick --until DATE` (every due job up to a date)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from api.auth import mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation
 from domain.values import SHANGHAI, Level
-from greenlist import demo_history
+from greenlist import demo_history, scheduling
 from greenlist.config import SystemClock, build_service, database_url
 from greenlist.runtime import progress_bar, read_side
 from greenlist.scenarios import city_actor
@@ -143,7 +144,13 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     else:
         print(f"greenlist on {url}", flush=True)
-    return serve(args.host, args.port, args.workers, args.threads, args.access_log)
+    scheduler = args.scheduler
+    if scheduler is None:  # the embedded default lives on its own; the test clock drives it
+        embedded = database_url().startswith("sqlite")
+        scheduler = embedded and os.environ.get("GREENLIST_TEST_CLOCK") != "1"
+    return serve(
+        args.host, args.port, args.workers, args.threads, args.access_log, scheduler=scheduler
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -158,6 +165,13 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--threads", type=int, default=THREADS)
     serve_cmd.add_argument("--access-log", action="store_true", help="log requests to stdout")
     serve_cmd.add_argument("--demo", action="store_true", help="load the demo history if empty")
+    serve_cmd.add_argument(
+        "--scheduler",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run `greenlist scheduler` alongside (default: with the embedded SQLite store, "
+        "unless GREENLIST_TEST_CLOCK=1)",
+    )
     token_cmd = commands.add_parser("token", help="print a bearer token for local use")
     token_cmd.add_argument("--role", required=True)
     token_cmd.add_argument("--region", required=True, help="a city code or 330000")
@@ -169,6 +183,7 @@ def parser() -> argparse.ArgumentParser:
     projections_cmd.add_argument("action", choices=["run", "rebuild", "status"])
     projections_cmd.add_argument("names", nargs="*", help="read models to rebuild (default all)")
     projections_cmd.add_argument("--database-url", default=None)
+    scheduling.add_commands(commands)
     demo_cmd = commands.add_parser("demo", help="load the demo history, print a unit's history")
     demo_cmd.add_argument(
         "--database-url",
@@ -186,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_token(args)
     if args.command == "demo":
         return run_demo(args.database_url)
+    if args.command == "scheduler":
+        return scheduling.run_scheduler(args)
+    if args.command == "tick":
+        return scheduling.run_tick(args)
     if args.command == "projections":
         return run_projections(args.action, args.names, args.database_url)
     return 2

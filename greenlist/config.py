@@ -8,12 +8,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+import psycopg
+
 from domain.clock import Clock
 from domain.service import Greenlist
+from greenlist.calendars import notice_period
 
 DATABASE_URL_SETTING = "GREENLIST_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///var/greenlist.db"
@@ -91,4 +96,27 @@ class SystemClock:
 
 def build_service(url: str | None = None, clock: Clock | None = None) -> Greenlist:
     """The service on the configured store, with the real clock unless one is given."""
-    return Greenlist(env=store_env(url or database_url()), clock=clock or SystemClock())
+    url = url or database_url()
+    with setup_lock(url):
+        return Greenlist(
+            env=store_env(url), clock=clock or SystemClock(), notice_period=notice_period()
+        )
+
+
+@contextmanager
+def setup_lock(url: str) -> Iterator[None]:
+    """On PostgreSQL, one process at a time creates the store's tables: the library's
+    `CREATE ... IF NOT EXISTS` statements fail with "tuple concurrently updated" when two
+    processes (two schedulers, two web workers) start at the same moment."""
+    parsed = urlparse(url)
+    if not parsed.scheme.startswith("postgres"):
+        yield
+        return
+    schema = parse_qs(parsed.query).get("schema", ["public"])[0]
+    with psycopg.connect(url.split("?", 1)[0], autocommit=True) as conn:
+        key = f"greenlist:setup:{schema}"
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))

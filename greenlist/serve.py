@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from typing import Any
 
 from flask import Flask
@@ -63,6 +65,29 @@ class Server(BaseApplication):  # type: ignore[misc]
         return make_app()
 
 
+class SchedulerAlongside:
+    """`greenlist scheduler` as a child process of gunicorn's master (never inside a web
+    worker): started when the server is ready, stopped (SIGTERM, then waited for) when it
+    exits. Used with the embedded default, so that one command runs a living demo."""
+
+    def __init__(self) -> None:
+        self.child: subprocess.Popen[bytes] | None = None
+
+    def start(self, _server: Any) -> None:
+        command = [sys.executable, "-m", "greenlist.cli", "scheduler"]
+        self.child = subprocess.Popen(command)  # our own module, no shell
+        print(f"scheduler started alongside (pid {self.child.pid})", file=sys.stderr, flush=True)
+
+    def stop(self, _server: Any) -> None:
+        if self.child is None or self.child.poll() is not None:
+            return
+        self.child.terminate()
+        try:
+            self.child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.child.kill()
+
+
 def options(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
@@ -92,11 +117,16 @@ def serve(
     workers: int = 1,
     threads: int = THREADS,
     access_log: bool = False,
+    scheduler: bool = False,
 ) -> int:
-    """Run until SIGTERM or SIGINT. With several workers, copies of aggregates kept in memory
-    are checked against the store before use (GREENLIST_AGGREGATE_CACHE=checked), as several
-    processes then write."""
-    if workers > 1:
+    """Run until SIGTERM or SIGINT. With several workers, or the scheduler alongside, copies
+    of aggregates kept in memory are checked against the store before use
+    (GREENLIST_AGGREGATE_CACHE=checked), as several processes then write."""
+    settings = options(host, port, workers, threads, access_log)
+    if workers > 1 or scheduler:
         os.environ.setdefault("GREENLIST_AGGREGATE_CACHE", "checked")
-    Server(options(host, port, workers, threads, access_log)).run()
+    if scheduler:
+        alongside = SchedulerAlongside()
+        settings |= {"when_ready": alongside.start, "on_exit": alongside.stop}
+    Server(settings).run()
     return 0

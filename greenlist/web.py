@@ -5,17 +5,33 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask
 
 from api.app import create_app
 from domain.clock import Clock, SettableClock
+from domain.values import local_date
 from greenlist.config import SystemClock, build_service, database_url
 from greenlist.runtime import InProcessRunner, read_side
+from greenlist.scheduling import sweeper_for
+from scheduler.sweeper import Sweeper
 
 DEV_SECRET = "greenlist-local-development-secret"
 log = logging.getLogger(__name__)
+
+
+def clock_moved(sweeper: Sweeper) -> Callable[[datetime], list[dict[str, Any]]]:
+    """What the test clock calls once moved: the scheduler catches up to the new instant,
+    date by date, before the clock call returns (issue: the scheduler, GREENLIST_TEST_CLOCK)."""
+
+    def catch_up(instant: datetime) -> list[dict[str, Any]]:
+        return [asdict(o) for o in sweeper.run_until(local_date(instant))]
+
+    return catch_up
 
 
 def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = True) -> Flask:
@@ -35,6 +51,8 @@ def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = 
         service, side.db, secret, [p.name for p in side.runner.projections], test_clock
     )
     app.extensions["greenlist_runner"] = side.runner
+    if test_clock:
+        app.extensions["greenlist_clock_moved"] = clock_moved(sweeper_for(service, side.db))
     if follow:
         runner = InProcessRunner(side.runner)
         runner.__enter__()

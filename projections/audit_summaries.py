@@ -25,6 +25,12 @@ _KINDS = {"factory": "绿色工厂", "park": "绿色工业园区", "supply_chain
 _CHANGES = {"name": "名称", "scope": "经营范围", "address": "地址", "boundary": "园区边界"}
 _TARGETS = {"unit": "名单单位", "agency": "第三方评价机构"}
 _DEPARTMENTS = {"ndrc": "省发展改革委", "eco_env": "省生态环境厅"}
+_ACTIVITIES = {
+    "panel_draw": "专家抽取",
+    "expert_review": "专家评审",
+    "site_inspection": "现场核查",
+    "publication": "结果发布",
+}
 _OUTCOMES = {
     "rectification": "责令整改",
     "removal": "移出名单",
@@ -95,6 +101,10 @@ TEMPLATES: dict[type, Template] = {
     ),
     un.ListingAdjusted: lambda e, w, _: f"{_lv(e)}名单中该单位名称调整为“{e.name}”",
     un.Rereviewed: lambda e, w, _: f"{w}完成{_lv(e)}名单五年复核：{_ok(e.passed)}",
+    un.RereviewFellDue: lambda e, w, _: f"该单位{_lv(e)}名单五年复核于{e.due_on}到期",
+    un.NegativeRecordLapsed: lambda e, w, _: (
+        f"第十七条情形{e.ground}已满三年，自{e.lapsed_on}起不再计入"
+    ),
     un.ComplaintReceived: lambda e, w, _: "收到针对该单位的实名举报",
     un.ComplaintOutcomeRecorded: lambda e, w, _: (
         f"{w}核实针对该单位的举报：{_yes(e.confirmed)}（{_OUTCOMES.get(e.outcome, e.outcome)}）"
@@ -110,8 +120,21 @@ TEMPLATES: dict[type, Template] = {
     ro.PublicNoticeOpened: lambda e, w, lb: (
         f"{w}公示{lb}拟入选名单{len(e.unit_ids)}家，{e.opened_on}至{e.last_day}"
     ),
+    ro.NominationWindowClosed: lambda e, w, lb: (
+        f"{lb}推荐截止，自{e.closed_on}起不再受理推荐（已受理{e.nominations}家）"
+    ),
+    ro.PublicNoticeClosed: lambda e, w, lb: (
+        f"{lb}公示期满（至{e.last_day}），自{e.closed_on}起可发布"
+    ),
     ro.PublicationCosigned: lambda e, w, lb: (
         f"{_DEPARTMENTS.get(e.department, e.department)}会签{lb}结果"
+    ),
+    ro.ExpertScoreRecorded: lambda e, w, lb: (
+        f"{w}{e.expert_id}在{lb}中为该单位评分{e.score:g}"
+        + ("" if e.previous_score is None else f"（更正原评分{e.previous_score:g}）")
+    ),
+    ro.OnSiteSupervisionRecorded: lambda e, w, lb: (
+        f"{w}对{lb}{_ACTIVITIES.get(e.activity, e.activity)}进行现场监督"
     ),
     ro.Published: lambda e, w, lb: (
         f"{lb}结果于{e.published_on}联合发布：列入{len(e.listed)}家，"

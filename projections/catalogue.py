@@ -5,6 +5,7 @@ from __future__ import annotations
 from projections.agencies import Agencies
 from projections.announcements import Announcements
 from projections.audit import Audit
+from projections.deadlines import Deadlines
 from projections.dynamic import Dynamic
 from projections.engine.projection import Projection
 from projections.lists import Lists
@@ -25,4 +26,5 @@ def all_projections() -> list[Projection]:
         Dynamic(),
         Audit(),
         Supervision(),
+        Deadlines(),
     ]

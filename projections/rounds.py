@@ -6,7 +6,9 @@ preliminary review (A15.1), a panel drawn at random (A15.2, reproducible from se
 candidates), a weighted site sample (A15.3) and the 15-day notice, where an upheld objection
 blocks it (A16.1), before the joint publication (A16.2). Nominating a unit off the lower list
 is an exception "in principle" that needs a written justification (A14.2, A14.3); so is a
-second panel draw (A15.2). The supervisors see each of them here with its justification."""
+second panel draw (A15.2), and so is an expert's correction of their own score of a unit (A15.2:
+each expert drawn onto the unit's panel scores it once). The supervisors see each of them here
+with its justification."""
 
 from __future__ import annotations
 
@@ -77,6 +79,16 @@ class Rounds(Projection):
                 "justification"
             ),
             key=("objection_id",),
+            indexes=(("level", "year"),),
+        ),
+        Table(
+            "round_scores",
+            columns(
+                "level year:int unit_id expert_id credit_code score:real opinion "
+                "previous_score:real corrections:int justification scored_at:int "
+                "scored_occurred:int"
+            ),
+            key=("level", "year", "unit_id", "expert_id"),
             indexes=(("level", "year"),),
         ),
     )
@@ -223,10 +235,34 @@ class Rounds(Projection):
             return
         taken = [c for c in (row["exceptions"] or "").split(",") if c]
         taken += [c for c in e.exceptions if c not in taken]
+        for expert in json.loads(row["panel"]) if row["panel"] else ():
+            b.delete("round_scores", *key, expert)  # a redraw starts the review afresh
         row.update(panel=json.dumps(e.panel), panel_seed=e.seed, exceptions=codes(taken))
         if e.exceptions:
             row["redraw_justification"] = e.justification
         b.put("round_nominations", **(row | {"panel_draws": row["panel_draws"] + 1}))
+
+    @handles(rev.ExpertScoreRecorded)
+    def scored(self, e: rev.ExpertScoreRecorded, b: Batch) -> None:
+        """A15.2: a drawn expert's score of a unit; a correction replaces it, is counted and
+        keeps the score it corrected and its justification."""
+        level, year = self._of(b, e)
+        uid = str(e.unit_id)
+        before = b.row("round_scores", level, year, uid, e.expert_id)
+        b.put(
+            "round_scores",
+            **stamped(e, "scored"),
+            level=level,
+            year=year,
+            unit_id=uid,
+            expert_id=e.expert_id,
+            credit_code=(b.row("round_units", uid) or {}).get("credit_code"),
+            score=e.score,
+            opinion=e.opinion,
+            previous_score=e.previous_score,
+            corrections=before["corrections"] + 1 if before else 0,
+            justification=e.justification,
+        )
 
     @handles(rev.SiteSampleDrawn)
     def sampled(self, e: rev.SiteSampleDrawn, b: Batch) -> None:
@@ -289,6 +325,17 @@ def objections(db: Db, level: str, year: int) -> list[Row]:
         "objection_id",
         (level, year),
     )
+
+
+def scores(db: Db, level: str, year: int, expert: str | None = None) -> list[Row]:
+    """The drawn experts' scores of the round's units by credit code and expert (A15.2), each
+    with its opinion, how often it was corrected and the last correction's justification."""
+    sql = "SELECT * FROM round_scores WHERE level = ? AND year = ?"
+    params: list[Any] = [level, year]
+    if expert is not None:
+        sql += " AND expert_id = ?"
+        params.append(expert)
+    return db.query(sql + " ORDER BY credit_code, expert_id", params)
 
 
 def round_summary(db: Db, level: str, year: int) -> Row | None:

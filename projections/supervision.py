@@ -7,6 +7,8 @@ second look, without reading the whole audit trail.
 - acts recorded after their deadline: dynamic forms recorded after 15 April (A18, `late`), and
   back-entered acts, recorded more than one day after the world time they state;
 - every read of a complaint's reporter identity (A23: the reads are the reporter's protection);
+- the committee's own on-site supervision of a round's panel draw, expert review, site
+  inspection or publication (A15.2), with its notes;
 - activity counts per actor (id, role, region) and event type."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from domain.events import complaint as co
+from domain.events import round as ro
 from domain.events import unit as un
 from domain.rules import RULES
 from projections.engine.batch import Batch
@@ -84,6 +87,11 @@ class Supervision(Projection):
         ),
         Table("supervision_reporter_reads", _ACT, indexes=(("position",),)),
         Table(
+            "supervision_on_site",
+            (*_ACT, ("round_label", "text"), ("activity", "text"), ("notes", "text")),
+            indexes=(("position",),),
+        ),
+        Table(
             "supervision_activity",
             (*_ACTOR, ("event_type", "text"), ("events", "count")),
             key=("actor_id", "actor_role", "actor_region", "event_type"),
@@ -127,6 +135,14 @@ class Supervision(Projection):
             )
         if cls is co.ReporterIdentityRead:
             b.add("supervision_reporter_reads", **self._act(e, b, actor))
+        if cls is ro.OnSiteSupervisionRecorded:
+            b.add(
+                "supervision_on_site",
+                **self._act(e, b, actor),
+                round_label=self.subjects.lookup(b, str(e.originator_id))[1],
+                activity=e.activity,
+                notes=e.notes,
+            )
 
     def _act(self, e: Any, b: Batch, actor: dict[str, str]) -> dict[str, Any]:
         aid = str(e.originator_id)
@@ -180,6 +196,11 @@ def late_acts(db: Db) -> list[Row]:
 def reporter_reads(db: Db) -> list[Row]:
     """Who read a reporter's identity, and when (A23), in log order."""
     return db.query("SELECT * FROM supervision_reporter_reads ORDER BY position")
+
+
+def on_site_supervision(db: Db) -> list[Row]:
+    """The committee's on-site supervision of the rounds' activities (A15.2), in log order."""
+    return db.query("SELECT * FROM supervision_on_site ORDER BY position")
 
 
 def actor_activity(db: Db, region: str | None = None) -> list[dict[str, Any]]:

@@ -12,8 +12,9 @@ from flask_smorest import Blueprint
 
 from api.auth import reader, require
 from api.context import ctx, run_command
+from api.openapi import command
 from api.schemas.agencies_complaints import AgencyOut, RegisterAgency, ReportMisconduct
-from api.schemas.common import Receipt, plain
+from api.schemas.common import plain
 from domain.aggregates.agency import agency_id
 from domain.errors import OutOfJurisdiction
 from domain.values import Role
@@ -30,7 +31,7 @@ def aid(code: str) -> UUID:
 @blp.route("")
 class Agencies(MethodView):
     @blp.arguments(RegisterAgency)
-    @blp.response(201, Receipt)
+    @command(blp, 201, if_match=False, location="the agency registered")
     def post(self, body: dict[str, Any]) -> Response:
         """Register a third-party evaluation agency and its legal representative (A12, A22.3):
         the province, or an agency registering itself."""
@@ -66,7 +67,7 @@ class AgencyResource(MethodView):
 @blp.route("/<string:code>/misconduct")
 class Misconduct(MethodView):
     @blp.arguments(ReportMisconduct)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """A city (any: agencies work province-wide) or the province reports an agency's
         falsifying or concealing in an evaluation (A22.1)."""

@@ -14,8 +14,8 @@ from werkzeug.exceptions import Forbidden
 
 from api.auth import reader, require
 from api.context import ctx, run_command
+from api.openapi import command
 from api.schemas.agencies_complaints import FileComplaint, ReporterOut, VerifyComplaint
-from api.schemas.common import Receipt
 from domain.values import Actor, Role
 
 blp = Blueprint(
@@ -26,7 +26,7 @@ blp = Blueprint(
 @blp.route("")
 class Complaints(MethodView):
     @blp.arguments(FileComplaint)
-    @blp.response(201, Receipt)
+    @command(blp, 201, if_match=False)
     def post(self, body: dict[str, Any]) -> Response:
         """File a real-name report against a listed unit or an agency; no token needed (A23.1).
         The answer names the report, never the reporter. Inspectors and auditors read and
@@ -54,7 +54,7 @@ class Complaints(MethodView):
 @blp.route("/<uuid:complaint_id>/verification")
 class Verification(MethodView):
     @blp.arguments(VerifyComplaint)
-    @blp.response(200, Receipt)
+    @command(blp)
     def put(self, body: dict[str, Any], complaint_id: UUID) -> Response:
         """The handling city verifies the report: rectification or removal at the annual
         publication (A23.2, A19.3), or an agency's misconduct (A22.1)."""

@@ -13,7 +13,8 @@ from flask_smorest import Blueprint
 
 from api.auth import require
 from api.context import ctx, run_command
-from api.schemas.common import Act, Receipt
+from api.openapi import command
+from api.schemas.common import Act
 from api.schemas.dynamic import (
     DecideRemoval,
     DeclareChange,
@@ -39,7 +40,7 @@ def uid(code: str) -> UUID:
 @blp.route("/<string:code>/negative-records")
 class NegativeRecords(MethodView):
     @blp.arguments(RecordNegative)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """Record an article 17 ground; for a listed unit its removal follows at the annual
         publication (A17, A19.1). The receipt's details give `record_id`."""
@@ -64,7 +65,7 @@ class NegativeRecords(MethodView):
 @blp.route("/<string:code>/negative-records/<uuid:record_id>/end")
 class NegativeRecordEnd(MethodView):
     @blp.arguments(EndNegative)
-    @blp.response(200, Receipt)
+    @command(blp)
     def put(self, body: dict[str, Any], code: str, record_id: UUID) -> Response:
         """A continuing ground (A17.1, A17.5, A17.6) ended; the three years run from then."""
         actor = require(Role.CITY, Role.PROVINCE)
@@ -80,7 +81,7 @@ class NegativeRecordEnd(MethodView):
 @blp.route("/<string:code>/dynamic-forms")
 class DynamicForms(MethodView):
     @blp.arguments(SubmitForm)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """The unit's yearly dynamic management form, due 15 April of the following year (A18)."""
         actor = require(Role.ENTERPRISE)
@@ -105,7 +106,7 @@ class DynamicForms(MethodView):
 )
 class DynamicFormOverdue(MethodView):
     @blp.arguments(Act)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], code: str, level: str, year: int) -> Response:
         """No form by 15 April: removal at the next annual publication (A18, A19.2)."""
         actor = require(Role.PROVINCE)
@@ -121,7 +122,7 @@ class DynamicFormOverdue(MethodView):
 @blp.route("/<string:code>/changes")
 class Changes(MethodView):
     @blp.arguments(DeclareChange)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """Declare a change of name, scope, address or boundary (A20.1). The receipt's details
         give `change_id`."""
@@ -144,7 +145,7 @@ class Changes(MethodView):
 @blp.route("/<string:code>/changes/<uuid:change_id>/recheck")
 class ChangeRecheck(MethodView):
     @blp.arguments(RecheckChange)
-    @blp.response(200, Receipt)
+    @command(blp)
     def put(self, body: dict[str, Any], code: str, change_id: UUID) -> Response:
         """The city re-checks a declared change (A20.2); provincial and national renames and
         removals wait for the annual publication (A20.3)."""
@@ -166,7 +167,7 @@ class ChangeRecheck(MethodView):
 @blp.route("/<string:code>/removals")
 class Removals(MethodView):
     @blp.arguments(DecideRemoval)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """Decide a removal under A19.1-3, effective at the annual publication: the province for
         any level, the unit's city for its municipal list."""
@@ -189,7 +190,7 @@ class Removals(MethodView):
 @blp.route("/<string:code>/major-accidents")
 class MajorAccidents(MethodView):
     @blp.arguments(ReportAccident)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """A major accident: removal from every level at once, and an A17.2 ground for three
         years (A19.4). The receipt's details list the levels `removed`."""
@@ -211,7 +212,7 @@ class MajorAccidents(MethodView):
 @blp.route("/<string:code>/rereviews")
 class Rereviews(MethodView):
     @blp.arguments(RecordRereview)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """The city's five-yearly re-review; a failed one leads to removal at the annual
         publication (A21, A19.1)."""

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from api.auth import require
 from api.context import ctx, run_command
-from api.schemas.common import Receipt
+from api.openapi import command
 from api.schemas.rounds import (
     DecideObjection,
     DrawPanel,
@@ -39,7 +39,7 @@ def uid(code: str) -> UUID:
 @blp.route("/<string:code>/nominations")
 class Nominations(MethodView):
     @blp.arguments(Nominate)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """The unit's city recommends it, by 30 June and within its quota (A13.2, A14.1); a
         unit not yet on the list below needs a justification (A14.2, A14.3)."""
@@ -62,7 +62,7 @@ class Nominations(MethodView):
 @blp.route("/<string:code>/preliminary-review")
 class PreliminaryReviews(MethodView):
     @blp.arguments(PreliminaryReview)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """The province's preliminary review of the materials comes first (A15.1)."""
         actor = require(Role.PROVINCE)
@@ -83,7 +83,7 @@ class PreliminaryReviews(MethodView):
 @blp.route("/<string:code>/expert-panel")
 class ExpertPanel(MethodView):
     @blp.arguments(DrawPanel)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """The province draws the unit's expert panel at random from the pool, excluding the
         applicant's and its agency's employees; seed and candidates are recorded (A15.2). The
@@ -109,7 +109,7 @@ class ExpertPanel(MethodView):
 @blp.route("/<string:code>/expert-review")
 class ExpertReviews(MethodView):
     @blp.arguments(ExpertReview)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """The drawn panel's conclusion and score, after the preliminary review (A15.2)."""
         actor = require(Role.PROVINCE)
@@ -130,7 +130,7 @@ class ExpertReviews(MethodView):
 @blp.route("/<string:code>/site-inspection")
 class SiteInspections(MethodView):
     @blp.arguments(SiteInspection)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """The site inspection of a sampled unit (A15.3)."""
         actor = require(Role.PROVINCE)
@@ -151,7 +151,7 @@ class SiteInspections(MethodView):
 @blp.route("/<string:code>/objections")
 class Objections(MethodView):
     @blp.arguments(RaiseObjection)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """An objection to a unit under the 15-day notice (A16.1), by any authenticated actor
         but the inspectors and auditors, who read and change nothing; `details.objection_id`
@@ -174,7 +174,7 @@ class Objections(MethodView):
 @blp.route("/<string:code>/objections/<uuid:objection_id>")
 class Objection(MethodView):
     @blp.arguments(DecideObjection)
-    @blp.response(200, Receipt)
+    @command(blp)
     def put(self, body: dict[str, Any], code: str, objection_id: UUID) -> Response:
         """The province decides an objection; an upheld one withholds the unit (A16.1)."""
         actor = require(Role.PROVINCE)

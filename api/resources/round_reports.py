@@ -1,7 +1,8 @@
 """Reports of a round (遴选轮次, A13.2-A16) from the rounds read model: its summary, its
 nominations with stage, panel, sample and exceptions taken (A14.2/A14.3, A15.2), the quotas and
-their use (A13.2), and the objections of its notice (A16.1). For every authenticated reader; the
-round's commands are in `api.resources.rounds`."""
+their use (A13.2), and the objections of its notice (A16.1): for every authenticated reader. The
+experts' scores (A15.2) for those who organise or supervise the review, and each expert's own.
+The round's commands are in `api.resources.rounds` and `api.resources.expert_review`."""
 
 from __future__ import annotations
 
@@ -11,14 +12,20 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from api.auth import reader
+from api.auth import reader, require
 from api.reads import page, views
-from api.schemas.read_rows import NominationPage, ObjectionRow, QuotaUsage, RoundSummaryOut
-from api.schemas.reads import NominationQuery, Wait
+from api.schemas.read_rows import (
+    NominationPage,
+    ObjectionRow,
+    QuotaUsage,
+    RoundSummaryOut,
+    ScorePage,
+)
+from api.schemas.reads import NominationQuery, Paged, Wait
 from domain.errors import NotFound
-from domain.values import Level
+from domain.values import Level, Role
 from projections.announcements import LEVEL_ZH
-from projections.rounds import nominations, objections, quota_usage, round_summary
+from projections.rounds import nominations, objections, quota_usage, round_summary, scores
 
 blp = Blueprint(
     "round_reports",
@@ -89,3 +96,17 @@ class RoundObjections(MethodView):
         reader()
         db = views("rounds", position=query["wait_for"])
         return {"items": objections(db, level, year)}
+
+
+@blp.route(f"{ROUND}/scores")
+class Scores(MethodView):
+    @blp.arguments(Paged, location="query")
+    @blp.response(200, ScorePage)
+    def get(self, query: dict[str, Any], level: str, year: int) -> dict[str, Any]:
+        """The drawn experts' scores of the round's units by credit code and expert, with their
+        opinions and corrections (A15.2): for the departments that organise the review, the
+        discipline inspection committee and the auditors; an expert sees only their own."""
+        actor = require(Role.PROVINCE, Role.CODEPT, Role.INSPECTOR, Role.AUDITOR, Role.EXPERT)
+        db = views("rounds", position=query["wait_for"])
+        own = actor.id if actor.role is Role.EXPERT else None
+        return page(scores(db, level, year, expert=own), query["limit"], query["after"])

@@ -13,7 +13,8 @@ from flask_smorest import Blueprint
 
 from api.auth import reader, require
 from api.context import ctx, etag, run_command
-from api.schemas.common import Act, Receipt, plain
+from api.openapi import READ_ETAG, command
+from api.schemas.common import Act, plain
 from api.schemas.rounds import ROUND_LEVELS, Cosign, EnrolExpert, OpenRound, RoundOut, SetQuota
 from api.schemas.rounds import SiteSample as SiteSampleIn
 from domain.aggregates.experts import POOL_ID
@@ -34,7 +35,7 @@ def rid(level: str, year: int) -> UUID:
 @blp.route("/rounds")
 class Rounds(MethodView):
     @blp.arguments(OpenRound)
-    @blp.response(201, Receipt)
+    @command(blp, 201, if_match=False, location="the round opened")
     def post(self, body: dict[str, Any]) -> Response:
         """The province opens a provincial or national round with the cities' quotas (A13.2)."""
         actor = require(Role.PROVINCE)
@@ -51,7 +52,7 @@ class Rounds(MethodView):
 
 @blp.route(ROUND)
 class RoundResource(MethodView):
-    @blp.response(200, RoundOut)
+    @blp.response(200, RoundOut, headers=READ_ETAG)
     def get(self, level: str, year: int) -> Response:
         """A round as recorded now; the ETag is its version (If-Match for the round's acts)."""
         reader()
@@ -64,7 +65,7 @@ class RoundResource(MethodView):
 @blp.route(f"{ROUND}/quotas/<string:city>")
 class Quota(MethodView):
     @blp.arguments(SetQuota)
-    @blp.response(200, Receipt)
+    @command(blp)
     def put(self, body: dict[str, Any], level: str, year: int, city: str) -> Response:
         """The province changes one city's quota, never below the nominations made (A13.2)."""
         actor = require(Role.PROVINCE)
@@ -80,7 +81,7 @@ class Quota(MethodView):
 @blp.route(f"{ROUND}/site-sample")
 class SiteSample(MethodView):
     @blp.arguments(SiteSampleIn)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], level: str, year: int) -> Response:
         """The province samples the units past the expert review for site inspection, weighted
         by their results; seed and candidates are recorded (A15.3)."""
@@ -102,7 +103,7 @@ class SiteSample(MethodView):
 @blp.route(f"{ROUND}/notice")
 class Notice(MethodView):
     @blp.arguments(Act)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], level: str, year: int) -> Response:
         """The province puts every unit that passed its reviews under 15-day notice (A16.1);
         refused while a sampled unit awaits its site inspection (A15.3)."""
@@ -119,7 +120,7 @@ class Notice(MethodView):
 @blp.route(f"{ROUND}/cosignatures")
 class Cosignatures(MethodView):
     @blp.arguments(Cosign)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], level: str, year: int) -> Response:
         """A co-publishing department (发改委 ndrc, 生态环境厅 eco_env) signs the joint
         publication, each once by its own signatory (A16.2)."""
@@ -136,7 +137,7 @@ class Cosignatures(MethodView):
 @blp.route(f"{ROUND}/publication")
 class Publication(MethodView):
     @blp.arguments(Act)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], level: str, year: int) -> Response:
         """The joint publication once the notice is over and, for the provincial list, both
         departments have signed (A16.1, A16.2); deferred removals and renames take effect at
@@ -154,7 +155,7 @@ class Publication(MethodView):
 @blp.route("/experts")
 class Experts(MethodView):
     @blp.arguments(EnrolExpert)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any]) -> Response:
         """The province adds an expert, with the employer used to exclude conflicts, to the
         Zhejiang green low-carbon expert pool (A15.2)."""

@@ -1,7 +1,8 @@
 """Supervision for discipline inspection (机关纪委现场监督, A15.2): every exception taken with its
 justification (A14.2/A14.3, A15.2), the rules overridden and by whom, acts recorded late (A18)
-or back-entered, every read of a reporter's identity (A23) and each actor's activity. For
-inspectors and auditors only."""
+or back-entered, every read of a reporter's identity (A23), each actor's activity and the
+committee's own on-site supervision of the rounds (A15.2). For inspectors and auditors only; the
+inspectors record their supervision with `POST /api/v1/rounds/{level}/{year}/supervision`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from projections.supervision import (
     actor_activity,
     exceptions,
     late_acts,
+    on_site_supervision,
     overridden_rules,
     reporter_reads,
 )
@@ -37,7 +39,8 @@ class Supervision(MethodView):
     @blp.response(200, SupervisionOut)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Exceptions, overridden rules, late and back-entered acts, reads of reporters'
-        identities (A23) and activity per actor (A15.2 机关纪委现场监督)."""
+        identities (A23), activity per actor and the on-site supervision recorded (A15.2
+        机关纪委现场监督)."""
         require(Role.INSPECTOR, Role.AUDITOR)
         db = views("supervision", position=query["wait_for"])
         since = micros(query["since"]) if query["since"] else None
@@ -48,4 +51,5 @@ class Supervision(MethodView):
             "late_acts": late,
             "reporter_reads": reporter_reads(db),
             "actor_activity": actor_activity(db, query["region"]),
+            "on_site": on_site_supervision(db),
         }

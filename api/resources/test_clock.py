@@ -2,15 +2,17 @@
 
 The module is `TEST_ONLY`: `api.resources.register_all` registers it only when the app is built
 with `GREENLIST_TEST_CLOCK=1` (greenlist.web.make_app); otherwise the path does not exist (404).
-The clock only moves forward, so that recorded instants stay in the order the acts were done
-(the timeline that `as_of` reads, A29: each decision records the rule-set of its date)."""
+Once moved, the scheduler catches up to the new instant: what fell due runs, date by date,
+before the response, which lists it (greenlist.web.clock_moved). The clock only moves forward,
+so that recorded instants stay in the order the acts were done (the timeline that `as_of`
+reads, A29: each decision records the rule-set of its date)."""
 
 from __future__ import annotations
 
 from datetime import UTC
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -37,8 +39,21 @@ class ClockIn(Schema):
     )
 
 
+class HandledOut(Schema):
+    deadline_id = fields.String()
+    kind = fields.String(metadata={"description": "window, notice, form, rereview or lapse"})
+    due_on = fields.String(metadata={"description": "the logical date the act is for"})
+    result = fields.String(metadata={"description": "recorded, nothing or refused"})
+    position = fields.Integer(allow_none=True)
+    message = fields.String()
+
+
 class ClockOut(Schema):
     now = fields.String(metadata={"description": "the service's clock, UTC"})
+    handled = fields.List(
+        fields.Nested(HandledOut),
+        metadata={"description": "the deadlines the scheduler handled up to the new instant"},
+    )
 
 
 @blp.route("/clock")
@@ -63,4 +78,6 @@ class TestClock(MethodView):
                 f"测试时钟只能向前调整，当前为{current.isoformat()}",
             )
         clock.set(wanted)
-        return jsonify(now=wanted.isoformat())
+        moved = current_app.extensions.get("greenlist_clock_moved")
+        handled = moved(wanted) if moved is not None else []
+        return jsonify(now=wanted.isoformat(), handled=handled)

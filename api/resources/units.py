@@ -12,7 +12,8 @@ from flask_smorest import Blueprint
 
 from api.auth import reader, require
 from api.context import ctx, etag, run_command
-from api.schemas.common import Act, AsOf, Page, Receipt, plain
+from api.openapi import READ_ETAG, command
+from api.schemas.common import Act, AsOf, Page, plain
 from api.schemas.units import (
     Cultivate,
     DeclareMembers,
@@ -34,7 +35,7 @@ def uid(code: str) -> Any:
 @blp.route("")
 class Units(MethodView):
     @blp.arguments(RegisterUnit)
-    @blp.response(201, Receipt)
+    @command(blp, 201, if_match=False, location="the unit registered")
     def post(self, body: dict[str, Any]) -> Response:
         """Register a factory, park or supply-chain company (ID.1, ID.2)."""
         actor = require(Role.ENTERPRISE, Role.CITY, Role.PROVINCE)
@@ -57,7 +58,7 @@ class Units(MethodView):
 @blp.route("/<string:code>")
 class UnitResource(MethodView):
     @blp.arguments(AsOf, location="query")
-    @blp.response(200, UnitOut)
+    @blp.response(200, UnitOut, headers=READ_ETAG)
     def get(self, query: dict[str, Any], code: str) -> Response:
         """A unit now, or as the system knew it at `as_of`; the ETag is its version."""
         reader()
@@ -89,7 +90,7 @@ class UnitHistory(MethodView):
 @blp.route("/<string:code>/members")
 class Members(MethodView):
     @blp.arguments(DeclareMembers)
-    @blp.response(200, Receipt)
+    @command(blp)
     def put(self, body: dict[str, Any], code: str) -> Response:
         """A park declares the enterprises inside it (A17 checks them too)."""
         actor = require(Role.ENTERPRISE, Role.CITY)
@@ -105,7 +106,7 @@ class Members(MethodView):
 @blp.route("/<string:code>/cultivation")
 class Cultivation(MethodView):
     @blp.arguments(Cultivate)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """The city puts the unit in its cultivation pool (A8-A11)."""
         actor = require(Role.CITY)
@@ -126,7 +127,7 @@ class Cultivation(MethodView):
 @blp.route("/<string:code>/evaluations")
 class Evaluations(MethodView):
     @blp.arguments(SubmitEvaluation)
-    @blp.response(201, Receipt)
+    @command(blp, 201)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """A self-evaluation (enterprise) or a third-party report (agency; A12, A22.3)."""
         actor = require(Role.ENTERPRISE, Role.AGENCY)
@@ -150,7 +151,7 @@ class Evaluations(MethodView):
 @blp.route("/<string:code>/municipal-listing")
 class MunicipalListing(MethodView):
     @blp.arguments(Act)
-    @blp.response(200, Receipt)
+    @command(blp)
     def post(self, body: dict[str, Any], code: str) -> Response:
         """The city puts the unit on its municipal list (A13.1)."""
         actor = require(Role.CITY)

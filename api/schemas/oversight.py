@@ -157,6 +157,14 @@ class ActivityRow(Schema):
     by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
+class OnSiteRow(ActRow):
+    """The committee's on-site supervision of an activity of a round (A15.2)."""
+
+    round_label = text()
+    activity = text()
+    notes = text()
+
+
 class SupervisionOut(Schema):
     exceptions = fields.List(fields.Nested(ExceptionRow))
     overridden_rules = fields.List(fields.Nested(OverriddenRule))
@@ -165,6 +173,10 @@ class SupervisionOut(Schema):
         fields.Nested(ActRow), metadata={"description": "who read a reporter's identity (A23)"}
     )
     actor_activity = fields.List(fields.Nested(ActivityRow))
+    on_site = fields.List(
+        fields.Nested(OnSiteRow),
+        metadata={"description": "on-site supervision recorded by 机关纪委 (A15.2)"},
+    )
 
 
 class RuleOutcomeOut(Schema):

@@ -172,6 +172,27 @@ class ObjectionRow(Schema):
     justification = text()
 
 
+class ScoreRow(Schema):
+    """A drawn expert's score of a unit (A15.2); `corrections` counts the corrections, each
+    taken with a written justification (the last one's is shown)."""
+
+    level = text()
+    year = number()
+    unit_id = text()
+    credit_code = text()
+    expert_id = text()
+    score = fields.Float(allow_none=True)
+    opinion = text()
+    previous_score = fields.Float(allow_none=True)
+    corrections = number()
+    justification = text()
+    scored_at = Instant()
+    scored_occurred = Instant()
+
+
+ScorePage = paged(ScoreRow, "ScorePage")
+
+
 class RoundSummaryOut(Schema):
     round_id = text()
     level = text()

@@ -1,5 +1,6 @@
-"""Schemas of the selection resources: rounds, quotas, nominations, reviews, draws, notice,
-objections, co-signatures, publication and the expert pool (A13.2-A16)."""
+"""Schemas of the selection resources: rounds, quotas, nominations, reviews, draws, the
+experts' scores and the on-site supervision, notice, objections, co-signatures, publication and
+the expert pool (A13.2-A16)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from api.schemas.common import Act, CreditCode, city_field, level_field, year_field
-from domain.rules.checks import CO_PUBLISHERS
+from domain.rules.checks import CO_PUBLISHERS, SUPERVISED_ACTIVITIES
 from domain.values import Level
 
 ROUND_LEVELS = [Level.PROVINCIAL.value, Level.NATIONAL.value]
@@ -77,6 +78,29 @@ class ExpertReview(Act):
     level = round_level()
     passed = fields.Boolean(required=True)
     score = fields.Float(required=True, validate=validate.Range(0, 100))
+
+
+class ScoreUnit(Act):
+    """A drawn expert's score of a unit, with the written opinion (A15.2)."""
+
+    score = fields.Float(required=True, validate=validate.Range(0, 100))
+    opinion = fields.String(
+        load_default="", validate=NOTE, metadata={"description": "the expert's written opinion"}
+    )
+    justification = justification(
+        "required to correct one's own earlier score of the unit (A15.2: one score per expert)"
+    )
+
+
+class RecordSupervision(Act):
+    """The discipline inspection committee's (机关纪委) on-site supervision (A15.2)."""
+
+    activity = fields.String(
+        required=True,
+        validate=validate.OneOf(SUPERVISED_ACTIVITIES),
+        metadata={"description": "the activity of the round supervised on site"},
+    )
+    notes = fields.String(load_default="", validate=NOTE)
 
 
 class SiteSample(Act):

@@ -11,6 +11,7 @@ from uuid import UUID
 from domain import draws
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies, natural_id
+from domain.calendar import Period
 from domain.errors import RuleViolation
 from domain.events import round as ev
 from domain.rules import checks
@@ -123,6 +124,41 @@ class Round(GreenAggregate):
     def panel_of(self, unit_id: UUID) -> list[str] | None:
         return self.panels.get(str(unit_id))
 
+    def record_score(
+        self, act: Act, unit_id: UUID, stage: str | None, score: float, opinion: str
+    ) -> float | None:
+        """A15.2: an expert drawn onto the unit's panel scores it during its expert review (past
+        the preliminary review, before the conclusion is recorded), once; a correction of the
+        expert's own score needs a written justification and is flagged as an exception for
+        the supervisors. Returns the score corrected, if any."""
+        expert = act.actor.id
+        checks.check_a15_2_panel_member(expert, self.panel_of(unit_id))
+        checks.check_stage(stage, ["preliminary_passed"], "A15.2", "score the unit")
+        previous = self.score_of(unit_id, expert)
+        correction = checks.check_a15_2_one_score(previous, act.justification)
+        self.record(
+            ev.ExpertScoreRecorded,
+            act,
+            ["A15.2"],
+            exceptions=correction,
+            unit_id=unit_id,
+            expert_id=expert,
+            score=float(score),
+            opinion=opinion,
+            previous_score=previous,
+        )
+        return previous
+
+    def score_of(self, unit_id: UUID, expert_id: str) -> float | None:
+        scores: dict[str, dict[str, float]] = getattr(self, "scores", {})  # older snapshots
+        return scores.get(str(unit_id), {}).get(expert_id)
+
+    def record_supervision(self, act: Act, activity: str, notes: str) -> None:
+        """A15.2 (机关纪委现场监督): the discipline inspection committee records that it supervised
+        one of the round's activities on site; nothing the round decides depends on it."""
+        checks.check_a15_2_supervised_activity(activity)
+        self.record(ev.OnSiteSupervisionRecorded, act, ["A15.2"], activity=activity, notes=notes)
+
     def draw_site_sample(
         self, act: Act, seed: str, candidates: list[tuple[str, float]], size: int
     ) -> list[str]:
@@ -147,15 +183,59 @@ class Round(GreenAggregate):
     def is_sampled(self, unit_id: UUID) -> bool:
         return self.sample is not None and str(unit_id) in self.sample
 
-    def open_notice(self, act: Act, unit_ids: list[str]) -> date:
-        """A16.1: the proposed list goes under notice for 15 days; the sample must be drawn."""
+    def close_nomination_window(self, act: Act) -> bool:
+        """A14.1: from 1 July the window is closed; recorded once (False: already recorded)."""
+        if getattr(self, "window_closed_on", None) is not None:  # older snapshots lack it
+            return False
+        closes = checks.nomination_window_closed_on(self.year)
+        if act.on < closes:
+            raise RuleViolation(
+                "A14.1",
+                zh=f"推荐截止日（{self.year}年6月30日）未过",
+                en=f"the recommendation window of {self.year} is open until 30 June",
+            )
+        self.record(
+            ev.NominationWindowClosed,
+            act,
+            ["A14.1"],
+            closed_on=closes,
+            nominations=len(self.nominations),
+        )
+        return True
+
+    def close_notice(self, act: Act) -> bool:
+        """A16.1: the notice ends the day after its last day; recorded once (False: already
+        recorded, or the round is published, which needed the notice to be over)."""
+        if self.notice is None:
+            raise RuleViolation("A16.1", zh="本轮尚未公示", en="no notice is open in this round")
+        if self.notice.get("closed_on") is not None or self.published_on is not None:
+            return False
+        closes = checks.notice_over_on(self.notice["last_day"])
+        if act.on < closes:
+            raise RuleViolation(
+                "A16.1",
+                zh=f"公示期至{self.notice['last_day'].isoformat()}，尚未结束",
+                en=f"the notice runs until {self.notice['last_day'].isoformat()}",
+            )
+        self.record(
+            ev.PublicNoticeClosed,
+            act,
+            ["A16.1"],
+            last_day=self.notice["last_day"],
+            closed_on=closes,
+        )
+        return True
+
+    def open_notice(self, act: Act, unit_ids: list[str], period: Period | None = None) -> date:
+        """A16.1: the proposed list goes under notice for 15 days (or the configured period,
+        domain.calendar); the sample must be drawn."""
         if self.sample is None:
             raise RuleViolation(
                 "A15.3", zh="尚未抽取现场核查名单", en="the site sample is not drawn yet"
             )
         if self.notice is not None:
             raise RuleViolation("A16.1", zh="本轮已公示", en="the notice is already open")
-        last_day = checks.notice_last_day(act.on)
+        last_day = checks.notice_last_day(act.on, period)
         self.record(
             ev.PublicNoticeOpened,
             act,
@@ -214,11 +294,13 @@ class Round(GreenAggregate):
         self.level, self.year, self.quotas = e.level, e.year, dict(e.quotas)
         self.nominations: dict[str, str] = {}
         self.panels: dict[str, list[str]] = {}
+        self.scores: dict[str, dict[str, float]] = {}
         self.sample: list[str] | None = None
         self.notice: dict[str, Any] | None = None
         self.cosigned: list[str] = []
         self.signers: dict[str, str] = {}
         self.published_on: date | None = None
+        self.window_closed_on: date | None = None
 
     @applies
     def _(self, e: ev.QuotaSet) -> None:
@@ -231,6 +313,7 @@ class Round(GreenAggregate):
     @applies
     def _(self, e: ev.ExpertPanelDrawn) -> None:
         self.panels[str(e.unit_id)] = list(e.panel)
+        getattr(self, "scores", {}).pop(str(e.unit_id), None)  # a redraw starts afresh
 
     @applies
     def _(self, e: ev.SiteSampleDrawn) -> None:
@@ -245,6 +328,15 @@ class Round(GreenAggregate):
         }
 
     @applies
+    def _(self, e: ev.NominationWindowClosed) -> None:
+        self.window_closed_on = e.closed_on
+
+    @applies
+    def _(self, e: ev.PublicNoticeClosed) -> None:
+        assert self.notice is not None
+        self.notice["closed_on"] = e.closed_on
+
+    @applies
     def _(self, e: ev.PublicationCosigned) -> None:
         self.cosigned = sorted({*self.cosigned, e.department})
         self.signers[e.department] = e.actor_id
@@ -252,3 +344,12 @@ class Round(GreenAggregate):
     @applies
     def _(self, e: ev.Published) -> None:
         self.published_on = e.published_on
+
+    @applies
+    def _(self, e: ev.ExpertScoreRecorded) -> None:
+        scores = vars(self).setdefault("scores", {})  # older snapshots lack them
+        scores.setdefault(str(e.unit_id), {})[e.expert_id] = e.score
+
+    @applies
+    def _(self, e: ev.OnSiteSupervisionRecorded) -> None:
+        """Recorded for the supervisors and auditors; the round's state does not change."""

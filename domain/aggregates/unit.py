@@ -424,6 +424,33 @@ class Unit(GreenAggregate):
             ev.NegativeRecordEnded, act, [record["ground"]], record_id=record_id, ended_on=ended_on
         )
 
+    def lapse_negative_record(self, act: Act, record_id: UUID) -> bool:
+        """A17: three years after a ground happened (or ended) it stops counting; recorded once
+        (False: already recorded, or a continuing ground that still goes on)."""
+        record = self.negatives.get(str(record_id))
+        if record is None:
+            raise _refuse("A17.1", "该记录不存在", "no such negative record")
+        lapses = checks.a17_lapses_on(
+            NegativeRecord(record["ground"], record["occurred_on"], record["ended_on"], "")
+        )
+        if lapses is None or record.get("lapsed_on") is not None:
+            return False
+        if act.on < lapses:
+            raise _refuse(
+                record["ground"],
+                f"该情形至{lapses.isoformat()}方满三年",
+                f"the ground counts until {lapses.isoformat()}",
+            )
+        self.record(
+            ev.NegativeRecordLapsed,
+            act,
+            [record["ground"]],
+            record_id=record_id,
+            ground=record["ground"],
+            lapsed_on=lapses,
+        )
+        return True
+
     def submit_dynamic_form(
         self, act: Act, level: Level, year: int, indicators: dict[str, Any]
     ) -> None:
@@ -539,6 +566,19 @@ class Unit(GreenAggregate):
         """A20.3: the list of a level shows the confirmed new name from the annual publication."""
         if self.is_listed(level) and self.standing[level.value].get("listed_name") != name:
             self.record(ev.ListingAdjusted, act, ["A20.3"], level=level.value, name=name)
+
+    def mark_rereview_due(self, act: Act, level: Level) -> bool:
+        """A21: the five-yearly re-review fell due; recorded once per due date (False: already
+        recorded, or the unit is no longer listed at that level)."""
+        due = self.rereview_due(level)
+        if due is None or self.standing[level.value].get("rereview_fell_due") == due:
+            return False
+        if act.on < due:
+            raise _refuse(
+                "A21", f"五年复核于{due.isoformat()}到期", f"the re-review is due on {due}"
+            )
+        self.record(ev.RereviewFellDue, act, ["A21"], level=level.value, due_on=due)
+        return True
 
     def rereview(self, act: Act, level: Level, passed: bool) -> None:
         """A21: the five-yearly re-review of a listed unit."""
@@ -715,6 +755,14 @@ class Unit(GreenAggregate):
     @applies
     def _(self, e: ev.Rereviewed) -> None:
         self.standing[e.level]["last_rereview"] = e.reviewed_on
+
+    @applies
+    def _(self, e: ev.RereviewFellDue) -> None:
+        self.standing[e.level]["rereview_fell_due"] = e.due_on
+
+    @applies
+    def _(self, e: ev.NegativeRecordLapsed) -> None:
+        self.negatives[str(e.record_id)]["lapsed_on"] = e.lapsed_on
 
     @applies
     def _(self, e: ev.ComplaintReceived) -> None:

@@ -74,3 +74,38 @@ class Published(DomainEvent):
     withheld: list[str]
     removed: list[str]
     adjusted: list[str]
+
+
+class NominationWindowClosed(DomainEvent):
+    """The 30 June window passed: from 1 July recommendations for the year are refused (A14.1).
+    Recorded by the scheduler with the logical date as `occurred_at`."""
+
+    closed_on: date
+    nominations: int
+
+
+class PublicNoticeClosed(DomainEvent):
+    """The public notice ran its full period: publication may follow (A16.1). Recorded by the
+    scheduler with the logical date (the day after the last day) as `occurred_at`."""
+
+    last_day: date
+    closed_on: date
+
+
+class ExpertScoreRecorded(DomainEvent):
+    """An expert drawn onto a unit's panel scored it (A15.2); `previous_score` is set when the
+    score corrects the expert's earlier one, which needs a written justification."""
+
+    unit_id: UUID
+    expert_id: str
+    score: float
+    opinion: str
+    previous_score: float | None
+
+
+class OnSiteSupervisionRecorded(DomainEvent):
+    """The discipline inspection committee (机关纪委) supervised an activity of the round on
+    site (A15.2): the panel draw, the expert review, the site inspection or the publication."""
+
+    activity: str
+    notes: str

@@ -232,3 +232,20 @@ class ComplaintOutcomeRecorded(DomainEvent):
     complaint_id: UUID
     confirmed: bool
     outcome: str
+
+
+class RereviewFellDue(DomainEvent):
+    """Five years after listing or the last re-review, the re-review fell due (A21). Recorded by
+    the scheduler with the due date as `occurred_at`; the city then re-reviews."""
+
+    level: str
+    due_on: date
+
+
+class NegativeRecordLapsed(DomainEvent):
+    """Three years after it happened (or ended), an article 17 ground stopped counting (A17).
+    Recorded by the scheduler with that date as `occurred_at`."""
+
+    record_id: UUID
+    ground: str
+    lapsed_on: date

@@ -14,6 +14,7 @@ from typing import Any
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
+from domain.calendar import DEFAULT_NOTICE_DAYS, Period
 from domain.errors import JustificationRequired, OutOfJurisdiction, RuleViolation
 from domain.values import (
     CITIES,
@@ -209,6 +210,16 @@ def check_a17_exclusions(records: Iterable[NegativeRecord], on: date) -> None:
         )
 
 
+def a17_lapses_on(record: NegativeRecord) -> date | None:
+    """A17: the first day a ground no longer counts, three years to the day after it happened
+    (a continuing ground: after it ended); None while a continuing ground goes on."""
+    if record.ground in A17_CONTINUING and record.ended_on is None:
+        return None
+    last = record.ended_on if record.ground in A17_CONTINUING else record.occurred_on
+    assert last is not None
+    return years_after(last, 3)
+
+
 A17_CONTINUING = frozenset({"A17.1", "A17.5", "A17.6"})
 A17_GROUNDS = frozenset({"A17.1", "A17.2", "A17.3", "A17.4", "A17.5", "A17.6"})
 
@@ -268,12 +279,72 @@ def check_stage(
         )
 
 
-NOTICE_DAYS = 15
+def check_a15_2_panel_member(expert_id: str, panel: Iterable[str] | None) -> None:
+    """A15.2 (第十五条第三款: "专家组成员由浙江省绿色低碳领域专家库随机选取组成"): a unit is scored
+    only by the experts drawn at random onto its panel; an expert of the pool who was not drawn
+    for it (or before any panel is drawn) may not score it."""
+    if panel is None:
+        raise OutOfJurisdiction(
+            "A15.2",
+            zh="该单位尚未随机抽取专家组，不能评分",
+            en="no expert panel was drawn for the unit: nobody may score it yet",
+        )
+    if expert_id not in panel:
+        raise OutOfJurisdiction(
+            "A15.2",
+            zh=f"专家{expert_id}不在该单位随机抽取的专家组中，不能评分",
+            en=f"expert {expert_id} is not on the panel drawn for the unit and may not score it",
+        )
 
 
-def notice_last_day(opened_on: date) -> date:
-    """A16.1: a notice opened on day D runs 15 days, D to D+14 inclusive."""
-    return opened_on + timedelta(days=NOTICE_DAYS - 1)
+def check_a15_2_one_score(previous: float | None, justification: str) -> list[str]:
+    """A15.2: each drawn expert scores a unit once; a correction of the expert's own score is
+    taken only with a written justification, recorded as an exception that the discipline
+    inspection committee (机关纪委, 现场监督) sees. Returns the exceptions taken."""
+    if previous is None:
+        return []
+    if not justification.strip():
+        raise JustificationRequired(
+            "A15.2",
+            zh=f"该专家已为该单位评分（{previous:g}分），更正评分须提交书面说明",
+            en=f"this expert already scored the unit ({previous:g}): a correction needs a "
+            "written justification",
+        )
+    return ["A15.2"]
+
+
+SUPERVISED_ACTIVITIES = ("panel_draw", "expert_review", "site_inspection", "publication")
+"""What the discipline inspection committee (机关纪委) records having supervised on site."""
+
+
+def check_a15_2_supervised_activity(activity: str) -> None:
+    """A15.2 (第十五条第三款: "由省经济和信息化厅机关纪委进行现场监督"): the committee records its
+    on-site supervision of one of the round's activities."""
+    if activity not in SUPERVISED_ACTIVITIES:
+        raise RuleViolation(
+            "A15.2",
+            zh=f"未知的现场监督环节：{activity}",
+            en=f"unknown activity to supervise on site: {activity!r}",
+        )
+
+
+NOTICE_DAYS = DEFAULT_NOTICE_DAYS
+
+
+def notice_last_day(opened_on: date, period: Period | None = None) -> date:
+    """A16.1: a notice opened on day D runs 15 days, D to D+14 inclusive (the length, and
+    whether working days are counted, is configuration: domain.calendar.Period)."""
+    return (period or Period()).last_day(opened_on)
+
+
+def notice_over_on(last_day: date) -> date:
+    """A16.1: the first day after the notice, when it ends and publication may follow."""
+    return last_day + timedelta(days=1)
+
+
+def nomination_window_closed_on(year: int) -> date:
+    """A14.1: the first day on which recommendations for the year are refused (1 July)."""
+    return nomination_deadline(year) + timedelta(days=1)
 
 
 def check_a16_1_notice_over(last_day: date | None, at: datetime) -> None:
@@ -327,6 +398,11 @@ def check_a18_overdue(year: int, at: datetime) -> None:
             zh=f"{year}年度动态管理表截止日期未到",
             en=f"the {year} dynamic form is not yet due (15 April {year + 1})",
         )
+
+
+def dynamic_form_overdue_on(year: int) -> date:
+    """A18: the first day the form for reporting year Y is overdue (16 April of Y+1)."""
+    return dynamic_form_deadline(year) + timedelta(days=1)
 
 
 REREVIEW_YEARS = 5

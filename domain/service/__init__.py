@@ -2,7 +2,9 @@
 
 from domain.service.agencies import AgencyActs
 from domain.service.complaints import ComplaintActs
+from domain.service.deadlines import DeadlineActs
 from domain.service.dynamic import DynamicManagementActs
+from domain.service.expert_review import ExpertReviewActs
 from domain.service.explain import Explanations
 from domain.service.queries import Queries
 from domain.service.selection import SelectionActs
@@ -12,7 +14,9 @@ from domain.service.units import UnitActs
 class Greenlist(
     UnitActs,
     SelectionActs,
+    ExpertReviewActs,
     DynamicManagementActs,
+    DeadlineActs,
     AgencyActs,
     ComplaintActs,
     Queries,

@@ -22,6 +22,7 @@ from domain.aggregates.experts import ExpertPool
 from domain.aggregates.membership import ParkMembership, membership_id
 from domain.aggregates.round import Round
 from domain.aggregates.unit import Unit, unit_id
+from domain.calendar import Period
 from domain.clock import Clock
 from domain.errors import (
     AlreadyExists,
@@ -107,9 +108,13 @@ class ServiceBase(Application[UUID]):
         )
     }
 
-    def __init__(self, env: Mapping[str, str], clock: Clock) -> None:
+    def __init__(
+        self, env: Mapping[str, str], clock: Clock, notice_period: Period | None = None
+    ) -> None:
         super().__init__(env=env)
         self.clock = clock
+        self.notice_period = notice_period or Period()
+        """A16.1: 15 calendar days unless configured (domain.calendar)."""
         self._expected = threading.local()
         self.store_reader: Repository[UUID] = Repository(
             event_store=self.events, snapshot_store=self.snapshots
@@ -131,6 +136,7 @@ class ServiceBase(Application[UUID]):
         """Write all pending events of the aggregates atomically, with their timeline entries;
         a lost race writes nothing."""
         aggregates = (primary, *others)
+        self._check_expected_exists(aggregates)
         timeline = [
             (e.originator_id, e.originator_version, micros(e.timestamp))
             for aggregate in aggregates
@@ -163,9 +169,10 @@ class ServiceBase(Application[UUID]):
     # --- loading -------------------------------------------------------------------------
 
     @contextmanager
-    def expecting(self, aggregate_id: UUID, version: int) -> Iterator[None]:
+    def expecting(self, aggregate_id: UUID, version: int | None) -> Iterator[None]:
         """Optimistic concurrency for a caller that read a version (HTTP If-Match): the act is
-        refused if the aggregate is no longer at that version when the command loads it."""
+        refused if the aggregate is no longer at that version when the command loads it.
+        `None` (If-Match: *) expects any version: only that the aggregate exists."""
         self._expected.value = (aggregate_id, version)
         try:
             yield
@@ -174,11 +181,27 @@ class ServiceBase(Application[UUID]):
 
     def _check_expected(self, aggregate: GreenAggregate) -> None:
         expected = getattr(self._expected, "value", None)
-        if expected and expected[0] == aggregate.id and expected[1] != aggregate.version:
+        if not expected or expected[0] != aggregate.id or expected[1] is None:
+            return
+        if expected[1] != aggregate.version:
             raise VersionMismatch(
                 zh=f"版本已变为{aggregate.version}，请刷新后重试",
                 en=f"expected version {expected[1]}, the record is at {aggregate.version}",
             )
+
+    def _check_expected_exists(self, aggregates: Iterable[GreenAggregate]) -> None:
+        """An act that would create the aggregate the caller expects a version of (or, with
+        `None`, expects to exist) finds no current version: refused, nothing recorded."""
+        expected = getattr(self._expected, "value", None)
+        if not expected:
+            return
+        for aggregate in aggregates:
+            pending = aggregate.pending_events
+            if aggregate.id == expected[0] and pending and pending[0].originator_version == 1:
+                raise VersionMismatch(
+                    zh="记录尚不存在，请先读取后重试",
+                    en="the record does not exist yet: there is no version to match",
+                )
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str, fresh: bool = False) -> A:
         """Load an aggregate for a command (from the cache if enabled) or, `fresh`, from the
@@ -229,6 +252,21 @@ class ServiceBase(Application[UUID]):
                 queue.queue_removal(act, unit.id, level, codes)
                 deferred.append(level.value)
         return deferred
+
+    def _record_form_overdue(self, act: Act, unit: Unit, level: Level, year: int) -> Receipt:
+        """A18 -> A19.2: the form is overdue, and the removal is decided for the next annual
+        publication (by a person, or by the scheduler on 16 April)."""
+        unit.mark_form_overdue(act, level, year)
+        queue = self._queue(act)
+        self._defer_removal(
+            act,
+            unit,
+            [level],
+            ["A19.2"],
+            f"未按时填报{year}年度动态管理表 / no {year} form by 15 April",
+            queue,
+        )
+        return self._save(unit, queue)
 
     def _parks_containing(self, member_code: str) -> list[Unit]:
         """The parks whose declaration lists this enterprise (A17 "含园区内企业")."""

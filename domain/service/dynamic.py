@@ -93,18 +93,7 @@ class DynamicManagementActs(ServiceBase):
         """A18 -> A19.2: no form by 15 April: removal at the next annual publication."""
         self._authorise_province(actor, Role.PROVINCE, Role.SYSTEM)
         unit = self._unit(credit_code)
-        act = self._act(actor, occurred_at)
-        unit.mark_form_overdue(act, level, year)
-        queue = self._queue(act)
-        self._defer_removal(
-            act,
-            unit,
-            [level],
-            ["A19.2"],
-            f"未按时填报{year}年度动态管理表 / no {year} form by 15 April",
-            queue,
-        )
-        return self._save(unit, queue)
+        return self._record_form_overdue(self._act(actor, occurred_at), unit, level, year)
 
     def declare_change(
         self,

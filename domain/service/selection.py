@@ -216,7 +216,7 @@ class SelectionActs(ServiceBase):
                 en="sampled units still await their site inspection",
             )
         proposed = [u for u in units if u.status(level) in ("expert_passed", "site_passed")]
-        last_day = rnd.open_notice(act, [str(u.id) for u in proposed])
+        last_day = rnd.open_notice(act, [str(u.id) for u in proposed], self.notice_period)
         for unit in proposed:
             unit.enter_notice(act, level, last_day)
         return self._save(rnd, *proposed, last_day=last_day)

@@ -1,20 +1,24 @@
 """Who may do what (issue 4, lifecycle.md "Actors"): every role, in its own region and another
 one where that applies, against every command of the API (each POST and PUT but the test
 clock). A city bureau acts only on its own city's units (ID.3); enterprises and agencies only on
-their own submissions; inspectors and auditors read everything and change nothing; the public
-(no token) only files real-name reports (A23.1).
+their own submissions; experts score only the units whose panel they were drawn onto (A15.2);
+inspectors read everything and record only their on-site supervision (A15.2); auditors read
+everything and change nothing; the public (no token) only files real-name reports (A23.1).
 
-One prepared app per store (module scope): a unit of city 330100 registered and cultivated, the
-provincial round of 2025 open, two agencies registered and a report filed with city 330100. Each
-case asserts only the outcome class: allowed (not refused for authorisation: any status but 401
-and 403, a rule refusal included) or refused (401 without a token; 403 problem+json for a wrong
-role, with ID.3 for a wrong region or unit), and a refused request records nothing."""
+One prepared app per store (module scope): a unit of city 330100 registered and cultivated,
+another nominated to the provincial round of 2025 with its panel of experts E000-E002 drawn, two
+agencies registered and a report filed with city 330100. Each case asserts only the outcome
+class: allowed (not refused for authorisation: any status but 401 and 403, a rule refusal
+included) or refused (401 without a token; 403 problem+json for a wrong role, with ID.3 for a
+wrong region or unit, A15.2 for an expert not drawn for the unit), and a refused request
+records nothing."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -30,6 +34,8 @@ pytestmark = pytest.mark.stores("sqlite", "postgres")
 TARGET = s.credit_code(1, "330100")
 """The unit acted on: registered and cultivated by city 330100."""
 OTHER_UNIT = s.credit_code(2, "330200")
+SCORED = s.credit_code(3, "330100")
+"""The unit scored: nominated by city 330100, its panel (E000, E001, E002) drawn."""
 AGENCY = s.credit_code(60, "330100")
 OTHER_AGENCY = s.credit_code(61, "330200")
 
@@ -83,6 +89,12 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
     ),
     "set_quota": ("PUT", ROUND + "/quotas/{city}", {"quota": 10}),
     "site_sample": ("POST", ROUND + "/site-sample", {"size": 0}),
+    "score": ("POST", ROUND + "/units/{code}/scores", {"score": 85.0, "opinion": TEXT}),
+    "supervise": (
+        "POST",
+        ROUND + "/supervision",
+        {"activity": "expert_review", "notes": TEXT},
+    ),
     "notice": ("POST", ROUND + "/notice", {}),
     "cosign": ("POST", ROUND + "/cosignatures", {"department": "ndrc"}),
     "publish": ("POST", ROUND + "/publication", {}),
@@ -148,6 +160,10 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
 """Each command: method, path template (as in the OpenAPI document) and a valid body."""
 AT_AGENCY = frozenset({"report_misconduct"})
 """The commands whose `{code}` is the agency's, not the unit's."""
+AT_SCORED = frozenset({"score"})
+"""The commands whose `{code}` is the unit under expert review."""
+BOUND_BY = {"score": "A15.2"}
+"""The rule that bounds an actor to its own (a drawn expert to its units); ID.3 otherwise."""
 
 
 @dataclass(frozen=True)
@@ -181,8 +197,8 @@ ROLES: dict[str, Acts] = {
         " register_agency report_misconduct " + OBJECT_AND_REPORT
     ),
     "codept": acts(anywhere="cosign " + OBJECT_AND_REPORT),
-    "expert": acts(anywhere=OBJECT_AND_REPORT),
-    "inspector": acts(),
+    "expert": acts(own="score", anywhere=OBJECT_AND_REPORT),
+    "inspector": acts(anywhere="supervise"),
     "auditor": acts(),
 }
 """lifecycle.md's actor table as the API enforces it (role -> commands)."""
@@ -198,16 +214,18 @@ HEADERS: dict[str, dict[str, str]] = {
     "city/other": city("330200"),
     "province": province(),
     "codept": token("codept"),
-    "expert": token("expert"),
+    "expert/own": token("expert", sub="E000"),
+    "expert/other": token("expert", sub="E999"),
     "inspector": token("inspector"),
     "auditor": token("auditor"),
     "none": {},
 }
-"""The actors: own = city 330100 / the target unit itself / the agency registered as AGENCY."""
+"""The actors: own = city 330100 / the target unit itself / the agency registered as AGENCY /
+an expert drawn onto the panel of SCORED (other: an expert not drawn for it)."""
 
 
 def expected(actor: str, command: str) -> str:
-    """allowed, unauthorized (401), role (403) or region (403, ID.3)."""
+    """allowed, unauthorized (401), role (403) or region (403, ID.3; A15.2 for a score)."""
     role, _, where = actor.partition("/")
     if role == "none":
         return "allowed" if command in PUBLIC else "unauthorized"
@@ -227,6 +245,18 @@ def store_url(
     yield from module_store(request, tmp_path_factory)
 
 
+def under_expert_review(service: Any, code: str) -> None:
+    """Nominated to the provincial round of 2025, past the preliminary review, the panel of the
+    pool's three experts drawn."""
+    s.prepare_candidate(service, code)
+    city_bureau = s.city_actor(code[2:6] + "00")
+    service.list_municipally(city_bureau, code, occurred_at=s.at(date(2025, 3, 1)))
+    service.nominate(city_bureau, code, Level.PROVINCIAL, 2025, occurred_at=s.at(date(2025, 6, 1)))
+    s.ensure_experts(service, 3)
+    service.record_preliminary_review(s.PROVINCE_ACTOR, code, Level.PROVINCIAL, True)
+    service.draw_expert_panel(s.PROVINCE_ACTOR, code, Level.PROVINCIAL, 2025, 3, seed="matrix")
+
+
 @dataclass
 class Prepared:
     app: Flask
@@ -240,6 +270,7 @@ def prepared(store_url: str) -> Iterator[Prepared]:
     s.register_and_cultivate(service, TARGET)
     s.register_and_cultivate(service, OTHER_UNIT)
     s.ensure_round(service, Level.PROVINCIAL, 2025)
+    under_expert_review(service, SCORED)
     service.register_agency(s.PROVINCE_ACTOR, AGENCY, "浙江绿评", "张评")
     service.register_agency(s.PROVINCE_ACTOR, OTHER_AGENCY, "甬城绿评", "李评")
     complaint = service.file_complaint(
@@ -285,6 +316,7 @@ def test_each_role_may_do_only_its_own_acts(prepared: Prepared, command: str, ac
     client = prepared.app.test_client()
     before = event_count(prepared.app)
     params = {**prepared.params, **({"code": AGENCY} if command in AT_AGENCY else {})}
+    params |= {"code": SCORED} if command in AT_SCORED else {}
     response = client.open(path.format(**params), method=method, json=body, headers=HEADERS[actor])
     outcome = expected(actor, command)
     if outcome == "allowed":
@@ -297,5 +329,5 @@ def test_each_role_may_do_only_its_own_acts(prepared: Prepared, command: str, ac
     assert problem["title"] and problem["detail"]
     assert problem["messages"]["zh"] and problem["messages"]["en"]
     if outcome == "region":
-        assert "ID.3" in problem["rules"]
+        assert BOUND_BY.get(command, "ID.3") in problem["rules"]
     assert event_count(prepared.app) == before

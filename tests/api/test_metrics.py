@@ -9,7 +9,9 @@ from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.metrics import reporting_year
+from domain.values import Level
 from greenlist import scenarios as s
+from greenlist.scheduling import sweeper_for
 from tests.api.conftest import city, token
 
 
@@ -82,3 +84,19 @@ def test_the_reporting_year_is_that_of_the_next_15_april() -> None:
     assert reporting_year(date(2026, 4, 15)) == 2025
     assert reporting_year(date(2026, 4, 16)) == 2026
     assert reporting_year(date(2026, 1, 1)) == 2025
+
+
+def test_deadlines_no_scheduler_has_acted_on_are_exposed(
+    api_app: Flask, client: FlaskClient
+) -> None:
+    """A round's window (A14.1) past 1 July with no scheduler running shows as waiting; once a
+    scheduler acted and the read model caught up, it no longer does."""
+    context = api_app.extensions["greenlist"]
+    s.ensure_round(context.service, Level.PROVINCIAL, 2025)
+    context.service.clock.set(s.at(date(2025, 7, 2)))
+    api_app.extensions["greenlist_runner"].catch_up()
+    window = ("greenlist_scheduler_waiting_deadlines", (("kind", "window"),))
+    assert samples(client)[window] == 1
+    sweeper_for(context.service, context.views).run_today()
+    api_app.extensions["greenlist_runner"].catch_up()
+    assert samples(client)[window] == 0

@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.api.conftest import event_count, province
+from greenlist import scenarios as s
+from tests.api.conftest import city, event_count, province
 
 PROBLEM = "application/problem+json"
 
@@ -86,3 +87,62 @@ def test_a_method_or_path_that_routes_nowhere_is_405_or_404_with_or_without_a_to
     unauthorized = client.get("/api/v1/units/91330100MA2H3K4P79")
     assert unauthorized.status_code == 401
     assert unauthorized.headers["WWW-Authenticate"] == "Bearer"
+
+
+CREATES = {"/api/v1/units", "/api/v1/rounds", "/api/v1/agencies", "/api/v1/complaints"}
+"""The commands that create a record of their own (POST to a collection): nothing to If-Match."""
+LOCATED = {"/api/v1/units", "/api/v1/rounds", "/api/v1/agencies"}
+"""The creations answered with the Location of the record created."""
+
+
+@pytest.mark.stores("memory")
+def test_every_command_documents_its_request_and_response_headers(client: FlaskClient) -> None:
+    """Idempotency-Key on every command, If-Match on every command acting on a record that
+    exists, ETag on every command's answer and Location where the command sets one; ETag on the
+    reads of one unit and one round."""
+    spec = client.get("/api/openapi.json").json
+    assert spec is not None
+    commands = {
+        (method, path): operation
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "put") and path != "/api/v1/test/clock"
+    }
+    assert len(commands) > 30
+    for (method, path), operation in commands.items():
+        sent = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+        assert set(sent) == {"Idempotency-Key"} | (set() if path in CREATES else {"If-Match"})
+        assert not any(p["required"] for p in sent.values())
+        assert all(p["schema"] == {"type": "string"} and p["description"] for p in sent.values())
+        (success,) = [status for status in operation["responses"] if status.startswith("2")]
+        answered = operation["responses"][success]["headers"]
+        assert answered["ETag"]["required"] is True
+        assert answered["Idempotent-Replayed"]["required"] is False
+        assert ("Location" in answered) == (path in LOCATED), (method, path)
+    for read in ("/api/v1/units/{code}", "/api/v1/rounds/{level}/{year}"):
+        assert spec["paths"][read]["get"]["responses"]["200"]["headers"]["ETag"]["required"]
+
+
+def test_the_documented_headers_are_the_ones_answered(api_app: Flask, client: FlaskClient) -> None:
+    code = s.credit_code(71)
+    key = {"Idempotency-Key": f"doc-{code}"}
+    body = {"credit_code": code, "kind": "factory", "name": "文档工厂"}
+    registered = client.post("/api/v1/units", json=body, headers={**province(), **key})
+    assert registered.status_code == 201, registered.json
+    assert registered.headers["ETag"] == '"1"'
+    assert registered.headers["Location"] == f"/api/v1/units/{code}"
+    replayed = client.post("/api/v1/units", json=body, headers={**province(), **key})
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert (replayed.headers["ETag"], replayed.headers["Location"]) == (
+        '"1"',
+        f"/api/v1/units/{code}",
+    )
+    read = client.get(f"/api/v1/units/{code}", headers=province())
+    assert read.headers["ETag"] == '"1"'
+    cultivated = client.post(
+        f"/api/v1/units/{code}/cultivation",
+        json={"year": 2025, "facts": s.FACTORY_FACTS},
+        headers={**city(), "If-Match": read.headers["ETag"]},
+    )
+    assert cultivated.status_code == 200, cultivated.json
+    assert cultivated.headers["ETag"] == '"2"' and "Location" not in cultivated.headers

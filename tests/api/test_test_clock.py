@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.clock import SettableClock
+from domain.values import Level
 from greenlist import scenarios as s
 from greenlist.web import make_app
 from tests.api.conftest import SECRET, city, event_count, token
@@ -75,3 +76,22 @@ def test_the_instant_is_required_with_its_offset(clocked: FlaskClient) -> None:
         assert response.status_code == 422, body
         assert response.content_type == "application/problem+json"
         assert "now" in response.json["errors"]["json"]
+
+
+def test_moving_the_clock_runs_what_fell_due_before_it_returns(
+    clocked_app: Flask, clocked: FlaskClient
+) -> None:
+    """The scheduler catches up with the test clock: the 2025 round's window (A14.1) closes
+    with its logical date when the clock passes 1 July, within the clock call."""
+    service = clocked_app.extensions["greenlist"].service
+    s.ensure_round(service, Level.PROVINCIAL, 2025)
+    before = event_count(clocked_app)
+    june = clocked.put(CLOCK, json={"now": "2025-06-30T23:59:59+08:00"})
+    assert june.json["handled"] == [] and event_count(clocked_app) == before
+    july = clocked.put(CLOCK, json={"now": "2025-07-01T00:00:01+08:00"})
+    assert [(h["kind"], h["due_on"], h["result"]) for h in july.json["handled"]] == [
+        ("window", "2025-07-01", "recorded")
+    ]
+    assert event_count(clocked_app) == before + 1
+    again = clocked.put(CLOCK, json={"now": "2025-07-02T09:00:00+08:00"})
+    assert again.json["handled"] == [] and event_count(clocked_app) == before + 1

@@ -1,0 +1,87 @@
+"""Wiring of the scheduler: `greenlist scheduler` (the APScheduler process), `greenlist tick
+--until DATE` (every due job, date by date, up to DATE) and the sweeper that the test clock
+drives in the web process."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import date
+
+from domain.clock import Clock
+from domain.service import Greenlist
+from domain.values import local_date
+from greenlist.config import SystemClock, build_service, database_url
+from projections.engine.db import Db, views_db
+from scheduler import process
+from scheduler.sweeper import Outcome, Sweeper
+
+
+def sweeper_for(app: Greenlist, db: Db) -> Sweeper:
+    sweeper = Sweeper(app, db)
+    sweeper.setup()
+    return sweeper
+
+
+def _service(url: str | None, clock: Clock) -> tuple[Greenlist, Db]:
+    """The service for a process that writes beside others: its cached copies are checked
+    against the store before use (greenlist.config)."""
+    os.environ.setdefault("GREENLIST_AGGREGATE_CACHE", "checked")
+    return build_service(url, clock), views_db(url or database_url())
+
+
+def run_scheduler(args: argparse.Namespace) -> int:
+    """`greenlist scheduler`: sweep now (catching up on whatever fell due while down), then
+    every `--interval` seconds and just after each local midnight, until SIGTERM or SIGINT."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app, db = _service(args.database_url, SystemClock())
+    try:
+        return process.run(Sweeper(app, db), args.interval)
+    finally:
+        db.close()
+        app.close()
+
+
+def run_tick(args: argparse.Namespace) -> int:
+    """`greenlist tick --until DATE`: every job due up to DATE, date by date, now. DATE may not
+    lie after today (Asia/Shanghai): the system records only what has happened."""
+    clock = SystemClock()
+    today = local_date(clock.now())
+    until: date = args.until
+    if until > today:
+        print(
+            f"--until {until} 晚于今天 {today}：只能处理已到期的事项 / "
+            f"{until} is after today ({today}): only what is already due can be handled",
+            file=sys.stderr,
+        )
+        return 2
+    app, db = _service(args.database_url, clock)
+    try:
+        sweeper = sweeper_for(app, db)
+        outcomes = sweeper.run_until(until)
+    finally:
+        db.close()
+        app.close()
+    report(outcomes, until)
+    return 0
+
+
+def report(outcomes: list[Outcome], until: date) -> None:
+    for o in outcomes:
+        position = f" at {o.position}" if o.position else ""
+        print(f"{o.due_on}  {o.kind:<9} {o.result:<9}{position}  {o.deadline_id}  {o.message}")
+    recorded = sum(o.result == "recorded" for o in outcomes)
+    print(f"until {until}: {len(outcomes)} deadlines handled, {recorded} with new events")
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    scheduler_cmd = commands.add_parser("scheduler", help="run the deadlines scheduler")
+    scheduler_cmd.add_argument(
+        "--interval", type=float, default=process.DEFAULT_INTERVAL, help="seconds between sweeps"
+    )
+    scheduler_cmd.add_argument("--database-url", default=None)
+    tick_cmd = commands.add_parser("tick", help="run every due job up to a date, date by date")
+    tick_cmd.add_argument("--until", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    tick_cmd.add_argument("--database-url", default=None)

@@ -1,0 +1,172 @@
+"""The sweeper: claims due deadlines one at a time and runs their jobs, in date order.
+
+What is due comes from the deadlines read model (projections.deadlines), never from
+APScheduler's job store. A deadline is claimed inside a transaction of the views' database
+that stays open while its job runs: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so that a
+second scheduler takes the next deadline instead of waiting for this one; on SQLite the
+transaction is `BEGIN IMMEDIATE`, which lets one writer in at a time. The claim records the
+outcome in `deadline_handled` (one row per deadline and due date) in the same transaction, so
+that a deadline is handled once even before the read model has seen the job's events; and
+should two schedulers still reach the same aggregate, its version check refuses the second
+write and the job, run again on the fresh aggregate, finds nothing left to do.
+
+Downtime needs nothing special: whatever fell due while no scheduler ran is simply due at the
+next sweep, which handles it date by date, each act carrying its logical date."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.clock import Clock
+from domain.errors import ConcurrentUpdate, GreenlistError
+from domain.service import Greenlist
+from domain.values import Actor, local_date
+from projections.deadlines import KINDS, Deadlines
+from projections.engine.db import Db, Tx
+from projections.engine.runner import Runner
+from scheduler.jobs import JOBS, SCHEDULER
+
+log = logging.getLogger(__name__)
+
+HANDLED = "deadline_handled"
+ATTEMPTS = 3
+"""A job that loses a race (ConcurrentUpdate) runs again on the fresh aggregate."""
+
+_ORDER = "CASE kind " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(KINDS)) + " END"
+_DUE = (
+    "SELECT d.* FROM deadlines d WHERE d.status = 'open' AND d.due_on <= ? "
+    f"AND NOT EXISTS (SELECT 1 FROM {HANDLED} h "
+    "WHERE h.deadline_id = d.deadline_id AND h.due_on = d.due_on) "
+    f"ORDER BY d.due_on, {_ORDER.replace('kind', 'd.kind')}, d.deadline_id LIMIT 1"
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one job did for one deadline: `recorded` (events written, at `position`),
+    `nothing` (already recorded or no longer applies) or `refused` (a rule said no)."""
+
+    deadline_id: str
+    kind: str
+    due_on: str
+    result: str
+    position: int | None = None
+    message: str = ""
+
+
+class Sweeper:
+    """Runs every job that is due, in order, exactly once across any number of sweepers."""
+
+    def __init__(
+        self,
+        app: Greenlist,
+        db: Db,
+        runner: Runner | None = None,
+        actor: Actor = SCHEDULER,
+        name: str | None = None,
+    ) -> None:
+        self.app = app
+        self.db = db
+        self.runner = runner or Runner(app, db, [Deadlines()])
+        self.actor = actor
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+
+    @property
+    def clock(self) -> Clock:
+        return self.app.clock
+
+    def setup(self) -> None:
+        self.runner.setup()
+        with self.db.transaction() as tx:
+            if tx.dialect == "postgres":  # two schedulers starting at once: one creates it
+                tx.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') "
+                    "|| ':greenlist:' || ?::text))",
+                    (HANDLED,),
+                )
+            tx.execute(
+                f"CREATE TABLE IF NOT EXISTS {HANDLED} (deadline_id TEXT NOT NULL, "
+                "due_on TEXT NOT NULL, kind TEXT NOT NULL, result TEXT NOT NULL, "
+                "position BIGINT, message TEXT, handled_at TEXT NOT NULL, "
+                "handled_by TEXT NOT NULL, PRIMARY KEY (deadline_id, due_on))"
+            )
+
+    def run_until(self, until: date) -> list[Outcome]:
+        """Handle every deadline due on or before `until`, date by date: after each act the
+        read model catches up, so that what an act makes due (next year's form) comes in its
+        turn."""
+        self.runner.catch_up()
+        done: list[Outcome] = []
+        while True:
+            outcome = self._claim_and_run(until)
+            if outcome is None:
+                if self.runner.catch_up() == 0:
+                    return done
+                continue
+            done.append(outcome)
+            if outcome.result == "recorded":
+                self.runner.catch_up()
+
+    def run_today(self) -> list[Outcome]:
+        """Everything due up to today's date in Asia/Shanghai, by the service's clock."""
+        return self.run_until(local_date(self.clock.now()))
+
+    def _claim_and_run(self, until: date) -> Outcome | None:
+        with self._claim(until) as (tx, deadline):
+            if deadline is None:
+                return None
+            outcome = self._run(deadline)
+            tx.execute(
+                f"INSERT INTO {HANDLED} (deadline_id, due_on, kind, result, position, message, "
+                "handled_at, handled_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    outcome.deadline_id,
+                    outcome.due_on,
+                    outcome.kind,
+                    outcome.result,
+                    outcome.position,
+                    outcome.message,
+                    self.clock.now().isoformat(),
+                    self.name,
+                ),
+            )
+        log.info("deadline %s due %s: %s", outcome.deadline_id, outcome.due_on, outcome.result)
+        return outcome
+
+    @contextmanager
+    def _claim(self, until: date) -> Iterator[tuple[Tx, dict[str, Any] | None]]:
+        """A views transaction holding the next due deadline (or None) until it ends."""
+        with self.db.transaction() as tx:
+            locking = " FOR UPDATE OF d SKIP LOCKED" if tx.dialect == "postgres" else ""
+            found = tx.fetchall(_DUE + locking, (until.isoformat(),))
+            yield tx, (found[0] if found else None)
+
+    def _run(self, deadline: dict[str, Any]) -> Outcome:
+        job = JOBS[deadline["kind"]]
+        due = date.fromisoformat(deadline["due_on"])
+        base = (deadline["deadline_id"], deadline["kind"], deadline["due_on"])
+        for attempt in range(ATTEMPTS):
+            try:
+                receipt = job(self.app, self.actor, deadline, due)
+            except ConcurrentUpdate:
+                if attempt == ATTEMPTS - 1:
+                    raise
+                continue
+            except GreenlistError as refusal:
+                return Outcome(*base, "refused", message=str(refusal))
+            if receipt is None:
+                return Outcome(*base, "nothing")
+            return Outcome(*base, "recorded", receipt.position)
+        raise AssertionError("unreachable")
+
+
+def handled(db: Db) -> Iterator[dict[str, Any]]:
+    """Every deadline the schedulers handled, in the order they did."""
+    yield from db.query(f"SELECT * FROM {HANDLED} ORDER BY handled_at, deadline_id")
