@@ -19,7 +19,7 @@ run: install  ## the HTTP API on 127.0.0.1:8000 (embedded SQLite), with the demo
 demo: install  ## load the demo history if the store is empty and print a unit's history
 	$(BIN)/greenlist demo
 
-lint: install  ## ruff, mypy on the domain, and the import contracts (domain imports no framework)
+lint: install  ## ruff, mypy (strict: domain, scheduler, the projection engine), import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -3,6 +3,11 @@
     .venv/bin/python -m bench                        # all benchmarks
     .venv/bin/python -m bench as_of_read             # only some
     .venv/bin/python -m bench --scale 0.1            # a quick smoke run (smaller N)
+    .venv/bin/python -m bench.http --seconds 10      # only the HTTP benchmark, with its options
+
+`http` (bench/http.py, issue 4) starts the real server (`greenlist serve --workers 2`) on the
+demo history and measures list reads and commands under concurrency as ratios to `/health`
+(`--scale` multiplies its durations); it also writes var/bench-http.json.
 
 PostgreSQL: `GREENLIST_BENCH_POSTGRES_URL` (default postgresql://postgres@127.0.0.1:5432/test).
 The exit status is 1 if a benchmark failed to run; goals not met are reported, not fatal.
@@ -24,12 +29,13 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from bench import as_of_read, command_throughput
+from bench import as_of_read, command_throughput, http
 from bench.common import POSTGRES_URL, Result, redacted, server_version
 
 BENCHMARKS: dict[str, Callable[[float], list[Result]]] = {
     command_throughput.NAME: command_throughput.run,
     as_of_read.NAME: as_of_read.run,
+    http.NAME: http.run,
 }
 RESULTS_FILE = Path(__file__).resolve().parent.parent / "var" / "bench-results.json"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -206,3 +207,32 @@ class Result:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class LoadSampler:
+    """The 1-minute load average, sampled every second while the measurements run."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self) -> LoadSampler:
+        self.samples.append(os.getloadavg()[0])
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "mean": round(sum(self.samples) / len(self.samples), 2),
+            "max": round(max(self.samples), 2),
+            "min": round(min(self.samples), 2),
+        }

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from domain.values import micros
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
 
 
 def at(instant: datetime) -> int:
-    """An instant as stored in the read models."""
-    return micros(instant)
+    """An instant as stored in the read models: `domain.values.micros`, without converting the
+    instant to UTC first (the difference of aware instants is the same; a third of the cost)."""
+    if instant.tzinfo is None:
+        raise ValueError("instants must carry a time zone")
+    return (instant - _EPOCH) // _MICRO
 
 
 def day(value: date | None) -> str | None:

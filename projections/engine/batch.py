@@ -7,8 +7,9 @@ them at), so a row it knows need not be read again, and a row it never wrote doe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +27,15 @@ MAX_PARAMETERS = 65_535
 """PostgreSQL's limit on the parameters of one statement."""
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
+def _rows_of_placeholders(width: int) -> list[str]:
+    size = max(1, min(MAX_ROWS_PER_STATEMENT, MAX_PARAMETERS // width))
+    return [f"({', '.join(f'${r * width + c + 1}' for c in range(width))})" for r in range(size)]
+
+
 def placeholders(rows: int, width: int) -> str:
     """`($1, $2), ($3, $4)` for two rows of two values."""
-    return ", ".join(
-        f"({', '.join(f'${r * width + c + 1}' for c in range(width))})" for r in range(rows)
-    )
+    return ", ".join(_rows_of_placeholders(width)[:rows])
 
 
 class Remembered:
@@ -53,13 +57,22 @@ class Remembered:
         """The remembered row (None: known not to exist), or UNKNOWN."""
         rows = self.rows.get(table)
         if rows is None:
-            return UNKNOWN
+            unknown: Row | None = UNKNOWN
+            return unknown
         if key in rows:
             return rows[key]
         return None if table in self.complete else UNKNOWN
 
+    def fresh(self, table: str, keys: Iterable[Key]) -> set[Key]:
+        """Of these keys, those known to have no row in the table."""
+        if table not in self.complete:
+            return set()
+        known = self.rows[table]
+        return {key for key in keys if known.get(key) is None}
+
     def learn(self, batch: Batch) -> None:
         """What a batch's flush left in its tables (called once it is flushed)."""
+        batch.seal()
         for name, rows in batch._rows.items():
             known = self.rows.get(name)
             if known is None:
@@ -100,6 +113,7 @@ class Batch:
         self._dirty: dict[str, dict[Key, None]] = {name: {} for name in tables}
         self._added: dict[str, list[Row]] = {name: [] for name in tables}
         self._bumps: dict[str, dict[Key, dict[str, float]]] = {name: {} for name in tables}
+        self._fresh: dict[str, set[Key]] | None = None
 
     def row(self, table: str, *key: Any) -> Row | None:
         """The current row with this key (as changed by this batch so far), or None."""
@@ -147,10 +161,17 @@ class Batch:
         self._dirty[table][key] = None
 
     def _full(self, table: str, row: Mapping[str, Any]) -> Row:
+        """The row with every column (None for those not given): the given dict itself when it
+        names them all (callers pass a dict of their own), since this runs for every row."""
         spec = self.tables[table][0]
-        if not spec.column_set.issuperset(row):
-            raise KeyError(f"{table} has no column {sorted(set(row) - spec.column_set)}")
-        return {c: row.get(c) for c in spec.column_names}
+        columns = spec.column_set
+        if not columns.issuperset(row):
+            raise KeyError(f"{table} has no column {sorted(set(row) - columns)}")
+        if len(row) == len(columns) and isinstance(row, dict):
+            return row
+        full = dict.fromkeys(spec.column_names)
+        full.update(row)
+        return full
 
     def update(self, table: str, *key: Any, **changes: Any) -> Row | None:
         """Change some columns of an existing row; returns the new row, or None if absent."""
@@ -162,7 +183,7 @@ class Batch:
             return None
         current = {**stored, **changes}
         self._put(table, current)
-        return current
+        return dict(current)
 
     def delete(self, table: str, *key: Any) -> None:
         self._rows[table][key] = None
@@ -185,7 +206,21 @@ class Batch:
         for column, delta in deltas.items():
             counters[column] = counters.get(column, 0) + delta
 
+    def seal(self) -> None:
+        """Fix which rows of the batch are new to their tables (known absent before it: the
+        rebuild's remembered rows of its complete tables), before `Remembered.learn` takes them
+        in. New rows are written with COPY, not upserts: most rows of a rebuild are new."""
+        if self._fresh is not None:
+            return
+        remembered = self.remembered
+        self._fresh = {
+            name: remembered.fresh(name, dirty) if remembered is not None and dirty else set()
+            for name, dirty in self._dirty.items()
+        }
+
     def flush(self) -> None:
+        """Write the batch through its transaction."""
+        self.seal()
         for name, (spec, physical) in self.tables.items():
             self._flush_rows(spec, physical, name)
             self._flush_added(spec, physical, name)
@@ -195,36 +230,42 @@ class Batch:
         dirty = self._dirty[name]
         if not dirty:
             return
+        tx = self.tx
         rows = self._rows[name]
         cols = spec.column_names
-        live = [rows[k] for k in dirty if rows[k] is not None]
+        fresh = self._fresh[name] if self._fresh is not None else set()
+        values = itemgetter(*cols) if len(cols) > 1 else lambda r: (r[cols[0]],)
         gone = [k for k in dirty if rows[k] is None]
         if gone:
             where = " AND ".join(f"{k} = ?" for k in spec.key)
-            self.tx.executemany(f"DELETE FROM {physical} WHERE {where}", gone)
+            tx.executemany(f"DELETE FROM {physical} WHERE {where}", gone)
+        if fresh:
+            new = [rows[k] for k in dirty if k in fresh]
+            tx.copy_rows(physical, cols, [values(r) for r in new if r is not None])
+        live = [row for k in dirty if k not in fresh and (row := rows[k]) is not None]
         if live:
             others = [c for c in cols if c not in spec.key]
             sets = ", ".join(f"{c} = excluded.{c}" for c in others)
             action = f"DO UPDATE SET {sets}" if others else "DO NOTHING"
-            values = itemgetter(*cols) if len(cols) > 1 else lambda r: (r[cols[0]],)
             self._upsert(
                 f"INSERT INTO {physical} ({', '.join(cols)}) VALUES ",
                 f" ON CONFLICT ({', '.join(spec.key)}) {action}",
                 len(cols),
-                [values(r) for r in live if r is not None],
+                [values(r) for r in live],
             )
 
     def _upsert(self, head: str, tail: str, width: int, rows: list[tuple[Any, ...]]) -> None:
         """`head` VALUES ... `tail` for each row; on PostgreSQL as multi-row statements (each key
         appears once in a batch, so one statement never changes a row twice)."""
-        if self.tx.dialect != "postgres":
-            self.tx.executemany(f"{head}({', '.join('?' for _ in range(width))}){tail}", rows)
+        tx = self.tx
+        if tx.dialect != "postgres":
+            tx.executemany(f"{head}({', '.join('?' for _ in range(width))}){tail}", rows)
             return
         size = max(1, min(MAX_ROWS_PER_STATEMENT, MAX_PARAMETERS // width))
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
             statement = head + placeholders(len(chunk), width) + tail
-            self.tx.execute_native(statement, [value for r in chunk for value in r])
+            tx.execute_native(statement, list(chain.from_iterable(chunk)))
 
     def _flush_added(self, spec: Table, physical: str, name: str) -> None:
         added = self._added[name]

@@ -31,7 +31,8 @@ class Db:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.transaction() as tx:
-            return tx.fetchall(sql, params)
+            rows: list[Row] = tx.fetchall(sql, params)
+            return rows
 
     def close(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
