@@ -36,6 +36,7 @@ def run_scheduler(args: argparse.Namespace) -> int:
     """`greenlist scheduler`: sweep now (catching up on whatever fell due while down), then
     every `--interval` seconds and just after each local midnight, until SIGTERM or SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per sweep
     app, db = _service(args.database_url, SystemClock())
     try:
         return process.run(Sweeper(app, db), args.interval)

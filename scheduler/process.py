@@ -51,10 +51,19 @@ def build_scheduler(sweeper: Sweeper, interval: float = DEFAULT_INTERVAL) -> Bac
         seconds=interval,
         next_run_time=datetime.now(SHANGHAI),
         id="sweep",
+        name="sweep every interval",
         **common,
     )
     scheduler.add_job(
-        sweep, "cron", args=[sweeper], hour=0, minute=0, second=5, id="midnight", **common
+        sweep,
+        "cron",
+        args=[sweeper],
+        hour=0,
+        minute=0,
+        second=5,
+        id="midnight",
+        name="sweep after midnight",
+        **common,
     )
     return scheduler
 
