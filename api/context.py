@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import Response, current_app, jsonify, request
+from werkzeug.exceptions import PreconditionFailed
 
 from api.idempotency import Idempotency, Store
 from api.schemas.common import plain
@@ -47,10 +48,10 @@ def if_match() -> tuple[bool, int | None]:
         return False, None
     if header.strip() == ANY_VERSION:
         return True, None
-    value = header.strip().removeprefix("W/").strip('"')
+    if header.strip().startswith("W/"):  # RFC 9110, 13.1.1: If-Match compares strongly
+        raise PreconditionFailed("If-Match compares strong ETags: a weak one (W/) never matches")
+    value = header.strip().strip('"')
     if not value.isdigit():
-        from werkzeug.exceptions import PreconditionFailed
-
         raise PreconditionFailed("If-Match must be an ETag given by a read of this record, or *")
     return True, int(value)
 

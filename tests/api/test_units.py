@@ -84,6 +84,10 @@ def test_if_match_guards_against_lost_updates(client: FlaskClient) -> None:
         f"/api/v1/units/{code}/cultivation", json=facts, headers={**city(), "If-Match": '"7"'}
     )
     assert stale.status_code == 412
+    weak = client.post(  # RFC 9110: If-Match compares strongly, a weak tag never matches
+        f"/api/v1/units/{code}/cultivation", json=facts, headers={**city(), "If-Match": 'W/"1"'}
+    )
+    assert weak.status_code == 412 and "weak" in weak.json["detail"]
     fresh = client.post(
         f"/api/v1/units/{code}/cultivation", json=facts, headers={**city(), "If-Match": '"1"'}
     )
