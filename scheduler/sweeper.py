@@ -104,15 +104,20 @@ class Sweeper:
         turn."""
         self.runner.catch_up()
         done: list[Outcome] = []
+        fresh = True  # the read model has caught up since the last claim
         while True:
             outcome = self._claim_and_run(until)
             if outcome is None:
-                if self.runner.catch_up() == 0:
+                if fresh:  # a busy log never keeps a sweep going: one catch-up, one look
                     return done
+                self.runner.catch_up()
+                fresh = True
                 continue
             done.append(outcome)
+            fresh = False
             if outcome.result == "recorded":
                 self.runner.catch_up()
+                fresh = True
 
     def run_today(self) -> list[Outcome]:
         """Everything due up to today's date in Asia/Shanghai, by the service's clock."""
