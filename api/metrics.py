@@ -21,8 +21,7 @@ from prometheus_client.registry import Collector
 
 from domain.rules.checks import dynamic_form_deadline
 from domain.values import local_date
-from projections.deadlines import KINDS as DEADLINE_KINDS
-from projections.deadlines import due as due_deadlines
+from projections.deadlines import open_past
 from projections.dynamic import forms, rereviews_due
 
 log = logging.getLogger(__name__)
@@ -70,12 +69,12 @@ class ReadSideCollector(Collector):
         )
         try:
             context = self.app.extensions["greenlist"]
-            pending = due_deadlines(context.views, local_date(context.service.clock.now()))
+            pending = open_past(context.views, local_date(context.service.clock.now()))
         except Exception:  # a read model not built yet must not break the scrape
             log.exception("scheduler deadlines for /metrics")
         else:
-            for kind in DEADLINE_KINDS:
-                waiting.add_metric([kind], sum(d["kind"] == kind for d in pending))
+            for kind, count in pending.items():
+                waiting.add_metric([kind], count)
         yield waiting
 
     def _deadlines(self) -> tuple[int, int]:

@@ -59,16 +59,7 @@ class Period:
             return start + timedelta(days=self.days - 1)
         day, counted = start, 0
         while True:
-            if self._is_working(day):
-                counted += 1
-                if counted == self.days:
-                    return day
+            counted += self.working.is_working_day(day)
+            if counted == self.days:
+                return day
             day += timedelta(days=1)
-
-    def _is_working(self, day: date) -> bool:
-        assert self.working is not None
-        return self.working.is_working_day(day)
-
-    def describe(self) -> str:
-        unit = "working days" if self.working is not None else "calendar days"
-        return f"{self.days} {unit}"

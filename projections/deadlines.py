@@ -180,22 +180,8 @@ class Deadlines(Projection):
         """The year's form is settled; the next year's falls due while the unit is listed."""
         uid = str(e.originator_id)
         deadline_id = f"form:{uid}:{e.level}:{e.year}"
-        if b.row("deadlines", deadline_id) is None:
-            b.put(
-                "deadlines",
-                deadline_id=deadline_id,
-                kind="form",
-                rule="A18",
-                aggregate_id=uid,
-                credit_code=self._code(b, uid),
-                level=e.level,
-                year=e.year,
-                due_on=day(checks.dynamic_form_overdue_on(e.year)),
-                status="done",
-                settled_by=type(e).__name__,
-            )
-        else:
-            self._settle(b, deadline_id, e)
+        self._form(b, uid, e.level, e.year)  # a form sent before its deadline was opened
+        self._settle(b, deadline_id, e)
         if b.row("deadline_listings", uid, e.level) is not None:
             self._form(b, uid, e.level, e.year + 1)
 
@@ -272,14 +258,17 @@ def _ground_of(b: Batch, record_id: UUID) -> str | None:
     return row["rule"] if row else None
 
 
-def due(db: Db, until: date, limit: int = 1000) -> list[Row]:
-    """Open deadlines due on or before `until`, in the order they are handled."""
+def open_past(db: Db, until: date) -> dict[str, int]:
+    """How many deadlines of each kind are past their date (due on or before `until`) and not
+    settled by any event yet."""
     rows = db.query(
-        "SELECT * FROM deadlines WHERE status = 'open' AND due_on <= ? "
-        "ORDER BY due_on, deadline_id LIMIT ?",
-        [until.isoformat(), limit],
+        "SELECT kind, count(*) AS n FROM deadlines WHERE status = 'open' AND due_on <= ? "
+        "GROUP BY kind",
+        [until.isoformat()],
     )
-    return sorted(rows, key=lambda r: (r["due_on"], KINDS.index(r["kind"]), r["deadline_id"]))
+    counts = dict.fromkeys(KINDS, 0)
+    counts.update({r["kind"]: int(r["n"]) for r in rows})
+    return counts
 
 
 def upcoming(db: Db, kind: str | None = None, status: str = "open") -> list[Row]:

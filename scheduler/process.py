@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
 
@@ -72,15 +71,12 @@ def run(
     sweeper: Sweeper,
     interval: float = DEFAULT_INTERVAL,
     stop: threading.Event | None = None,
-    on_signal: Callable[[int], None] | None = None,
 ) -> int:
     """Run until SIGTERM or SIGINT (or `stop` is set); the running sweep finishes first."""
     stop = stop or threading.Event()
 
     def stopping(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %d: stopping the scheduler", signum)
-        if on_signal:
-            on_signal(signum)
         stop.set()
 
     if threading.current_thread() is threading.main_thread():

@@ -39,12 +39,12 @@ HANDLED = "deadline_handled"
 ATTEMPTS = 3
 """A job that loses a race (ConcurrentUpdate) runs again on the fresh aggregate."""
 
-_ORDER = "CASE kind " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(KINDS)) + " END"
+_ORDER = "CASE d.kind " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(KINDS)) + " END"
 _DUE = (
     "SELECT d.* FROM deadlines d WHERE d.status = 'open' AND d.due_on <= ? "
     f"AND NOT EXISTS (SELECT 1 FROM {HANDLED} h "
     "WHERE h.deadline_id = d.deadline_id AND h.due_on = d.due_on) "
-    f"ORDER BY d.due_on, {_ORDER.replace('kind', 'd.kind')}, d.deadline_id LIMIT 1"
+    f"ORDER BY d.due_on, {_ORDER}, d.deadline_id LIMIT 1"
 )
 
 
@@ -172,6 +172,6 @@ class Sweeper:
         raise AssertionError("unreachable")
 
 
-def handled(db: Db) -> Iterator[dict[str, Any]]:
+def handled(db: Db) -> list[dict[str, Any]]:
     """Every deadline the schedulers handled, in the order they did."""
-    yield from db.query(f"SELECT * FROM {HANDLED} ORDER BY handled_at, deadline_id")
+    return db.query(f"SELECT * FROM {HANDLED} ORDER BY handled_at, deadline_id")

@@ -16,6 +16,7 @@ import pytest
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from greenlist.config import build_service
+from projections.engine.db import Db, views_db
 
 POSTGRES_URL = os.environ.get(
     "GREENLIST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -66,6 +67,14 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{tmp_path}/greenlist.db"
     return str(request.getfixturevalue("postgres_schema"))
+
+
+@pytest.fixture
+def views(store_url: str) -> Iterator[Db]:
+    """The read models' database of the store this test runs on."""
+    db = views_db(store_url)
+    yield db
+    db.close()
 
 
 @pytest.fixture

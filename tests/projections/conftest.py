@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from domain.service import Greenlist
 from projections.catalogue import all_projections
-from projections.engine.db import Db, views_db
+from projections.engine.db import Db
 from projections.engine.runner import Runner
-
-
-@pytest.fixture
-def views(store_url: str) -> Iterator[Db]:
-    db = views_db(store_url)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
@@ -10,15 +9,8 @@ import pytest
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import local_midnight
-from projections.engine.db import Db, views_db
+from projections.engine.db import Db
 from scheduler.sweeper import Sweeper
-
-
-@pytest.fixture
-def views(store_url: str) -> Iterator[Db]:
-    db = views_db(store_url)
-    yield db
-    db.close()
 
 
 @pytest.fixture
