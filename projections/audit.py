@@ -20,11 +20,10 @@ from projections.subjects import (
     EVENT_CLASSES,
     Subjects,
     actor_id,
-    micros,
     subjects_table,
     who,
 )
-from projections.values import codes
+from projections.values import at, codes
 
 SUBJECTS = "audit_subjects"
 
@@ -77,8 +76,8 @@ class Audit(Projection):
             actor_id=actor_id(e),
             actor_role=e.actor_role,
             actor_region=e.actor_region,
-            occurred=micros(e.occurred_at),
-            recorded=micros(e.timestamp),
+            occurred=at(e.occurred_at),
+            recorded=at(e.timestamp),
             rules=codes(e.rules),
             exceptions=codes(e.exceptions),
             ruleset=e.ruleset,

@@ -29,10 +29,9 @@ from projections.subjects import (
     TRACKED,
     Subjects,
     actor_id,
-    micros,
     subjects_table,
 )
-from projections.values import codes
+from projections.values import at, codes
 
 SUBJECTS = "supervision_subjects"
 DAY = timedelta(days=1)
@@ -153,8 +152,8 @@ class Supervision(Projection):
             "credit_code": self.subjects.of(e, b, aid)[0],
             "event_type": type(e).__name__,
             **actor,
-            "occurred": micros(e.occurred_at),
-            "recorded": micros(e.timestamp),
+            "occurred": at(e.occurred_at),
+            "recorded": at(e.timestamp),
         }
 
 
