@@ -115,6 +115,15 @@ class Unit(GreenAggregate):
         ]
         return str(agencies[-1]) if agencies else None
 
+    def owes_form(self, level: Level, year: int) -> bool:
+        """A18: listed at the level during `year` (or before) and still listed, with no form
+        for that year recorded (submitted, late or overdue)."""
+        return (
+            self.is_listed(level)
+            and self.standing[level.value]["listed_on"].year <= year
+            and f"{level.value}/{year}" not in self.forms
+        )
+
     def rereview_due(self, level: Level) -> date | None:
         """A21: the date the next five-yearly re-review is due, if listed."""
         s = self.standing.get(level.value, {})

@@ -14,7 +14,6 @@ from uuid import UUID
 
 from domain.acts import Act
 from domain.aggregates.round import Round, round_id
-from domain.aggregates.unit import Unit
 from domain.service.base import Receipt, ServiceBase
 from domain.values import Actor, Level, Role, local_midnight
 
@@ -55,18 +54,10 @@ class DeadlineActs(ServiceBase):
         overdue, and its removal is decided for the next annual publication. Nothing if the
         form is in, or the unit is no longer listed at that level."""
         unit = self._unit(credit_code, fresh=True)
-        if not self._form_still_missing(unit, level, year):
+        if not unit.owes_form(level, year):
             return None
         act = self._deadline_act(actor, "A18", due_on)
         return self._record_form_overdue(act, unit, level, year)
-
-    @staticmethod
-    def _form_still_missing(unit: Unit, level: Level, year: int) -> bool:
-        return (
-            unit.is_listed(level)
-            and unit.standing[level.value]["listed_on"].year <= year
-            and f"{level.value}/{year}" not in unit.forms
-        )
 
     def mark_rereview_due(
         self, actor: Actor, credit_code: str, level: Level, due_on: date
