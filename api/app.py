@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+from datetime import timedelta
 
 from flask import Flask, Response, jsonify
 from flask_smorest import Api
@@ -10,7 +11,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from api import problems
-from api.auth import authenticate
+from api.auth import DEFAULT_MAX_LIFETIME, authenticate
 from api.bodies import check_body
 from api.context import Context
 from api.idempotency import Idempotency, Store
@@ -53,6 +54,7 @@ def create_app(
     jwt_secret: str,
     read_models: list[str],
     test_clock: bool = False,
+    token_max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
 ) -> Flask:
     app = Flask("greenlist")
     app.config.update(
@@ -64,6 +66,7 @@ def create_app(
         OPENAPI_SWAGGER_UI_PATH="/docs",
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         GREENLIST_JWT_SECRET=jwt_secret,
+        GREENLIST_TOKEN_MAX_LIFETIME=token_max_lifetime,
         MAX_CONTENT_LENGTH=MAX_BODY,
         JSON_SORT_KEYS=False,
     )

@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from math import isfinite
+from typing import Any
 
 import jwt
 from flask import current_app, g, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from domain.errors import RuleViolation
+from domain.rules import checks
 from domain.values import CITIES, PROVINCE, Actor, Role
 
 API_ROLES = frozenset(
@@ -17,20 +22,108 @@ API_ROLES = frozenset(
 )
 READERS = frozenset({Role.INSPECTOR, Role.AUDITOR, Role.PROVINCE})
 PUBLIC = Actor("public", Role.PUBLIC, PROVINCE)
+PROVINCE_WIDE = frozenset({"province", "codept", "inspector", "auditor", "expert"})
+"""Roles whose credentials are issued for the whole province (330000) only: the department,
+the co-publishing departments, discipline inspection, auditors and the provincial expert pool
+(A15.2)."""
+IAT_LEEWAY = timedelta(seconds=30)
+"""How far a token's `iat` may lie ahead of this server's clock (clock skew between issuers)."""
+DEFAULT_MAX_LIFETIME = timedelta(hours=24)
 
 
-def mint(secret: str, sub: str, role: str, region: str, hours: int = 12, **claims: str) -> str:
-    """A token for local use (`greenlist token`) and tests."""
+def mint(
+    secret: str,
+    sub: str,
+    role: str,
+    region: str,
+    hours: float = 12,
+    **claims: str,
+) -> str:
+    """A token for local use (`greenlist token`) and tests, refused if the API would refuse it
+    (a city token of 330000, a county code, a missing credit code: `check_claims`)."""
     now = datetime.now(UTC)
-    payload = {
+    payload: dict[str, Any] = {
         "sub": sub,
         "role": role,
         "region": region,
-        "iat": now,
-        "exp": now + timedelta(hours=hours),
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(hours=hours)).timestamp()),
         **claims,
     }
+    check_claims(payload, timedelta(hours=max(hours, 0)) + IAT_LEEWAY, now)
     return jwt.encode(payload, secret, algorithm="HS256")
+
+
+class BadToken(Exception):
+    """A validly signed token whose claims the API does not accept (401)."""
+
+
+def _instant(claims: Mapping[str, Any], name: str) -> float:
+    value = claims.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not isfinite(value):
+        raise BadToken(f"the {name!r} claim must be a number (NumericDate, RFC 7519 §2)")
+    return float(value)
+
+
+def _text(claims: Mapping[str, Any], name: str) -> str:
+    value = claims.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise BadToken(f"the {name!r} claim must be a non-empty string")
+    return value.strip()
+
+
+def _credit_code(claims: Mapping[str, Any], name: str) -> str:
+    code = _text(claims, name).upper()
+    try:
+        checks.check_id1_credit_code(code)
+    except RuleViolation:
+        raise BadToken(f"the {name!r} claim is not a valid credit code (ID.1)") from None
+    return code
+
+
+def check_claims(claims: Mapping[str, Any], max_lifetime: timedelta, now: datetime) -> Actor:
+    """Who a validly signed token speaks for, or BadToken (issue 9, items 1, 2 and 7).
+
+    `sub` is a non-empty string; `exp` and `iat` are numbers and the token lives no longer
+    than `max_lifetime`; `role` is a role of the API; `region` is exactly what the role acts
+    for (ID.3): 330000 for the province-wide roles, one of the eleven city codes for a city
+    bureau (never 330000, never a county such as 330106), the city of its own credit code for
+    an enterprise (ID.2), a city or the province for an agency. An enterprise carries its
+    credit code (`uscc`), an agency its own (`agency`), a co-publishing department its
+    department (`department`, A16.2)."""
+    sub = _text(claims, "sub")
+    issued, expires = _instant(claims, "iat"), _instant(claims, "exp")
+    if issued > now.timestamp() + IAT_LEEWAY.total_seconds():
+        raise BadToken("the token was issued in the future ('iat')")
+    if expires - issued > max_lifetime.total_seconds():
+        hours = max_lifetime.total_seconds() / 3600
+        raise BadToken(f"the token lives longer than the allowed {hours:g} hours ('exp' - 'iat')")
+    role, region = _text(claims, "role"), claims.get("region")
+    if role not in API_ROLES:
+        raise BadToken(f"the role {role!r} is not a role of this API")
+    if not isinstance(region, str):
+        raise BadToken("the 'region' claim must be a string (a division code)")
+    if role in PROVINCE_WIDE and region != PROVINCE:
+        raise BadToken(f"a {role} token acts for the province (330000), not {region!r}")
+    if role == "city" and region not in CITIES:
+        raise BadToken(f"a city token carries one of the eleven city codes, not {region!r}")
+    if role == "agency" and region != PROVINCE and region not in CITIES:
+        raise BadToken(f"an agency token carries a city code or 330000, not {region!r}")
+    ident = sub
+    if role == "enterprise":
+        ident = _credit_code(claims, "uscc")
+        if ident[2:6] + "00" != region:
+            raise BadToken(
+                f"an enterprise token carries the city of its credit code, not {region!r}"
+            )
+    elif role == "agency":
+        ident = _credit_code(claims, "agency")
+    elif role == "codept" and not (
+        isinstance(claims.get("department"), str) and claims["department"] in checks.CO_PUBLISHERS
+    ):
+        departments = ", ".join(sorted(checks.CO_PUBLISHERS))
+        raise BadToken(f"a codept token names its department ({departments})")
+    return Actor(ident, Role(role), region)
 
 
 def _unauthorized(message: str) -> Unauthorized:
@@ -38,10 +131,12 @@ def _unauthorized(message: str) -> Unauthorized:
 
 
 def current_actor(optional: bool = False) -> Actor:
-    """The actor of this request, from its bearer token; the public when `optional` and none."""
+    """The actor of this request, from its bearer token; the public when `optional` and none.
+    The token's claims stay on `g.claims` (its `sub`, a codept's `department`)."""
     header = request.headers.get("Authorization", "")
     if not header:
         if optional:
+            g.claims = {}
             return PUBLIC
         raise _unauthorized("a bearer token is required")
     scheme, _, token = header.partition(" ")
@@ -52,20 +147,15 @@ def current_actor(optional: bool = False) -> Actor:
             token,
             current_app.config["GREENLIST_JWT_SECRET"],
             algorithms=["HS256"],
-            options={"require": ["sub", "role", "region", "exp"]},
+            options={"require": ["sub", "role", "region", "exp", "iat"]},
+            leeway=IAT_LEEWAY,
         )
-    except jwt.PyJWTError as error:
+        lifetime = current_app.config.get("GREENLIST_TOKEN_MAX_LIFETIME", DEFAULT_MAX_LIFETIME)
+        actor = check_claims(claims, lifetime, datetime.now(UTC))
+    except (jwt.PyJWTError, BadToken) as error:
         raise _unauthorized(f"invalid token: {error}") from None
-    role, region = claims["role"], str(claims["region"])
-    if role not in API_ROLES or (region != PROVINCE and region not in CITIES):
-        raise _unauthorized("the token's role or region is not recognised")
-    if role in ("province", "codept", "inspector", "auditor") and region != PROVINCE:
-        raise _unauthorized(f"a {role} token acts for the province (330000)")
-    ident = {"enterprise": claims.get("uscc"), "agency": claims.get("agency")}.get(role)
-    if role in ("enterprise", "agency") and not ident:
-        claim = "uscc" if role == "enterprise" else "agency"
-        raise _unauthorized(f"a {role} token carries its credit code ({claim})")
-    return Actor(str(ident or claims["sub"]), Role(role), region)
+    g.claims = claims
+    return actor
 
 
 PUBLIC_ROUTES = (
@@ -76,7 +166,6 @@ PUBLIC_ROUTES = (
     ("GET", "/api/v1/lists"),
     ("GET", "/api/v1/announcements"),
     ("POST", "/api/v1/complaints"),
-    ("PUT", "/api/v1/test/clock"),
 )
 """What anyone may reach without a token: published lists, announcements, filing a report."""
 

@@ -69,8 +69,12 @@ class Actor:
     region: str
 
     def covers(self, city: str) -> bool:
-        """A region covers a city when it is the province or that city (ID.3)."""
-        return self.region == PROVINCE or self.region == city
+        """A region covers a city when it is that city, or the province for a province-wide
+        role (ID.3). A city bureau or an enterprise never acts province-wide, whatever region
+        its credentials claim (issue 9: a `city` actor of 330000 covers nothing)."""
+        if self.region == city:
+            return True
+        return self.region == PROVINCE and self.role not in (Role.CITY, Role.ENTERPRISE)
 
 
 def local_date(instant: datetime) -> date:

@@ -11,12 +11,18 @@ import sys
 import threading
 from datetime import datetime
 
-from api.auth import mint
+from api.auth import BadToken, mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation
 from domain.values import SHANGHAI, Level
-from greenlist import demo_history, scheduling
-from greenlist.config import SystemClock, build_service, database_url
+from greenlist import demo_history, scheduling, token_secret
+from greenlist.config import (
+    TOKEN_MAX_HOURS_SETTING,
+    SystemClock,
+    build_service,
+    database_url,
+    token_max_lifetime,
+)
 from greenlist.runtime import progress_bar, read_side
 from greenlist.scenarios import city_actor
 from projections.lists import list_as_of
@@ -100,40 +106,72 @@ def run_projections(action: str, names: list[str], url: str | None) -> int:
     return 0
 
 
-def secret() -> str:
-    """GREENLIST_JWT_SECRET, or the local development secret (with a warning)."""
-    from greenlist.web import DEV_SECRET
-
-    value = os.environ.get("GREENLIST_JWT_SECRET")
-    if not value:
-        print(
-            "warning: GREENLIST_JWT_SECRET is not set: the local development secret signs "
-            "this token",
-            file=sys.stderr,
-        )
-    return value or DEV_SECRET
+def token_secret_for(url: str) -> str | None:
+    """The secret `greenlist token` signs with: GREENLIST_JWT_SECRET, else the one a demo
+    generated for this store (`make run`); None when there is neither."""
+    return token_secret.configured() or token_secret.existing_store_secret(url)
 
 
 def run_token(args: argparse.Namespace) -> int:
-    """`greenlist token`: prints a bearer token (HS256) for local use."""
-    claims = {k: v for k, v in (("uscc", args.uscc), ("agency", args.agency)) if v}
+    """`greenlist token`: prints a bearer token (HS256) for local use; refused (exit 2) for
+    claims the API would refuse (a city token of 330000, a county code, a lifetime over the
+    maximum) and when no secret is configured."""
+    url = args.database_url or database_url()
+    try:
+        secret = token_secret_for(url)
+    except token_secret.SecretRefused as refused:
+        print(refused, file=sys.stderr)
+        return 2
+    if secret is None:
+        print(
+            f"{token_secret.SETTING} is not set and no demo has generated a secret for {url} / "
+            f"未设置{token_secret.SETTING}，且该存储没有演示密钥",
+            file=sys.stderr,
+        )
+        return 2
+    if not 0 < args.hours * 3600 <= token_max_lifetime().total_seconds():
+        print(
+            f"--hours must be more than 0 and at most {token_max_lifetime()} "
+            f"({TOKEN_MAX_HOURS_SETTING}) / 令牌有效期超出允许范围",
+            file=sys.stderr,
+        )
+        return 2
+    claims = {
+        k: v
+        for k, v in (("uscc", args.uscc), ("agency", args.agency), ("department", args.department))
+        if v
+    }
     sub = args.sub or args.uscc or args.agency or f"{args.role}-{args.region}"
-    print(mint(secret(), sub, args.role, args.region, hours=args.hours, **claims))
+    try:
+        print(mint(secret, sub, args.role, args.region, hours=args.hours, **claims))
+    except BadToken as refused:
+        print(f"refused / 拒绝签发: {refused}", file=sys.stderr)
+        return 2
     return 0
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """`greenlist serve`: with `--demo`, load the demo history into an empty store first and
-    print a province token and example requests."""
+    """`greenlist serve`: refuses to start without GREENLIST_JWT_SECRET, except with `--demo`
+    or the test clock, which use a secret generated for their store. With `--demo`, load the
+    demo history into an empty store first and print a province token and example requests."""
     from greenlist.serve import serve
 
     url = f"http://{args.host}:{args.port}"
+    test_clock = os.environ.get("GREENLIST_TEST_CLOCK") == "1"
+    try:
+        secret = token_secret.for_service(database_url(), generate=args.demo or test_clock)
+    except token_secret.SecretRefused as refused:
+        print(refused, file=sys.stderr)
+        return 2
+    os.environ[token_secret.SETTING] = secret  # the workers and the scheduler alongside
     if args.demo:
         load_demo(None)
-        token = mint(secret(), "jxt-demo", "province", "330000", hours=12)
+        token = mint(secret, "jxt-demo", "province", "330000", hours=12)
         code = demo_history.showcase_code()
         print(
-            f"\ngreenlist on {url}  (API docs {url}/api/docs)\n\nprovince token (12 h):\n"
+            f"\ngreenlist on {url}  (API docs {url}/api/docs)\n\n"
+            f"province token (12 h), signed with this store's own secret "
+            f"({token_secret.store_secret_path(database_url())}):\n"
             f"  export TOKEN={token}\n\ntry:\n"
             f"  curl {url}/health\n"
             f"  curl '{url}/api/v1/lists/provincial?as_of=2025-12-31T00:00:00%2B08:00'\n"
@@ -147,7 +185,7 @@ def run_serve(args: argparse.Namespace) -> int:
     scheduler = args.scheduler
     if scheduler is None:  # the embedded default lives on its own; the test clock drives it
         embedded = database_url().startswith("sqlite")
-        scheduler = embedded and os.environ.get("GREENLIST_TEST_CLOCK") != "1"
+        scheduler = embedded and not test_clock
     return serve(
         args.host, args.port, args.workers, args.threads, args.access_log, scheduler=scheduler
     )
@@ -178,7 +216,11 @@ def parser() -> argparse.ArgumentParser:
     token_cmd.add_argument("--uscc", help="an enterprise's credit code (role enterprise)")
     token_cmd.add_argument("--agency", help="an agency's credit code (role agency)")
     token_cmd.add_argument("--sub", help="who (default: the credit code or role-region)")
-    token_cmd.add_argument("--hours", type=int, default=12)
+    token_cmd.add_argument("--department", help="a co-publishing department (role codept)")
+    token_cmd.add_argument("--hours", type=float, default=12)
+    token_cmd.add_argument(
+        "--database-url", default=None, help="whose demo secret to use when none is configured"
+    )
     projections_cmd = commands.add_parser("projections", help="run or rebuild the read models")
     projections_cmd.add_argument("action", choices=["run", "rebuild", "status"])
     projections_cmd.add_argument("names", nargs="*", help="read models to rebuild (default all)")

@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlparse
 
 import psycopg
@@ -19,6 +18,7 @@ import psycopg
 from domain.clock import Clock
 from domain.service import Greenlist
 from greenlist.calendars import notice_period
+from projections.engine.db import private_file
 
 DATABASE_URL_SETTING = "GREENLIST_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///var/greenlist.db"
@@ -59,7 +59,7 @@ def store_settings(url: str) -> dict[str, str]:
     if parsed.scheme == "sqlite":
         path = unquote(parsed.netloc + parsed.path[1:])
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "APPLICATION_RECORDER_TOPIC": "greenlist.stores.sqlite:TimelineSQLiteRecorder",
@@ -85,6 +85,22 @@ def store_settings(url: str) -> dict[str, str]:
             env["POSTGRES_SCHEMA"] = query["schema"][0]
         return env
     raise ValueError(f"unsupported {DATABASE_URL_SETTING}: {url!r}")
+
+
+TOKEN_MAX_HOURS_SETTING = "GREENLIST_TOKEN_MAX_HOURS"
+
+
+def token_max_lifetime() -> timedelta:
+    """`GREENLIST_TOKEN_MAX_HOURS` (default 24): the longest a bearer token may live, from its
+    `iat` to its `exp` (issue 9: a stolen token is worth a day at most)."""
+    raw = os.environ.get(TOKEN_MAX_HOURS_SETTING, "24")
+    try:
+        hours = float(raw)
+    except ValueError:
+        hours = -1.0
+    if not 0 < hours <= 24 * 31:
+        raise ValueError(f"{TOKEN_MAX_HOURS_SETTING} must be a number of hours in (0, 744]")
+    return timedelta(hours=hours)
 
 
 class SystemClock:

@@ -13,6 +13,7 @@ from datetime import date
 from domain.clock import Clock
 from domain.service import Greenlist
 from domain.values import local_date
+from greenlist import token_secret
 from greenlist.config import SystemClock, build_service, database_url
 from projections.engine.db import Db, views_db
 from scheduler import process
@@ -35,6 +36,11 @@ def _service(url: str | None, clock: Clock) -> tuple[Greenlist, Db]:
 def run_scheduler(args: argparse.Namespace) -> int:
     """`greenlist scheduler`: sweep now (catching up on whatever fell due while down), then
     every `--interval` seconds and just after each local midnight, until SIGTERM or SIGINT."""
+    try:  # a production deployment is configured whole (issue 9, item 1)
+        token_secret.required()
+    except token_secret.SecretRefused as refused:
+        print(refused, file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per sweep
     app, db = _service(args.database_url, SystemClock())

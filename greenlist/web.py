@@ -15,12 +15,12 @@ from flask import Flask
 from api.app import create_app
 from domain.clock import Clock, SettableClock
 from domain.values import local_date
-from greenlist.config import SystemClock, build_service, database_url
+from greenlist import token_secret
+from greenlist.config import SystemClock, build_service, database_url, token_max_lifetime
 from greenlist.runtime import InProcessRunner, read_side
 from greenlist.scheduling import sweeper_for
 from scheduler.sweeper import Sweeper
 
-DEV_SECRET = "greenlist-local-development-secret"
 log = logging.getLogger(__name__)
 
 
@@ -35,20 +35,24 @@ def clock_moved(sweeper: Sweeper) -> Callable[[datetime], list[dict[str, Any]]]:
 
 
 def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = True) -> Flask:
-    """`GREENLIST_DATABASE_URL` chooses the store, `GREENLIST_JWT_SECRET` signs tokens,
+    """`GREENLIST_DATABASE_URL` chooses the store, `GREENLIST_JWT_SECRET` signs tokens (the
+    app refuses to start without one, greenlist.token_secret, except with the test clock),
+    `GREENLIST_TOKEN_MAX_HOURS` bounds a token's lifetime (default 24),
     `GREENLIST_TEST_CLOCK=1` enables PUT /api/v1/test/clock (tests and demos only)."""
     url = url or database_url()
     test_clock = os.environ.get("GREENLIST_TEST_CLOCK") == "1"
     if clock is None:
         clock = SettableClock(datetime.now(UTC)) if test_clock else SystemClock()
-    secret = os.environ.get("GREENLIST_JWT_SECRET")
-    if not secret:
-        log.warning("GREENLIST_JWT_SECRET is not set: using the local development secret")
-        secret = DEV_SECRET
+    secret = token_secret.for_service(url, generate=test_clock)
     service = build_service(url, clock)
     side = read_side(service, url)
     app = create_app(
-        service, side.db, secret, [p.name for p in side.runner.projections], test_clock
+        service,
+        side.db,
+        secret,
+        [p.name for p in side.runner.projections],
+        test_clock,
+        token_max_lifetime=token_max_lifetime(),
     )
     app.extensions["greenlist_runner"] = side.runner
     if test_clock:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response, jsonify
+from flask import Response, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -19,6 +19,7 @@ from api.schemas.rounds import ROUND_LEVELS, Cosign, EnrolExpert, OpenRound, Rou
 from api.schemas.rounds import SiteSample as SiteSampleIn
 from domain.aggregates.experts import POOL_ID
 from domain.aggregates.round import round_id
+from domain.errors import OutOfJurisdiction
 from domain.rules.checks import check_id1_credit_code
 from domain.values import Level, Role
 
@@ -123,12 +124,21 @@ class Cosignatures(MethodView):
     @command(blp)
     def post(self, body: dict[str, Any], level: str, year: int) -> Response:
         """A co-publishing department (发改委 ndrc, 生态环境厅 eco_env) signs the joint
-        publication, each once by its own signatory (A16.2)."""
+        publication, each once by its own signatory (A16.2). The signature is the department's
+        named in the signer's token (its `department` claim): a body naming another one is
+        refused (403, ID.3 and A16.2)."""
         actor = require(Role.CODEPT)
+        department = g.claims["department"]
+        if body["department"] not in (None, department):
+            raise OutOfJurisdiction(
+                ("ID.3", "A16.2"),
+                zh=f"会签须以令牌所属部门（{department}）的名义进行",
+                en=f"a signatory signs for its own department ({department}) only",
+            )
         return run_command(
             actor,
             lambda: ctx().service.cosign_publication(
-                actor, Level(level), year, body["department"], occurred_at=body["occurred_at"]
+                actor, Level(level), year, department, occurred_at=body["occurred_at"]
             ),
             rid(level, year),
         )

@@ -17,9 +17,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from api.auth import require
 from api.context import ctx
 from api.problems import problem
 from domain.clock import SettableClock
+from domain.values import Role
 
 TEST_ONLY = True
 """Registered only when the test clock is enabled."""
@@ -61,7 +63,9 @@ class TestClock(MethodView):
     @blp.arguments(ClockIn)
     @blp.response(200, ClockOut)
     def put(self, body: dict[str, Any]) -> Response:
-        """Set the service's clock (only forward; tests and demos only)."""
+        """Set the service's clock (only forward; tests and demos only; a province token,
+        since moving the clock runs every act that falls due, issue 9 item 9)."""
+        require(Role.PROVINCE)
         clock = ctx().service.clock
         if not isinstance(clock, SettableClock):
             return problem(

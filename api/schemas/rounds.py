@@ -127,9 +127,12 @@ class DecideObjection(Act):
 
 class Cosign(Act):
     department = fields.String(
-        required=True,
+        load_default=None,
         validate=validate.OneOf(sorted(CO_PUBLISHERS)),
-        metadata={"description": "ndrc (省发展改革委) or eco_env (省生态环境厅), A16.2"},
+        metadata={
+            "description": "ndrc (省发展改革委) or eco_env (省生态环境厅), A16.2: the department "
+            "named in the signer's token; when given it must be that one (403 otherwise)"
+        },
     )
 
 

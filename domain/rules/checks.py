@@ -19,6 +19,7 @@ from domain.errors import JustificationRequired, OutOfJurisdiction, RuleViolatio
 from domain.values import (
     CITIES,
     PROVINCE,
+    SHANGHAI,
     Actor,
     Level,
     Role,
@@ -82,6 +83,12 @@ def check_id3_jurisdiction(actor: Actor, city: str, *roles: Role) -> None:
             zh=f"角色“{actor.role.value}”无权执行此操作",
             en=f"role {actor.role.value!r} may not perform this act",
         )
+    if actor.role is Role.CITY and actor.region not in CITIES:
+        raise OutOfJurisdiction(
+            "ID.3",
+            zh=f"设区市经信局须属十一个设区市之一，不能以{actor.region}身份履职",
+            en=f"a city bureau acts for one of the eleven cities, never for {actor.region}",
+        )
     if actor.role in (Role.CITY, Role.ENTERPRISE) and not actor.covers(city):
         raise OutOfJurisdiction(
             "ID.3",
@@ -92,6 +99,33 @@ def check_id3_jurisdiction(actor: Actor, city: str, *roles: Role) -> None:
         raise OutOfJurisdiction(
             "ID.3", zh="省级操作须由省经信厅执行", en="provincial acts belong to the province"
         )
+
+
+CLOCK_SKEW = timedelta(seconds=5)
+"""How far an act's stated world time may lie ahead of its recording: clocks of the callers'
+machines disagree by a few seconds, never by more (issue 9, item 3)."""
+
+
+def check_not_future_dated(
+    occurred_at: datetime, recorded_at: datetime, rules: Iterable[str]
+) -> None:
+    """Nothing is recorded as having happened after the instant it is recorded (A29: the log is
+    a record of what happened). A deadline is judged at the later of the stated and the
+    recorded time, so an act dated into the future would be judged past its deadline before
+    the deadline has come: a publication before the notice's end (A16.1), a form overdue
+    before 16 April (A18), a report counted in next year's quota (A22.3). Refused naming the
+    rules the act would have applied."""
+    if occurred_at <= recorded_at + CLOCK_SKEW:
+        return
+    codes = tuple(rules) or ("A29",)
+    stated = occurred_at.astimezone(SHANGHAI).isoformat(timespec="seconds")
+    now = recorded_at.astimezone(SHANGHAI).isoformat(timespec="seconds")
+    raise RuleViolation(
+        codes,
+        zh=f"发生时间{stated}晚于记录时间{now}：不得记录尚未发生的事项",
+        en=f"occurred_at {stated} is later than the recording instant {now}: an act cannot be "
+        "dated in the future",
+    )
 
 
 # --- Eligibility for cultivation (A9-A11) --------------------------------------------------

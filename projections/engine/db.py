@@ -6,6 +6,7 @@ the same values come back from both stores."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import uuid
@@ -90,6 +91,20 @@ class Tx:
             self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+def private_file(path: str | Path) -> None:
+    """Create a database file readable and writable by its owner only (0600) before SQLite
+    opens it, and narrow an existing one to that (issue 9, item 9: every local user could read
+    the stores). SQLite gives its -wal and -shm files the database file's permissions."""
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(file, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 class SQLiteDb(Db):
     """The views of the embedded store, in their own file next to the events' file, so that
     projection batches never hold the events' write lock."""
@@ -101,7 +116,7 @@ class SQLiteDb(Db):
         if path == ":memory:":
             path = f"file:views-{uuid.uuid4().hex}?mode=memory&cache=shared"
         else:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)
         self.path = path
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []

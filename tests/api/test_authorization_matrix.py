@@ -5,6 +5,13 @@ their own submissions; experts score only the units whose panel they were drawn 
 inspectors read everything and record only their on-site supervision (A15.2); auditors read
 everything and change nothing; the public (no token) only files real-name reports (A23.1).
 
+Every role also carries each region a token could claim (issue 9, item 2): its own city,
+another city, the province 330000, a county 330106 and a code outside Zhejiang 110000. A token
+whose role does not act for that region (a city bureau of 330000, a county or another province;
+a province-wide role of a city; an enterprise of another city than its credit code's) is
+refused for every command (401), nothing recorded; a region the role does act for acts as that
+role there.
+
 One prepared app per store (module scope): a unit of city 330100 registered and cultivated,
 another nominated to the provincial round of 2025 with its panel of experts E000-E002 drawn, two
 agencies registered and a report filed with city 330100. Each case asserts only the outcome
@@ -15,18 +22,20 @@ records nothing."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import jwt
 import pytest
 from flask import Flask
 
 from domain.values import Level
 from greenlist import scenarios as s
-from tests.api.conftest import city, enterprise, event_count, province, token
+from tests.api.conftest import SECRET, city, enterprise, event_count, province, token
 from tests.api.module_store import module_app, module_store
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
@@ -223,9 +232,55 @@ HEADERS: dict[str, dict[str, str]] = {
 """The actors: own = city 330100 / the target unit itself / the agency registered as AGENCY /
 an expert drawn onto the panel of SCORED (other: an expert not drawn for it)."""
 
+REGIONS = {
+    "own-city": "330100",
+    "other-city": "330200",
+    "province": "330000",
+    "county": "330106",
+    "outside": "110000",
+}
+"""The regions a token may claim, for the region cells of the matrix (issue 9, item 2)."""
+ACTS_FOR = {
+    "city": {"330100": "own", "330200": "other"},
+    "enterprise": {"330100": "own"},
+    "agency": {"330100": "own", "330200": "own", "330000": "own"},
+}
+"""The regions each role's token may carry, and as whom it then acts (own or other); the
+province-wide roles carry 330000 only. Any other region: the token is refused (401)."""
+
+
+def forged(role: str, region: str) -> dict[str, str]:
+    """A token signed with the server's secret, as `mint` would refuse to issue it."""
+    now = int(time.time())
+    claims = {"sub": f"{role}-{region}", "role": role, "region": region, "iat": now}
+    claims |= {"exp": now + 600, "uscc": TARGET, "agency": AGENCY, "department": "ndrc"}
+    return {"Authorization": f"Bearer {jwt.encode(claims, SECRET, algorithm='HS256')}"}
+
+
+for _role in ROLES:
+    for _where, _region in REGIONS.items():
+        HEADERS[f"{_role}@{_where}"] = forged(_role, _region)
+
+
+def region_cell(actor: str) -> str:
+    """`role@where` as the plain actor it acts as (`role/own`, `role/other`, `role`), or
+    `refused` when the token may not carry that region."""
+    role, _, where = actor.partition("@")
+    region = REGIONS[where]
+    if role in ACTS_FOR:
+        acting = ACTS_FOR[role].get(region)
+        return f"{role}/{acting}" if acting else "refused"
+    if region != "330000":
+        return "refused"
+    return "expert/other" if role == "expert" else role
+
 
 def expected(actor: str, command: str) -> str:
     """allowed, unauthorized (401), role (403) or region (403, ID.3; A15.2 for a score)."""
+    if "@" in actor:
+        actor = region_cell(actor)
+        if actor == "refused":
+            return "unauthorized"
     role, _, where = actor.partition("/")
     if role == "none":
         return "allowed" if command in PUBLIC else "unauthorized"
@@ -306,7 +361,10 @@ def test_the_matrix_covers_every_command_of_the_api(prepared: Prepared) -> None:
         if method in ("post", "put") and path != "/api/v1/test/clock"
     }
     assert {(method, path) for method, path, _ in COMMANDS.values()} == commands
-    assert set(ROLES) | {"none"} == {actor.partition("/")[0] for actor in HEADERS}
+    assert set(ROLES) | {"none"} == {
+        actor.partition("/")[0] for actor in HEADERS if "@" not in actor
+    }
+    assert {a for a in HEADERS if "@" in a} == {f"{r}@{w}" for r in ROLES for w in REGIONS}
 
 
 @pytest.mark.parametrize("actor", list(HEADERS))

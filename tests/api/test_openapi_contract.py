@@ -146,7 +146,9 @@ def seed(app: Flask, clock: SettableClock) -> None:
 def published_spec() -> dict[str, Any]:
     """The OpenAPI document, read at collection from an app on the in-memory store (the spec
     does not depend on the store; the cases then run against the seeded `contract_app`)."""
-    app = make_app("memory://", SettableClock(datetime(2025, 1, 1, tzinfo=UTC)), follow=False)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GREENLIST_JWT_SECRET", SECRET)
+        app = make_app("memory://", SettableClock(datetime(2025, 1, 1, tzinfo=UTC)), follow=False)
     try:
         spec: dict[str, Any] = app.test_client().get("/api/openapi.json").get_json()
     finally:

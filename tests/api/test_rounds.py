@@ -3,6 +3,9 @@ sample (A15.3), the notice (A16.1), co-signatures and publication (A16.2), the e
 
 from __future__ import annotations
 
+import time
+
+import jwt
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -10,7 +13,7 @@ from werkzeug.test import TestResponse
 from domain.aggregates.round import round_id
 from domain.aggregates.unit import unit_id
 from greenlist import scenarios as s
-from tests.api.conftest import city, event_count, province, token
+from tests.api.conftest import SECRET, city, event_count, province, token
 from tests.api.selection import (
     PROVINCIAL,
     ROUNDS,
@@ -23,8 +26,8 @@ from tests.api.selection import (
 )
 
 QUOTAS = {"330100": 2, "330200": 1}
-NDRC = token("codept", sub="ndrc-staff-01")
-ECO_ENV = token("codept", sub="sthjt-staff-01")
+NDRC = token("codept", sub="ndrc-staff-01", department="ndrc")
+ECO_ENV = token("codept", sub="sthjt-staff-01", department="eco_env")
 
 
 def open_round(client: FlaskClient, level: str = "provincial", **headers: str) -> TestResponse:
@@ -163,10 +166,30 @@ def test_the_co_publishing_departments_sign_once_each_and_no_one_else_signs(
     assert "department" in unknown.json["errors"]["json"]
     assert client.post(url, json={"department": "ndrc"}, headers=NDRC).status_code == 200
     before = event_count(api_app)
-    twice = client.post(url, json={"department": "eco_env"}, headers=NDRC)
-    refused(api_app, before, twice, 422, "A16.2")
-    assert client.post(url, json={"department": "eco_env"}, headers=ECO_ENV).status_code == 200
+    for_another = client.post(url, json={"department": "eco_env"}, headers=NDRC)
+    refused(api_app, before, for_another, 403, "ID.3", "A16.2")
+    second_signatory = token("codept", sub="ndrc-staff-02", department="ndrc")
+    refused(api_app, before, client.post(url, json={}, headers=second_signatory), 422, "A16.2")
+    assert client.post(url, json={}, headers=ECO_ENV).status_code == 200  # its token's department
     assert client.get(ROUNDS, headers=NDRC).json["cosigned"] == ["eco_env", "ndrc"]
+
+
+def test_a_co_publishing_signature_needs_the_department_in_the_token(
+    api_app: Flask, client: FlaskClient
+) -> None:
+    """A16.2: the department is bound to the signer's token, never chosen in the body."""
+    open_round(client)
+    before = event_count(api_app)
+    now = int(time.time())
+    claims = {"sub": "codept-1", "role": "codept", "region": "330000", "iat": now}
+    for extra in ({}, {"department": "mof"}, {"department": ["ndrc"]}):
+        forged = jwt.encode({**claims, "exp": now + 600, **extra}, SECRET, algorithm="HS256")
+        response = client.post(
+            f"{ROUNDS}/cosignatures",
+            json={"department": "ndrc"},
+            headers={"Authorization": f"Bearer {forged}"},
+        )
+        refused(api_app, before, response, 401)
 
 
 def test_publication_waits_for_the_end_of_the_notice_and_both_signatures(

@@ -93,7 +93,7 @@ def test_a_factory_goes_through_the_whole_selection_to_the_provincial_list(
         occurred_at=on(9, 8),
     )
     for department, sub in (("ndrc", "ndrc-staff-01"), ("eco_env", "sthjt-staff-01")):
-        codept = Caller(client, token("codept", sub=sub))
+        codept = Caller(client, token("codept", sub=sub, department=department))
         codept(f"{ROUNDS}/cosignatures", department=department, occurred_at=on(9, 12))
 
     etag = client.get(ROUNDS, headers=province()).headers["ETag"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -12,7 +13,7 @@ from domain.clock import SettableClock
 from domain.values import Level
 from greenlist import scenarios as s
 from greenlist.web import make_app
-from tests.api.conftest import SECRET, city, event_count, token
+from tests.api.conftest import SECRET, city, event_count, province, token
 
 CLOCK = "/api/v1/test/clock"
 
@@ -40,11 +41,11 @@ def test_without_the_setting_the_endpoint_does_not_exist(client: FlaskClient) ->
     assert "/api/v1/test/clock" not in client.get("/api/openapi.json").json["paths"]
 
 
-def test_the_clock_is_set_publicly_and_acts_are_recorded_then(
+def test_the_province_sets_the_clock_and_acts_are_recorded_then(
     clocked_app: Flask, clocked: FlaskClient
 ) -> None:
     assert "/api/v1/test/clock" in clocked.get("/api/openapi.json").json["paths"]
-    response = clocked.put(CLOCK, json={"now": "2025-06-01T09:00:00+08:00"})
+    response = clocked.put(CLOCK, json={"now": "2025-06-01T09:00:00+08:00"}, headers=province())
     assert response.status_code == 200, response.json
     assert response.json["now"] == "2025-06-01T01:00:00+00:00"
     code = s.credit_code(7)
@@ -59,9 +60,14 @@ def test_the_clock_is_set_publicly_and_acts_are_recorded_then(
 
 
 def test_the_clock_does_not_move_backwards(clocked_app: Flask, clocked: FlaskClient) -> None:
-    assert clocked.put(CLOCK, json={"now": "2025-06-01T09:00:00+08:00"}).status_code == 200
+    assert (
+        clocked.put(
+            CLOCK, json={"now": "2025-06-01T09:00:00+08:00"}, headers=province()
+        ).status_code
+        == 200
+    )
     before = event_count(clocked_app)
-    response = clocked.put(CLOCK, json={"now": "2025-05-31T09:00:00+08:00"})
+    response = clocked.put(CLOCK, json={"now": "2025-05-31T09:00:00+08:00"}, headers=province())
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     assert response.json["messages"]["zh"] and "forward" in response.json["messages"]["en"]
@@ -72,7 +78,7 @@ def test_the_clock_does_not_move_backwards(clocked_app: Flask, clocked: FlaskCli
 
 def test_the_instant_is_required_with_its_offset(clocked: FlaskClient) -> None:
     for body in ({}, {"now": "2025-06-01T09:00:00"}, {"now": "soon"}, {"now": "x", "y": 1}):
-        response = clocked.put(CLOCK, json=body)
+        response = clocked.put(CLOCK, json=body, headers=province())
         assert response.status_code == 422, body
         assert response.content_type == "application/problem+json"
         assert "now" in response.json["errors"]["json"]
@@ -86,12 +92,25 @@ def test_moving_the_clock_runs_what_fell_due_before_it_returns(
     service = clocked_app.extensions["greenlist"].service
     s.ensure_round(service, Level.PROVINCIAL, 2025)
     before = event_count(clocked_app)
-    june = clocked.put(CLOCK, json={"now": "2025-06-30T23:59:59+08:00"})
+    june = clocked.put(CLOCK, json={"now": "2025-06-30T23:59:59+08:00"}, headers=province())
     assert june.json["handled"] == [] and event_count(clocked_app) == before
-    july = clocked.put(CLOCK, json={"now": "2025-07-01T00:00:01+08:00"})
+    july = clocked.put(CLOCK, json={"now": "2025-07-01T00:00:01+08:00"}, headers=province())
     assert [(h["kind"], h["due_on"], h["result"]) for h in july.json["handled"]] == [
         ("window", "2025-07-01", "recorded")
     ]
     assert event_count(clocked_app) == before + 1
-    again = clocked.put(CLOCK, json={"now": "2025-07-02T09:00:00+08:00"})
+    again = clocked.put(CLOCK, json={"now": "2025-07-02T09:00:00+08:00"}, headers=province())
     assert again.json["handled"] == [] and event_count(clocked_app) == before + 1
+
+
+def test_only_the_province_moves_the_clock(clocked_app: Flask, clocked: FlaskClient) -> None:
+    """Moving the clock runs every act that falls due (issue 9, item 9): not for anyone."""
+    clock = clocked_app.extensions["greenlist"].service.clock
+    before = clock.now()
+    body = {"now": "2030-01-01T00:00:00+08:00"}
+    assert clocked.put(CLOCK, json=body).status_code == 401
+    for headers in (city(), token("auditor"), token("inspector")):
+        response = clocked.put(CLOCK, json=body, headers=headers)
+        assert response.status_code == 403, response.json
+        assert response.content_type == "application/problem+json"
+    assert clock.now() - before < timedelta(seconds=1)

@@ -109,15 +109,21 @@ def test_load_if_empty_loads_once_and_the_demo_prints_the_showcase(
 
 
 def test_a_token_is_minted_with_the_configured_secret(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     import jwt
 
     monkeypatch.setenv("GREENLIST_JWT_SECRET", "s" * 40)
-    argv = ["token", "--role", "enterprise", "--region", "330200", "--uscc", showcase_code()]
+    code = showcase_code()
+    argv = ["token", "--role", "enterprise", "--region", "330200", "--uscc", code]
+    assert cli.main(argv) == 2  # not the city of its credit code (ID.2)
+    assert "refused" in capsys.readouterr().err
+    argv = ["token", "--role", "enterprise", "--region", code[2:6] + "00", "--uscc", code]
     assert cli.main(argv) == 0
     claims = jwt.decode(capsys.readouterr().out.strip(), "s" * 40, algorithms=["HS256"])
     assert claims["role"] == "enterprise" and claims["uscc"] == claims["sub"] == showcase_code()
     monkeypatch.delenv("GREENLIST_JWT_SECRET")
-    assert cli.main(["token", "--role", "province", "--region", "330000"]) == 0
-    assert "warning" in capsys.readouterr().err
+    nowhere = "sqlite:///" + str(tmp_path / "none.db")
+    argv = ["token", "--role", "province", "--region", "330000", "--database-url", nowhere]
+    assert cli.main(argv) == 2  # no secret configured, no demo secret for that store
+    assert "GREENLIST_JWT_SECRET" in capsys.readouterr().err

@@ -33,7 +33,7 @@ def test_serve_runs_the_scheduler_alongside(tmp_path: Path) -> None:
     app = build_service(url, SettableClock(datetime(2025, 1, 1, tzinfo=UTC)))
     s.list_provincially(app, CODE)  # listed September 2025; no 2025 form by 15 April 2026
     app.close()
-    env = os.environ | {"GREENLIST_DATABASE_URL": url}
+    env = os.environ | {"GREENLIST_DATABASE_URL": url, "GREENLIST_JWT_SECRET": "x" * 48}
     env.pop("GREENLIST_TEST_CLOCK", None)
     log = tmp_path / "serve.log"
     with log.open("wb") as out:

@@ -78,7 +78,7 @@ class Server:
         return answer
 
     def at(self, instant: str) -> None:
-        self.call("PUT", "/api/v1/test/clock", {"now": instant})
+        self.call("PUT", "/api/v1/test/clock", {"now": instant}, PROVINCE)
 
 
 @pytest.fixture
@@ -135,7 +135,9 @@ def publish_round(server: Server, year: int, sample: int) -> dict[str, Any]:
     server.at(f"{year}-09-20T10:00:00+08:00")
     for who, department in (("ndrc-1", "ndrc"), ("sthjt-1", "eco_env")):
         body = {"department": department}
-        server.call("POST", f"{rounds}/cosignatures", body, tok("codept", sub=who))
+        server.call(
+            "POST", f"{rounds}/cosignatures", body, tok("codept", sub=who, department=department)
+        )
     return server.call("POST", f"{rounds}/publication", {}, PROVINCE)
 
 
