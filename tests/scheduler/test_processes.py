@@ -61,7 +61,7 @@ def handled_rows(url: str) -> list[tuple[str, str, str, str]]:
 
 def scheduler_process(url: str) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "greenlist.cli", "scheduler", "--interval", "0.5"]
-    env = {**os.environ, "GREENLIST_DATABASE_URL": url}
+    env = {**os.environ, "GREENLIST_DATABASE_URL": url, "GREENLIST_JWT_SECRET": "s" * 48}
     return subprocess.Popen(
         [*command, "--database-url", url], env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE
     )
