@@ -61,6 +61,7 @@ def current_actor(optional: bool = False) -> Actor:
         raise _unauthorized("the token's role or region is not recognised")
     if role in ("province", "codept", "inspector", "auditor") and region != PROVINCE:
         raise _unauthorized(f"a {role} token acts for the province (330000)")
+    g.claims = claims  # the verified claims: idempotency keys are scoped by (role, region, sub)
     ident = {"enterprise": claims.get("uscc"), "agency": claims.get("agency")}.get(role)
     if role in ("enterprise", "agency") and not ident:
         claim = "uscc" if role == "enterprise" else "agency"

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 
 from api.app import create_app
+from api.limits import DEFAULT_FILING_LIMIT
 from domain.clock import Clock, SettableClock
 from domain.values import local_date
 from greenlist.config import SystemClock, build_service, database_url
@@ -36,7 +37,10 @@ def clock_moved(sweeper: Sweeper) -> Callable[[datetime], list[dict[str, Any]]]:
 
 def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = True) -> Flask:
     """`GREENLIST_DATABASE_URL` chooses the store, `GREENLIST_JWT_SECRET` signs tokens,
-    `GREENLIST_TEST_CLOCK=1` enables PUT /api/v1/test/clock (tests and demos only)."""
+    `GREENLIST_TEST_CLOCK=1` enables PUT /api/v1/test/clock (tests and demos only),
+    `GREENLIST_FILING_LIMIT` bounds real-name reports per client (default
+    "5 per minute;50 per day") and `GREENLIST_RATE_LIMIT_STORAGE` says where the counts live
+    (default `memory://`: per process; see api.limits)."""
     url = url or database_url()
     test_clock = os.environ.get("GREENLIST_TEST_CLOCK") == "1"
     if clock is None:
@@ -48,7 +52,13 @@ def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = 
     service = build_service(url, clock)
     side = read_side(service, url)
     app = create_app(
-        service, side.db, secret, [p.name for p in side.runner.projections], test_clock
+        service,
+        side.db,
+        secret,
+        [p.name for p in side.runner.projections],
+        test_clock,
+        filing_limit=os.environ.get("GREENLIST_FILING_LIMIT", DEFAULT_FILING_LIMIT),
+        limit_storage=os.environ.get("GREENLIST_RATE_LIMIT_STORAGE", "memory://"),
     )
     app.extensions["greenlist_runner"] = side.runner
     if test_clock:

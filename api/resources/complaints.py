@@ -1,6 +1,6 @@
-"""Real-name reports under /api/v1/complaints (A23): filed by anyone without a token, accepted for
-verification and verified by the handling city, and the reporter's identity shown only to that
-city and to inspectors, each look recorded."""
+"""Real-name reports under /api/v1/complaints (A23): filed by anyone without a token (limited per
+client), accepted for verification and verified by the handling city, and the reporter's
+identity shown only to that city and to inspectors, each look recorded."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from werkzeug.exceptions import Forbidden
 
 from api.auth import reader, require
 from api.context import ctx, run_command
-from api.openapi import command
+from api.openapi import command, rate_limited
 from api.schemas.agencies_complaints import (
     AcceptComplaint,
     FileComplaint,
@@ -32,12 +32,13 @@ blp = Blueprint(
 class Complaints(MethodView):
     @blp.arguments(FileComplaint)
     @command(blp, 201, if_match=False)
+    @rate_limited(blp, "reports")
     def post(self, body: dict[str, Any]) -> Response:
         """File a real-name report against a listed unit or an agency; no token needed (A23.1).
         The answer names the report, never the reporter; the filer (a token's holder too) is
         kept in the report alone, and the unit's history is untouched until the handling city
-        accepts the report. Inspectors and auditors read and change nothing, so their tokens may
-        not file (403)."""
+        accepts the report. Limited per client (429 with Retry-After). Inspectors and auditors
+        read and change nothing, so their tokens may not file (403)."""
         actor: Actor = g.actor
         if actor.role in (Role.INSPECTOR, Role.AUDITOR):
             raise Forbidden(f"role {actor.role.value} reads and changes nothing")
