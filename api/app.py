@@ -15,6 +15,7 @@ from api.auth import DEFAULT_MAX_LIFETIME, authenticate
 from api.bodies import check_body
 from api.context import Context
 from api.idempotency import Idempotency, Store
+from api.limits import DEFAULT_FILING_LIMIT, install_limits
 from api.metrics import install_metrics
 from api.openapi import AccessPlugin
 from api.schemas.problem import Problem
@@ -55,7 +56,11 @@ def create_app(
     read_models: list[str],
     test_clock: bool = False,
     token_max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
+    filing_limit: str = DEFAULT_FILING_LIMIT,
+    limit_storage: str = "memory://",
 ) -> Flask:
+    """The API. `filing_limit` bounds real-name reports per client (api.limits), counted in
+    `limit_storage`."""
     app = Flask("greenlist")
     app.config.update(
         API_TITLE="greenlist",
@@ -71,8 +76,10 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["greenlist"] = Context(service, views, Idempotency(views), read_models)
+    idempotency = Idempotency(views, jwt_secret.encode())
+    app.extensions["greenlist"] = Context(service, views, idempotency, read_models)
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [AccessPlugin()]})
+    install_limits(app, filing_limit, limit_storage)
     app.before_request(authenticate)
     app.before_request(check_body)
     app.register_error_handler(GreenlistError, problems.from_domain)

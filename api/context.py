@@ -90,4 +90,4 @@ def run_command(
             response.headers["Location"] = location
         return response
 
-    return ctx().idempotency.run(actor.id, handle)
+    return ctx().idempotency.run(actor, handle)

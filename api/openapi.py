@@ -13,7 +13,9 @@ from apispec import APISpec, BasePlugin
 from flask_smorest import Blueprint
 
 from api.auth import is_public
+from api.problems import PROBLEM
 from api.schemas.common import Receipt
+from api.schemas.problem import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,15 +60,28 @@ IDEMPOTENCY_KEY = {
     "in": "header",
     "name": "Idempotency-Key",
     **_header(
-        "1 to 255 visible ASCII characters, per actor: the first response is kept and a replay "
-        "of the same request returns it (Idempotent-Replayed: true) and records nothing; the "
-        "same key with another request is refused (422), while the first runs 409"
+        "1 to 255 visible ASCII characters, scoped by the token's role, region and sub (without "
+        "a token: by the client and the request itself): the first response is kept and a "
+        "replay of the same request returns it (Idempotent-Replayed: true) and records nothing; "
+        "the same key with another request is refused (422), while the first runs 409"
     ),
 }
 ETAG = _header("the record's version after the act: pass it as If-Match", required=True)
 REPLAYED = _header("`true` when this is the kept response of an earlier, identical request")
 READ_ETAG = {"ETag": _header("the record's version: pass it as If-Match to act on it", True)}
 """The headers of a read of one record (a unit, a round)."""
+RETRY_AFTER = {"Retry-After": _header("seconds to wait before trying again", required=True)}
+
+
+def rate_limited(blp: Blueprint, what: str) -> Callable[[F], F]:
+    """Document the 429 problem (with Retry-After) of a rate-limited operation (api.limits)."""
+    return blp.alt_response(  # type: ignore[no-any-return]
+        429,
+        schema=Problem,
+        content_type=PROBLEM,
+        description=f"too many {what} from this client (api.limits): nothing was recorded",
+        headers=RETRY_AFTER,
+    )
 
 
 def command(

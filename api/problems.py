@@ -33,6 +33,7 @@ TITLES = {
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     428: "Precondition Required",
+    429: "Too Many Requests",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
@@ -48,6 +49,7 @@ ZH = {
     413: "请求体过大",
     415: "请求须为JSON",
     422: "请求内容不符合要求",
+    429: "请求过于频繁，请稍后再试",
     500: "服务器内部错误",
     503: "服务暂不可用",
 }

@@ -603,7 +603,7 @@ class History:
         )
 
     def complain(self, unit: Member) -> None:
-        """A23: a real-name report; the city reads who reported, then verifies."""
+        """A23: a real-name report; the city accepts it, reads who reported, then verifies."""
         if not self.unit(unit.code).listed_levels:
             return
         receipt = self.act(
@@ -620,6 +620,7 @@ class History:
             return
         complaint = receipt.aggregate_id
         city = city_actor(unit.city)
+        self.accept(city, complaint)
         if self.rng.random() < 0.6:
             read = partial(self.act, self.app.read_reporter, city, complaint)
             self.agenda.on(self.today + timedelta(days=self.rng.randint(2, 7)), read)
@@ -629,6 +630,11 @@ class History:
         outcome = self.rng.choices(("unfounded", "rectification", "removal"), (50, 38, 12))[0]
         verify = partial(self.verify, city, complaint, outcome)
         self.agenda.on(self.today + timedelta(days=self.rng.randint(21, 42)), verify)
+
+    def accept(self, city: Actor, complaint: UUID) -> None:
+        """A23.2: the next day the city accepts the report for verification."""
+        accept = partial(self.act, self.app.accept_complaint, city, complaint, "受理，转核实")
+        self.agenda.on(self.today + timedelta(days=1), accept)
 
     def verify(self, city: Actor, complaint: UUID, outcome: str) -> None:
         notes = {
@@ -653,6 +659,7 @@ class History:
             city=city,
         )
         if receipt is not None:
+            self.accept(city_actor(city), receipt.aggregate_id)
             confirmed = self.rng.random() < 0.5
             outcome = "agency_misconduct" if confirmed else "unfounded"
             verify = partial(self.verify_agency, city, receipt.aggregate_id, confirmed, outcome)

@@ -228,6 +228,10 @@ class DemoActs:
         )
         self.complaints[code] = receipt.aggregate_id
 
+    def accept(self, code: str, city: str) -> None:
+        """A23.2: the handling city takes the report up; only now is the unit's history told."""
+        self.app.accept_complaint(city_actor(city), self.complaints[code], "受理，转核实")
+
     def verify(self, code: str, city: str, confirmed: bool, outcome: str, notes: str) -> None:
         complaint = self.complaints[code]
         self.app.verify_complaint(city_actor(city), complaint, confirmed, outcome, notes)

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 
 from api.app import create_app
+from api.limits import DEFAULT_FILING_LIMIT
 from domain.clock import Clock, SettableClock
 from domain.values import local_date
 from greenlist import token_secret
@@ -38,7 +39,10 @@ def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = 
     """`GREENLIST_DATABASE_URL` chooses the store, `GREENLIST_JWT_SECRET` signs tokens (the
     app refuses to start without one, greenlist.token_secret, except with the test clock),
     `GREENLIST_TOKEN_MAX_HOURS` bounds a token's lifetime (default 24),
-    `GREENLIST_TEST_CLOCK=1` enables PUT /api/v1/test/clock (tests and demos only)."""
+    `GREENLIST_TEST_CLOCK=1` enables PUT /api/v1/test/clock (tests and demos only),
+    `GREENLIST_FILING_LIMIT` bounds real-name reports per client (default
+    "5 per minute;50 per day") and `GREENLIST_RATE_LIMIT_STORAGE` says where the counts live
+    (default `memory://`: per process; see api.limits)."""
     url = url or database_url()
     test_clock = os.environ.get("GREENLIST_TEST_CLOCK") == "1"
     if clock is None:
@@ -53,6 +57,8 @@ def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = 
         [p.name for p in side.runner.projections],
         test_clock,
         token_max_lifetime=token_max_lifetime(),
+        filing_limit=os.environ.get("GREENLIST_FILING_LIMIT", DEFAULT_FILING_LIMIT),
+        limit_storage=os.environ.get("GREENLIST_RATE_LIMIT_STORAGE", "memory://"),
     )
     app.extensions["greenlist_runner"] = side.runner
     if test_clock:

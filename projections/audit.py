@@ -5,7 +5,7 @@ Chinese. Auditors filter it by unit, actor, region, rule code, event type and ti
 
 Rows are only ever appended (one `Batch.add` per event, flushed with COPY on PostgreSQL), so a
 rebuild of hundreds of thousands of events stays fast. A23: a complaint's reporter name, contact
-and content never reach this table (see `projections.subjects.actor_id`)."""
+and content never reach this table, nor the account that filed it (`projections.subjects`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from projections.subjects import (
     AGGREGATE_TYPES,
     EVENT_CLASSES,
     Subjects,
-    actor_id,
+    actor_of,
     subjects_table,
     who,
 )
@@ -65,6 +65,7 @@ class Audit(Projection):
     def record(self, e: Any, b: Batch) -> None:
         aid = str(e.originator_id)
         code, label = self.subjects.of(e, b, aid)
+        actor = actor_of(e)
         b.add(
             "audit_trail",
             position=b.position,
@@ -73,16 +74,14 @@ class Audit(Projection):
             credit_code=code,
             event_type=type(e).__name__,
             version=e.originator_version,
-            actor_id=actor_id(e),
-            actor_role=e.actor_role,
-            actor_region=e.actor_region,
+            **actor,
             occurred=at(e.occurred_at),
             recorded=at(e.timestamp),
             rules=codes(e.rules),
             exceptions=codes(e.exceptions),
             ruleset=e.ruleset,
             justification=e.justification,
-            summary=summary(e, who(e.actor_role, e.actor_region), label),
+            summary=summary(e, who(actor["actor_role"], actor["actor_region"]), label),
         )
 
 

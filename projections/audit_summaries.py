@@ -106,6 +106,7 @@ TEMPLATES: dict[type, Template] = {
         f"第十七条情形{e.ground}已满三年，自{e.lapsed_on}起不再计入"
     ),
     un.ComplaintReceived: lambda e, w, _: "收到针对该单位的实名举报",
+    un.ComplainedAgainst: lambda e, w, _: f"{w}受理针对该单位的实名举报，进行核实",
     un.ComplaintOutcomeRecorded: lambda e, w, _: (
         f"{w}核实针对该单位的举报：{_yes(e.confirmed)}（{_OUTCOMES.get(e.outcome, e.outcome)}）"
     ),
@@ -149,8 +150,9 @@ TEMPLATES: dict[type, Template] = {
     ag.ProjectCounted: lambda e, w, _: f"{_lv(e)}评价项目计入法定代表人年度项目数",
     # real-name reports (A23): never the reporter, never the content
     co.ComplaintFiled: lambda e, w, _: (
-        f"{_city(e.city)}受理针对{_TARGETS.get(e.target_type, e.target_type)}的实名举报"
+        f"向{_city(e.city)}提交针对{_TARGETS.get(e.target_type, e.target_type)}的实名举报"
     ),
+    co.ComplaintAccepted: lambda e, w, _: f"{w}受理举报，进行核实",
     co.ReporterIdentityRead: lambda e, w, _: f"{w}查阅举报人身份信息",
     co.ComplaintVerified: lambda e, w, _: (
         f"{w}核实举报：{_yes(e.confirmed)}（{_OUTCOMES.get(e.outcome, e.outcome)}）"

@@ -4,8 +4,9 @@ aggregate concerns, so that rows of a round, a complaint or the adjustment queue
 the credit code of the unit they are about.
 
 A23: a complaint's reporter is never named here. A complaint is filed under the identity of the
-account that filed it (`ComplaintFiled`, and `ComplaintReceived` in the unit's stream); when that
-is a member of the public, i.e. the reporter, the actor id is masked, because the reporter's
+account that filed it (`ComplaintFiled`, and the retired `ComplaintReceived` in older unit
+streams): the public or a token's holder (an enterprise's credit code). Whoever it was, the rows
+show the neutral reporter of `domain.reporters` instead (issue 9 item 4), because the filer's
 identity lives only in the complaint."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from domain.events import membership as me
 from domain.events import round as ro
 from domain.events import unit as un
 from domain.events.base import Provenance
+from domain.reporters import shown_actor
 from domain.values import CITIES
 from projections.engine.batch import Batch
 from projections.engine.projection import Table
@@ -86,10 +88,6 @@ def who(role: str, region: str) -> str:
     return name
 
 
-REPORTER = "reporter"
-"""The actor id shown for a complaint filed by a member of the public (A23)."""
-
-
 TRACKED = frozenset(
     {
         un.UnitRegistered,
@@ -101,14 +99,12 @@ TRACKED = frozenset(
 )
 """The events that create an aggregate whose subject `Subjects` records."""
 
-_FILING = frozenset({co.ComplaintFiled, un.ComplaintReceived})
 
-
-def actor_id(e: Any) -> str:
-    """The event's actor id, masked for a member of the public filing a complaint (A23)."""
-    if e.actor_role == "public" and type(e) in _FILING:
-        return REPORTER
-    return str(e.actor_id)
+def actor_of(e: Any) -> dict[str, str]:
+    """The event's actor as the rows show it (`actor_id`, `actor_role`, `actor_region`): the
+    filer of a report withheld, whoever filed it (A23.1)."""
+    actor_id, role, region = shown_actor(e)
+    return {"actor_id": actor_id, "actor_role": role, "actor_region": region}
 
 
 def subjects_table(name: str) -> Table:

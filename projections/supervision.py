@@ -28,7 +28,7 @@ from projections.subjects import (
     EVENT_CLASSES,
     TRACKED,
     Subjects,
-    actor_id,
+    actor_of,
     subjects_table,
 )
 from projections.values import at, codes
@@ -104,8 +104,7 @@ class Supervision(Projection):
     @handles(*EVENT_CLASSES)
     def observe(self, e: Any, b: Batch) -> None:
         cls = type(e)
-        role, region = e.actor_role, e.actor_region
-        actor = {"actor_id": actor_id(e), "actor_role": role, "actor_region": region}
+        actor = actor_of(e)
         b.bump("supervision_activity", {**actor, "event_type": cls.__name__}, events=1)
         if cls in TRACKED:
             self.subjects.track(e, b)

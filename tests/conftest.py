@@ -22,6 +22,11 @@ POSTGRES_URL = os.environ.get(
     "GREENLIST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("GREENLIST_REQUIRE_POSTGRES") == "1"
+TEST_FILING_LIMIT = "100000 per minute"
+"""Every app (and server) the tests start files from one address, many reports per test module
+(schemathesis, the authorization matrix): the per-client limit on filing (api.limits) is
+raised for them all; the tests of the limit itself set a low one."""
+os.environ.setdefault("GREENLIST_FILING_LIMIT", TEST_FILING_LIMIT)
 STORES = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

@@ -1,6 +1,6 @@
-"""Real-name reports under /api/v1/complaints (A23): filed by anyone without a token, verified
-by the handling city, and the reporter's identity shown only to that city and to inspectors,
-each look recorded."""
+"""Real-name reports under /api/v1/complaints (A23): filed by anyone without a token (limited per
+client), accepted for verification and verified by the handling city, and the reporter's
+identity shown only to that city and to inspectors, each look recorded."""
 
 from __future__ import annotations
 
@@ -14,8 +14,13 @@ from werkzeug.exceptions import Forbidden
 
 from api.auth import reader, require
 from api.context import ctx, run_command
-from api.openapi import command
-from api.schemas.agencies_complaints import FileComplaint, ReporterOut, VerifyComplaint
+from api.openapi import command, rate_limited
+from api.schemas.agencies_complaints import (
+    AcceptComplaint,
+    FileComplaint,
+    ReporterOut,
+    VerifyComplaint,
+)
 from domain.values import Actor, Role
 
 blp = Blueprint(
@@ -27,10 +32,13 @@ blp = Blueprint(
 class Complaints(MethodView):
     @blp.arguments(FileComplaint)
     @command(blp, 201, if_match=False)
+    @rate_limited(blp, "reports")
     def post(self, body: dict[str, Any]) -> Response:
         """File a real-name report against a listed unit or an agency; no token needed (A23.1).
-        The answer names the report, never the reporter. Inspectors and auditors read and
-        change nothing, so their tokens may not file (403)."""
+        The answer names the report, never the reporter; the filer (a token's holder too) is
+        kept in the report alone, and the unit's history is untouched until the handling city
+        accepts the report. Limited per client (429 with Retry-After). Inspectors and auditors
+        read and change nothing, so their tokens may not file (403)."""
         actor: Actor = g.actor
         if actor.role in (Role.INSPECTOR, Role.AUDITOR):
             raise Forbidden(f"role {actor.role.value} reads and changes nothing")
@@ -51,13 +59,31 @@ class Complaints(MethodView):
         )
 
 
+@blp.route("/<uuid:complaint_id>/acceptance")
+class Acceptance(MethodView):
+    @blp.arguments(AcceptComplaint)
+    @command(blp)
+    def put(self, body: dict[str, Any], complaint_id: UUID) -> Response:
+        """The handling city accepts the report for verification (A23.2): only now does the
+        reported unit's history say it was complained against, with the city as the actor.
+        Verification needs it (422, A23.2)."""
+        actor = require(Role.CITY)
+        return run_command(
+            actor,
+            lambda: ctx().service.accept_complaint(
+                actor, complaint_id, notes=body["notes"], occurred_at=body["occurred_at"]
+            ),
+            complaint_id,
+        )
+
+
 @blp.route("/<uuid:complaint_id>/verification")
 class Verification(MethodView):
     @blp.arguments(VerifyComplaint)
     @command(blp)
     def put(self, body: dict[str, Any], complaint_id: UUID) -> Response:
-        """The handling city verifies the report: rectification or removal at the annual
-        publication (A23.2, A19.3), or an agency's misconduct (A22.1)."""
+        """The handling city verifies the report it accepted: rectification or removal at the
+        annual publication (A23.2, A19.3), or an agency's misconduct (A22.1)."""
         actor = require(Role.CITY)
         return run_command(
             actor,

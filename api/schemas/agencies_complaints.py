@@ -52,6 +52,16 @@ class FileComplaint(Act):
     )
 
 
+class AcceptComplaint(Act):
+    """A23.2: the handling city accepts the report for verification."""
+
+    notes = fields.String(
+        load_default="",
+        validate=validate.Length(max=2000),
+        metadata={"description": "why or how it is taken up (kept as the act's justification)"},
+    )
+
+
 class VerifyComplaint(Act):
     """A23.2: the handling city's verification."""
 

@@ -1,5 +1,6 @@
-"""A real-name report (A23). The reporter's name and contact are kept only here, never in the
-reported unit's stream, so that access to them can be restricted and logged."""
+"""A real-name report (A23). The reporter's name and contact, and the account that filed it, are
+kept only here, never in the reported unit's stream, so that access to them can be restricted
+and logged (issue 9 item 4: filing writes only this aggregate)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ class Complaint(GreenAggregate):
         target_type: str
         target_id: UUID
         city: str
+
+    accepted = False
+    """Accepted for verification (A23.2); a class default, so that a snapshot taken before
+    acceptance existed still loads."""
 
     @classmethod
     def file(
@@ -58,16 +63,38 @@ class Complaint(GreenAggregate):
             content=content,
         )
 
-    def verify(self, act: Act, confirmed: bool, outcome: str, notes: str) -> None:
-        """A23.2: the handling city verifies; outcome names what follows."""
+    def _require_handling_city(self, act: Act) -> None:
         if act.actor.role is not Role.CITY or act.actor.region != self.city:
             raise OutOfJurisdiction(
                 "ID.3",
-                zh="仅受理举报的设区市可核实",
-                en="only the handling city bureau verifies a report",
+                zh="仅受理举报的设区市可受理、核实",
+                en="only the handling city bureau accepts and verifies a report",
             )
+
+    def accept(self, act: Act) -> None:
+        """A23.2: the handling city accepts the report for verification, once, before it
+        verifies it. Only an accepted report reaches the reported unit's history, so filings,
+        however many, never write to it."""
+        self._require_handling_city(act)
         if self.outcome is not None:
             raise RuleViolation("A23.2", zh="该举报已核实", en="the report is already verified")
+        if self.accepted:
+            raise RuleViolation(
+                "A23.2", zh="该举报已受理核实", en="the report is already accepted for verification"
+            )
+        self.record(ev.ComplaintAccepted, act, ["A23.2"])
+
+    def verify(self, act: Act, confirmed: bool, outcome: str, notes: str) -> None:
+        """A23.2: the handling city verifies an accepted report; outcome names what follows."""
+        self._require_handling_city(act)
+        if self.outcome is not None:
+            raise RuleViolation("A23.2", zh="该举报已核实", en="the report is already verified")
+        if not self.accepted:
+            raise RuleViolation(
+                "A23.2",
+                zh="举报须先受理，方可核实",
+                en="a report is accepted for verification before it is verified",
+            )
         valid = OUTCOMES[:3] if confirmed else OUTCOMES[3:]
         if outcome not in valid:
             raise RuleViolation(
@@ -108,6 +135,10 @@ class Complaint(GreenAggregate):
     @applies
     def _(self, e: ev.ReporterIdentityRead) -> None:
         self.disclosures += 1
+
+    @applies
+    def _(self, e: ev.ComplaintAccepted) -> None:
+        self.accepted = True
 
     @applies
     def _(self, e: ev.ComplaintVerified) -> None:

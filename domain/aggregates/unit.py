@@ -596,11 +596,20 @@ class Unit(GreenAggregate):
             ev.Rereviewed, act, ["A21"], level=level.value, reviewed_on=act.on, passed=passed
         )
 
-    def receive_complaint(self, act: Act, complaint_id: UUID) -> None:
-        """A23.1: only that a report exists; the reporter stays in the complaint."""
+    def check_reportable(self) -> None:
+        """A23.1: only a listed unit is reported. Checked when a report is filed, which
+        records nothing in the unit's stream (issue 9 item 4)."""
         if not self.listed_levels:
             raise _refuse("A23.1", "被举报单位不是名单单位", "only listed units can be reported")
-        self.record(ev.ComplaintReceived, act, ["A23.1"], complaint_id=complaint_id)
+
+    def complained_against(self, act: Act, complaint_id: UUID) -> None:
+        """A23.2: the handling city accepted a report against the unit for verification; the
+        city is the actor, the reporter stays in the complaint. A report filed before
+        acceptance existed is already in the stream (the retired `ComplaintReceived`):
+        nothing more is recorded for it."""
+        if str(complaint_id) in self.complaints:
+            return
+        self.record(ev.ComplainedAgainst, act, ["A23.2"], complaint_id=complaint_id)
 
     def record_complaint_outcome(
         self, act: Act, complaint_id: UUID, confirmed: bool, outcome: str
@@ -775,6 +784,10 @@ class Unit(GreenAggregate):
 
     @applies
     def _(self, e: ev.ComplaintReceived) -> None:
+        self.complaints[str(e.complaint_id)] = None
+
+    @applies
+    def _(self, e: ev.ComplainedAgainst) -> None:
         self.complaints[str(e.complaint_id)] = None
 
     @applies

@@ -8,7 +8,9 @@ from domain.events.base import DomainCreated, DomainEvent
 
 
 class ComplaintFiled(DomainCreated):
-    """A real-name report was filed with the handling city bureau (A23.1)."""
+    """A real-name report was filed with the handling city bureau (A23.1). Its actor (the
+    account that filed it, when a token was used) and the reporter's name and contact are the
+    filer's identity: reads withhold them (`domain.reporters`)."""
 
     target_type: str
     target_id: UUID
@@ -21,6 +23,11 @@ class ComplaintFiled(DomainCreated):
 
 class ReporterIdentityRead(DomainEvent):
     """Someone entitled read the reporter's name and contact; every such read is recorded."""
+
+
+class ComplaintAccepted(DomainEvent):
+    """The handling city accepted the report for verification (A23.2); only now does the
+    reported unit's history say that it was complained against."""
 
 
 class ComplaintVerified(DomainEvent):

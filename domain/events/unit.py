@@ -221,7 +221,17 @@ class Rereviewed(DomainEvent):
 
 
 class ComplaintReceived(DomainEvent):
-    """A real-name report against the unit was filed; the reporter stays in the complaint."""
+    """Retired (issue 9, item 4): recorded by a filing before reports were accepted for
+    verification, with the filer as its actor. Kept so that stored streams still load; reads
+    withhold its actor (`domain.reporters`). New filings record nothing here: the unit gets
+    `ComplainedAgainst` when the city accepts the report."""
+
+    complaint_id: UUID
+
+
+class ComplainedAgainst(DomainEvent):
+    """The handling city accepted a real-name report against the unit for verification (A23.2).
+    Its actor is the city; the reporter stays in the complaint."""
 
     complaint_id: UUID
 

@@ -14,7 +14,7 @@ from domain.values import CITIES, Actor
 
 
 class ComplaintActs(ServiceBase):
-    """A23.1 filing, A23.2 verification and what follows from it."""
+    """A23.1 filing, A23.2 acceptance for verification, verification and what follows."""
 
     def file_complaint(
         self,
@@ -29,15 +29,17 @@ class ComplaintActs(ServiceBase):
         occurred_at: datetime | None = None,
     ) -> Receipt:
         """A23.1: a report against a listed unit (handled by its city) or an agency (handled by
-        the city where it works, given by `city`)."""
+        the city where it works, given by `city`). Only the Complaint is written: the unit is
+        read, never changed, so that filings (anonymous floods included) cannot contend with
+        the unit's own writes nor put the filer in its history (issue 9 item 4)."""
         act = self._act(actor, occurred_at)
         if target_type == "unit":
             unit = self._unit(target_code)
+            unit.check_reportable()
             complaint = Complaint.file(
                 act, "unit", unit.id, unit.city, reporter_name, reporter_contact, evidence, content
             )
-            unit.receive_complaint(act, complaint.id)
-            return self._save(complaint, unit)
+            return self._save(complaint)
         agency = self._get(Agency, agency_id(target_code.strip().upper()), "agency")
         if city not in CITIES:
             raise RuleViolation(
@@ -49,6 +51,25 @@ class ComplaintActs(ServiceBase):
             act, "agency", agency.id, city, reporter_name, reporter_contact, evidence, content
         )
         return self._save(complaint)
+
+    def accept_complaint(
+        self,
+        actor: Actor,
+        complaint_id: UUID,
+        notes: str = "",
+        occurred_at: datetime | None = None,
+    ) -> Receipt:
+        """A23.2: the handling city accepts the report for verification. A report against a
+        unit is recorded in the unit's history now ("complained against", by the city), in the
+        same transaction as the acceptance."""
+        complaint = self._get(Complaint, complaint_id, "complaint")
+        act = self._act(actor, occurred_at, notes)
+        complaint.accept(act)
+        if complaint.target_type != "unit":
+            return self._save(complaint)
+        unit = self._get(Unit, complaint.target_id, "unit")
+        unit.complained_against(act, complaint.id)
+        return self._save(complaint, unit)
 
     def verify_complaint(
         self,

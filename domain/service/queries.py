@@ -15,6 +15,7 @@ from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit, unit_id
 from domain.errors import NotFound
 from domain.events.base import Provenance
+from domain.reporters import shown_actor
 from domain.service.base import ServiceBase, Timeline, fold
 from domain.values import Level, micros
 
@@ -113,15 +114,17 @@ class Queries(ServiceBase):
 
     @staticmethod
     def _event_view(event: Any) -> EventView:
+        """The event as reads show it: the filer of a report withheld (A23.1, domain.reporters)."""
         data = {k: v for k, v in event.__dict__.items() if k not in PROVENANCE_FIELDS}
+        actor_id, actor_role, actor_region = shown_actor(event)
         return EventView(
             version=event.originator_version,
             type=type(event).__name__,
             recorded_at=event.timestamp,
             occurred_at=event.occurred_at,
-            actor_id=event.actor_id,
-            actor_role=event.actor_role,
-            actor_region=event.actor_region,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            actor_region=actor_region,
             rules=list(event.rules),
             exceptions=list(event.exceptions),
             ruleset=event.ruleset,

@@ -1,6 +1,6 @@
 """Agencies (A12, A22) and real-name reports (A23) over HTTP: filing needs no token and never
-echoes the reporter; only the handling city and inspectors see who reported, and each look is
-recorded."""
+echoes the reporter; the handling city accepts a report for verification before it verifies it;
+only the handling city and inspectors see who reported, and each look is recorded."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from greenlist import scenarios as s
 from tests.api.conftest import city, enterprise, event_count, province, token
 
 REPORTER = {"reporter_name": "王举报", "reporter_contact": "13800000000"}
+CITY = "330100"
 
 
 def service(api_app: Flask) -> Greenlist:
@@ -130,7 +131,8 @@ def test_anyone_files_a_report_and_the_answer_does_not_name_the_reporter(
     text = response.get_data(as_text=True)
     assert REPORTER["reporter_name"] not in text and REPORTER["reporter_contact"] not in text
     assert stream(api_app, response.json["id"]) == ["ComplaintFiled"]
-    assert "ComplaintReceived" in [e.type for e in service(api_app).unit_history(listed)]
+    history = [e.type for e in service(api_app).unit_history(listed)]
+    assert "ComplaintFiled" not in history and "ComplainedAgainst" not in history
     unit = client.get(f"/api/v1/units/{listed}/history", headers=token("auditor"))
     assert REPORTER["reporter_name"] not in unit.get_data(as_text=True)
 
@@ -159,7 +161,35 @@ def test_a_report_against_an_agency_names_the_handling_city(
     file(client, {**body, "city": "330200"})
 
 
-# --- A23.2: verification ----------------------------------------------------------------------
+# --- A23.2: acceptance and verification -------------------------------------------------------
+
+
+def test_the_handling_city_accepts_a_report_and_only_then_the_unit_s_history_tells(
+    api_app: Flask, client: FlaskClient, listed: str
+) -> None:
+    complaint = file(client, report(listed))
+    url = f"/api/v1/complaints/{complaint}/acceptance"
+    verification = f"/api/v1/complaints/{complaint}/verification"
+    length = len(service(api_app).unit_history(listed))
+    before = event_count(api_app)
+    refused(client.put(url, json={}, headers=city("330200")), 403, ["ID.3"])
+    for headers in (province(), enterprise(listed), token("inspector")):
+        assert client.put(url, json={}, headers=headers).status_code == 403
+    assert client.put(url, json={}).status_code == 401
+    verify_first = {"confirmed": False, "outcome": "unfounded"}
+    refused(client.put(verification, json=verify_first, headers=city()), 422, ["A23.2"])
+    assert client.put(url, json={}, headers={**city(), "If-Match": '"2"'}).status_code == 412
+    assert event_count(api_app) == before
+    response = client.put(url, json={"notes": "转核实"}, headers={**city(), "If-Match": '"1"'})
+    assert response.status_code == 200, response.json
+    assert response.headers["ETag"] == '"2"' and response.json["id"] == complaint
+    assert stream(api_app, complaint) == ["ComplaintFiled", "ComplaintAccepted"]
+    history = service(api_app).unit_history(listed)
+    assert len(history) == length + 1
+    last = history[-1]
+    assert (last.type, last.actor_role, last.actor_region) == ("ComplainedAgainst", "city", CITY)
+    assert last.data["complaint_id"] == UUID(complaint)
+    refused(client.put(url, json={}, headers=city()), 422, ["A23.2"])
 
 
 def test_the_handling_city_verifies_and_a_removal_follows(
@@ -168,15 +198,21 @@ def test_the_handling_city_verifies_and_a_removal_follows(
     complaint = file(client, report(listed))
     url = f"/api/v1/complaints/{complaint}/verification"
     body = {"confirmed": True, "outcome": "removal", "notes": "现场核实属实"}
+    acceptance = f"/api/v1/complaints/{complaint}/acceptance"
+    assert client.put(acceptance, json={}, headers=city()).status_code == 200
     before = event_count(api_app)
     other = client.put(url, json=body, headers=city("330200"))
     # the domain refuses another city with RuleViolation("ID.3"), hence 422 (see the report)
     assert other.status_code in (403, 422) and other.json["rules"] == ["ID.3"]
     assert client.put(url, json=body, headers=province()).status_code == 403
     assert event_count(api_app) == before
-    response = client.put(url, json=body, headers={**city(), "If-Match": '"1"'})
+    response = client.put(url, json=body, headers={**city(), "If-Match": '"2"'})
     assert response.status_code == 200, response.json
-    assert stream(api_app, complaint) == ["ComplaintFiled", "ComplaintVerified"]
+    assert stream(api_app, complaint) == [
+        "ComplaintFiled",
+        "ComplaintAccepted",
+        "ComplaintVerified",
+    ]
     assert service(api_app).unit_history(listed)[-1].type == "RemovalDecided"
     refused(client.put(url, json=body, headers=city()), 422, ["A23.2"])
 
@@ -186,6 +222,10 @@ def test_a_confirmed_report_against_an_agency_is_its_misconduct(
 ) -> None:
     code = s.register_agency(service(api_app), 80, "吴九")
     complaint = file(client, report(code, target_type="agency", city="330300"))
+    acceptance = f"/api/v1/complaints/{complaint}/acceptance"
+    accepted = client.put(acceptance, json={}, headers=city("330300"))
+    assert accepted.status_code == 200, accepted.json
+    assert stream(api_app, complaint) == ["ComplaintFiled", "ComplaintAccepted"]
     url = f"/api/v1/complaints/{complaint}/verification"
     refused(
         client.put(url, json={"confirmed": True, "outcome": "removal"}, headers=city("330300")),

@@ -160,6 +160,7 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
             "city": "330100",
         },
     ),
+    "accept_complaint": ("PUT", "/api/v1/complaints/{complaint_id}/acceptance", {}),
     "verify_complaint": (
         "PUT",
         "/api/v1/complaints/{complaint_id}/verification",
@@ -196,7 +197,8 @@ ROLES: dict[str, Acts] = {
     "agency": acts(own="register_agency", anywhere="evaluate " + OBJECT_AND_REPORT),
     "city": acts(
         own="register members cultivate list_municipally nominate record_negative end_negative"
-        " recheck_change decide_removal major_accident rereview verify_complaint",
+        " recheck_change decide_removal major_accident rereview accept_complaint"
+        " verify_complaint",
         anywhere="report_misconduct " + OBJECT_AND_REPORT,
     ),
     "province": acts(

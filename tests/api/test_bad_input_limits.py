@@ -18,6 +18,7 @@ from tests.api.bad_input import (
     COMPLAINT,
     CULTIVATE,
     EVALUATE,
+    HEADERS,
     NEGATIVE,
     REGISTER,
     ROUND,
@@ -176,7 +177,9 @@ def test_a_stale_etag_fails_the_precondition(prepared: Prepared, name: str) -> N
 
 
 def test_a_reused_idempotency_key_with_another_body_is_refused(prepared: Prepared) -> None:
-    key = {"Idempotency-Key": f"bad-input-{uuid.uuid4()}"}
+    """Within one caller's key space: a token's holder (an anonymous caller's space is its
+    request itself, see test_reporters_unlinked.py)."""
+    key = {"Idempotency-Key": f"bad-input-{uuid.uuid4()}", **HEADERS["enterprise"]}
     first = send(prepared, "complaint", json=COMPLAINT, headers=key)
     assert first.status_code == 201, first.json
     before = event_count(prepared.app)

@@ -63,6 +63,7 @@ def test_the_history_runs_from_july_2024_to_june_2026_in_order(history: tuple) -
         "PublicNoticeOpened", "ObjectionDecided", "SiteInspected", "ListingWithheld",
         "DynamicFormOverdue", "NameChanged", "ListingAdjusted", "ComplaintOutcomeRecorded",
         "NegativeRecordAdded", "NegativeRecordEnded", "ProjectCounted", "Published",
+        "ComplaintAccepted", "ComplainedAgainst",
     ):  # fmt: skip
         assert kinds[kind] >= 1, kind
     assert kinds["Published"] == 2

@@ -7,8 +7,11 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.aggregates.complaint import Complaint
+from domain.events import unit as un
+from domain.reporters import WITHHELD
 from domain.service import Greenlist
-from domain.values import Level, UnitKind
+from domain.values import Actor, Level, UnitKind
 from greenlist import scenarios as s
 from greenlist.scenarios import at
 from tests.refusals import refused
@@ -59,10 +62,21 @@ def listed_with_complaint(app: Greenlist, serial: int = 10) -> tuple[str, UUID]:
     return code, file(app, code, *REPORTER, EVIDENCE)
 
 
+def accept(app: Greenlist, actor: Any, complaint: UUID) -> Any:
+    return app.accept_complaint(actor, complaint, "受理", occurred_at=at(date(2025, 11, 5)))
+
+
 def verify(app: Greenlist, actor: Any, complaint: UUID, confirmed: bool, outcome: str) -> Any:
     return app.verify_complaint(
         actor, complaint, confirmed, outcome, "核实", occurred_at=at(date(2025, 11, 20))
     )
+
+
+def accepted(app: Greenlist, serial: int = 10) -> tuple[str, UUID]:
+    """A listed unit with a report against it that Hangzhou accepted for verification."""
+    code, complaint = listed_with_complaint(app, serial)
+    accept(app, HANGZHOU, complaint)
+    return code, complaint
 
 
 # --- A22.3: projects per legal representative and year ----------------------------------------
@@ -151,6 +165,8 @@ def test_a_confirmed_report_against_an_agency_records_its_misconduct(app: Greenl
     with refused(app, "A23.1"):
         complain(None)
     confirmed, unfounded = complain("330100"), complain("330100")
+    for complaint in (confirmed, unfounded):
+        accept(app, HANGZHOU, complaint)
     with refused(app, "A22.1"):
         verify(app, HANGZHOU, confirmed, True, "removal")
     verify(app, HANGZHOU, unfounded, False, "unfounded")
@@ -169,8 +185,9 @@ def test_a_report_without_name_contact_or_evidence_is_refused(app: Greenlist) ->
     for incomplete in ((" ", contact, EVIDENCE), (name, "", EVIDENCE), (name, contact, [])):
         with refused(app, "A23.1", code):
             file(app, code, *incomplete)
+    versions = app.get_unit(code).version
     file(app, code, name, contact, EVIDENCE)
-    assert [e.type for e in app.unit_history(code)][-1] == "ComplaintReceived"
+    assert app.get_unit(code).version == versions  # filing writes only the complaint
 
 
 def test_a_report_against_an_unlisted_unit_is_refused(app: Greenlist) -> None:
@@ -181,13 +198,47 @@ def test_a_report_against_an_unlisted_unit_is_refused(app: Greenlist) -> None:
 
 
 def test_the_reporter_never_appears_in_the_unit_s_stream(app: Greenlist) -> None:
-    code, complaint = listed_with_complaint(app)
+    code, complaint = accepted(app)
     verify(app, HANGZHOU, complaint, True, "rectification")
     history = app.unit_history(code)
-    assert {"ComplaintReceived", "ComplaintOutcomeRecorded"} <= {e.type for e in history}
+    assert {"ComplainedAgainst", "ComplaintOutcomeRecorded"} <= {e.type for e in history}
     for event in history:
         recorded = repr((event.data, event.actor_id, event.justification))
         assert REPORTER[0] not in recorded and REPORTER[1] not in recorded
+
+
+def test_a_report_reaches_the_unit_s_history_only_when_the_city_accepts_it(
+    app: Greenlist,
+) -> None:
+    """Issue 9 item 4: filing writes the complaint alone, whoever files (an enterprise's token
+    too); the handling city's acceptance (A23.2) records "complained against" on the unit, with
+    the city as its actor, in the same transaction as the complaint's acceptance."""
+    code, rival = s.credit_code(13), s.credit_code(14)
+    s.list_provincially_together(app, code, rival)
+    before = [e.type for e in app.unit_history(code)]
+    filed = app.file_complaint(
+        s.enterprise_actor(rival), "unit", code, *REPORTER, EVIDENCE, "偷排废水"
+    ).aggregate_id
+    assert [e.type for e in app.unit_history(code)] == before
+    assert [type(e).__name__ for e in app.events.get(filed)] == ["ComplaintFiled"]
+    for actor in (NINGBO, s.PROVINCE_ACTOR, s.enterprise_actor(code)):
+        with refused(app, "ID.3", code):
+            accept(app, actor, filed)
+    with refused(app, "A23.2", code):
+        verify(app, HANGZHOU, filed, True, "rectification")  # not accepted yet
+    receipt = accept(app, HANGZHOU, filed)
+    assert receipt.aggregate_id == filed
+    last = app.unit_history(code)[-1]
+    assert (last.type, last.data["complaint_id"]) == ("ComplainedAgainst", filed)
+    assert (last.actor_id, last.actor_role, last.actor_region) == (HANGZHOU.id, "city", "330100")
+    assert last.rules == ["A23.2"] and last.justification == "受理"
+    with refused(app, "A23.2", code):
+        accept(app, HANGZHOU, filed)  # once
+    verify(app, HANGZHOU, filed, False, "unfounded")
+    with refused(app, "A23.2", code):
+        accept(app, HANGZHOU, filed)  # nor after the verification
+    for event in app.unit_history(code):
+        assert rival not in repr((event.data, event.actor_id, event.justification))
 
 
 def test_only_the_handling_city_and_inspectors_read_the_reporter(app: Greenlist) -> None:
@@ -200,11 +251,43 @@ def test_only_the_handling_city_and_inspectors_read_the_reporter(app: Greenlist)
             app.read_reporter(actor, complaint)
 
 
+def old_style_filing(app: Greenlist, filer: Actor, code: str) -> UUID:
+    """What `file_complaint` recorded before issue 9 item 4: the complaint and, in the same
+    transaction, the retired `ComplaintReceived` in the unit's stream, the filer its actor."""
+    act = app._act(filer)
+    unit = app._unit(code)
+    complaint = Complaint.file(act, "unit", unit.id, unit.city, *REPORTER, EVIDENCE, "偷排")
+    unit.record(un.ComplaintReceived, act, ["A23.1"], complaint_id=complaint.id)
+    return app._save(complaint, unit).aggregate_id
+
+
+def test_an_old_filing_still_loads_shows_no_filer_and_is_accepted_without_a_second_entry(
+    app: Greenlist,
+) -> None:
+    """Stored streams of the earlier code keep loading; their filing event withholds the filer
+    in every read of the unit's events, and accepting such a report records nothing more on
+    the unit (it already says it was complained against)."""
+    code, rival = s.credit_code(15), s.credit_code(16)
+    s.list_provincially_together(app, code, rival)
+    complaint = old_style_filing(app, s.enterprise_actor(rival), code)
+    stored = app.unit_history(code)[-1]
+    assert stored.type == "ComplaintReceived"
+    assert (stored.actor_id, stored.actor_role, stored.actor_region) == WITHHELD
+    explained = app.explain_decision(code, stored.version).event
+    assert (explained.actor_id, explained.actor_role, explained.actor_region) == WITHHELD
+    length = len(app.unit_history(code))
+    accept(app, HANGZHOU, complaint)
+    assert len(app.unit_history(code)) == length
+    verify(app, HANGZHOU, complaint, True, "rectification")
+    assert app.unit_history(code)[-1].type == "ComplaintOutcomeRecorded"
+    assert rival not in repr([(e.actor_id, e.data) for e in app.unit_history(code)])
+
+
 # --- A23.2: verification ----------------------------------------------------------------------
 
 
 def test_only_the_handling_city_verifies_a_report(app: Greenlist) -> None:
-    code, complaint = listed_with_complaint(app)
+    code, complaint = accepted(app)
     for actor in (NINGBO, s.PROVINCE_ACTOR, s.INSPECTOR):
         with refused(app, "ID.3", code):
             verify(app, actor, complaint, True, "rectification")
@@ -221,7 +304,7 @@ def test_only_the_handling_city_verifies_a_report(app: Greenlist) -> None:
 def test_a_report_confirmed_for_removal_removes_the_unit_at_the_annual_publication(
     app: Greenlist,
 ) -> None:
-    code, complaint = listed_with_complaint(app)
+    code, complaint = accepted(app)
     verify(app, HANGZHOU, complaint, True, "removal")
     unit = app.get_unit(code)
     assert (unit.status(M), unit.status(P)) == ("listed", "listed")

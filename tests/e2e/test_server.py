@@ -208,6 +208,7 @@ def test_one_unit_from_registration_to_removal_over_http(server: Server) -> None
         "content": "夜间偷排废水",
     }
     filed = server.call("POST", "/api/v1/complaints", complaint)
+    server.call("PUT", f"/api/v1/complaints/{filed['id']}/acceptance", {}, CITY_BUREAU)
     verdict = {"confirmed": True, "outcome": "removal", "notes": "属实"}
     server.call("PUT", f"/api/v1/complaints/{filed['id']}/verification", verdict, CITY_BUREAU)
     pending = server.call("GET", unit, token=AUDITOR)["standing"][P]

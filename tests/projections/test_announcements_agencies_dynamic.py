@@ -107,6 +107,7 @@ def agencies_at_work(app: Greenlist) -> dict[str, str]:
     complaint = app.file_complaint(
         s.PUBLIC, "agency", first, "陈举报", "13800138000", ["截图.png"], "虚假报告", "330100"
     ).aggregate_id
+    app.accept_complaint(HANGZHOU, complaint, occurred_at=at(date(2025, 11, 5)))
     app.verify_complaint(
         HANGZHOU, complaint, True, "agency_misconduct", "核实属实", at(date(2025, 11, 20))
     )

@@ -14,7 +14,10 @@ from typing import Any
 
 import pytest
 
+from domain.aggregates.complaint import Complaint
 from domain.clock import SettableClock
+from domain.events import unit as un
+from domain.reporters import WITHHELD
 from domain.rules import RULESET_VERSION
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
@@ -146,11 +149,7 @@ def test_the_trail_filters_by_unit_actor_region_rule_type_and_time(
     december = audit_trail(
         views, since=micros(instant(2025, 12, 1)), until=micros(instant(2026, 1, 1))
     )
-    assert [r["event_type"] for r in december] == [
-        "ComplaintFiled",
-        "ComplaintReceived",
-        "ReporterIdentityRead",
-    ]
+    assert [r["event_type"] for r in december] == ["ComplaintFiled", "ReporterIdentityRead"]
     both = audit_trail(views, unit=OFF_LIST, type="Nominated", region="330200")
     assert len(both) == 1
 
@@ -200,7 +199,73 @@ def test_the_reporter_never_reaches_the_audit_trail_or_the_supervision_views(
         assert secret not in everything
     (filed,) = audit_trail(views, type="ComplaintFiled")
     assert filed["actor_id"] == "reporter" and filed["credit_code"] == LISTED
-    assert filed["summary"] == "杭州市受理针对名单单位的实名举报"
+    assert filed["summary"] == "向杭州市提交针对名单单位的实名举报"
+
+
+def test_a_filer_with_a_token_is_withheld_from_the_trail_and_the_supervision_views(
+    app: Greenlist, views: Db, clock: SettableClock
+) -> None:
+    """Issue 9 item 4: an enterprise that files with its token (and one whose filing the
+    earlier code recorded in the unit's stream, as the retired `ComplaintReceived`) is never
+    named, nor its role or region told: every filing row shows the same neutral reporter.
+    The unit's "complained against" comes with the city's acceptance, the city its actor."""
+    clock.set(instant(2025, 1, 2))
+    s.list_provincially(app, LISTED)
+    clock.set(instant(2025, 12, 1))
+    filer, old_filer = s.credit_code(7, "330200"), s.credit_code(8, "330300")
+    filed = app.file_complaint(
+        s.enterprise_actor(filer), "unit", LISTED, REPORTER, CONTACT, ["a.pdf"], CONTENT
+    )
+    act = app._act(s.enterprise_actor(old_filer))
+    unit = app._unit(LISTED)
+    old = Complaint.file(act, "unit", unit.id, unit.city, REPORTER, CONTACT, ["b.pdf"], CONTENT)
+    unit.record(un.ComplaintReceived, act, ["A23.1"], complaint_id=old.id)
+    app._save(old, unit)
+    runner = Runner(app, views, [Audit(), Supervision()])
+    runner.catch_up()
+    assert_no_row_names(views, filer, old_filer)
+    app.accept_complaint(s.city_actor(), filed.aggregate_id, "受理")
+    runner.catch_up()
+    assert_no_row_names(views, filer, old_filer)
+
+    filings = [
+        *audit_trail(views, type="ComplaintFiled"),
+        *audit_trail(views, type="ComplaintReceived"),
+    ]
+    assert len(filings) == 3
+    for row in filings:
+        assert (row["actor_id"], row["actor_role"], row["actor_region"]) == WITHHELD
+        assert row["credit_code"] == LISTED
+    (against,) = audit_trail(views, type="ComplainedAgainst")
+    assert (against["actor_role"], against["actor_region"]) == ("city", "330100")
+    assert against["summary"] == "杭州市经信局受理针对该单位的实名举报，进行核实"
+    assert against["credit_code"] == LISTED and against["justification"] == "受理"
+    (accepted,) = audit_trail(views, type="ComplaintAccepted")
+    assert accepted["summary"] == "杭州市经信局受理举报，进行核实"
+    reporters = [a for a in actor_activity(views) if a["actor_id"] == WITHHELD[0]]
+    assert [(a["actor_role"], a["actor_region"], a["events"]) for a in reporters] == [
+        ("public", "330000", 3)
+    ]
+    assert {a["actor_region"] for a in actor_activity(views)} == {"330000", "330100"}
+
+
+def assert_no_row_names(views: Db, *filers: str) -> None:
+    """No row of the audit trail or of supervision names a filer (nor the reporter)."""
+    everything = json.dumps(
+        [
+            audit_trail(views, limit=10_000),
+            exceptions(views),
+            late_acts(views),
+            reporter_reads(views),
+            actor_activity(views),
+            overridden_rules(views),
+        ],
+        ensure_ascii=False,
+    )
+    for secret in (*filers, REPORTER, CONTACT):
+        assert secret not in everything
+    for filer in filers:
+        assert audit_trail(views, actor=filer) == []
 
 
 SAMPLES: dict[Any, Any] = {

@@ -73,6 +73,7 @@ def record_history(app: Greenlist, clock: SettableClock, listed: int = 40, more:
     for code, outcome in ((codes[8], "removal"), (codes[9], "unfounded")):
         filed = app.file_complaint(s.PUBLIC, "unit", code, "王某", "138", ["照片"], "能耗造假")
         city = s.city_actor(code[2:6] + "00")
+        app.accept_complaint(city, filed.aggregate_id)
         app.verify_complaint(city, filed.aggregate_id, outcome == "removal", outcome, "核实")
     clock.set(datetime(2026, 3, 1, tzinfo=UTC))
     for code in codes[10:20]:
