@@ -390,6 +390,19 @@ def dynamic_form_deadline(year: int) -> date:
     return date(year + 1, 4, 15)
 
 
+def check_a18_year_begun(year: int, recorded_at: datetime) -> None:
+    """A18: the form reports a year's key indicators, so there is none for a year that has not
+    begun (issue 9 item 7). Judged by the service's clock (the recording instant, in
+    Asia/Shanghai), never by the world time the act states."""
+    current = local_date(recorded_at).year
+    if year > current:
+        raise RuleViolation(
+            "A18",
+            zh=f"{year}年度尚未开始（当前为{current}年），不能填报该年度动态管理表",
+            en=f"the year {year} has not begun (it is {current}): there is no form for it yet",
+        )
+
+
 def check_a18_overdue(year: int, at: datetime) -> None:
     """A18: a form is overdue only after its 15 April deadline."""
     if local_date(at) <= dynamic_form_deadline(year):
