@@ -14,6 +14,7 @@ from domain.errors import (
     GreenlistError,
     NotFound,
     OutOfJurisdiction,
+    OutOfRange,
     RuleViolation,
     VersionMismatch,
 )
@@ -85,7 +86,7 @@ def status_of(error: GreenlistError) -> int:
         return 412
     if isinstance(error, ConcurrentUpdate | AlreadyExists):
         return 409
-    if isinstance(error, RuleViolation):
+    if isinstance(error, RuleViolation | OutOfRange):
         return 422
     return 400
 

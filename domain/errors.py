@@ -52,3 +52,8 @@ class ConcurrentUpdate(GreenlistError):
 
 class AlreadyExists(GreenlistError):
     """An aggregate with this natural key (a credit code, a round) is already recorded."""
+
+
+class OutOfRange(GreenlistError):
+    """A value the domain cannot represent or compute with: an instant that overflows when
+    converted to UTC, a number that is not finite (issue 9 item 7). Nothing was recorded."""

@@ -19,6 +19,7 @@ from marshmallow import Schema, fields
 
 from api.context import ctx
 from api.problems import problem
+from api.schemas.common import check_instant
 from domain.clock import SettableClock
 
 TEST_ONLY = True
@@ -35,6 +36,7 @@ blp = Blueprint(
 class ClockIn(Schema):
     now = fields.AwareDateTime(
         required=True,
+        validate=check_instant,  # an extreme instant would overflow in UTC (a 500)
         metadata={"description": "the new current instant (ISO 8601 with offset)"},
     )
 

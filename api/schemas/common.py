@@ -29,6 +29,15 @@ def check_instant(value: datetime) -> None:
         raise ValidationError("the instant must be in the years 2000 to 2100")
 
 
+def check_read_instant(value: datetime) -> None:
+    """An instant a read may ask about (`as_of`, `since`, `until`): years 1971 to 2199, whose
+    UTC microseconds every store keeps. An instant at the edge of what Python represents, such
+    as 9999-12-31T23:59:59-14:00, parses but overflows when converted to UTC (issue 9 item 7:
+    a 422 naming the parameter, never a 500)."""
+    if not 1970 < value.year < 2200:
+        raise ValidationError("an instant between 1971 and 2199")
+
+
 def strict_type_error(field: fields.Field, raw: Any) -> Any:
     """JSON's own types, not marshmallow's coercions: a boolean field takes true or false, a
     number field a number and an integer field an integral one, never a string ("2025", "yes")
@@ -109,20 +118,26 @@ class Receipt(Schema):
     details = fields.Dict()
 
 
+MAX_POSITION = 2**62
+"""Log positions, versions, offsets and micros stay within a signed 64-bit integer (BIGINT)."""
+
+
 class Page(Schema):
     """Stable pagination: `after` is the last `position` (or offset) of the previous page."""
 
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    after = fields.Integer(load_default=None, validate=validate.Range(0))
+    after = fields.Integer(load_default=None, validate=validate.Range(0, MAX_POSITION))
 
 
 class AsOf(Schema):
     as_of = fields.AwareDateTime(
         load_default=None,
+        validate=check_read_instant,
         metadata={"description": "an ISO 8601 instant: the state as the system knew it then"},
     )
     wait_for = fields.Integer(
         load_default=None,
+        validate=validate.Range(0, MAX_POSITION),
         metadata={
             "description": "a log position returned by a command: wait until the read models "
             "have applied it (read-your-writes)"
