@@ -8,6 +8,7 @@ from uuid import UUID
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from domain.rules.checks import UNSTORABLE, unstorable
 from domain.values import CITIES, Level, UnitKind
 
 LEVELS = [level.value for level in Level]
@@ -57,6 +58,17 @@ def strict_type_error(field: fields.Field, raw: Any) -> Any:
         bad = {k: strict_type_error(field.value_field, v) for k, v in raw.items()}
         return {k: {"value": [e]} for k, e in bad.items() if e} or None
     return None
+
+
+def storable(value: Any) -> None:
+    """Free-form values (facts, indicators) hold only what every store keeps and gives back as
+    JSON (domain.rules.checks.unstorable): finite numbers, integers within 64 bits, text
+    without NUL or lone surrogates, no object shaped like the event store's own type tag
+    (issue 9 item 7; api.bodies refuses the same before the schema, the domain after it)."""
+    found = unstorable(value)
+    if found:
+        where, kind = found
+        raise ValidationError(f"{where or 'the value'} {UNSTORABLE[kind][1]}")
 
 
 class Act(Schema):

@@ -199,6 +199,7 @@ class Unit(GreenAggregate):
         extra_rules: Iterable[str] = (),
     ) -> None:
         """A12: a self or third-party report; refused for a unit with an A17 ground."""
+        checks.check_score("A12", score)
         self.check_not_excluded(act.on, member_records)
         self.record(
             ev.EvaluationSubmitted,
@@ -276,6 +277,7 @@ class Unit(GreenAggregate):
         self, act: Act, level: Level, passed: bool, score: float, panel: list[str]
     ) -> None:
         """A15.2: after a passed preliminary review, by the drawn panel."""
+        checks.check_score(("A15.1", "A15.2"), score)
         checks.check_stage(
             self.status(level), ["preliminary_passed"], ("A15.1", "A15.2"), "expert review"
         )
