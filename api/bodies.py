@@ -1,53 +1,128 @@
 """What a command's body must be before any view reads it (issue 4: bad input of every kind
 gets a 4xx problem+json and changes nothing): JSON (415 otherwise, RFC 9110 §15.5.16), nested
-no deeper than any schema needs (400), and text that every store can keep: no NUL character,
-which PostgreSQL's text refuses, and no lone surrogate, which is not UTF-8 (422). Such input
-would otherwise fail the request (500) or, once recorded, every later read or projection of it."""
+no deeper than any schema needs (400), and values that every store can keep and give back as
+JSON (422, naming each bad member):
+
+- text without a NUL character, which PostgreSQL's text refuses, or a lone surrogate, which is
+  not UTF-8;
+- numbers that are finite and, if integral, within a signed 64-bit integer (issue 9 item 7).
+  Python's json reads `NaN`, `Infinity` and `-Infinity`, and reads `1e999` as infinity; a
+  non-finite number recorded in an event is written back as `Infinity`, and every later read
+  of that history is invalid JSON. An integer of more than 4,300 digits makes Python's own
+  parser raise (a 500), and one beyond 64 bits fits no store's BIGINT;
+- no object of exactly the members `_type_` and `_data_`: the shape in which the event store
+  tags its own values (eventsourcing's JSONTranscoder). Recorded inside free-form facts or
+  indicators, such an object is decoded as a tagged value when read back, and a bad one makes
+  the whole history undecodable.
+
+Such input would otherwise fail the request (500) or, once recorded, every later read or
+projection of it. The schemas (api.schemas.common.json_value) and the domain
+(domain.rules.checks.check_storable) refuse the same values again: each layer on its own keeps
+them out of the log."""
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request
-from werkzeug.exceptions import BadRequest, UnprocessableEntity, UnsupportedMediaType
+from flask_smorest import abort
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 MAX_DEPTH = 32
 """Deeper than any body of the API (facts and indicators are two or three levels)."""
 WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
-SUSPECT = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
-"""The only ways valid JSON spells a NUL or a surrogate: an escape (a pair is fine)."""
+SUSPECT = re.compile(
+    rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})"  # a NUL or a surrogate: escapes (a pair is fine)
+    rb"|NaN|Infinity"  # the literals Python's json reads, although JSON has no such numbers
+    rb"|[0-9]{16}"  # a long run of digits: maybe an integer beyond 64 bits
+    rb"|[eE][+-]?[0-9]{3}"  # an exponent of three digits: maybe beyond a double (1e999)
+    rb'|"_type_"'  # maybe the event store's type tag
+)
+"""Anything that could be a problem below; a body without any is not parsed twice."""
 UNSAFE = re.compile("[\x00\ud800-\udfff]")
+INT64 = 2**63
+RESERVED = frozenset({"_type_", "_data_"})
 
 
-def survey(document: Any) -> tuple[int, str | None]:
-    """How deeply a JSON value nests (a scalar is 0) and where its first unsafe string is
-    (`json.field...`), without recursion."""
-    deepest, unsafe = 0, None
-    stack: list[tuple[Any, int, str]] = [(document, 0, "json")]
+@dataclass(frozen=True)
+class NotStorable:
+    """A number as the parser met it, replaced by why no store can keep it."""
+
+    reason: str
+
+
+def _float(text: str) -> float | NotStorable:
+    value = float(text)
+    return value if math.isfinite(value) else NotStorable("must be a finite number")
+
+
+def _int(text: str) -> int | NotStorable:
+    """Counts the digits before converting, so that no integer of more than 4,300 digits
+    reaches `int` (Python 3.11 raises ValueError there)."""
+    if len(text.lstrip("-")) > 19:
+        return NotStorable("must be an integer within 64 bits")
+    value = int(text)
+    return value if -INT64 <= value < INT64 else NotStorable("must be an integer within 64 bits")
+
+
+def _constant(name: str) -> NotStorable:
+    return NotStorable(f"must be a finite number ({name} is not JSON)")
+
+
+def parse(data: bytes) -> Any:
+    """The body as JSON, each number that no store can keep replaced by `NotStorable`."""
+    return json.loads(data, parse_float=_float, parse_int=_int, parse_constant=_constant)
+
+
+@dataclass
+class Survey:
+    """How deeply a JSON value nests (a scalar is 0) and its members no store can keep, by
+    path (`facts.x`; `_schema` for the body itself)."""
+
+    depth: int = 0
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def refuse(self, path: str, reason: str) -> None:
+        self.errors.setdefault(path or "_schema", []).append(reason)
+
+
+def survey(document: Any) -> Survey:
+    """Walks the document without recursion."""
+    found = Survey()
+    stack: list[tuple[Any, int, str]] = [(document, 0, "")]
     while stack:
         item, level, path = stack.pop()
         if isinstance(item, str):
-            if unsafe is None and UNSAFE.search(item):
-                unsafe = path
+            if UNSAFE.search(item):
+                found.refuse(path, "holds a NUL character or a lone surrogate")
+            continue
+        if isinstance(item, NotStorable):
+            found.refuse(path, item.reason)
             continue
         if isinstance(item, dict):
+            if item.keys() == RESERVED:
+                found.refuse(path, "an object of exactly _type_ and _data_ is reserved")
             for key, value in item.items():
-                if unsafe is None and UNSAFE.search(key):
-                    unsafe = path
-                stack.append((value, level + 1, f"{path}.{key}"))
+                if UNSAFE.search(key):
+                    found.refuse(path, "a member name holds a NUL character or a lone surrogate")
+                stack.append((value, level + 1, f"{path}.{key}" if path else key))
         elif isinstance(item, list):
-            stack.extend((v, level + 1, f"{path}.{i}") for i, v in enumerate(item))
+            stack.extend(
+                (v, level + 1, f"{path}.{i}" if path else str(i)) for i, v in enumerate(item)
+            )
         else:
             continue
-        deepest = max(deepest, level + 1)
-    return deepest, unsafe
+        found.depth = max(found.depth, level + 1)
+    return found
 
 
 def check_body() -> None:
     """Before any view (after authentication): a command's non-empty body is JSON, shallow and
-    safe text. Malformed JSON is left to the schema's parser (400)."""
+    made of values every store keeps. Malformed JSON is left to the schema's parser (400)."""
     if request.method not in WITH_BODY:
         return
     if not (request.content_length or request.headers.get("Transfer-Encoding")):
@@ -58,15 +133,13 @@ def check_body() -> None:
     if data.count(b"[") + data.count(b"{") <= MAX_DEPTH and not SUSPECT.search(data):
         return
     try:
-        document = json.loads(data)
+        document = parse(data)
     except RecursionError:
         raise BadRequest(f"the JSON body nests deeper than {MAX_DEPTH} levels") from None
     except ValueError:
         return
-    deepest, unsafe = survey(document)
-    if deepest > MAX_DEPTH:
+    found = survey(document)
+    if found.depth > MAX_DEPTH:
         raise BadRequest(f"the JSON body nests deeper than {MAX_DEPTH} levels")
-    if unsafe:
-        raise UnprocessableEntity(
-            f"invalid input: {unsafe} holds a NUL character or a lone surrogate"
-        )
+    if found.errors:
+        abort(422, messages={"json": found.errors})

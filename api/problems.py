@@ -3,6 +3,7 @@ with `status`, `title`, `detail`, the rule codes (`rules`) and messages in Chine
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Response, json
@@ -14,12 +15,15 @@ from domain.errors import (
     GreenlistError,
     NotFound,
     OutOfJurisdiction,
+    OutOfRange,
     RuleViolation,
+    UndecodableEvent,
     VersionMismatch,
 )
 from projections.errors import ProjectionsBehind
 
 PROBLEM = "application/problem+json"
+log = logging.getLogger(__name__)
 
 TITLES = {
     400: "Bad Request",
@@ -87,13 +91,33 @@ def status_of(error: GreenlistError) -> int:
         return 412
     if isinstance(error, ConcurrentUpdate | AlreadyExists):
         return 409
-    if isinstance(error, RuleViolation):
+    if isinstance(error, RuleViolation | OutOfRange):
         return 422
+    if isinstance(error, UndecodableEvent):
+        return 500
     return 400
 
 
 def from_domain(error: GreenlistError) -> Response:
+    if isinstance(error, UndecodableEvent):
+        return from_undecodable(error)
     return problem(status_of(error), error.en, error.zh, error.codes)
+
+
+def from_undecodable(error: UndecodableEvent) -> Response:
+    """A stored event the service cannot read (issue 9 item 7): a 500, since the fault is the
+    server's and retrying will not help, that names the aggregate, the version and (when read
+    from the log) the position, so an operator can find the row; the aggregate's reads fail
+    until the code can read it again, other aggregates' reads are unaffected."""
+    log.error("undecodable stored event: %s", error.en)
+    return problem(
+        500,
+        error.en,
+        error.zh,
+        aggregate_id=error.aggregate_id,
+        version=error.version,
+        position=error.position,
+    )
 
 
 def from_behind(error: ProjectionsBehind) -> Response:

@@ -52,3 +52,33 @@ class ConcurrentUpdate(GreenlistError):
 
 class AlreadyExists(GreenlistError):
     """An aggregate with this natural key (a credit code, a round) is already recorded."""
+
+
+class OutOfRange(GreenlistError):
+    """A value the domain cannot compute with: an instant that overflows when converted to UTC
+    (issue 9 item 7). Nothing was recorded. (A value an event cannot carry, such as a
+    non-finite number, is a `RuleViolation` of the act's rules: checks.check_storable.)"""
+
+
+class UndecodableEvent(GreenlistError):
+    """A stored event (or snapshot) of an aggregate cannot be turned back into a domain event
+    or applied: its topic names no event class, its state is not the JSON object its class
+    needs, or applying it fails. The log is never edited, so every read of that aggregate
+    fails with this error, naming the aggregate, the version and, read from the log, the
+    position, until the code learns to read it (a topic alias or an upcaster,
+    eventsourcing-notes.md); other aggregates are unaffected."""
+
+    def __init__(
+        self, aggregate_id: object, version: int, reason: str, position: int | None = None
+    ) -> None:
+        self.aggregate_id, self.version, self.position = str(aggregate_id), version, position
+        self.reason = reason
+        at = position is not None
+        super().__init__(
+            zh=f"无法解读聚合{aggregate_id}第{version}版的已存事件"
+            + (f"（日志位置{position}）" if at else "")
+            + f"：{reason}",
+            en=f"the stored event of aggregate {aggregate_id} version {version}"
+            + (f" at log position {position}" if at else "")
+            + f" cannot be decoded: {reason}",
+        )

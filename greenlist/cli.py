@@ -13,7 +13,7 @@ from datetime import datetime
 
 from api.auth import BadToken, mint
 from domain.clock import SettableClock
-from domain.errors import NotFound, RuleViolation
+from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
 from greenlist import demo_history, scheduling, token_secret
 from greenlist.config import (
@@ -80,6 +80,32 @@ def run_demo(url: str | None = None) -> int:
     return 0
 
 
+EXIT_UNDECODABLE = 3
+"""`greenlist projections` stopped at an event of the log it cannot decode."""
+
+
+def report_undecodable(action: str, error: UndecodableEvent) -> int:
+    """What `projections run|rebuild` says when it stops at an event it cannot decode (issue 9
+    item 7): which event (aggregate, version, log position) and what failed, and what was
+    left as it was; then it exits with `EXIT_UNDECODABLE`, without a traceback."""
+    left = (
+        "nothing was swapped in: the live read models are as they were"
+        if action == "rebuild"
+        else f"the read models have applied every event before position {error.position}"
+    )
+    print(
+        f"\ngreenlist projections {action}: stopped at an event it cannot decode\n"
+        f"  aggregate: {error.aggregate_id}\n"
+        f"  version:   {error.version}\n"
+        f"  position:  {error.position}\n"
+        f"  failure:   {error.reason}\n"
+        f"{left}. The log is never edited: once the code can read that event again (a topic "
+        "alias or an upcaster for its class), run the command again; it starts from there.",
+        file=sys.stderr,
+    )
+    return EXIT_UNDECODABLE
+
+
 def run_projections(action: str, names: list[str], url: str | None) -> int:
     """`greenlist projections run|rebuild|status`."""
     app = build_service(url, SystemClock())
@@ -100,6 +126,8 @@ def run_projections(action: str, names: list[str], url: str | None) -> int:
                 side.runner.follow(stop)
             except KeyboardInterrupt:
                 stop.set()
+    except UndecodableEvent as error:
+        return report_undecodable(action, error)
     finally:
         side.close()
         app.close()

@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from domain.clock import Clock
-from domain.errors import ConcurrentUpdate, GreenlistError
+from domain.errors import ConcurrentUpdate, GreenlistError, UndecodableEvent
 from domain.service import Greenlist
 from domain.values import Actor, local_date
 from projections.deadlines import KINDS, Deadlines
@@ -164,6 +164,10 @@ class Sweeper:
                 if attempt == ATTEMPTS - 1:
                     raise
                 continue
+            except UndecodableEvent:
+                # no refusal: noted as handled, the deadline would never run again once the
+                # event can be read; the sweep fails (and is retried), the deadline stays due
+                raise
             except GreenlistError as refusal:
                 return Outcome(*base, "refused", message=str(refusal))
             if receipt is None:

@@ -20,6 +20,7 @@ from marshmallow import Schema, fields
 from api.auth import require
 from api.context import ctx
 from api.problems import problem
+from api.schemas.common import check_instant
 from domain.clock import SettableClock
 from domain.values import Role
 
@@ -37,6 +38,7 @@ blp = Blueprint(
 class ClockIn(Schema):
     now = fields.AwareDateTime(
         required=True,
+        validate=check_instant,  # an extreme instant would overflow in UTC (a 500)
         metadata={"description": "the new current instant (ISO 8601 with offset)"},
     )
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from domain.rules.checks import UNSTORABLE, unstorable
 from domain.values import CITIES, Level, UnitKind
 
 LEVELS = [level.value for level in Level]
@@ -29,6 +30,15 @@ def check_instant(value: datetime) -> None:
         raise ValidationError("the instant must be in the years 2000 to 2100")
 
 
+def check_read_instant(value: datetime) -> None:
+    """An instant a read may ask about (`as_of`, `since`, `until`): years 1971 to 2199, whose
+    UTC microseconds every store keeps. An instant at the edge of what Python represents, such
+    as 9999-12-31T23:59:59-14:00, parses but overflows when converted to UTC (issue 9 item 7:
+    a 422 naming the parameter, never a 500)."""
+    if not 1970 < value.year < 2200:
+        raise ValidationError("an instant between 1971 and 2199")
+
+
 def strict_type_error(field: fields.Field, raw: Any) -> Any:
     """JSON's own types, not marshmallow's coercions: a boolean field takes true or false, a
     number field a number and an integer field an integral one, never a string ("2025", "yes")
@@ -48,6 +58,17 @@ def strict_type_error(field: fields.Field, raw: Any) -> Any:
         bad = {k: strict_type_error(field.value_field, v) for k, v in raw.items()}
         return {k: {"value": [e]} for k, e in bad.items() if e} or None
     return None
+
+
+def storable(value: Any) -> None:
+    """Free-form values (facts, indicators) hold only what every store keeps and gives back as
+    JSON (domain.rules.checks.unstorable): finite numbers, integers within 64 bits, text
+    without NUL or lone surrogates, no object shaped like the event store's own type tag
+    (issue 9 item 7; api.bodies refuses the same before the schema, the domain after it)."""
+    found = unstorable(value)
+    if found:
+        where, kind = found
+        raise ValidationError(f"{where or 'the value'} {UNSTORABLE[kind][1]}")
 
 
 class Act(Schema):
@@ -109,20 +130,26 @@ class Receipt(Schema):
     details = fields.Dict()
 
 
+MAX_POSITION = 2**62
+"""Log positions, versions, offsets and micros stay within a signed 64-bit integer (BIGINT)."""
+
+
 class Page(Schema):
     """Stable pagination: `after` is the last `position` (or offset) of the previous page."""
 
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    after = fields.Integer(load_default=None, validate=validate.Range(0))
+    after = fields.Integer(load_default=None, validate=validate.Range(0, MAX_POSITION))
 
 
 class AsOf(Schema):
     as_of = fields.AwareDateTime(
         load_default=None,
+        validate=check_read_instant,
         metadata={"description": "an ISO 8601 instant: the state as the system knew it then"},
     )
     wait_for = fields.Integer(
         load_default=None,
+        validate=validate.Range(0, MAX_POSITION),
         metadata={
             "description": "a log position returned by a command: wait until the read models "
             "have applied it (read-your-writes)"

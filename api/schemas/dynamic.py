@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from api.schemas.common import LEVELS, Act, year_field
+from api.schemas.common import LEVELS, Act, storable, year_field
 from domain.rules.checks import A17_GROUNDS
 from domain.service.dynamic import DEFERRED_GROUNDS
 
@@ -59,7 +59,7 @@ class SubmitForm(Act):
     indicators = fields.Dict(
         keys=fields.String(validate=validate.Length(1, 100)),
         required=True,
-        validate=validate.Length(1, 200),
+        validate=[validate.Length(1, 200), storable],
         metadata={
             "description": "the year's key green-manufacturing indicators",
             "example": {"energy_per_output": 0.41, "water_reuse": 0.93},

@@ -13,8 +13,9 @@ class ProblemMessages(Schema):
 
 
 class Problem(Schema):
-    """RFC 9457 §3: members beyond the standard ones are extensions (here `rules`, `messages`
-    and, for invalid input, `errors` naming each bad field by location)."""
+    """RFC 9457 §3: members beyond the standard ones are extensions (here `rules`, `messages`;
+    for invalid input, `errors` naming each bad field by location; for a stored event that
+    cannot be decoded, its `aggregate_id`, `version` and `position`)."""
 
     class Meta:
         unknown = INCLUDE  # RFC 9457 §3.2: problem types may add extension members
@@ -33,4 +34,14 @@ class Problem(Schema):
         keys=fields.String(),
         values=fields.Dict(),
         metadata={"description": "invalid input: the messages per location, then per field"},
+    )
+    aggregate_id = fields.String(
+        metadata={"description": "a stored event that cannot be decoded (500): its aggregate"}
+    )
+    version = fields.Integer(
+        metadata={"description": "a stored event that cannot be decoded (500): its version"}
+    )
+    position = fields.Integer(
+        allow_none=True,
+        metadata={"description": "a stored event that cannot be decoded (500): its log position"},
     )

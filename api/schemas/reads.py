@@ -6,9 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
-from api.schemas.common import KINDS, city_field, level_field, year_field
+from api.schemas.common import (
+    KINDS,
+    MAX_POSITION,
+    check_read_instant,
+    city_field,
+    level_field,
+    year_field,
+)
 from domain.rules import RULES
 from projections.announcements import KINDS as ANNOUNCEMENT_KINDS
 from projections.dynamic import STATUSES
@@ -64,20 +71,12 @@ def flag(**kwargs: Any) -> fields.Boolean:
     return Flag(allow_none=True, **kwargs)
 
 
-MAX_POSITION = 2**62
-"""Log positions, offsets and micros stay within a signed 64-bit integer."""
 NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
-
-
-def check_instant(value: datetime) -> None:
-    """Instants of the read models' time range (micros that fit any store)."""
-    if not 1970 < value.year < 2200:
-        raise ValidationError("an instant between 1971 and 2199")
 
 
 def instant_field(description: str) -> fields.AwareDateTime:
     return fields.AwareDateTime(
-        load_default=None, validate=check_instant, metadata={"description": description}
+        load_default=None, validate=check_read_instant, metadata={"description": description}
     )
 
 

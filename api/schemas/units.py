@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import KINDS, LEVELS, Act, CreditCode, year_field
+from api.schemas.common import KINDS, LEVELS, Act, CreditCode, storable, year_field
 
 
 class RegisterUnit(Act):
@@ -24,6 +24,7 @@ class Cultivate(Act):
     facts = fields.Dict(
         keys=fields.String(),
         required=True,
+        validate=storable,
         metadata={"description": "eligibility facts of A9.1 / A10.1-2 / A11.1-2 by kind"},
     )
 

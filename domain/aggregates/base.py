@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, get_type_hints
+from typing import Any, Self, TypeVar, get_type_hints
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.acts import Act
+from domain.rules.checks import check_storable
 
 F = TypeVar("F", bound=Callable[..., None])
 _HANDLERS: dict[type, Callable[[Any, Any], None]] = {}
@@ -40,7 +41,15 @@ class GreenAggregate(Aggregate):
         """Apply an event with the handler registered for its class by `@applies`."""
         _HANDLERS[type(event)](self, event)
 
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Self:
+        """The first event, once its values are checked as `record` checks them."""
+        check_storable(kwargs.get("rules", ()), kwargs)
+        return super()._create(event_class, id=id, **kwargs)
+
     def record(self, event_class: type[Any], act: Act, rules: list[str], **fields: Any) -> None:
-        """Trigger an event carrying the act's provenance and the rule codes applied."""
+        """Trigger an event carrying the act's provenance and the rule codes applied; an event
+        holding a value no store keeps is refused under those rules (`check_storable`)."""
+        check_storable(rules, fields)
         exceptions = fields.pop("exceptions", [])
         self.trigger_event(event_class, **act.provenance(rules, exceptions), **fields)

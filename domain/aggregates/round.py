@@ -132,6 +132,7 @@ class Round(GreenAggregate):
         expert's own score needs a written justification and is flagged as an exception for
         the supervisors. Returns the score corrected, if any."""
         expert = act.actor.id
+        checks.check_score("A15.2", score)
         checks.check_a15_2_panel_member(expert, self.panel_of(unit_id))
         checks.check_stage(stage, ["preliminary_passed"], "A15.2", "score the unit")
         previous = self.score_of(unit_id, expert)

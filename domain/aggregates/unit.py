@@ -199,6 +199,7 @@ class Unit(GreenAggregate):
         extra_rules: Iterable[str] = (),
     ) -> None:
         """A12: a self or third-party report; refused for a unit with an A17 ground."""
+        checks.check_score("A12", score)
         self.check_not_excluded(act.on, member_records)
         self.record(
             ev.EvaluationSubmitted,
@@ -276,6 +277,7 @@ class Unit(GreenAggregate):
         self, act: Act, level: Level, passed: bool, score: float, panel: list[str]
     ) -> None:
         """A15.2: after a passed preliminary review, by the drawn panel."""
+        checks.check_score(("A15.1", "A15.2"), score)
         checks.check_stage(
             self.status(level), ["preliminary_passed"], ("A15.1", "A15.2"), "expert review"
         )
@@ -463,8 +465,14 @@ class Unit(GreenAggregate):
     def submit_dynamic_form(
         self, act: Act, level: Level, year: int, indicators: dict[str, Any]
     ) -> None:
-        """A18: a listed unit's yearly form; one after 15 April is recorded as late."""
+        """A18: a listed unit's yearly form, for a year that has begun and in which it was
+        listed (as `mark_form_overdue` asks: a form for an earlier year would settle a deadline
+        that never was and open the next, long past due); one after 15 April is recorded as
+        late."""
+        checks.check_a18_year_begun(year, act.recorded_at)
         self._require_listed(level, "A18")
+        if self.standing[level.value]["listed_on"].year > year:
+            raise _refuse("A18", f"{year}年度尚未列入名单", f"the unit was not listed in {year}")
         if f"{level.value}/{year}" in self.forms:
             raise _refuse(
                 "A18", f"{year}年度动态管理表已处理", f"the {year} form is already recorded"

@@ -6,10 +6,13 @@ quietly. They are pure: values in, decision out; the caller passes the instant b
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
@@ -28,6 +31,118 @@ from domain.values import (
     years_after,
     years_before,
 )
+
+# --- Values every event can carry (issue 9 item 7) -----------------------------------------
+
+INT64 = 2**63
+UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
+STORE_TAG = frozenset({"_type_", "_data_"})
+"""The members of the object in which the event store's JSON transcoder tags its own values
+(a date, a UUID): any other object of exactly these members would be decoded as one."""
+PLAIN = frozenset({date, datetime, UUID})
+"""Values the store's transcodings keep (as ISO text, hex): nothing to look into."""
+UNSTORABLE = {
+    "number": ("不是有限数值", "is not a finite number"),
+    "integer": ("超出64位整数范围", "is an integer beyond 64 bits"),
+    "text": ("含有NUL字符或孤立代理项", "holds a NUL character or a lone surrogate"),
+    "tag": (
+        "是仅含_type_与_data_的对象（事件存储的保留形式）",
+        "is an object of exactly _type_ and _data_ (the event store's own tag)",
+    ),
+}
+
+
+def unstorable(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The first member of `value` (by path, such as `facts.x`) that no store keeps and gives
+    back as it was, with the kind of fault (a key of `UNSTORABLE`); None if there is none.
+
+    A non-finite float is written to the log as `Infinity` or `NaN`, which is not JSON: every
+    later read of the history as JSON fails. An integer beyond 64 bits fits no BIGINT (and one
+    of more than 4,300 digits cannot even be written as text). PostgreSQL's text refuses a NUL
+    and UTF-8 has no lone surrogates. An object shaped like the store's own tag is decoded as
+    a tagged value, and a bad one makes the whole history undecodable."""
+    if _plainly_storable(value):
+        return None
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, bool) or item is None:
+            continue
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return where, "number"
+        elif isinstance(item, int):
+            if not -INT64 <= item < INT64:
+                return where, "integer"
+        elif isinstance(item, str):
+            if UNSAFE_TEXT.search(item):
+                return where, "text"
+        elif isinstance(item, Mapping):
+            if item.keys() == STORE_TAG:
+                return where, "tag"
+            for key, member in item.items():
+                inner = f"{where}.{key}" if where else str(key)
+                if isinstance(key, str) and UNSAFE_TEXT.search(key):
+                    return inner, "text"
+                stack.append((member, inner))
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend((v, f"{where}.{i}" if where else str(i)) for i, v in enumerate(item))
+    return None
+
+
+def _plainly_storable(value: Any) -> bool:
+    """`unstorable`'s question for the usual case, fast (every recorded event is asked it):
+    True when `value` is made only of plain JSON values that are fine; False when something
+    is wrong or is of another type (a subclass, an enum), which the full walk then judges."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if not item.isprintable() and UNSAFE_TEXT.search(item):  # printable: no NUL, Cs
+                return False
+        elif kind is dict:
+            if len(item) == 2 and item.keys() == STORE_TAG:
+                return False
+            for key in item:
+                if type(key) is not str or (not key.isprintable() and UNSAFE_TEXT.search(key)):
+                    return False
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is int:
+            if not -INT64 <= item < INT64:
+                return False
+        elif not (kind is bool or item is None or kind in PLAIN):
+            return False
+    return True
+
+
+def check_storable(codes: Iterable[str], fields: Mapping[str, Any]) -> None:
+    """The last line before the log (issue 9 item 7): every value of an event to be recorded
+    is one the stores keep and give back (see `unstorable`); otherwise the act is refused
+    under the rules it applies, nothing recorded. The API refuses the same input first."""
+    found = unstorable(fields)
+    if found:
+        where, kind = found
+        zh, en = UNSTORABLE[kind]
+        raise RuleViolation(
+            tuple(codes), zh=f"{where}的值无法记录：{zh}", en=f"{where} cannot be recorded: it {en}"
+        )
+
+
+def check_score(code: str | tuple[str, ...], score: float) -> None:
+    """A12 / A15.2: a score is a finite number from 0 to 100 (NaN compares false to both)."""
+    if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
+        raise RuleViolation(
+            code,
+            zh=f"评分须为0至100之间的数值，而非{score!r}",
+            en=f"a score is a number from 0 to 100, not {score!r}",
+        )
+
 
 # --- Identity and jurisdiction -------------------------------------------------------------
 
@@ -159,7 +274,13 @@ def check_a10_park(facts: Mapping[str, Any]) -> None:
     """A10.1: boundary, one management body, manufacturing and energy supply, and an industrial
     value-added share of MORE than 50 % (exactly 50 is refused). A10.2: a published plan."""
     _require("A10.1", facts, PARK_FACTS)
-    share = float(facts.get("value_added_share", 0))
+    share = facts.get("value_added_share", 0)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 100:
+        raise RuleViolation(
+            "A10.1",
+            zh=f"工业增加值占比须为0至100之间的数值，而非{share!r}",
+            en=f"the industrial value-added share is a percentage from 0 to 100, not {share!r}",
+        )
     if not share > 50:
         raise RuleViolation(
             "A10.1",
@@ -422,6 +543,19 @@ def check_a16_2_cosigned(signed: Iterable[str]) -> None:
 def dynamic_form_deadline(year: int) -> date:
     """A18: the form for reporting year Y is due 15 April of Y+1."""
     return date(year + 1, 4, 15)
+
+
+def check_a18_year_begun(year: int, recorded_at: datetime) -> None:
+    """A18: the form reports a year's key indicators, so there is none for a year that has not
+    begun (issue 9 item 7). Judged by the service's clock (the recording instant, in
+    Asia/Shanghai), never by the world time the act states."""
+    current = local_date(recorded_at).year
+    if year > current:
+        raise RuleViolation(
+            "A18",
+            zh=f"{year}年度尚未开始（当前为{current}年），不能填报该年度动态管理表",
+            en=f"the year {year} has not begun (it is {current}): there is no form for it yet",
+        )
 
 
 def check_a18_overdue(year: int, at: datetime) -> None:

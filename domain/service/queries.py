@@ -13,7 +13,7 @@ from uuid import UUID
 from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit, unit_id
-from domain.errors import NotFound
+from domain.errors import NotFound, OutOfRange
 from domain.events.base import Provenance
 from domain.reporters import shown_actor
 from domain.service.base import ServiceBase, Timeline, fold
@@ -98,7 +98,14 @@ class Queries(ServiceBase):
         """The unit as the system knew it at a recorded instant: one look-up in the timeline
         index, then a versioned read from the nearest snapshot; no other unit is replayed."""
         uid = unit_id(credit_code.strip().upper())
-        version = cast(Timeline, self.recorder).version_at(uid, micros(instant))
+        try:
+            at = micros(instant)
+        except OverflowError:  # e.g. 9999-12-31T23:59:59-14:00, past year 9999 in UTC
+            raise OutOfRange(
+                zh=f"时点{instant.isoformat()}超出可表示的范围",
+                en=f"the instant {instant.isoformat()} is outside the representable range",
+            ) from None
+        version = cast(Timeline, self.recorder).version_at(uid, at)
         if version == 0:
             raise NotFound(
                 zh="该时点单位尚未登记", en="the unit was not registered at that instant"

@@ -6,7 +6,8 @@ Two runners of the same read model never corrupt it: each batch transaction take
 lock (PostgreSQL advisory lock; SQLite's single writer) and re-reads the model's position inside
 it, so the second runner waits, then skips what the first already applied. Of two rebuilds of
 the same read model the later one resets the new tables and the earlier one stops
-(`RebuildSuperseded`) rather than swap in tables that miss events."""
+(`RebuildSuperseded`) rather than swap in tables that miss events. An event that cannot be
+decoded stops a runner with `UndecodableEvent` (`Runner._read` says why it never skips it)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from domain.errors import UndecodableEvent
 from domain.service import Greenlist
 from projections.engine.batch import Batch, Remembered
 from projections.engine.db import Db, Tx
@@ -113,11 +115,30 @@ class Runner:
     # --- catching up ---------------------------------------------------------------------
 
     def _read(self, after: int, limit: int) -> list[tuple[int, Any]]:
+        """The next events of the log after a position, decoded, up to the first that cannot
+        be decoded. That one stops the runner: the batch returns the events before it (so they
+        are applied) and the next read, which starts at it, raises `UndecodableEvent` naming
+        its aggregate, version and position.
+
+        Stopping, never skipping (issue 9 item 7): a skipped event would leave the read models
+        silently different from the log (a unit missing from a list, a deadline never set),
+        and the tracking position would move past it, so that the event would never be
+        applied even once the code can read it again (a topic alias or an upcaster). Stopped,
+        the read models stay consistent up to the position before it, say how far they are
+        behind, and resume from there once it can be read."""
         notifications = self.app.recorder.select_notifications(
             start=after, limit=limit, inclusive_of_start=False
         )
         to_event = self.app.mapper.to_domain_event
-        return [(n.id, to_event(n)) for n in notifications]
+        events: list[tuple[int, Any]] = []
+        for notification in notifications:
+            try:
+                events.append((notification.id, to_event(notification)))
+            except UndecodableEvent:
+                if events:
+                    break
+                raise
+        return events
 
     def run_once(self) -> int:
         """Apply one batch to the read models that are behind. Returns events read."""

@@ -3,13 +3,16 @@ major accidents and re-reviews; listed units are prepared through the service.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from domain.clock import SettableClock
 from domain.service import Greenlist
+from domain.values import SHANGHAI
 from greenlist import scenarios as s
 from tests.api.conftest import city, enterprise, event_count, province, token
 
@@ -145,6 +148,23 @@ def test_another_enterprise_may_not_submit_the_form(
         ["ID.3"],
     )
     assert event_count(api_app) == before
+
+
+def test_a_form_for_a_year_that_has_not_begun_is_refused(
+    api_app: Flask, client: FlaskClient, listed: str
+) -> None:
+    """Issue 9 item 7: judged by the service's clock, whatever world time the body states."""
+    clock = service(api_app).clock
+    assert isinstance(clock, SettableClock)
+    clock.set(datetime(2026, 3, 1, 9, tzinfo=SHANGHAI))
+    before = event_count(api_app)
+    url = f"/api/v1/units/{listed}/dynamic-forms"
+    for year in (2027, 2100):
+        body = {"level": "provincial", "year": year, "indicators": INDICATORS}
+        refused(client.post(url, json=body, headers=enterprise(listed)), 422, ["A18"])
+    assert event_count(api_app) == before
+    body = {"level": "provincial", "year": 2026, "indicators": INDICATORS}
+    assert client.post(url, json=body, headers=enterprise(listed)).status_code == 201
 
 
 def test_a_form_is_overdue_only_after_15_april(

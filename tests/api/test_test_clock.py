@@ -84,6 +84,22 @@ def test_the_instant_is_required_with_its_offset(clocked: FlaskClient) -> None:
         assert "now" in response.json["errors"]["json"]
 
 
+@pytest.mark.parametrize(
+    "instant", ["9999-12-31T23:59:59-14:00", "2101-01-01T00:00:00+08:00", "1999-12-31T00:00:00Z"]
+)
+def test_an_instant_out_of_range_is_refused(
+    clocked_app: Flask, clocked: FlaskClient, instant: str
+) -> None:
+    """Issue 9 item 7: the first parsed, then overflowed in UTC (a 500); the years of
+    `occurred_at` (2000-2100) bound the clock too."""
+    before = event_count(clocked_app)
+    response = clocked.put(CLOCK, json={"now": instant}, headers=province())
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.content_type == "application/problem+json"
+    assert "now" in response.json["errors"]["json"]
+    assert event_count(clocked_app) == before
+
+
 def test_moving_the_clock_runs_what_fell_due_before_it_returns(
     clocked_app: Flask, clocked: FlaskClient
 ) -> None:

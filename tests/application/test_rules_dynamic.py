@@ -5,9 +5,11 @@ negative list itself (A17) is in `test_rules_exclusions.py`."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from domain.aggregates.unit import Unit, unit_id
+from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level
 from greenlist import scenarios as s
@@ -81,6 +83,42 @@ def test_a_form_is_marked_overdue_only_after_15_april(app: Greenlist) -> None:
     assert standing(app, code, P)["pending_removal"] == ["A19.2"]
     with refused(app, "A18", code):
         submit_form(app, code, at(date(2026, 4, 20)))
+
+
+def test_a_form_for_a_year_that_has_not_begun_is_refused(
+    app: Greenlist, clock: SettableClock
+) -> None:
+    """Issue 9 item 7: a form reports a year's indicators, so none is accepted for a year that
+    has not begun by the service's clock, in Asia/Shanghai (the stated world time counts for
+    nothing here), and nothing is recorded."""
+    code = s.credit_code(46)
+    s.list_provincially(app, code)
+    form = partial(app.submit_dynamic_form, s.enterprise_actor(code), code, P)
+    clock.set(at(date(2026, 12, 31), 23, 59, 59))
+    for year in (2027, 2100):
+        with refused(app, "A18", code) as refusal:
+            form(year, INDICATORS)
+        assert f"{year}" in refusal.value.en and f"{year}" in refusal.value.zh
+    assert app.get_unit(code).forms == {}
+    clock.set(at(date(2027, 1, 1), 0, 0, 0))  # 31 December 16:00 in UTC
+    form(2027, INDICATORS)
+    assert app.get_unit(code).forms == {"provincial/2027": "submitted"}
+
+
+def test_a_form_for_a_year_before_the_listing_is_refused(app: Greenlist) -> None:
+    """As for an overdue form: a year in which the unit was not on the list owes no form; one
+    recorded would settle a deadline that never was and open the next, long past due."""
+    code = s.credit_code(47)
+    s.list_provincially(app, code)
+    for year in (2000, 2024):
+        with refused(app, "A18", code):
+            submit_form_for(app, code, year)
+    submit_form_for(app, code, 2025)
+    assert app.get_unit(code).forms == {"provincial/2025": "submitted"}
+
+
+def submit_form_for(app: Greenlist, code: str, year: int) -> Any:
+    return app.submit_dynamic_form(s.enterprise_actor(code), code, P, year, INDICATORS)
 
 
 def test_an_overdue_form_removes_the_unit_at_the_next_annual_publication(app: Greenlist) -> None:
