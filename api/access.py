@@ -3,25 +3,34 @@ asks this module who its reader is and what that reader may see; the policy foll
 lifecycle.md's role table and ID.3 ("a city bureau acts only on units of its own city; the
 provincial department acts province-wide"), applied to reads as to acts.
 
-Readers of everything: the province (省经信厅), the co-signing departments (发改委, 生态环境厅:
-Zhejiang-wide), discipline inspection (机关纪委) and the auditors (`EVERYTHING`). The others:
+The province-wide readers (`EVERYTHING`) are the province (省经信厅), the co-signing departments
+(发改委, 生态环境厅: Zhejiang-wide), discipline inspection (机关纪委) and the auditors. Per read:
 
-| reader | a unit's record (state, as of, history, decisions) | collections |
-|---|---|---|
-| enterprise | its own unit (its credit code) | its own rows |
-| agency | the units it submitted a third-party report on (A12) | its own ledger and performance |
-| city bureau | its own city's units | its own city's rows |
-| expert | the units on whose current panel it sits (A15.2) | its panels in the round |
-| public | none (published lists and announcements are public) | none |
+| read | city bureau | enterprise | agency | expert |
+|---|---|---|---|---|
+| a unit (now, as of, history, decisions) | its city's | itself | it evaluated | its panels' |
+| a city's pool | its city's | its own entry | 403 | 403 |
+| pool sizes, quota usage, selection rates | its city's row | 403 | 403 | 403 |
+| deadlines | its city's units', the rounds' | its own, the rounds' | 403 | 403 |
+| forms of a year, re-reviews due | its city's units' | its own | 403 | 403 |
+| a round | its quota and units | its own unit | 403 | units on its panels |
+| a round's nominations, objections | its city's units' | its own | 403 | 403 |
+| a round's summary (province-wide totals) | 403 | 403 | 403 | 403 |
+| a round's scores | 403 | 403 | 403 | its own (A15.2) |
+| an agency | any (A22.1: it reports any agency) | 403 | itself | 403 |
+| the agencies' ledger, performance | 403 | 403 | its own rows | 403 |
 
-Collections of unit rows (a city's pool, deadlines, the forms of a year, the re-reviews due, a
-round's nominations and objections) are filtered to the reader's units; collections of city
-rows (pool sizes, quota usage, selection rates) to the reader's city, and refused to readers
-who have no city of their own there; the round summary (province-wide totals) and the agencies'
-ledger and performance (the province's supervision of agencies, A22.2-3) are refused where no
-row is the reader's. A city bureau reads every agency's registration (it reports misconduct of
-any agency, A22.1); an agency reads only its own. Asking for another city by name (`/pools/
-{city}/...`, `?city=`) is refused, not answered with an empty page that could be taken for "none".
+An agency reads the units it submitted a third-party report on (A12), an expert those on whose
+current panel it sits (A15.2). The province-wide readers read all of these whole; no token (the
+public) reads none of them (401): the published lists and announcements are its reads. The
+audit trail (province, inspectors, auditors), supervision (inspectors, auditors) and a
+reporter's identity (the handling city, inspectors; A23.1) keep their own narrower rules.
+
+Collections of units' or cities' rows are filtered, and refused (403) to a role none of whose
+rows they could hold; the agencies' ledger and performance are the province's supervision of
+agencies (lifecycle.md); a round's summary totals every city's. Asking for another city by name
+(`/pools/{city}/...`, `?city=`) is refused, not answered with an empty page that could be
+taken for "none there".
 
 A refusal is 403 problem+json naming ID.3 (A15.2 too for an expert), with zh/en messages: 403,
 not 404, as the acts answer, because the decision never depends on whether the unit exists (a
@@ -30,9 +39,7 @@ or expert has no part in a unit that does not exist), so a 403 reveals nothing a
 hide, and only a reader entitled to the unit learns that it is not registered (404).
 
 An agency's or expert's right is judged on the unit as it is now: once it has taken part, it
-reads the whole record, states as of earlier instants included. The audit trail, supervision,
-expert scores and a reporter's identity keep their narrower rules (READERS, inspectors and
-auditors, A15.2, A23.1)."""
+reads the whole record, states as of earlier instants included."""
 
 from __future__ import annotations
 
@@ -67,7 +74,8 @@ OWN_UNITS = {
 
 
 def refused(zh: str, en: str, actor: Actor) -> OutOfJurisdiction:
-    """403, ID.3 (and A15.2 for an expert, whose bound to its panels comes from there)."""
+    """403 naming ID.3, and A15.2 for an expert: that rule is what binds an expert to the
+    units of its panels."""
     rules = ("ID.3", "A15.2") if actor.role is Role.EXPERT else ("ID.3",)
     return OutOfJurisdiction(rules, zh=zh, en=en)
 
