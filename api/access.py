@@ -32,7 +32,8 @@ agencies (lifecycle.md); a round's summary totals every city's. Asking for anoth
 (`/pools/{city}/...`, `?city=`) is refused, not answered with an empty page that could be
 taken for "none there".
 
-A refusal is 403 problem+json naming ID.3 (A15.2 too for an expert), with zh/en messages: 403,
+A refusal is 403 problem+json naming ID.3 (and A15.2 when an expert asks for a unit not on its
+panels), with zh/en messages: 403,
 not 404, as the acts answer, because the decision never depends on whether the unit exists (a
 city's units are known from the credit code itself, ID.2; an enterprise is its code; an agency
 or expert has no part in a unit that does not exist), so a 403 reveals nothing a 404 would
@@ -73,18 +74,15 @@ OWN_UNITS = {
 }
 
 
-def refused(zh: str, en: str, actor: Actor) -> OutOfJurisdiction:
-    """403 naming ID.3, and A15.2 for an expert: that rule is what binds an expert to the
-    units of its panels."""
-    rules = ("ID.3", "A15.2") if actor.role is Role.EXPERT else ("ID.3",)
-    return OutOfJurisdiction(rules, zh=zh, en=en)
+def refused(zh: str, en: str, *rules: str) -> OutOfJurisdiction:
+    """403 naming ID.3 (or the given rules), with zh/en messages."""
+    return OutOfJurisdiction(rules or ("ID.3",), zh=zh, en=en)
 
 
 def refuse_role(actor: Actor, what_zh: str, what_en: str) -> OutOfJurisdiction:
     return refused(
         f"角色“{actor.role.value}”无权查阅{what_zh}",
         f"role {actor.role.value!r} may not read {what_en}",
-        actor,
     )
 
 
@@ -111,7 +109,8 @@ def unit_reader(credit_code: str) -> Actor:
     if actor.role in EVERYTHING or _takes_part(actor, code):
         return actor
     zh, en = OWN_UNITS.get(actor.role, ("无权查阅单位记录", "may not read units' records"))
-    raise refused(zh, en, actor)
+    bound = ("A15.2",) if actor.role is Role.EXPERT else ()  # what binds an expert to its panels
+    raise refused(zh, en, "ID.3", *bound)
 
 
 def _takes_part(actor: Actor, code: str) -> bool:
@@ -220,7 +219,6 @@ def scope(what: tuple[str, str], *roles: Role, city: str | None = None) -> Scope
             raise refused(
                 f"无权查阅{city}的{what[0]}",
                 f"{actor.role.value} may not read {what[1]} of city {city}",
-                actor,
             )
     return Scope(actor)
 
@@ -246,7 +244,7 @@ def agency_reader(credit_code: str) -> Actor:
     reports any agency's misconduct, A22.1) and the agency itself."""
     actor = scope(("第三方机构信息", "agencies"), Role.CITY, Role.AGENCY).actor
     if actor.role is Role.AGENCY and own_code(actor) != credit_code.strip().upper():
-        raise refused("第三方机构只能查阅本机构", "an agency reads only itself", actor)
+        raise refused("第三方机构只能查阅本机构", "an agency reads only itself")
     return actor
 
 
