@@ -10,7 +10,8 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import reader, require
+from api.access import agency_reader
+from api.auth import require
 from api.context import ctx, run_command
 from api.openapi import command
 from api.schemas.agencies_complaints import AgencyOut, RegisterAgency, ReportMisconduct
@@ -59,8 +60,9 @@ class Agencies(MethodView):
 class AgencyResource(MethodView):
     @blp.response(200, AgencyOut)
     def get(self, code: str) -> Response:
-        """An agency: name, legal representative and how often misconduct was reported (A22.1)."""
-        reader()
+        """An agency: name, legal representative and how often misconduct was reported (A22.1).
+        For the province-wide readers, the city bureaus (A22.1) and the agency itself."""
+        agency_reader(code)
         return jsonify(plain(dict(ctx().service.get_agency(code))))
 
 

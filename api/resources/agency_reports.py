@@ -1,6 +1,7 @@
 """The agencies' ledger and performance (第三方评价机构): projects per legal representative and
 year against the yearly limits (A22.3), and every agency's reports, pass rate and confirmed
-problems (A22.2). For every authenticated reader; the acts are in `api.resources.agencies`."""
+problems (A22.2). For the province-wide readers, and an agency for its own rows
+(api.access); the acts are in `api.resources.agencies`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import reader
+from api.access import agency_rows_scope
 from api.reads import page, views
 from api.schemas.oversight import LedgerPage, PerformancePage
 from api.schemas.reads import LedgerQuery, PerformanceQuery
@@ -23,6 +24,10 @@ blp = Blueprint(
 )
 
 
+LEDGER = ("第三方机构项目台账", "the agencies' ledger")
+PERFORMANCE = ("第三方机构履职情况", "the agencies' performance")
+
+
 @blp.route("/agency-ledger")
 class Ledger(MethodView):
     @blp.arguments(LedgerQuery, location="query")
@@ -30,9 +35,10 @@ class Ledger(MethodView):
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Projects per legal representative and year, counted national or provincial against
         the yearly limits, with what remains (A22.3)."""
-        reader()
+        seen = agency_rows_scope(LEDGER)
         db = views("agencies", position=query["wait_for"])
         rows = ledger(db, query["legal_representative"], query["year"])
+        rows = seen.agencies(rows, lambda r: r["agencies"])
         return page(rows, query["limit"], query["after"])
 
 
@@ -43,6 +49,7 @@ class Performance(MethodView):
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Every registered agency: reports submitted, passed, failed, pass rate and confirmed
         problems, in one year or over all years (A22.2)."""
-        reader()
+        seen = agency_rows_scope(PERFORMANCE)
         db = views("agencies", position=query["wait_for"])
-        return page(agency_performance(db, query["year"]), query["limit"], query["after"])
+        rows = seen.agencies(agency_performance(db, query["year"]), lambda r: [r["credit_code"]])
+        return page(rows, query["limit"], query["after"])

@@ -10,7 +10,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import READERS, require
+from api.access import read_roles
+from api.auth import READERS
 from api.reads import views
 from api.schemas.oversight import AuditPage
 from api.schemas.reads import AuditQuery
@@ -34,7 +35,7 @@ class AuditTrail(MethodView):
         code, event type and recorded instant (`since` inclusive, `until` exclusive).
 
         `after` is the log position of the last event of the previous page (`next_after`)."""
-        require(*READERS)
+        read_roles(("审计追踪", "the audit trail"), *READERS)
         since, until, limit = query["since"], query["until"], query["limit"]
         rows = audit_trail(
             views("audit", position=query["wait_for"]),

@@ -1,6 +1,8 @@
 """Deadlines (projections.deadlines): what falls due on which date and how each was settled,
-by the scheduler (the system) or by a person. For the province, discipline inspection and
-auditors: with the audit trail they show when the system acted on each deadline, once."""
+by the scheduler (the system) or by a person. For the province-wide readers (with the audit
+trail they show when the system acted on each deadline, once), a city bureau for its own
+city's units and an enterprise for its own; a round's deadlines (A14.1, A16.1) for each of them
+(api.access)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import reader
+from api.access import unit_rows_scope
 from api.reads import page, views
 from api.schemas.read_rows import paged
 from api.schemas.reads import Paged, number, text
@@ -54,7 +56,7 @@ class Deadlines(MethodView):
     @blp.response(200, DeadlinePage)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Deadlines by status and kind, earliest due first."""
-        reader()
+        seen = unit_rows_scope(("期限", "deadlines"))
         db = views("deadlines", position=query["wait_for"])
-        rows = upcoming(db, kind=query["kind"], status=query["status"])
+        rows = seen.units(upcoming(db, kind=query["kind"], status=query["status"]), shared=True)
         return page(rows, query["limit"], query["after"])

@@ -1,6 +1,6 @@
 """Why a decision was taken (A29): the event recorded at a version of a unit's stream, the unit
 just before it, and each rule applied with its outcome, reconstructed from the log
-(`Greenlist.explain_decision`). For every authenticated reader."""
+(`Greenlist.explain_decision`). For the readers of the unit (api.access)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import reader
+from api.access import unit_reader
 from api.context import ctx
 from api.schemas.common import plain
 from api.schemas.oversight import DecisionOut
@@ -33,8 +33,8 @@ class Decision(MethodView):
         before it and each rule applied, passed or overridden with justification (A29).
 
         Read from the log itself, so it is never behind: `wait_for` is accepted and needs no
-        wait."""
-        reader()
+        wait. For the readers of the unit (api.access); 403 (ID.3) for anyone else."""
+        unit_reader(code)
         explanation = ctx().service.explain_decision(code, version)
         return {
             **plain(asdict(explanation)),

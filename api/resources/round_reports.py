@@ -1,6 +1,7 @@
-"""Reports of a round (遴选轮次, A13.2-A16) from the rounds read model: its summary, its
-nominations with stage, panel, sample and exceptions taken (A14.2/A14.3, A15.2), the quotas and
-their use (A13.2), and the objections of its notice (A16.1): for every authenticated reader. The
+"""Reports of a round (遴选轮次, A13.2-A16) from the rounds read model: its summary (for the
+province-wide readers), its nominations with stage, panel, sample and exceptions taken (A14.2/
+A14.3, A15.2) and the objections of its notice (A16.1) (also for a city bureau's units and an
+enterprise's own), the quotas and their use (A13.2; a city bureau's own): see api.access. The
 experts' scores (A15.2) for those who organise or supervise the review, and each expert's own.
 The round's commands are in `api.resources.rounds` and `api.resources.expert_review`."""
 
@@ -12,7 +13,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from api.auth import reader, require
+from api.access import EVERYTHING, city_rows_scope, read_roles, scope, unit_rows_scope
 from api.reads import page, views
 from api.schemas.read_rows import (
     NominationPage,
@@ -53,8 +54,9 @@ class Summary(MethodView):
     @blp.response(200, RoundSummaryOut)
     def get(self, query: dict[str, Any], level: str, year: int) -> dict[str, Any]:
         """The round: opening, sample, notice, co-signatures, publication, nominations per
-        stage, quotas and objections (A13.2-A16.2)."""
-        reader()
+        stage, quotas and objections (A13.2-A16.2): province-wide totals, for the province-wide
+        readers only."""
+        scope(("遴选轮次汇总", "a round's summary"))
         db = views("rounds", position=query["wait_for"])
         summary = round_summary(db, level, year)
         if summary is None:
@@ -69,9 +71,9 @@ class Nominations(MethodView):
     def get(self, query: dict[str, Any], level: str, year: int) -> dict[str, Any]:
         """The round's nominations by city and credit code, with the exceptions taken and their
         justifications (A14.2/A14.3, A15.2)."""
-        reader()
+        seen = unit_rows_scope(("推荐名单", "a round's nominations"), city=query["city"])
         db = views("rounds", position=query["wait_for"])
-        rows = nominations(db, level, year, city=query["city"])
+        rows = seen.units(nominations(db, level, year, city=query["city"]))
         return page(rows, query["limit"], query["after"])
 
 
@@ -81,9 +83,9 @@ class Quotas(MethodView):
     @blp.response(200, QuotaUsage)
     def get(self, query: dict[str, Any], level: str, year: int) -> dict[str, Any]:
         """Each city's quota, the nominations counted against it and what remains (A13.2)."""
-        reader()
+        seen = city_rows_scope(("名额使用", "quota usage"))
         db = views("rounds", position=query["wait_for"])
-        return {"items": quota_usage(db, level, year)}
+        return {"items": seen.cities(quota_usage(db, level, year))}
 
 
 @blp.route(f"{ROUND}/objections")
@@ -93,9 +95,13 @@ class RoundObjections(MethodView):
     def get(self, query: dict[str, Any], level: str, year: int) -> dict[str, Any]:
         """The objections raised during the round's notice and how they were decided
         (A16.1)."""
-        reader()
+        seen = unit_rows_scope(("公示异议", "a round's objections"))
         db = views("rounds", position=query["wait_for"])
-        return {"items": objections(db, level, year)}
+        rows = objections(db, level, year)
+        if not seen.everything:
+            codes = {n["unit_id"]: n["credit_code"] for n in nominations(db, level, year)}
+            rows = seen.units(rows, code=lambda r: codes.get(r["unit_id"]))
+        return {"items": rows}
 
 
 @blp.route(f"{ROUND}/scores")
@@ -106,7 +112,7 @@ class Scores(MethodView):
         """The drawn experts' scores of the round's units by credit code and expert, with their
         opinions and corrections (A15.2): for the departments that organise the review, the
         discipline inspection committee and the auditors; an expert sees only their own."""
-        actor = require(Role.PROVINCE, Role.CODEPT, Role.INSPECTOR, Role.AUDITOR, Role.EXPERT)
+        actor = read_roles(("专家评分", "the experts' scores"), *EVERYTHING, Role.EXPERT)
         db = views("rounds", position=query["wait_for"])
         own = actor.id if actor.role is Role.EXPERT else None
         return page(scores(db, level, year, expert=own), query["limit"], query["after"])

@@ -11,7 +11,8 @@ from flask import Response, g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import reader, require
+from api.access import round_scope, round_view
+from api.auth import require
 from api.context import ctx, etag, run_command
 from api.openapi import READ_ETAG, command
 from api.schemas.common import Act, plain
@@ -55,10 +56,12 @@ class Rounds(MethodView):
 class RoundResource(MethodView):
     @blp.response(200, RoundOut, headers=READ_ETAG)
     def get(self, level: str, year: int) -> Response:
-        """A round as recorded now; the ETag is its version (If-Match for the round's acts)."""
-        reader()
-        view = ctx().service.get_round(Level(level), year)
-        response = jsonify(plain(dict(view)))
+        """A round as recorded now; the ETag is its version (If-Match for the round's acts).
+        Whole for the province-wide readers; a city bureau sees its own quota and units, an
+        enterprise its own unit, an expert the units on its panels (api.access)."""
+        seen = round_scope()
+        view = round_view(seen, ctx().service.get_round(Level(level), year))
+        response = jsonify(plain(view))
         response.headers["ETag"] = etag(int(view["version"]))
         return response
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import require
+from api.access import read_roles
 from api.reads import views
 from api.schemas.oversight import SupervisionOut
 from api.schemas.reads import SupervisionQuery
@@ -41,7 +41,7 @@ class Supervision(MethodView):
         """Exceptions, overridden rules, late and back-entered acts, reads of reporters'
         identities (A23), activity per actor and the on-site supervision recorded (A15.2
         机关纪委现场监督)."""
-        require(Role.INSPECTOR, Role.AUDITOR)
+        read_roles(("纪委监督", "supervision"), Role.INSPECTOR, Role.AUDITOR)
         db = views("supervision", position=query["wait_for"])
         since = micros(query["since"]) if query["since"] else None
         late = [{**r, "delay_seconds": int(r["delay"]) / 1e6} for r in late_acts(db)]

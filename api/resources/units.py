@@ -10,7 +10,8 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import reader, require
+from api.access import unit_reader
+from api.auth import require
 from api.context import ctx, etag, run_command
 from api.openapi import READ_ETAG, command
 from api.schemas.common import Act, AsOf, Page, plain
@@ -60,8 +61,10 @@ class UnitResource(MethodView):
     @blp.arguments(AsOf, location="query")
     @blp.response(200, UnitOut, headers=READ_ETAG)
     def get(self, query: dict[str, Any], code: str) -> Response:
-        """A unit now, or as the system knew it at `as_of`; the ETag is its version."""
-        reader()
+        """A unit now, or as the system knew it at `as_of`; the ETag is its version. For the
+        readers of the unit (api.access: its city, itself, its agencies, its experts, the
+        province-wide readers); 403 (ID.3) for anyone else."""
+        unit_reader(code)
         service = ctx().service
         view = (
             service.unit_as_of(code, query["as_of"]) if query["as_of"] else service.get_unit(code)
@@ -76,8 +79,9 @@ class UnitHistory(MethodView):
     @blp.arguments(Page, location="query")
     @blp.response(200, HistoryOut)
     def get(self, page: dict[str, Any], code: str) -> dict[str, Any]:
-        """Every event of the unit, oldest first, `limit` at a time after version `after`."""
-        reader()
+        """Every event of the unit, oldest first, `limit` at a time after version `after`; for
+        the readers of the unit (api.access), 403 (ID.3) for anyone else."""
+        unit_reader(code)
         events = [e for e in ctx().service.unit_history(code) if e.version > (page["after"] or 0)]
         items = events[: page["limit"]]
         more = len(events) > len(items)

@@ -63,7 +63,7 @@ def file(client: FlaskClient, body: dict[str, Any]) -> str:
 # --- agencies ---------------------------------------------------------------------------------
 
 
-def test_the_province_registers_an_agency_and_anyone_signed_in_reads_it(
+def test_the_province_registers_an_agency_and_the_city_bureaus_read_it(
     client: FlaskClient,
 ) -> None:
     code = s.credit_code(72)
@@ -73,10 +73,13 @@ def test_the_province_registers_an_agency_and_anyone_signed_in_reads_it(
     assert response.headers["Location"] == f"/api/v1/agencies/{code}"
     again = client.post("/api/v1/agencies", json=body, headers=province())
     assert again.status_code == 409
-    agency = client.get(f"/api/v1/agencies/{code}", headers=enterprise(s.credit_code(73)))
+    agency = client.get(f"/api/v1/agencies/{code}", headers=city("330300"))
     assert agency.status_code == 200
     assert agency.json["legal_representative"] == "李四" and agency.json["misconduct"] == 0
     assert client.get(f"/api/v1/agencies/{code}").status_code == 401
+    refused(
+        client.get(f"/api/v1/agencies/{code}", headers=enterprise(s.credit_code(73))), 403, ["ID.3"]
+    )
     assert (
         client.get(f"/api/v1/agencies/{s.credit_code(74)}", headers=province()).status_code == 404
     )

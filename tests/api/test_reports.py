@@ -100,15 +100,14 @@ def test_the_round_reports(story: Flask, client: FlaskClient) -> None:
     assert body["published_on"] == "2025-09-16" and body["listed"] == 1
     assert body["nominated"] == 1 and body["objections"] == [] and len(body["quotas"]) == 11
     assert sorted(body["cosigned"]) == ["eco_env", "ndrc"]
-    nominations = client.get("/api/v1/rounds/provincial/2026/nominations", headers=city())
+    nominations = client.get("/api/v1/rounds/provincial/2026/nominations", headers=city("330200"))
     (nominated,) = nominations.json["items"]
     assert nominated["credit_code"] == OFF_LIST and nominated["exceptions"] == ["A14.2"]
     assert nominated["justification"] == WHY and nominated["stage"] == "nominated"
     hangzhou = client.get("/api/v1/rounds/provincial/2026/nominations?city=330100", headers=city())
     assert hangzhou.json["items"] == [] and hangzhou.json["total"] == 0
-    usage = client.get("/api/v1/rounds/provincial/2025/quota-usage", headers=city("330200"))
-    row = next(r for r in usage.json["items"] if r["city"] == "330100")
-    assert row == {"city": "330100", "quota": 10, "used": 1, "remaining": 9}
+    usage = client.get("/api/v1/rounds/provincial/2025/quota-usage", headers=city())
+    assert usage.json["items"] == [{"city": "330100", "quota": 10, "used": 1, "remaining": 9}]
     objections = client.get("/api/v1/rounds/provincial/2025/objections", headers=province())
     assert objections.status_code == 200 and objections.json["items"] == []
     missing = client.get("/api/v1/rounds/national/2025/summary", headers=province())
@@ -119,11 +118,13 @@ def test_the_round_reports(story: Flask, client: FlaskClient) -> None:
 
 
 def test_selection_rates(story: Flask, client: FlaskClient) -> None:
-    response = client.get("/api/v1/selection-rates?level=provincial", headers=city())
+    response = client.get("/api/v1/selection-rates?level=provincial", headers=province())
     assert response.status_code == 200
     rates = {(r["year"], r["city"]): r for r in response.json["items"]}
     assert rates[(2025, "330100")]["rate"] == 1.0 and rates[(2025, "330100")]["final"] is True
     assert rates[(2026, "330200")]["rate"] == 0.0 and rates[(2026, "330200")]["final"] is False
+    own = client.get("/api/v1/selection-rates?level=provincial", headers=city()).json["items"]
+    assert own == [rates[(2025, "330100")]]
     refused(client.get("/api/v1/selection-rates?level=county", headers=city()), 422)
     refused(client.get("/api/v1/selection-rates"), 401)
 
@@ -161,18 +162,21 @@ def test_the_agency_ledger_and_performance(
         occurred_at=s.at(date(2025, 2, 1)),
     )  # fmt: skip
     catch_up(api_app)
-    ledger = client.get("/api/v1/agency-ledger?legal_representative=张三&year=2025", headers=city())
+    url = "/api/v1/agency-ledger?legal_representative=张三&year=2025"
+    ledger = client.get(url, headers=province())
     assert ledger.status_code == 200
     (row,) = ledger.json["items"]
     assert row["national"] == 1 and row["agencies"] == [agency]
     assert row["national_remaining"] == row["national_limit"] - 1
-    nobody = client.get("/api/v1/agency-ledger?legal_representative=赵六", headers=city())
+    assert client.get(url, headers=token("agency", "330100", agency=agency)).json == ledger.json
+    nobody = client.get("/api/v1/agency-ledger?legal_representative=赵六", headers=province())
     assert nobody.json["items"] == []
+    refused(client.get(url, headers=city()), 403)
     performance = client.get("/api/v1/agency-performance?year=2025", headers=token("auditor"))
     (mine,) = performance.json["items"]
     assert mine["credit_code"] == agency and mine["reports"] == mine["passed"] == 1
     assert mine["pass_rate"] == 1.0 and mine["year"] == 2025
-    refused(client.get("/api/v1/agency-performance?year=1999", headers=city()), 422)
+    refused(client.get("/api/v1/agency-performance?year=1999", headers=province()), 422)
     refused(client.get("/api/v1/agency-ledger"), 401)
 
 
