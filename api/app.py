@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from api import problems
 from api.auth import DEFAULT_MAX_LIFETIME, authenticate
-from api.bodies import check_body
+from api.bodies import check_body, refuse_oversized
 from api.context import Context
 from api.idempotency import Idempotency, Store
 from api.limits import DEFAULT_FILING_LIMIT, install_limits
@@ -79,6 +79,7 @@ def create_app(
     idempotency = Idempotency(views, jwt_secret.encode())
     app.extensions["greenlist"] = Context(service, views, idempotency, read_models)
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [AccessPlugin()]})
+    app.before_request(refuse_oversized)
     install_limits(app, filing_limit, limit_storage)
     app.before_request(authenticate)
     app.before_request(check_body)

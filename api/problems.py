@@ -31,14 +31,19 @@ TITLES = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    408: "Request Timeout",
     409: "Conflict",
     412: "Precondition Failed",
     413: "Payload Too Large",
+    414: "URI Too Long",
     415: "Unsupported Media Type",
+    417: "Expectation Failed",
     422: "Unprocessable Content",
     428: "Precondition Required",
     429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
+    501: "Not Implemented",
     503: "Service Unavailable",
 }
 
@@ -48,13 +53,18 @@ ZH = {
     403: "无权执行此操作",
     404: "资源不存在",
     405: "不支持该请求方法",
+    408: "请求超时",
     409: "与现有记录冲突",
     412: "版本不匹配，请刷新后重试",
     413: "请求体过大",
+    414: "请求行过长",
     415: "请求须为JSON",
+    417: "无法满足Expect请求头",
     422: "请求内容不符合要求",
     429: "请求过于频繁，请稍后再试",
+    431: "请求头过大",
     500: "服务器内部错误",
+    501: "不支持该传输编码",
     503: "服务暂不可用",
 }
 
@@ -131,6 +141,9 @@ def from_http(error: HTTPException) -> Response:
     messages = data.get("messages")
     headers = dict(error.get_headers())
     headers.pop("Content-Type", None)
+    if status == 413:
+        # the body was not read (issue 9 item 8): the connection cannot carry another request
+        headers["Connection"] = "close"
     if messages:
         # a location-wide error (a body that is not JSON, not an object) is a list of messages:
         # kept under marshmallow's `_schema`, so every location maps fields to messages

@@ -215,12 +215,19 @@ def run_serve(args: argparse.Namespace) -> int:
         embedded = database_url().startswith("sqlite")
         scheduler = embedded and not test_clock
     return serve(
-        args.host, args.port, args.workers, args.threads, args.access_log, scheduler=scheduler
+        args.host,
+        args.port,
+        args.workers,
+        args.threads,
+        args.access_log,
+        scheduler=scheduler,
+        request_timeout=args.request_timeout,
     )
 
 
 def parser() -> argparse.ArgumentParser:
     from greenlist.serve import DEFAULT_HOST, DEFAULT_PORT, THREADS
+    from greenlist.worker import REQUEST_TIMEOUT
 
     root = argparse.ArgumentParser(prog="greenlist", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -230,6 +237,12 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--workers", type=int, default=1, help="1 on SQLite (one writer)")
     serve_cmd.add_argument("--threads", type=int, default=THREADS)
     serve_cmd.add_argument("--access-log", action="store_true", help="log requests to stdout")
+    serve_cmd.add_argument(
+        "--request-timeout",
+        type=float,
+        default=REQUEST_TIMEOUT,
+        help="seconds a client has to send a whole request once it starts (else 408)",
+    )
     serve_cmd.add_argument("--demo", action="store_true", help="load the demo history if empty")
     serve_cmd.add_argument(
         "--scheduler",

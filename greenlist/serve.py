@@ -1,7 +1,9 @@
 """`greenlist serve`: the HTTP API under gunicorn, through gunicorn's Python API (no shell
 wrapper, no config file read from the working directory).
 
-Threaded workers (gthread); one worker by default, because on the embedded SQLite store one
+Threaded workers (gthread, as greenlist.worker.BufferingWorker: requests are received whole in
+the worker's event loop before a thread takes them, so slow or idle clients hold no thread,
+issue 9 item 6); one worker by default, because on the embedded SQLite store one
 process writes. Each worker builds its own app after the fork (never `preload`: the stores'
 connections and the projection runner's thread must not be shared across a fork) and runs the
 read models' runner in-process (greenlist.web.make_app). SIGTERM stops gunicorn gracefully;
@@ -18,11 +20,15 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from greenlist.worker import REQUEST_TIMEOUT, BufferingWorker
+
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 THREADS = 4
+KEEPALIVE = 5
+"""Seconds a connection may stay silent (new, or kept alive between requests)."""
 
 
 def close_app(app: Flask | None) -> None:
@@ -94,13 +100,23 @@ def options(
     workers: int = 1,
     threads: int = THREADS,
     access_log: bool = False,
+    request_timeout: float = REQUEST_TIMEOUT,
 ) -> dict[str, Any]:
-    """gunicorn's settings for the service."""
+    """gunicorn's settings for the service. The limits are gunicorn's defaults, said here
+    because the README promises them: a request line over 4094 bytes is refused (414), more
+    than 100 header fields or one over 8190 bytes (431), a whole head over 64 KiB (431, from
+    the worker's loop); at most 1000 connections per worker, beyond which new ones wait in the
+    listen backlog."""
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": BufferingWorker.configured(request_timeout),
         "threads": threads,
+        "worker_connections": 1000,
+        "keepalive": KEEPALIVE,
+        "limit_request_line": 4094,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
         "preload_app": False,
         "control_socket_disable": True,  # gunicorn >= 25.1 opens ~/.gunicorn/gunicorn.ctl else
         "timeout": 60,
@@ -118,11 +134,12 @@ def serve(
     threads: int = THREADS,
     access_log: bool = False,
     scheduler: bool = False,
+    request_timeout: float = REQUEST_TIMEOUT,
 ) -> int:
     """Run until SIGTERM or SIGINT. With several workers, or the scheduler alongside, copies
     of aggregates kept in memory are checked against the store before use
     (GREENLIST_AGGREGATE_CACHE=checked), as several processes then write."""
-    settings = options(host, port, workers, threads, access_log)
+    settings = options(host, port, workers, threads, access_log, request_timeout)
     if workers > 1 or scheduler:
         os.environ.setdefault("GREENLIST_AGGREGATE_CACHE", "checked")
     if scheduler:

@@ -119,6 +119,22 @@ def test_an_oversized_body_is_too_large(prepared: Prepared, name: str) -> None:
     assert event_count(prepared.app) == before
 
 
+def test_a_body_announced_too_large_is_refused_before_anything_reads_it(
+    prepared: Prepared,
+) -> None:
+    """Issue 9 item 8: the refusal comes from Content-Length, before authentication (no token
+    is sent to an endpoint that needs one) and before the body is read; it closes the
+    connection, on which the unread body still is."""
+    before = event_count(prepared.app)
+    response = prepared.client.post(
+        "/api/v1/units", data=b"x" * (MAX_BODY + 1), content_type="application/json"
+    )
+    body = problem(response, 413)
+    assert str(MAX_BODY) in body["detail"]
+    assert response.headers["Connection"] == "close"
+    assert event_count(prepared.app) == before
+
+
 @pytest.mark.parametrize("levels", [40, 900, 100_000])
 def test_a_body_nested_too_deeply_is_a_bad_request(prepared: Prepared, levels: int) -> None:
     before = event_count(prepared.app)
