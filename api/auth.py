@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from math import isfinite
@@ -66,9 +67,13 @@ def _instant(claims: Mapping[str, Any], name: str) -> float:
 
 
 def _text(claims: Mapping[str, Any], name: str) -> str:
+    """A claim that is visible text: no control or format characters (NUL, zero-width space),
+    which would record an actor nobody can read or tell apart."""
     value = claims.get(name)
     if not isinstance(value, str) or not value.strip():
         raise BadToken(f"the {name!r} claim must be a non-empty string")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in value):
+        raise BadToken(f"the {name!r} claim holds control or invisible characters")
     return value.strip()
 
 
@@ -107,6 +112,8 @@ def check_claims(claims: Mapping[str, Any], max_lifetime: timedelta, now: dateti
         raise BadToken(f"a {role} token acts for the province (330000), not {region!r}")
     if role == "city" and region not in CITIES:
         raise BadToken(f"a city token carries one of the eleven city codes, not {region!r}")
+    if role == "enterprise" and region not in CITIES:
+        raise BadToken(f"an enterprise token carries one of the eleven city codes, not {region!r}")
     if role == "agency" and region != PROVINCE and region not in CITIES:
         raise BadToken(f"an agency token carries a city code or 330000, not {region!r}")
     ident = sub

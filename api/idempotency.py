@@ -53,7 +53,13 @@ def caller(actor: Actor, request_fingerprint: str) -> list[str]:
     if actor.role is Role.PUBLIC:
         return ["public", request.remote_addr or "", request_fingerprint]
     claims = g.get("claims") or {}
-    return [actor.role.value, actor.region, str(claims.get("sub") or actor.id)]
+    return [
+        actor.role.value,
+        actor.region,
+        str(claims.get("sub") or actor.id),
+        actor.id,  # an enterprise's or agency's credit code: one sub may act for two units
+        str(claims.get("department") or ""),  # a co-publishing department (A16.2)
+    ]
 
 
 class Store(Protocol):

@@ -27,8 +27,9 @@ class SecretRefused(Exception):
 
 
 def check(secret: str) -> str:
-    """A usable secret: at least 32 bytes (UTF-8) and never one that was published."""
-    if secret in PUBLISHED:
+    """A usable secret: at least 32 bytes (UTF-8) and never one that holds a published one
+    (with a newline or a space around it, say)."""
+    if any(published in secret for published in PUBLISHED):
         raise SecretRefused(
             f"{SETTING} is a secret printed in greenlist's own sources: choose your own, e.g. "
             f"`python -c 'import secrets; print(secrets.token_urlsafe(48))'` / "

@@ -279,3 +279,58 @@ def test_an_existing_world_readable_store_is_narrowed(tmp_path: Path) -> None:
     os.chmod(path, 0o644)
     build_service(f"sqlite:///{path}", SettableClock(datetime(2025, 1, 1, tzinfo=UTC))).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+# --- Found from outside (loopback attack of 4 December) -------------------------------------------
+
+ATTACK_CLAIMS: dict[str, dict[str, Any]] = {
+    "sub a zero-width space": {"sub": "\u200b"},
+    "sub with a NUL": {"sub": "a\u0000b"},
+    "enterprise of the province's own division": {
+        "role": "enterprise",
+        "region": "330000",
+        "uscc": "91330000880000011K",
+    },
+}
+
+
+@pytest.mark.parametrize("case", list(ATTACK_CLAIMS))
+def test_claims_found_from_outside_are_unauthorized(
+    api_app: Flask, client: FlaskClient, case: str
+) -> None:
+    before = event_count(api_app)
+    unauthorized(api_app, register(client, forge(**ATTACK_CLAIMS[case])), before)
+
+
+@pytest.mark.parametrize("padding", ["\n", " ", "x" * 8])
+def test_a_secret_holding_the_published_one_is_refused(
+    store_url: str, clock: SettableClock, monkeypatch: pytest.MonkeyPatch, padding: str
+) -> None:
+    monkeypatch.setenv("GREENLIST_JWT_SECRET", OLD_README_SECRET + padding)
+    with pytest.raises(token_secret.SecretRefused, match="printed"):
+        make_app(store_url, clock, follow=False)
+
+
+def test_one_sub_acting_for_two_enterprises_has_two_key_spaces(
+    api_app: Flask, client: FlaskClient
+) -> None:
+    """An agent (one `sub`) filing for two enterprises: the second filing is its own."""
+    listed = s.credit_code(6, "330100")
+    s.list_provincially(api_app.extensions["greenlist"].service, listed)
+    body = {
+        "target_type": "unit",
+        "target_code": listed,
+        "reporter_name": "李代理",
+        "reporter_contact": "13800000001",
+        "evidence": ["photo.jpg"],
+        "content": "同一文本",
+    }
+    ids = []
+    for uscc in (s.credit_code(7, "330100"), s.credit_code(8, "330100")):
+        headers = forge(role="enterprise", region="330100", uscc=uscc, sub="agent-li")
+        headers["Idempotency-Key"] = "same-key"
+        response = client.post("/api/v1/complaints", json=body, headers=headers)
+        assert response.status_code == 201, response.json
+        assert "Idempotent-Replayed" not in response.headers
+        ids.append(response.json["id"])
+    assert ids[0] != ids[1]
