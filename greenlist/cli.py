@@ -6,7 +6,9 @@ local use), `demo` (load the generated demo history and print a unit's history) 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
 import threading
 from datetime import datetime
@@ -19,6 +21,7 @@ from greenlist import demo_history, scheduling
 from greenlist.config import SystemClock, build_service, database_url
 from greenlist.runtime import progress_bar, read_side
 from greenlist.scenarios import city_actor
+from projections.engine.runner import Runner
 from projections.lists import list_as_of
 
 AFTER_DEMO = datetime(2026, 6, 30, 18, tzinfo=SHANGHAI)
@@ -88,16 +91,26 @@ def run_projections(action: str, names: list[str], url: str | None) -> int:
             count = side.runner.rebuild(names or None, progress=progress_bar)
             print(f"rebuilt {', '.join(names) or 'all read models'} from {count} events")
         else:
-            stop = threading.Event()
-            print("following the event log; Ctrl-C stops", file=sys.stderr)
-            try:
-                side.runner.follow(stop)
-            except KeyboardInterrupt:
-                stop.set()
+            follow(side.runner)
     finally:
         side.close()
         app.close()
     return 0
+
+
+def follow(runner: Runner) -> None:
+    """`greenlist projections run`: follow the log until SIGTERM or Ctrl-C. The runner
+    reconnects (with backoff, logged) when the store cannot be reached and goes on from its
+    tracking positions; a bug ends the command with its traceback (a non-zero exit, for the
+    supervisor to see)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print("following the event log; Ctrl-C stops", file=sys.stderr, flush=True)
+    try:
+        runner.follow(stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 def secret() -> str:

@@ -1,4 +1,6 @@
-"""PostgreSQL application recorder that also writes the timeline index (same transaction)."""
+"""PostgreSQL application recorder that also writes the timeline index (same transaction), and
+eventsourcing's factory with a connection pool that fails fast and recovers fast when the server
+is unreachable (issue 9, item 5)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
+from eventsourcing.utils import Environment, EnvType
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
@@ -67,3 +70,33 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
             curs.execute(self.sql_version_at, (originator_id, recorded_micros), prepare=False)
             row = curs.fetchone()
         return int(row["v"]) if row and row["v"] is not None else 0
+
+    def probe(self) -> None:
+        """One round trip to the server, not retried (the recorder's own calls are, ten times):
+        fails within the pool's wait when the server cannot be reached (`/health/ready`)."""
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT 1", prepare=False)
+
+
+class TimelinePostgresFactory(PostgresFactory):
+    """eventsourcing's factory, its pool tuned for outages. The library retries each store call
+    ten times, each waiting up to the pool's timeout (30 s by default) for a connection: with the
+    server down a request would hang for minutes. `POSTGRES_POOL_WAIT` (seconds, fractions
+    allowed) bounds that wait, so a call fails (503) within seconds. The pool retries a failed
+    connection with a backoff that doubles without bound until `reconnect_timeout` (5 min):
+    after a long outage the first connection could come half a minute after the server is
+    back. `POSTGRES_RECONNECT_TIMEOUT` ends such attempts early; a waiting request then starts
+    a new one at once."""
+
+    POSTGRES_POOL_WAIT = "POSTGRES_POOL_WAIT"
+    POSTGRES_RECONNECT_TIMEOUT = "POSTGRES_RECONNECT_TIMEOUT"
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        pool = self.datastore.pool
+        wait = self.env.get(self.POSTGRES_POOL_WAIT)
+        reconnect = self.env.get(self.POSTGRES_RECONNECT_TIMEOUT)
+        if wait:
+            pool.timeout = float(wait)
+        if reconnect:
+            pool.reconnect_timeout = float(reconnect)
