@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import http
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
@@ -13,12 +13,14 @@ from api import problems
 from api.auth import authenticate
 from api.bodies import check_body
 from api.context import Context
+from api.health import install_health
 from api.idempotency import Idempotency, Store
 from api.metrics import install_metrics
 from api.openapi import AccessPlugin
 from api.schemas.problem import Problem
 from domain.errors import GreenlistError
 from domain.service import Greenlist
+from projections.engine.outage import STORE_ERRORS
 from projections.errors import ProjectionsBehind
 
 MAX_BODY = 256 * 1024
@@ -53,7 +55,10 @@ def create_app(
     jwt_secret: str,
     read_models: list[str],
     test_clock: bool = False,
+    ready_max_lag: int = 1000,
 ) -> Flask:
+    """The API over a service and its views. `ready_max_lag`: how many events a read model
+    may be behind the log while /health/ready still says ready."""
     app = Flask("greenlist")
     app.config.update(
         API_TITLE="greenlist",
@@ -74,14 +79,12 @@ def create_app(
     app.before_request(check_body)
     app.register_error_handler(GreenlistError, problems.from_domain)
     app.register_error_handler(ProjectionsBehind, problems.from_behind)
+    for family in STORE_ERRORS:  # an unreachable store is a 503, whatever touched it
+        app.register_error_handler(family, problems.from_unreachable)
 
     from api.resources import register_all
 
     register_all(api, test_clock=test_clock)
     install_metrics(app)
-
-    @app.get("/health")
-    def health() -> Response:
-        return jsonify(status="ok")
-
+    install_health(app, ready_max_lag)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from contextlib import suppress
 from dataclasses import dataclass
 
 from domain.service import Greenlist
@@ -41,8 +42,12 @@ class InProcessRunner:
         self.runner = runner
         self.stop = threading.Event()
         self.thread = threading.Thread(
-            target=runner.follow, args=(self.stop, poll), name="projections", daemon=True
+            target=self._follow, args=(poll,), name="projections", daemon=True
         )
+
+    def _follow(self, poll: float) -> None:
+        with suppress(Exception):  # a bug: logged by the runner, its state says "failed"
+            self.runner.follow(self.stop, poll)
 
     def __enter__(self) -> InProcessRunner:
         self.thread.start()

@@ -15,7 +15,7 @@ from flask import Flask
 from api.app import create_app
 from domain.clock import Clock, SettableClock
 from domain.values import local_date
-from greenlist.config import SystemClock, build_service, database_url
+from greenlist.config import SystemClock, build_service, database_url, ready_max_lag
 from greenlist.runtime import InProcessRunner, read_side
 from greenlist.scheduling import sweeper_for
 from scheduler.sweeper import Sweeper
@@ -48,7 +48,12 @@ def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = 
     service = build_service(url, clock)
     side = read_side(service, url)
     app = create_app(
-        service, side.db, secret, [p.name for p in side.runner.projections], test_clock
+        service,
+        side.db,
+        secret,
+        [p.name for p in side.runner.projections],
+        test_clock,
+        ready_max_lag=ready_max_lag(),
     )
     app.extensions["greenlist_runner"] = side.runner
     if test_clock:
