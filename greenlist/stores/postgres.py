@@ -4,13 +4,20 @@ is unreachable (issue 9, item 5)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    ApplicationRecorder,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
-from eventsourcing.utils import Environment, EnvType
+from eventsourcing.utils import Environment, EnvType, retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
@@ -65,6 +72,7 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
                 prepare=False,
             )
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
     def version_at(self, originator_id: UUID, recorded_micros: int) -> int:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self.sql_version_at, (originator_id, recorded_micros), prepare=False)
@@ -86,7 +94,11 @@ class TimelinePostgresFactory(PostgresFactory):
     connection with a backoff that doubles without bound until `reconnect_timeout` (5 min):
     after a long outage the first connection could come half a minute after the server is
     back. `POSTGRES_RECONNECT_TIMEOUT` ends such attempts early; a waiting request then starts
-    a new one at once."""
+    a new one at once.
+
+    Setting up a recorder (registering types, creating tables: the first connections of the
+    pool) is not retried by the library: it keeps the library's patient wait
+    (`POSTGRES_CONNECT_TIMEOUT`), so that a loaded server or machine does not fail a start."""
 
     POSTGRES_POOL_WAIT = "POSTGRES_POOL_WAIT"
     POSTGRES_RECONNECT_TIMEOUT = "POSTGRES_RECONNECT_TIMEOUT"
@@ -94,9 +106,27 @@ class TimelinePostgresFactory(PostgresFactory):
     def __init__(self, env: Environment | EnvType | None) -> None:
         super().__init__(env)
         pool = self.datastore.pool
+        self.patient_wait = pool.timeout
         wait = self.env.get(self.POSTGRES_POOL_WAIT)
         reconnect = self.env.get(self.POSTGRES_RECONNECT_TIMEOUT)
-        if wait:
-            pool.timeout = float(wait)
+        self.outage_wait = float(wait) if wait else pool.timeout
+        pool.timeout = self.outage_wait
         if reconnect:
             pool.reconnect_timeout = float(reconnect)
+
+    @contextmanager
+    def _setting_up(self) -> Iterator[None]:
+        pool = self.datastore.pool
+        pool.timeout = self.patient_wait
+        try:
+            yield
+        finally:
+            pool.timeout = self.outage_wait
+
+    def application_recorder(self) -> ApplicationRecorder:
+        with self._setting_up():
+            return super().application_recorder()
+
+    def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
+        with self._setting_up():
+            return super().aggregate_recorder(purpose)
