@@ -5,7 +5,7 @@ from __future__ import annotations
 import http
 from datetime import timedelta
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
@@ -14,6 +14,7 @@ from api import problems
 from api.auth import DEFAULT_MAX_LIFETIME, authenticate
 from api.bodies import check_body, refuse_oversized
 from api.context import Context
+from api.health import install_health
 from api.idempotency import Idempotency, Store
 from api.limits import DEFAULT_FILING_LIMIT, install_limits
 from api.metrics import install_metrics
@@ -21,6 +22,7 @@ from api.openapi import AccessPlugin
 from api.schemas.problem import Problem
 from domain.errors import GreenlistError
 from domain.service import Greenlist
+from projections.engine.outage import STORE_ERRORS
 from projections.errors import ProjectionsBehind
 
 MAX_BODY = 256 * 1024
@@ -58,9 +60,11 @@ def create_app(
     token_max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
     filing_limit: str = DEFAULT_FILING_LIMIT,
     limit_storage: str = "memory://",
+    ready_max_lag: int = 1000,
 ) -> Flask:
-    """The API. `filing_limit` bounds real-name reports per client (api.limits), counted in
-    `limit_storage`."""
+    """The API over a service and its views. `filing_limit` bounds real-name reports per client
+    (api.limits), counted in `limit_storage`; `ready_max_lag`: how many events a read model may
+    be behind the log while /health/ready still says ready."""
     app = Flask("greenlist")
     app.config.update(
         API_TITLE="greenlist",
@@ -85,14 +89,12 @@ def create_app(
     app.before_request(check_body)
     app.register_error_handler(GreenlistError, problems.from_domain)
     app.register_error_handler(ProjectionsBehind, problems.from_behind)
+    for family in STORE_ERRORS:  # an unreachable store is a 503, whatever touched it
+        app.register_error_handler(family, problems.from_unreachable)
 
     from api.resources import register_all
 
     register_all(api, test_clock=test_clock)
     install_metrics(app)
-
-    @app.get("/health")
-    def health() -> Response:
-        return jsonify(status="ok")
-
+    install_health(app, ready_max_lag)
     return app

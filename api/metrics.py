@@ -23,6 +23,7 @@ from domain.rules.checks import dynamic_form_deadline
 from domain.values import local_date
 from projections.deadlines import open_past
 from projections.dynamic import forms, rereviews_due
+from projections.engine.outage import STORE_ERRORS, store_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,15 @@ class ReadSideCollector(Collector):
             labels=["projection"],
         )
         runner = self.app.extensions.get("greenlist_runner")
-        if runner is not None:
-            for name, behind in sorted(runner.lag().items()):
-                lag.add_metric([name], behind)
+        try:
+            behind = runner.lag() if runner is not None else {}
+        except STORE_ERRORS as error:  # the requests' counters are still worth a scrape
+            if not store_unreachable(error):
+                raise
+            log.warning("read models' lag for /metrics: the store is unreachable (%s)", error)
+            behind = {}
+        for name, events in sorted(behind.items()):
+            lag.add_metric([name], events)
         yield lag
         due = GaugeMetricFamily(
             "greenlist_deadlines_due",

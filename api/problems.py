@@ -20,10 +20,14 @@ from domain.errors import (
     UndecodableEvent,
     VersionMismatch,
 )
+from projections.engine.outage import store_unreachable
 from projections.errors import ProjectionsBehind
 
 PROBLEM = "application/problem+json"
 log = logging.getLogger(__name__)
+STORE_RETRY_AFTER = 5
+"""Seconds a client is asked to wait (Retry-After) while the store is unreachable: about the
+runners' longest wait to reconnect (greenlist.config.reconnect_backoff)."""
 
 TITLES = {
     400: "Bad Request",
@@ -134,9 +138,28 @@ def from_behind(error: ProjectionsBehind) -> Response:
     return problem(503, error.en, error.zh, headers={"Retry-After": "1"})
 
 
+def from_unreachable(error: Exception) -> Response:
+    """The store cannot be reached (restarting, connections dropped, no connection in time):
+    503 with Retry-After, never 500, and nothing was recorded unless a receipt says so (issue
+    9, item 5). `error` is one that `store_unreachable` recognises, or an unexpected error
+    (Flask's 500 handler), which is re-raised as it is."""
+    if not store_unreachable(error):
+        raise error
+    return problem(
+        503,
+        "the store cannot be reached right now; retry after a few seconds",
+        "数据存储暂时无法访问，请稍后重试",
+        headers={"Retry-After": str(STORE_RETRY_AFTER)},
+    )
+
+
 def from_http(error: HTTPException) -> Response:
-    """werkzeug and webargs errors; validation errors name each bad field."""
+    """werkzeug and webargs errors; validation errors name each bad field. An unexpected
+    error (500) that comes from an unreachable store is answered 503 (`from_unreachable`)."""
     status = error.code or 500
+    original = getattr(error, "original_exception", None)
+    if status == 500 and original is not None and store_unreachable(original):
+        return from_unreachable(original)
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
     headers = dict(error.get_headers())

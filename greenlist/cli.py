@@ -6,7 +6,9 @@ local use), `demo` (load the generated demo history and print a unit's history) 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
 import threading
 from datetime import datetime
@@ -25,6 +27,7 @@ from greenlist.config import (
 )
 from greenlist.runtime import progress_bar, read_side
 from greenlist.scenarios import city_actor
+from projections.engine.runner import Runner
 from projections.lists import list_as_of
 
 AFTER_DEMO = datetime(2026, 6, 30, 18, tzinfo=SHANGHAI)
@@ -120,12 +123,7 @@ def run_projections(action: str, names: list[str], url: str | None) -> int:
             count = side.runner.rebuild(names or None, progress=progress_bar)
             print(f"rebuilt {', '.join(names) or 'all read models'} from {count} events")
         else:
-            stop = threading.Event()
-            print("following the event log; Ctrl-C stops", file=sys.stderr)
-            try:
-                side.runner.follow(stop)
-            except KeyboardInterrupt:
-                stop.set()
+            follow(side.runner)
     except UndecodableEvent as error:
         return report_undecodable(action, error)
     finally:
@@ -138,6 +136,21 @@ def token_secret_for(url: str) -> str | None:
     """The secret `greenlist token` signs with: GREENLIST_JWT_SECRET, else the one a demo
     generated for this store (`make run`); None when there is neither."""
     return token_secret.configured() or token_secret.existing_store_secret(url)
+
+
+def follow(runner: Runner) -> None:
+    """`greenlist projections run`: follow the log until SIGTERM or Ctrl-C. The runner
+    reconnects (with backoff, logged) when the store cannot be reached and goes on from its
+    tracking positions; a bug ends the command with its traceback (a non-zero exit, for the
+    supervisor to see)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print("following the event log; Ctrl-C stops", file=sys.stderr, flush=True)
+    try:
+        runner.follow(stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 def run_token(args: argparse.Namespace) -> int:

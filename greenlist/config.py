@@ -19,6 +19,7 @@ from domain.clock import Clock
 from domain.service import Greenlist
 from greenlist.calendars import notice_period
 from projections.engine.db import private_file
+from projections.engine.outage import Backoff
 
 DATABASE_URL_SETTING = "GREENLIST_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///var/greenlist.db"
@@ -26,6 +27,22 @@ DEFAULT_DATABASE_URL = "sqlite:///var/greenlist.db"
 
 def database_url() -> str:
     return os.environ.get(DATABASE_URL_SETTING, DEFAULT_DATABASE_URL)
+
+
+def reconnect_backoff() -> Backoff:
+    """How the projection runners wait to reconnect to an unreachable store (issue 9, item 5):
+    `GREENLIST_RECONNECT_INITIAL` seconds (default 0.1), doubling up to
+    `GREENLIST_RECONNECT_MAX` (default 5), each wait spread by ±20 %."""
+    return Backoff(
+        initial=float(os.environ.get("GREENLIST_RECONNECT_INITIAL", "0.1")),
+        maximum=float(os.environ.get("GREENLIST_RECONNECT_MAX", "5")),
+    )
+
+
+def ready_max_lag() -> int:
+    """`GREENLIST_READY_MAX_LAG` (default 1000): a read model further behind the log than this
+    many events makes `/health/ready` answer "not ready"."""
+    return int(os.environ.get("GREENLIST_READY_MAX_LAG", "1000"))
 
 
 def store_env(url: str) -> dict[str, str]:
@@ -69,7 +86,7 @@ def store_settings(url: str) -> dict[str, str]:
     if parsed.scheme in ("postgresql", "postgres"):
         query = parse_qs(parsed.query)
         env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "greenlist.stores.postgres:TimelinePostgresFactory",
             "APPLICATION_RECORDER_TOPIC": "greenlist.stores.postgres:TimelinePostgresRecorder",
             "POSTGRES_DBNAME": parsed.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
@@ -80,6 +97,10 @@ def store_settings(url: str) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": "2",
             "POSTGRES_MAX_OVERFLOW": "8",
             "POSTGRES_CONN_MAX_AGE": "600",
+            # when the server is unreachable: a store call fails within seconds (503), and a
+            # restarted server is reconnected to promptly (greenlist.stores.postgres)
+            "POSTGRES_POOL_WAIT": "0.5",
+            "POSTGRES_RECONNECT_TIMEOUT": "2",
         }
         if "schema" in query:
             env["POSTGRES_SCHEMA"] = query["schema"][0]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 import threading
+from contextlib import suppress
 from dataclasses import dataclass
 
 from domain.service import Greenlist
-from greenlist.config import database_url
+from greenlist.config import database_url, reconnect_backoff
 from projections.catalogue import all_projections
 from projections.engine.db import Db, views_db
 from projections.engine.runner import Runner
@@ -25,20 +26,28 @@ class ReadSide:
 
 
 def read_side(app: Greenlist, url: str | None = None) -> ReadSide:
+    """The views' database and a runner over every read model, which reconnects with the
+    configured backoff (`GREENLIST_RECONNECT_*`) when the store cannot be reached."""
     db = views_db(url or database_url())
-    return ReadSide(db, Runner(app, db, all_projections()))
+    return ReadSide(db, Runner(app, db, all_projections(), backoff=reconnect_backoff()))
 
 
 class InProcessRunner:
     """The runner following the log in a background thread of the service's own process, as
-    with the embedded default, so that one command shows live lists."""
+    with the embedded default, so that one command shows live lists. It outlives restarts of
+    the store (`Runner.follow` reconnects); it dies only of a bug, which `/health/ready`
+    reports."""
 
     def __init__(self, runner: Runner, poll: float = 0.1) -> None:
         self.runner = runner
         self.stop = threading.Event()
         self.thread = threading.Thread(
-            target=runner.follow, args=(self.stop, poll), name="projections", daemon=True
+            target=self._follow, args=(poll,), name="projections", daemon=True
         )
+
+    def _follow(self, poll: float) -> None:
+        with suppress(Exception):  # a bug: logged by the runner, its state says "failed"
+            self.runner.follow(self.stop, poll)
 
     def __enter__(self) -> InProcessRunner:
         self.thread.start()
@@ -47,6 +56,19 @@ class InProcessRunner:
     def __exit__(self, *_: object) -> None:
         self.stop.set()
         self.thread.join(timeout=10)
+
+    @property
+    def alive(self) -> bool:
+        """Following the log, or waiting to reconnect to it: its thread runs."""
+        return self.thread.is_alive()
+
+    @property
+    def state(self) -> str:
+        return self.runner.state
+
+    @property
+    def error(self) -> str | None:
+        return self.runner.error
 
 
 def progress_bar(done: int, total: int, width: int = 40) -> None:

@@ -17,7 +17,13 @@ from api.limits import DEFAULT_FILING_LIMIT
 from domain.clock import Clock, SettableClock
 from domain.values import local_date
 from greenlist import token_secret
-from greenlist.config import SystemClock, build_service, database_url, token_max_lifetime
+from greenlist.config import (
+    SystemClock,
+    build_service,
+    database_url,
+    ready_max_lag,
+    token_max_lifetime,
+)
 from greenlist.runtime import InProcessRunner, read_side
 from greenlist.scheduling import sweeper_for
 from scheduler.sweeper import Sweeper
@@ -59,6 +65,7 @@ def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = 
         token_max_lifetime=token_max_lifetime(),
         filing_limit=os.environ.get("GREENLIST_FILING_LIMIT", DEFAULT_FILING_LIMIT),
         limit_storage=os.environ.get("GREENLIST_RATE_LIMIT_STORAGE", "memory://"),
+        ready_max_lag=ready_max_lag(),
     )
     app.extensions["greenlist_runner"] = side.runner
     if test_clock:

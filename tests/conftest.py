@@ -17,6 +17,7 @@ from domain.clock import SettableClock
 from domain.service import Greenlist
 from greenlist.config import build_service
 from projections.engine.db import Db, views_db
+from tests.throwaway_postgres import Cluster, available, throwaway_cluster
 
 POSTGRES_URL = os.environ.get(
     "GREENLIST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -56,6 +57,27 @@ def postgres_schema(postgres_url: str) -> Iterator[str]:
     yield f"{postgres_url}?schema={schema}"
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def throwaway_server() -> Iterator[Cluster]:
+    """A PostgreSQL server of this test process's own, to stop and restart (never the shared
+    one); skipped where none can be started, unless PostgreSQL is required."""
+    why = available()
+    if why:
+        if REQUIRE_POSTGRES:
+            pytest.fail(why)
+        pytest.skip(why)
+    with throwaway_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def throwaway(throwaway_server: Cluster) -> Iterator[Cluster]:
+    """The throwaway server, running when the test starts and again when it ends."""
+    throwaway_server.start()
+    yield throwaway_server
+    throwaway_server.start()
 
 
 @pytest.fixture

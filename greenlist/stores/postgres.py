@@ -1,13 +1,23 @@
-"""PostgreSQL application recorder that also writes the timeline index (same transaction)."""
+"""PostgreSQL application recorder that also writes the timeline index (same transaction), and
+eventsourcing's factory with a connection pool that fails fast and recovers fast when the server
+is unreachable (issue 9, item 5)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    ApplicationRecorder,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
+from eventsourcing.utils import Environment, EnvType, retry
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
@@ -62,8 +72,61 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
                 prepare=False,
             )
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
     def version_at(self, originator_id: UUID, recorded_micros: int) -> int:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self.sql_version_at, (originator_id, recorded_micros), prepare=False)
             row = curs.fetchone()
         return int(row["v"]) if row and row["v"] is not None else 0
+
+    def probe(self) -> None:
+        """One round trip to the server, not retried (the recorder's own calls are, ten times):
+        fails within the pool's wait when the server cannot be reached (`/health/ready`)."""
+        with self.datastore.get_connection() as conn:
+            conn.execute("SELECT 1", prepare=False)
+
+
+class TimelinePostgresFactory(PostgresFactory):
+    """eventsourcing's factory, its pool tuned for outages. The library retries each store call
+    ten times, each waiting up to the pool's timeout (30 s by default) for a connection: with the
+    server down a request would hang for minutes. `POSTGRES_POOL_WAIT` (seconds, fractions
+    allowed) bounds that wait, so a call fails (503) within seconds. The pool retries a failed
+    connection with a backoff that doubles without bound until `reconnect_timeout` (5 min):
+    after a long outage the first connection could come half a minute after the server is
+    back. `POSTGRES_RECONNECT_TIMEOUT` ends such attempts early; a waiting request then starts
+    a new one at once.
+
+    Setting up a recorder (registering types, creating tables: the first connections of the
+    pool) is not retried by the library: it keeps the library's patient wait
+    (`POSTGRES_CONNECT_TIMEOUT`), so that a loaded server or machine does not fail a start."""
+
+    POSTGRES_POOL_WAIT = "POSTGRES_POOL_WAIT"
+    POSTGRES_RECONNECT_TIMEOUT = "POSTGRES_RECONNECT_TIMEOUT"
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        pool = self.datastore.pool
+        self.patient_wait = pool.timeout
+        wait = self.env.get(self.POSTGRES_POOL_WAIT)
+        reconnect = self.env.get(self.POSTGRES_RECONNECT_TIMEOUT)
+        self.outage_wait = float(wait) if wait else pool.timeout
+        pool.timeout = self.outage_wait
+        if reconnect:
+            pool.reconnect_timeout = float(reconnect)
+
+    @contextmanager
+    def _setting_up(self) -> Iterator[None]:
+        pool = self.datastore.pool
+        pool.timeout = self.patient_wait
+        try:
+            yield
+        finally:
+            pool.timeout = self.outage_wait
+
+    def application_recorder(self) -> ApplicationRecorder:
+        with self._setting_up():
+            return super().application_recorder()
+
+    def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
+        with self._setting_up():
+            return super().aggregate_recorder(purpose)

@@ -160,19 +160,28 @@ class SQLiteDb(Db):
 
 
 class PostgresDb(Db):
-    """The views on PostgreSQL, in the events' schema; one connection per thread."""
+    """The views on PostgreSQL, in the events' schema; one connection per thread, opened again
+    when the server dropped it (a restart: issue 9, item 5)."""
 
     dialect = "postgres"
 
-    def __init__(self, conninfo: str, schema: str | None) -> None:
+    def __init__(self, conninfo: str, schema: str | None, connect_timeout: int = 5) -> None:
+        """`connect_timeout` (whole seconds, libpq's) bounds a connection attempt to a server
+        that does not answer at all, so a request fails (503) instead of hanging."""
         self.conninfo = conninfo
         self.schema = schema
+        self.connect_timeout = connect_timeout
         self._local = threading.local()
         self._all: list[psycopg.Connection[Any]] = []
         self._lock = threading.Lock()
 
     def connect(self, autocommit: bool = False) -> psycopg.Connection[Any]:
-        conn = psycopg.connect(self.conninfo, row_factory=dict_row, autocommit=autocommit)
+        conn = psycopg.connect(
+            self.conninfo,
+            row_factory=dict_row,
+            autocommit=autocommit,
+            connect_timeout=self.connect_timeout,
+        )
         if self.schema:
             conn.execute(f"SET search_path TO {self.schema}")
             if not autocommit:
@@ -182,9 +191,12 @@ class PostgresDb(Db):
     def _connection(self) -> psycopg.Connection[Any]:
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
+            dropped = conn
             conn = self.connect()
             self._local.conn = conn
             with self._lock:
+                if dropped is not None and dropped in self._all:
+                    self._all.remove(dropped)
                 self._all.append(conn)
         return conn
 
@@ -198,6 +210,18 @@ class PostgresDb(Db):
             finally:
                 tx.close()
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """A read, tried once more on a new connection when this thread's connection turns out
+        to have been dropped by the server (restarted since it was last used): a read changes
+        nothing, so trying it again is safe, and a read just after a restart succeeds."""
+        had = getattr(self._local, "conn", None)
+        try:
+            return super().query(sql, params)
+        except psycopg.OperationalError:
+            if had is None or not had.closed:
+                raise
+            return super().query(sql, params)
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -206,7 +230,7 @@ class PostgresDb(Db):
         self._local = threading.local()
 
 
-def views_db(database_url: str) -> Db:
+def views_db(database_url: str, connect_timeout: int = 5) -> Db:
     """The views' database for the events' database URL (see greenlist.config)."""
     parsed = urlparse(database_url)
     if parsed.scheme == "sqlite":
@@ -215,7 +239,7 @@ def views_db(database_url: str) -> Db:
     if parsed.scheme in ("postgresql", "postgres"):
         schema = parse_qs(parsed.query).get("schema", [None])[0]
         conninfo = database_url.split("?", 1)[0]
-        return PostgresDb(conninfo, schema)
+        return PostgresDb(conninfo, schema, connect_timeout)
     if parsed.scheme == "memory":
         return SQLiteDb(":memory:")
     raise ValueError(f"no views database for {database_url!r}")

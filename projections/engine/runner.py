@@ -7,10 +7,17 @@ lock (PostgreSQL advisory lock; SQLite's single writer) and re-reads the model's
 it, so the second runner waits, then skips what the first already applied. Of two rebuilds of
 the same read model the later one resets the new tables and the earlier one stops
 (`RebuildSuperseded`) rather than swap in tables that miss events. An event that cannot be
-decoded stops a runner with `UndecodableEvent` (`Runner._read` says why it never skips it)."""
+decoded stops a runner with `UndecodableEvent` (`Runner._read` says why it never skips it).
+
+A following runner survives its database (issue 9, item 5): when the store cannot be reached
+(PostgreSQL restarted, a connection dropped) it waits (`Backoff`: 0.1 s doubling to 5 s by
+default, with jitter), reconnects and goes on from the tracking positions. Nothing is skipped
+or applied twice: a batch's rows and its position are committed together or not at all, and
+each batch re-reads the positions inside its transaction."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -23,12 +30,14 @@ from domain.errors import UndecodableEvent
 from domain.service import Greenlist
 from projections.engine.batch import Batch, Remembered
 from projections.engine.db import Db, Tx
+from projections.engine.outage import Backoff, store_unreachable
 from projections.engine.projection import Projection
 from projections.errors import ProjectionsBehind
 
 TRACKING = "projection_tracking"
 NEXT = "__next"
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 
 class RebuildSuperseded(RuntimeError):
@@ -51,12 +60,23 @@ class Runner:
     only the queries of live tables use) at the swap: built once, not row by row."""
 
     def __init__(
-        self, app: Greenlist, db: Db, projections: Sequence[Projection], batch_size: int = 2000
+        self,
+        app: Greenlist,
+        db: Db,
+        projections: Sequence[Projection],
+        batch_size: int = 2000,
+        backoff: Backoff | None = None,
     ) -> None:
         self.app = app
         self.db = db
         self.projections = list(projections)
         self.batch_size = batch_size
+        self.backoff = backoff or Backoff()
+        self.state = "idle"
+        """idle, following, reconnecting (the store is unreachable), stopped or failed."""
+        self.error: str | None = None
+        """What made it reconnect (while reconnecting) or fail."""
+        self.reconnects = 0
         self.setup()
 
     # --- tables --------------------------------------------------------------------------
@@ -225,12 +245,50 @@ class Runner:
     # --- following -----------------------------------------------------------------------
 
     def follow(self, stop: threading.Event, poll: float = 0.2) -> None:
-        """Catch up, then apply new events as they are recorded, until `stop` is set."""
+        """Catch up, then apply new events as they are recorded, until `stop` is set. While
+        the store cannot be reached, wait with backoff and try again, from the tracking
+        positions; any other error is a bug: the runner fails (`state`) and raises it."""
+        delays: Iterator[float] | None = None
+        try:
+            while not stop.is_set():
+                try:
+                    for _ in self._rounds(stop, poll):
+                        delays = None
+                        if self.state == "reconnecting":
+                            log.warning("store reachable again: following the log")
+                        if self.state != "following":
+                            self._became("following")
+                except Exception as error:
+                    if not store_unreachable(error):
+                        self._became("failed", error)
+                        log.exception("projection runner failed")
+                        raise
+                    delays = delays or self.backoff.delays()
+                    wait = next(delays)
+                    self.reconnects += 1
+                    self._became("reconnecting", error)
+                    log.warning("store unreachable (%s): reconnecting in %.2f s", error, wait)
+                    stop.wait(wait)
+        finally:
+            if self.state != "failed":
+                self._became("stopped")
+
+    def _became(self, state: str, error: BaseException | None = None) -> None:
+        self.state = state
+        self.error = None if error is None else f"{type(error).__name__}: {error}"
+
+    def _rounds(self, stop: threading.Event, poll: float) -> Iterator[None]:
+        """Apply what is new, then wait for more (or `poll` seconds); yields after each round
+        that reached the store. Its LISTEN connection is opened here, so it is opened again
+        after a reconnection."""
         listen = self._listener()
         try:
             while not stop.is_set():
                 if self.run_once() == 0:
+                    yield
                     listen(poll)
+                else:
+                    yield
         finally:
             close = getattr(listen, "close", None)
             if close:
