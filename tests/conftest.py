@@ -17,6 +17,7 @@ from domain.clock import SettableClock
 from domain.service import Greenlist
 from greenlist.config import build_service
 from projections.engine.db import Db, views_db
+from tests.on_time import on_time
 
 POSTGRES_URL = os.environ.get(
     "GREENLIST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -79,8 +80,9 @@ def views(store_url: str) -> Iterator[Db]:
 
 @pytest.fixture
 def app(store_url: str, clock: SettableClock) -> Iterator[Greenlist]:
+    """The service, its clock moving to each act's stated time (tests/on_time.py)."""
     service = build_service(store_url, clock)
-    yield service
+    yield on_time(service)
     service.close()
 
 

@@ -30,7 +30,7 @@ class ComplaintActs(ServiceBase):
     ) -> Receipt:
         """A23.1: a report against a listed unit (handled by its city) or an agency (handled by
         the city where it works, given by `city`)."""
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("A23.1",))
         if target_type == "unit":
             unit = self._unit(target_code)
             complaint = Complaint.file(
@@ -62,7 +62,7 @@ class ComplaintActs(ServiceBase):
         """A23.2: a confirmed report leads to rectification or removal at the annual publication
         (A19.3); one against an agency is reported under A22.1."""
         complaint = self._get(Complaint, complaint_id, "complaint")
-        act = self._act(actor, occurred_at, notes)
+        act = self._act(actor, occurred_at, notes, rules=("A23.2",))
         complaint.verify(act, confirmed, outcome, notes)
         if complaint.target_type == "agency":
             agency = self._get(Agency, complaint.target_id, "agency")
@@ -88,6 +88,6 @@ class ComplaintActs(ServiceBase):
         """The reporter's identity, for the handling city bureau and inspectors only; the read
         itself is recorded in the complaint's stream."""
         complaint = self._get(Complaint, complaint_id, "complaint")
-        identity = complaint.disclose_reporter(self._act(actor))
+        identity = complaint.disclose_reporter(self._act(actor, rules=("A23.1",)))
         self._save(complaint)
         return identity
