@@ -16,7 +16,8 @@ class Act:
     """The provenance every event of one command shares.
 
     `recorded_at` comes from the injected clock; `occurred_at` is the world time the actor states
-    (it defaults to the recorded instant)."""
+    (it defaults to the recorded instant), never later than the recording beyond the clock skew
+    (the service refuses such an act before building it, issue 9 item 3)."""
 
     actor: Actor
     recorded_at: datetime
@@ -26,10 +27,13 @@ class Act:
 
     @property
     def judged_at(self) -> datetime:
-        """The instant deadlines and the three-year look-back are judged at: the stated world
-        time, but never earlier than the recording, so that no act can be back-dated past a
-        deadline (A14.1, A16.1, A18) or to before an article 17 ground (A17)."""
-        return max(self.occurred_at, self.recorded_at)
+        """The instant deadlines and the three-year look-back are judged at: the recording.
+        A stated world time earlier than it cannot back-date an act past a deadline (A14.1,
+        A16.1, A18) or to before an article 17 ground (A17); a later one is refused outright
+        (checks.check_not_future_dated, issue 9 item 3), and the few seconds of clock skew it
+        tolerates move no deadline either: a publication stated 3 s after the notice's end but
+        recorded before it is judged before it."""
+        return self.recorded_at
 
     @property
     def on(self) -> date:

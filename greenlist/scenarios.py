@@ -143,10 +143,21 @@ def ensure_experts(app: Greenlist, count: int = 9) -> None:
 
 def nominate_and_review(app: Greenlist, code: str, level: Level, year: int = 2025) -> None:
     """Nomination by 30 June, then the preliminary and expert reviews (A14-A15.2)."""
+    nominate(app, code, level, year)
+    review(app, code, level, year)
+
+
+def nominate(app: Greenlist, code: str, level: Level, year: int = 2025) -> None:
+    """The unit's city recommends it on 1 June, before the window closes (A14.1)."""
     city = code[2:6] + "00"
     app.nominate(
         city_actor(city), code, level, year, justification="", occurred_at=at(date(year, 6, 1))
     )
+
+
+def review(app: Greenlist, code: str, level: Level, year: int = 2025) -> None:
+    """The preliminary review on 5 July, the panel drawn on the 10th, its conclusion on the
+    20th (A15.1, A15.2)."""
     app.record_preliminary_review(
         PROVINCE_ACTOR, code, level, True, occurred_at=at(date(year, 7, 5))
     )
@@ -182,10 +193,10 @@ def publish(app: Greenlist, level: Level, year: int = 2025, sample_size: int = 0
         )
     opened = date(year, 9, 1)
     app.open_public_notice(PROVINCE_ACTOR, level, year, occurred_at=at(opened))
-    if level is Level.PROVINCIAL:
-        app.cosign_publication(NDRC, level, year, "ndrc", occurred_at=at(date(year, 9, 20)))
-        app.cosign_publication(ECO_ENV, level, year, "eco_env", occurred_at=at(date(year, 9, 20)))
     published = opened + timedelta(days=15)
+    if level is Level.PROVINCIAL:  # signed the morning of the publication, before it
+        app.cosign_publication(NDRC, level, year, "ndrc", occurred_at=at(published, 9))
+        app.cosign_publication(ECO_ENV, level, year, "eco_env", occurred_at=at(published, 9))
     app.publish_round(PROVINCE_ACTOR, level, year, occurred_at=at(published))
     return published
 
@@ -270,12 +281,16 @@ def register_agency(app: Greenlist, serial: int, legal_representative: str) -> s
 
 def list_provincially_together(app: Greenlist, *codes: str, year: int = 2025) -> None:
     """Like `list_provincially`, for several factories listed by the same publication."""
-    for code in codes:
+    for code in codes:  # in step: each stage of every unit before the next stage
         register_and_cultivate(app, code, year=year)
+    for code in codes:
         evaluate(app, code, Level.PROVINCIAL, year)
+    for code in codes:
         app.list_municipally(city_actor(code[2:6] + "00"), code, occurred_at=at(date(year, 3, 1)))
     ensure_round(app, Level.PROVINCIAL, year)
     ensure_experts(app)
+    for code in codes:  # every nomination by its 1 June, before the first review in July
+        nominate(app, code, Level.PROVINCIAL, year)
     for code in codes:
-        nominate_and_review(app, code, Level.PROVINCIAL, year)
+        review(app, code, Level.PROVINCIAL, year)
     publish(app, Level.PROVINCIAL, year)

@@ -17,6 +17,7 @@ from domain.clock import SettableClock
 from domain.service import Greenlist
 from greenlist.config import build_service
 from projections.engine.db import Db, views_db
+from tests.on_time import on_time
 from tests.throwaway_postgres import Cluster, available, throwaway_cluster
 
 POSTGRES_URL = os.environ.get(
@@ -106,8 +107,9 @@ def views(store_url: str) -> Iterator[Db]:
 
 @pytest.fixture
 def app(store_url: str, clock: SettableClock) -> Iterator[Greenlist]:
+    """The service, its clock moving to each act's stated time (tests/on_time.py)."""
     service = build_service(store_url, clock)
-    yield service
+    yield on_time(service)
     service.close()
 
 

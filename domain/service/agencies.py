@@ -24,7 +24,10 @@ class AgencyActs(ServiceBase):
         """Register a third-party evaluation agency and its legal representative (A22.3)."""
         self._authorise_province(actor, Role.PROVINCE, Role.AGENCY)
         agency = Agency.register(
-            self._act(actor, occurred_at), credit_code, name, legal_representative
+            self._act(actor, occurred_at, rules=("A12", "A22.3")),
+            credit_code,
+            name,
+            legal_representative,
         )
         return self._create(agency, f"机构 agency {agency.credit_code}")
 
@@ -39,5 +42,6 @@ class AgencyActs(ServiceBase):
         # any city bureau (agencies work province-wide) or the province itself (ID.3)
         checks.check_id3_jurisdiction(actor, actor.region, Role.CITY, Role.PROVINCE)
         agency = self._get(Agency, agency_id(credit_code), f"机构 agency {credit_code}")
-        agency.report_misconduct(self._act(actor, occurred_at), description, None)
+        act = self._act(actor, occurred_at, rules=("A22.1",))
+        agency.report_misconduct(act, description, None)
         return self._save(agency)

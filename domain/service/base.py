@@ -40,7 +40,7 @@ from domain.errors import (
     UndecodableEvent,
     VersionMismatch,
 )
-from domain.rules import checks
+from domain.rules import checks, rule_order
 from domain.rules.checks import NegativeRecord
 from domain.values import Actor, Level, Role, micros
 
@@ -196,9 +196,28 @@ class ServiceBase(Application[UUID]):
     # --- acts and saving -----------------------------------------------------------------
 
     def _act(
-        self, actor: Actor, occurred_at: datetime | None = None, justification: str = ""
+        self,
+        actor: Actor,
+        occurred_at: datetime | None = None,
+        justification: str = "",
+        *,
+        rules: Iterable[str],
     ) -> Act:
+        """The act of a command, recorded now (the injected clock).
+
+        No act may be dated after the instant it is recorded, beyond a few seconds of clock
+        skew (issue 9 item 3, checks.check_not_future_dated): a deadline is judged at the
+        act's date, so a stated future would let an actor publish before the notice is over
+        (A16.1), mark a form overdue before 16 April (A18) or count a report in next year's
+        quota (A22.3). Each command names `rules`, the rules it is done under and first the
+        deadline or count its date decides, which is what the refusal names, the rule the act
+        would have dodged: the events' own codes would not always say it (a publication's
+        events carry A16.2 and A17, not the notice's A16.1). Called before any aggregate is
+        changed, so a refused act leaves nothing behind; `_save` checks the events again, for
+        an act built any other way."""
         now = self.clock.now()
+        if occurred_at is not None:
+            checks.check_not_future_dated(occurred_at, now, sorted(set(rules), key=rule_order))
         return Act(actor, now, occurred_at or now, justification)
 
     def _save(self, primary: GreenAggregate, *others: GreenAggregate, **details: Any) -> Receipt:
@@ -206,6 +225,7 @@ class ServiceBase(Application[UUID]):
         a lost race writes nothing."""
         aggregates = (primary, *others)
         self._check_expected_exists(aggregates)
+        self._check_not_future_dated(aggregates)
         timeline = [
             (e.originator_id, e.originator_version, micros(e.timestamp))
             for aggregate in aggregates
@@ -221,6 +241,24 @@ class ServiceBase(Application[UUID]):
             ) from None
         position = max((r.notification.id for r in recordings), default=None)
         return Receipt(primary.id, primary.version, position, details)
+
+    def _check_not_future_dated(self, aggregates: tuple[GreenAggregate, ...]) -> None:
+        """The catch-all behind `_act`'s check (issue 9 item 3): no event is saved dated after
+        its recording beyond the clock skew, whichever way its act was built. The refused act
+        is dropped (its changes evicted from the cached copies, nothing left pending) and the
+        refusal names the rules its events carry."""
+        for aggregate in aggregates:
+            for e in aggregate.pending_events:
+                occurred, recorded = getattr(e, "occurred_at", None), e.timestamp
+                if occurred is None or occurred <= recorded + checks.CLOCK_SKEW:
+                    continue
+                self._evict(aggregates)
+                codes = {
+                    c for a in aggregates for p in a.pending_events for c in getattr(p, "rules", ())
+                }
+                for a in aggregates:
+                    a.collect_events()  # the refused act leaves nothing pending
+                checks.check_not_future_dated(occurred, recorded, sorted(codes, key=rule_order))
 
     def _evict(self, aggregates: Iterable[GreenAggregate]) -> None:
         cache = self.repository.cache

@@ -32,7 +32,7 @@ class ComplaintActs(ServiceBase):
         the city where it works, given by `city`). Only the Complaint is written: the unit is
         read, never changed, so that filings (anonymous floods included) cannot contend with
         the unit's own writes nor put the filer in its history (issue 9 item 4)."""
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("A23.1",))
         if target_type == "unit":
             unit = self._unit(target_code)
             unit.check_reportable()
@@ -63,7 +63,7 @@ class ComplaintActs(ServiceBase):
         unit is recorded in the unit's history now ("complained against", by the city), in the
         same transaction as the acceptance."""
         complaint = self._get(Complaint, complaint_id, "complaint")
-        act = self._act(actor, occurred_at, notes)
+        act = self._act(actor, occurred_at, notes, rules=("A23.2",))
         complaint.accept(act)
         if complaint.target_type != "unit":
             return self._save(complaint)
@@ -83,7 +83,7 @@ class ComplaintActs(ServiceBase):
         """A23.2: a confirmed report leads to rectification or removal at the annual publication
         (A19.3); one against an agency is reported under A22.1."""
         complaint = self._get(Complaint, complaint_id, "complaint")
-        act = self._act(actor, occurred_at, notes)
+        act = self._act(actor, occurred_at, notes, rules=("A23.2",))
         complaint.verify(act, confirmed, outcome, notes)
         if complaint.target_type == "agency":
             agency = self._get(Agency, complaint.target_id, "agency")
@@ -109,6 +109,6 @@ class ComplaintActs(ServiceBase):
         """The reporter's identity, for the handling city bureau and inspectors only; the read
         itself is recorded in the complaint's stream."""
         complaint = self._get(Complaint, complaint_id, "complaint")
-        identity = complaint.disclose_reporter(self._act(actor))
+        identity = complaint.disclose_reporter(self._act(actor, rules=("A23.1",)))
         self._save(complaint)
         return identity

@@ -25,9 +25,15 @@ def _why(rule: str, due_on: date) -> str:
 class DeadlineActs(ServiceBase):
     """The acts of the yearly calendar (lifecycle.md), done by the system on their date."""
 
-    def _deadline_act(self, actor: Actor, rule: str, due_on: date) -> Act:
+    def _deadline_act(
+        self, actor: Actor, rule: str, due_on: date, rules: tuple[str, ...] = ()
+    ) -> Act:
+        """Dated at 00:00 of the due date, which the scheduler reaches before it acts (never
+        after the recording): a due date still ahead is refused naming `rules` (by default
+        the deadline's own rule), nothing recorded (issue 9 item 3)."""
         self._authorise_province(actor, Role.SYSTEM, Role.PROVINCE)
-        return self._act(actor, local_midnight(due_on), _why(rule, due_on))
+        why = _why(rule, due_on)
+        return self._act(actor, local_midnight(due_on), why, rules=rules or (rule,))
 
     def close_nomination_window(
         self, actor: Actor, level: Level, year: int, due_on: date
@@ -56,7 +62,7 @@ class DeadlineActs(ServiceBase):
         unit = self._unit(credit_code, fresh=True)
         if not unit.owes_form(level, year):
             return None
-        act = self._deadline_act(actor, "A18", due_on)
+        act = self._deadline_act(actor, "A18", due_on, ("A18", "A19.2"))
         return self._record_form_overdue(act, unit, level, year)
 
     def mark_rereview_due(
@@ -75,6 +81,8 @@ class DeadlineActs(ServiceBase):
     ) -> Receipt | None:
         """A17: three years after it happened (or ended) a ground stopped counting."""
         unit = self._unit(credit_code, fresh=True)
-        if not unit.lapse_negative_record(self._deadline_act(actor, "A17", due_on), record_id):
+        ground = unit.negatives.get(str(record_id), {}).get("ground", "A17.1")
+        act = self._deadline_act(actor, "A17", due_on, (ground,))
+        if not unit.lapse_negative_record(act, record_id):
             return None
         return self._save(unit)

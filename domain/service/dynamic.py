@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.errors import RuleViolation
-from domain.rules.checks import a17_grounds_in_force
+from domain.rules.checks import A17_CONTINUING, A17_GROUNDS, a17_grounds_in_force
 from domain.service.base import Receipt, ServiceBase
 from domain.values import Actor, Level, Role
 
@@ -33,7 +33,7 @@ class DynamicManagementActs(ServiceBase):
         next annual publication (A19.1)."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=self._ground_rules(ground, "A19.1"))
         record_id = uuid4()
         unit.add_negative_record(act, record_id, ground, occurred_on, ended_on, source, description)
         queue = self._queue(act)
@@ -53,6 +53,12 @@ class DynamicManagementActs(ServiceBase):
         parks = self._defer_removal_of_parks(act, unit, ground, queue) if in_force else []
         return self._save(unit, queue, *parks, record_id=record_id, removal_pending=deferred)
 
+    @staticmethod
+    def _ground_rules(ground: str, *rules: str) -> tuple[str, ...]:
+        """The rules a negative record is recorded under: its A17 ground (when it is one: an
+        unknown code is refused by the record itself) and `rules`."""
+        return (ground, *rules) if ground in A17_GROUNDS else rules
+
     def end_negative_record(
         self,
         actor: Actor,
@@ -64,7 +70,8 @@ class DynamicManagementActs(ServiceBase):
         """A17.1/5/6: a continuing ground ended; the three years run from that date."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
-        unit.end_negative_record(self._act(actor, occurred_at), record_id, ended_on)
+        act = self._act(actor, occurred_at, rules=sorted(A17_CONTINUING))
+        unit.end_negative_record(act, record_id, ended_on)
         return self._save(unit)
 
     def submit_dynamic_form(
@@ -79,7 +86,8 @@ class DynamicManagementActs(ServiceBase):
         """A18: the yearly dynamic management form, due 15 April of the following year."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.ENTERPRISE)
-        unit.submit_dynamic_form(self._act(actor, occurred_at), level, year, indicators)
+        act = self._act(actor, occurred_at, rules=("A18",))
+        unit.submit_dynamic_form(act, level, year, indicators)
         return self._save(unit)
 
     def mark_form_overdue(
@@ -93,7 +101,8 @@ class DynamicManagementActs(ServiceBase):
         """A18 -> A19.2: no form by 15 April: removal at the next annual publication."""
         self._authorise_province(actor, Role.PROVINCE, Role.SYSTEM)
         unit = self._unit(credit_code)
-        return self._record_form_overdue(self._act(actor, occurred_at), unit, level, year)
+        act = self._act(actor, occurred_at, rules=("A18", "A19.2"))
+        return self._record_form_overdue(act, unit, level, year)
 
     def declare_change(
         self,
@@ -109,7 +118,11 @@ class DynamicManagementActs(ServiceBase):
         self._authorise(actor, unit, Role.ENTERPRISE)
         change_id = uuid4()
         unit.declare_change(
-            self._act(actor, occurred_at), change_id, change_kind, new_name, description
+            self._act(actor, occurred_at, rules=("A20.1",)),
+            change_id,
+            change_kind,
+            new_name,
+            description,
         )
         return self._save(unit, change_id=change_id)
 
@@ -126,7 +139,7 @@ class DynamicManagementActs(ServiceBase):
         for the annual publication."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.CITY)
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("A20.2", "A20.3"))
         queue = self._queue(act)
         higher = unit.recheck_change(act, change_id, confirmed, still_meets_standards)
         self._defer_removal(
@@ -162,7 +175,7 @@ class DynamicManagementActs(ServiceBase):
         unit = self._unit(credit_code)
         roles = (Role.CITY,) if level is Level.MUNICIPAL else (Role.PROVINCE,)
         self._authorise(actor, unit, *roles, Role.PROVINCE)
-        act = self._act(actor, occurred_at, reason)
+        act = self._act(actor, occurred_at, reason, rules=(ground,))
         if not unit.is_listed(level):
             raise RuleViolation(
                 ground, zh="该单位不在该级名单中", en="the unit is not on that list"
@@ -183,7 +196,7 @@ class DynamicManagementActs(ServiceBase):
         ground for three years (for a listed park containing the unit too, A19.1)."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("A17.2", "A19.4"))
         unit.add_negative_record(act, uuid4(), "A17.2", occurred_on, None, "A19.4", description)
         removed = unit.listed_levels
         for level in removed:
@@ -211,7 +224,7 @@ class DynamicManagementActs(ServiceBase):
         publication."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.CITY)
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("A21",))
         unit.rereview(act, level, passed)
         if passed:
             return self._save(unit)

@@ -34,7 +34,7 @@ class ExpertReviewActs(ServiceBase):
         rnd = self._review_round(level, year)
         standing = unit.standing.get(level.value, {})
         stage = standing.get("status") if standing.get("year") == year else None
-        act = self._act(actor, occurred_at, justification)
+        act = self._act(actor, occurred_at, justification, rules=("A15.2",))
         previous = rnd.record_score(act, unit.id, stage, score, opinion)
         return self._save(rnd, unit_id=unit.id, previous_score=previous)
 
@@ -52,7 +52,7 @@ class ExpertReviewActs(ServiceBase):
         site. The inspectors' only act: they read everything and change nothing else."""
         self._authorise_province(actor, Role.INSPECTOR)
         rnd = self._review_round(level, year)
-        rnd.record_supervision(self._act(actor, occurred_at), activity, notes)
+        rnd.record_supervision(self._act(actor, occurred_at, rules=("A15.2",)), activity, notes)
         return self._save(rnd)
 
     def _review_round(self, level: Level, year: int) -> Round:

@@ -33,7 +33,7 @@ class SelectionActs(ServiceBase):
     ) -> Receipt:
         """A13.2: open a provincial or national round with the cities' quotas."""
         self._authorise_province(actor)
-        rnd = Round.open(self._act(actor, occurred_at), level, year, quotas)
+        rnd = Round.open(self._act(actor, occurred_at, rules=("A13.2",)), level, year, quotas)
         return self._create(rnd, f"{year}年{level.value}轮次 round")
 
     def set_quota(
@@ -48,7 +48,7 @@ class SelectionActs(ServiceBase):
         """A13.2: change one city's quota."""
         self._authorise_province(actor)
         rnd = self._round(level, year)
-        rnd.set_quota(self._act(actor, occurred_at), city, quota)
+        rnd.set_quota(self._act(actor, occurred_at, rules=("A13.2",)), city, quota)
         return self._save(rnd)
 
     def nominate(
@@ -64,7 +64,7 @@ class SelectionActs(ServiceBase):
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.CITY)
         rnd = self._round(level, year)
-        act = self._act(actor, occurred_at, justification)
+        act = self._act(actor, occurred_at, justification, rules=("A13.2", "A14.1"))
         rnd.accept_nomination(act, unit.id, unit.city)
         unit.nominate(act, level, year, rnd.id, self._member_records(unit))
         return self._save(unit, rnd)
@@ -79,7 +79,7 @@ class SelectionActs(ServiceBase):
     ) -> Receipt:
         """A15.2: add an expert (with employer, for conflicts) to the Zhejiang pool."""
         self._authorise_province(actor)
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("A15.2",))
         try:
             pool = self._get(ExpertPool, POOL_ID, "expert pool")
         except NotFound:
@@ -114,7 +114,7 @@ class SelectionActs(ServiceBase):
             excluded.add(self._agency_code(UUID(agency)))
         candidates = pool.eligible_for(excluded)
         panel = rnd.draw_panel(
-            self._act(actor, occurred_at, justification),
+            self._act(actor, occurred_at, justification, rules=("A15.2",)),
             unit.id,
             seed or secrets.token_hex(16),
             candidates,
@@ -134,7 +134,8 @@ class SelectionActs(ServiceBase):
         """A15.1: the first review step."""
         self._authorise_province(actor)
         unit = self._unit(credit_code)
-        unit.review_preliminarily(self._act(actor, occurred_at), level, passed, notes)
+        act = self._act(actor, occurred_at, rules=("A15.1",))
+        unit.review_preliminarily(act, level, passed, notes)
         return self._save(unit)
 
     def record_expert_review(
@@ -153,7 +154,8 @@ class SelectionActs(ServiceBase):
         panel = self._round(level, year).panel_of(unit.id) if year else None
         if panel is None:
             raise RuleViolation("A15.2", zh="尚未随机抽取专家组", en="no expert panel was drawn")
-        unit.review_by_experts(self._act(actor, occurred_at), level, passed, score, panel)
+        act = self._act(actor, occurred_at, rules=("A15.2",))
+        unit.review_by_experts(act, level, passed, score, panel)
         return self._save(unit)
 
     def draw_site_sample(
@@ -175,7 +177,10 @@ class SelectionActs(ServiceBase):
                 score = float(unit.standing[level.value].get("expert_score", 0))
                 candidates.append((uid, inspection_weight(True, score)))
         sample = rnd.draw_site_sample(
-            self._act(actor, occurred_at), seed or secrets.token_hex(16), candidates, size
+            self._act(actor, occurred_at, rules=("A15.3",)),
+            seed or secrets.token_hex(16),
+            candidates,
+            size,
         )
         return self._save(rnd, sample=sample)
 
@@ -196,7 +201,7 @@ class SelectionActs(ServiceBase):
             raise RuleViolation(
                 "A15.3", zh="该单位未被抽中现场核查", en="the unit is not in the site sample"
             )
-        unit.inspect_site(self._act(actor, occurred_at), level, passed, notes)
+        unit.inspect_site(self._act(actor, occurred_at, rules=("A15.3",)), level, passed, notes)
         return self._save(unit)
 
     def open_public_notice(
@@ -206,7 +211,7 @@ class SelectionActs(ServiceBase):
         a sampled unit still awaits its site inspection (A15.3)."""
         self._authorise_province(actor)
         rnd = self._round(level, year)
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("A16.1",))
         units = [self._get(Unit, UUID(uid), "unit") for uid in rnd.nominations]
         waiting = [u for u in units if u.status(level) == "expert_passed" and rnd.is_sampled(u.id)]
         if waiting:
@@ -234,7 +239,8 @@ class SelectionActs(ServiceBase):
         if not summary.strip():
             raise RuleViolation("A16.1", zh="异议须说明理由", en="an objection needs its grounds")
         objection_id = uuid4()
-        unit.raise_objection(self._act(actor, occurred_at), level, objection_id, summary)
+        act = self._act(actor, occurred_at, rules=("A16.1",))
+        unit.raise_objection(act, level, objection_id, summary)
         return self._save(unit, objection_id=objection_id)
 
     def decide_objection(
@@ -251,7 +257,10 @@ class SelectionActs(ServiceBase):
         self._authorise_province(actor)
         unit = self._unit(credit_code)
         unit.decide_objection(
-            self._act(actor, occurred_at, justification), level, objection_id, upheld
+            self._act(actor, occurred_at, justification, rules=("A16.1",)),
+            level,
+            objection_id,
+            upheld,
         )
         return self._save(unit)
 
@@ -266,7 +275,7 @@ class SelectionActs(ServiceBase):
         """A16.2: a co-publishing department (发改委 `ndrc`, 生态环境厅 `eco_env`) signs."""
         self._authorise_province(actor, Role.CODEPT)
         rnd = self._round(level, year)
-        rnd.cosign(self._act(actor, occurred_at), department)
+        rnd.cosign(self._act(actor, occurred_at, rules=("A16.2",)), department)
         return self._save(rnd)
 
     def publish_round(
@@ -276,7 +285,7 @@ class SelectionActs(ServiceBase):
         removals and adjustments take effect (A19.1-3, A20.3)."""
         self._authorise_province(actor)
         rnd = self._round(level, year)
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("A16.1", "A16.2"))
         rnd.check_publishable(act)
         loaded: dict[UUID, Unit] = {}
         outcome: dict[str, list[str]] = {

@@ -29,7 +29,7 @@ class UnitActs(ServiceBase):
         occurred_at: datetime | None = None,
     ) -> Receipt:
         """Register a factory, park or supply-chain company under its credit code."""
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("ID.1", "ID.2"))
         unit = Unit.register(act, credit_code, kind, name, members)
         self._authorise(actor, unit, Role.ENTERPRISE, Role.CITY, Role.PROVINCE)
         try:
@@ -50,7 +50,7 @@ class UnitActs(ServiceBase):
         """A park declares the enterprises inside it; A17 then checks them too."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.ENTERPRISE, Role.CITY)
-        act = self._act(actor, occurred_at)
+        act = self._act(actor, occurred_at, rules=("A10.1",))
         before = list(unit.members)
         unit.declare_members(act, members)
         return self._save(unit, *self._index_members(act, unit, before))
@@ -83,7 +83,11 @@ class UnitActs(ServiceBase):
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.CITY)
         unit.cultivate(
-            self._act(actor, occurred_at), year, priority, facts, self._member_records(unit)
+            self._act(actor, occurred_at, rules=("A8",)),
+            year,
+            priority,
+            facts,
+            self._member_records(unit),
         )
         return self._save(unit)
 
@@ -102,9 +106,10 @@ class UnitActs(ServiceBase):
         a third-party report, which counts toward its legal representative's quota (A22.3) of
         the year it is submitted in (not the year the report declares, which could be chosen)."""
         unit = self._unit(credit_code)
-        act = self._act(actor, occurred_at)
+        by_agency = actor.role is Role.AGENCY
+        act = self._act(actor, occurred_at, rules=("A12", "A22.3") if by_agency else ("A12",))
         report_id = uuid4()
-        if actor.role is Role.AGENCY:
+        if by_agency:
             agency = self._get(Agency, agency_id(actor.id), f"机构 agency {actor.id}")
             quota = self._quota(act, agency.legal_representative, act.on.year)
             quota.count(act, report_id, unit.id, agency.id, level, unit.unit_kind)
@@ -153,5 +158,6 @@ class UnitActs(ServiceBase):
         """A13.1: the city puts a unit on its own municipal list."""
         unit = self._unit(credit_code)
         self._authorise(actor, unit, Role.CITY)
-        unit.list_municipally(self._act(actor, occurred_at), self._member_records(unit))
+        act = self._act(actor, occurred_at, rules=("A13.1",))
+        unit.list_municipally(act, self._member_records(unit))
         return self._save(unit)

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from api.auth import mint
 from domain.clock import SettableClock
 from greenlist.web import make_app
+from tests.on_time import on_time
 
 SECRET = secrets.token_urlsafe(48)
 """A secret of this test run only: no secret written in the sources signs anything."""
@@ -24,6 +25,8 @@ def api_app(
 ) -> Iterator[Flask]:
     monkeypatch.setenv("GREENLIST_JWT_SECRET", SECRET)
     app = make_app(store_url, clock, follow=False)
+    context = app.extensions["greenlist"]
+    context.service = on_time(context.service)  # time passes between acts (tests/on_time.py)
     yield app
     app.extensions["greenlist"].service.close()
 

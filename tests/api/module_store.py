@@ -15,6 +15,7 @@ from flask import Flask
 from domain.clock import SettableClock
 from greenlist.web import make_app
 from tests.api.conftest import SECRET
+from tests.on_time import on_time
 
 
 def module_store(
@@ -41,4 +42,7 @@ def module_app(store_url: str) -> Flask:
     """An app like `api_app`'s (read models not followed), its clock at 1 January 2025."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GREENLIST_JWT_SECRET", SECRET)
-        return make_app(store_url, SettableClock(datetime(2025, 1, 1, tzinfo=UTC)), follow=False)
+        app = make_app(store_url, SettableClock(datetime(2025, 1, 1, tzinfo=UTC)), follow=False)
+    context = app.extensions["greenlist"]
+    context.service = on_time(context.service)  # time passes between acts (tests/on_time.py)
+    return app

@@ -36,6 +36,7 @@ from domain.values import Level
 from greenlist import scenarios as s
 from greenlist.web import make_app
 from tests.api.conftest import SECRET, province
+from tests.on_time import on_time
 
 pytestmark = pytest.mark.xdist_group("openapi_contract")
 
@@ -118,7 +119,7 @@ CHECKS = [
 def seed(app: Flask, clock: SettableClock) -> None:
     """A unit on the provincial list of 2025, a candidate of 2026 in Ningbo, an agency, experts
     and a real-name report: enough state for reads to answer with rows."""
-    service = app.extensions["greenlist"].service
+    service = on_time(app.extensions["greenlist"].service)
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
     s.prepare_candidate(service, LISTED)
     clock.set(datetime(2025, 6, 1, tzinfo=UTC))

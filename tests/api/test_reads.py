@@ -35,9 +35,10 @@ def codes(response: object) -> list[str]:
 
 
 def listed_then_removed(app: Flask, clock: SettableClock, code: str) -> None:
-    """Registered in January; listed provincially (recorded in June, published 16 September);
-    an A17.4 ground recorded on 1 November (removal pending, A19.1); removed by the annual
-    publication of 2026 (recorded 1 March 2026)."""
+    """Registered in January; on the municipal list from 1 March (entered on 1 June, back-dated);
+    listed provincially by the publication of 16 September (recorded that day: no act is dated
+    after its recording); an A17.4 ground recorded on 1 November (removal pending, A19.1);
+    removed by the annual publication of 16 September 2026."""
     greenlist = service(app)
     clock.set(datetime(2025, 1, 2, tzinfo=UTC))
     s.prepare_candidate(greenlist, code)
@@ -60,18 +61,20 @@ def test_the_public_reads_a_list_as_of_three_instants(
 ) -> None:
     code = s.credit_code(1)
     listed_then_removed(api_app, clock, code)
-    before = client.get(f"/api/v1/lists/provincial?as_of={iso(2025, 3, 1)}")
+    before = client.get(f"/api/v1/lists/provincial?as_of={iso(2025, 9, 15)}")  # under notice
     assert before.status_code == 200 and before.json["items"] == []
-    assert before.json["as_of"].startswith("2025-03-01T00:00:00")
-    listed = client.get(f"/api/v1/lists/provincial?as_of={iso(2025, 7, 1)}")
+    assert before.json["as_of"].startswith("2025-09-15T00:00:00")
+    listed = client.get(f"/api/v1/lists/provincial?as_of={iso(2025, 10, 1)}")
     assert codes(listed) == [code]
     (entry,) = listed.json["items"]
-    assert entry["listed_on"] == "2025-09-16" and entry["listed_at"].startswith("2025-06-01")
+    assert entry["listed_on"] == "2025-09-16" and entry["listed_at"].startswith("2025-09-16")
     assert entry["level"] == "provincial" and entry["kind"] == "factory" and entry["name"]
     assert entry["pending_rules"] is None
     pending = client.get(f"/api/v1/lists/provincial?as_of={iso(2025, 12, 1)}")
     assert "A19.1" in pending.json["items"][0]["pending_rules"]
-    removed = client.get(f"/api/v1/lists/provincial?as_of={iso(2026, 3, 2)}")
+    still = client.get(f"/api/v1/lists/provincial?as_of={iso(2026, 9, 15)}")
+    assert codes(still) == [code] and "A19.1" in still.json["items"][0]["pending_rules"]
+    removed = client.get(f"/api/v1/lists/provincial?as_of={iso(2026, 9, 17)}")
     assert removed.status_code == 200 and removed.json["items"] == []
     assert client.get("/api/v1/lists/provincial").json["items"] == []
 
@@ -139,7 +142,7 @@ def test_the_public_reads_the_announcements_newest_first(
         ("publication", "provincial"),
     ]
     assert items[0]["credit_code"] == code and "A19.1" in items[0]["rules"]
-    assert items[0]["immediate"] is False and items[0]["recorded"].startswith("2026-03-01")
+    assert items[0]["immediate"] is False and items[0]["recorded"].startswith("2026-09-16")
     assert items[0]["on_date"] == "2026-09-16" and items[0]["text"]
     assert items[3]["units"]["listed"] == [code] and code in items[2]["units"]["removed"]
     first = client.get("/api/v1/announcements?kind=publication&limit=1")

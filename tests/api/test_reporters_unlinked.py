@@ -21,6 +21,7 @@ from domain.values import Actor, Role
 from greenlist import scenarios as s
 from greenlist.web import make_app
 from tests.api.conftest import SECRET, city, enterprise, event_count, province, token
+from tests.on_time import on_time
 
 LISTED = s.credit_code(41)
 FILER = s.credit_code(42, "330200")
@@ -32,7 +33,8 @@ FILER_TOKEN = token("enterprise", "330200", uscc=FILER, sub=FILER_SUB)
 
 
 def service(app: Flask) -> Greenlist:
-    greenlist: Greenlist = app.extensions["greenlist"].service
+    """The app's service, its clock moving to each scenario act's date (tests/on_time.py)."""
+    greenlist: Greenlist = on_time(app.extensions["greenlist"].service)
     return greenlist
 
 
@@ -56,7 +58,7 @@ def listed(api_app: Flask) -> str:
 def old_style_filing(app: Greenlist, filer: Actor, code: str) -> None:
     """What `file_complaint` recorded before issue 9 item 4: the complaint and the retired
     `ComplaintReceived` in the unit's stream, the filer its actor."""
-    act = app._act(filer)
+    act = app._act(filer, rules=("A23.1",))
     unit = app._unit(code)
     complaint = Complaint.file(act, "unit", unit.id, unit.city, "李举报", "139", ["x"], "偷排")
     unit.record(un.ComplaintReceived, act, ["A23.1"], complaint_id=complaint.id)

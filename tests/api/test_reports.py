@@ -50,10 +50,11 @@ def instant(year: int, month: int, day: int) -> datetime:
 
 @pytest.fixture
 def story(api_app: Flask, clock: SettableClock) -> Flask:
-    """A Hangzhou factory listed provincially in 2025 (registered in January, the rest of its
-    path recorded in June); a real-name report against it whose reporter the inspector reads
-    (A23); a Ningbo factory nominated in 2026 off the municipal list with a justification
-    (A14.2); a Wenzhou factory registered two weeks after the fact (back-entered)."""
+    """A Hangzhou factory listed provincially in 2025 (each step recorded as it happens, from
+    its registration on 10 January); a real-name report against it whose reporter the
+    inspector reads (A23); a Wenzhou factory registered on 3 May 2026, two weeks after the fact
+    (back-entered); a Ningbo factory nominated on 2 June 2026 off the municipal list with a
+    justification (A14.2)."""
     app = service(api_app)
     clock.set(instant(2025, 1, 2))
     s.list_provincially(app, LISTED)
@@ -62,13 +63,13 @@ def story(api_app: Flask, clock: SettableClock) -> Flask:
     app.read_reporter(s.INSPECTOR, filed.aggregate_id)
     clock.set(instant(2026, 1, 2))
     s.prepare_candidate(app, OFF_LIST, year=2026)
-    ningbo = s.city_actor("330200")
-    app.nominate(ningbo, OFF_LIST, P, 2026, justification=WHY, occurred_at=s.at(date(2026, 6, 2)))
     clock.set(instant(2026, 5, 3))
     app.register_unit(
         s.city_actor("330300"), LATE_COMER, UnitKind.FACTORY, "温州补录工厂",
         occurred_at=s.at(date(2026, 4, 20)),
     )  # fmt: skip
+    ningbo = s.city_actor("330200")
+    app.nominate(ningbo, OFF_LIST, P, 2026, justification=WHY, occurred_at=s.at(date(2026, 6, 2)))
     catch_up(api_app)
     return api_app
 
@@ -85,7 +86,7 @@ def test_a_city_pool_and_the_pool_sizes(story: Flask, client: FlaskClient) -> No
     assert response.status_code == 200 and response.json["total"] == 1
     (entry,) = response.json["items"]
     assert entry["credit_code"] == LISTED and entry["priority"] is False
-    assert entry["cultivated_at"].startswith("2025-01-02") and isinstance(entry["rules"], list)
+    assert entry["cultivated_at"].startswith("2025-01-11") and isinstance(entry["rules"], list)
     assert client.get("/api/v1/pools/330100/2025?priority=true", headers=city()).json["items"] == []
     counts = client.get("/api/v1/pools?year=2026", headers=token("auditor")).json["items"]
     assert counts == [{"city": "330200", "year": 2026, "units": 1, "priority": 0}]
@@ -187,7 +188,7 @@ def test_the_audit_trail_for_auditors_inspectors_and_the_province(
     first = client.get(f"/api/v1/audit-trail?unit={LISTED}&limit=2", headers=token("auditor"))
     assert first.status_code == 200
     assert [r["event_type"] for r in first.json["items"]] == ["UnitRegistered", "Cultivated"]
-    assert first.json["items"][0]["recorded"].startswith("2025-01-02")
+    assert first.json["items"][0]["recorded"].startswith("2025-01-10")
     after = first.json["next_after"]
     assert after == first.json["items"][-1]["position"]
     rest = client.get(f"/api/v1/audit-trail?unit={LISTED}&after={after}", headers=province())

@@ -106,7 +106,9 @@ def test_moving_the_clock_runs_what_fell_due_before_it_returns(
     """The scheduler catches up with the test clock: the 2025 round's window (A14.1) closes
     with its logical date when the clock passes 1 July, within the clock call."""
     service = clocked_app.extensions["greenlist"].service
-    s.ensure_round(service, Level.PROVINCIAL, 2025)
+    march = clocked.put(CLOCK, json={"now": "2025-03-01T10:00:00+08:00"}, headers=province())
+    assert march.json["handled"] == []
+    s.ensure_round(service, Level.PROVINCIAL, 2025)  # stated 1 March 10:00, the clock's instant
     before = event_count(clocked_app)
     june = clocked.put(CLOCK, json={"now": "2025-06-30T23:59:59+08:00"}, headers=province())
     assert june.json["handled"] == [] and event_count(clocked_app) == before

@@ -87,10 +87,14 @@ def nominate(
 
 
 def under_notice(app: Greenlist, *codes: str) -> None:
-    """Each unit through its reviews, an empty site sample, and the notice opened on D."""
+    """Each unit through its reviews, an empty site sample, and the notice opened on D.
+    Every unit is nominated (1 June) before the first is reviewed (July)."""
     for code in codes:
         ready(app, code)
-        s.nominate_and_review(app, code, PROV, YEAR)
+    for code in codes:
+        s.nominate(app, code, PROV, YEAR)
+    for code in codes:
+        s.review(app, code, PROV, YEAR)
     app.draw_site_sample(P, PROV, YEAR, 0, seed="none", occurred_at=day(8, 1))
     app.open_public_notice(P, PROV, YEAR, occurred_at=s.at(D))
 

@@ -20,6 +20,7 @@ from domain.service import Greenlist
 from domain.values import Level, UnitKind
 from greenlist import scenarios as s
 from greenlist.config import build_service
+from tests.on_time import on_time
 
 pytestmark = pytest.mark.postgres
 
@@ -61,17 +62,22 @@ def accepted_in_round(app: Greenlist, level: Level, year: int) -> Counter[str]:
     )
 
 
+NOMINATION_DAY = s.at(date(YEAR, 6, 1))
+"""The racing nominations are stated for this instant; the clock is set to it first (no act
+may be dated after its recording, issue 9 item 3)."""
+
+
 def prepare_nominee(app: Greenlist, code: str) -> None:
-    """Registered, cultivated, evaluated and on the municipal list: ready to be nominated."""
+    """Registered, cultivated, evaluated and on the municipal list: ready to be nominated.
+    Sequential, so the clock may follow each act's date (tests/on_time.py)."""
+    app = on_time(app)
     s.register_and_cultivate(app, code, year=YEAR)
     s.evaluate(app, code, Level.PROVINCIAL, YEAR)
     app.list_municipally(s.city_actor(CITY), code, occurred_at=s.at(date(YEAR, 3, 1)))
 
 
 def nominate(app: Greenlist, code: str) -> None:
-    app.nominate(
-        s.city_actor(CITY), code, Level.PROVINCIAL, YEAR, occurred_at=s.at(date(YEAR, 6, 1))
-    )
+    app.nominate(s.city_actor(CITY), code, Level.PROVINCIAL, YEAR, occurred_at=NOMINATION_DAY)
 
 
 # --- (a) A22.3 under eight agency threads ------------------------------------------------------
@@ -147,18 +153,19 @@ def test_a22_3_caps_national_reports_of_one_legal_representative(service: Greenl
 
 
 def test_two_nominations_of_one_unit_never_both_win(
-    service: Greenlist, monkeypatch: pytest.MonkeyPatch
+    service: Greenlist, clock: SettableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ten races, each with a fresh unit. In the even ones both threads are held just before
     saving, after each has loaded and checked the unit and the round, so the conflict is certain;
     in the odd ones only the start is synchronised and the threads race freely."""
     app = service
-    app.open_round(
+    on_time(app).open_round(
         s.PROVINCE_ACTOR, Level.PROVINCIAL, YEAR, {CITY: 20}, occurred_at=s.at(date(YEAR, 3, 1))
     )
     codes = [s.credit_code(200 + i, CITY) for i in range(10)]
     for code in codes:
         prepare_nominee(app, code)
+    clock.set(NOMINATION_DAY)
 
     original_save = app._save
     gate: dict[str, threading.Barrier | None] = {"barrier": None}
@@ -215,10 +222,12 @@ def test_two_nominations_of_one_unit_never_both_win(
 # --- (c) nominations of different units against one city's quota ------------------------------
 
 
-def test_a13_2_quota_holds_under_eight_racing_nominations(service: Greenlist) -> None:
+def test_a13_2_quota_holds_under_eight_racing_nominations(
+    service: Greenlist, clock: SettableClock
+) -> None:
     app = service
     quota = 3
-    app.open_round(
+    on_time(app).open_round(
         s.PROVINCE_ACTOR,
         Level.PROVINCIAL,
         YEAR,
@@ -228,6 +237,7 @@ def test_a13_2_quota_holds_under_eight_racing_nominations(service: Greenlist) ->
     codes = [s.credit_code(300 + i, CITY) for i in range(8)]
     for code in codes:
         prepare_nominee(app, code)
+    clock.set(NOMINATION_DAY)
 
     def attempt(i: int, barrier: threading.Barrier) -> dict[str, Any]:
         code = codes[i]

@@ -254,7 +254,7 @@ def test_only_the_handling_city_and_inspectors_read_the_reporter(app: Greenlist)
 def old_style_filing(app: Greenlist, filer: Actor, code: str) -> UUID:
     """What `file_complaint` recorded before issue 9 item 4: the complaint and, in the same
     transaction, the retired `ComplaintReceived` in the unit's stream, the filer its actor."""
-    act = app._act(filer)
+    act = app._act(filer, rules=("A23.1",))
     unit = app._unit(code)
     complaint = Complaint.file(act, "unit", unit.id, unit.city, *REPORTER, EVIDENCE, "偷排")
     unit.record(un.ComplaintReceived, act, ["A23.1"], complaint_id=complaint.id)

@@ -187,6 +187,7 @@ def test_the_panel_draw_is_reproducible_and_excludes_conflicted_experts(app: Gre
         app.enrol_expert(P, expert, expert, employer, occurred_at=day(3, 2))
     for unit in (code, other):
         nominate(app, unit)
+    for unit in (code, other):
         app.record_preliminary_review(P, unit, PROV, True, occurred_at=day(7, 5))
         app.draw_expert_panel(P, unit, PROV, YEAR, 5, f"seed-{unit}", occurred_at=day(7, 6))
     drawn = {

@@ -13,6 +13,7 @@ from domain.service import Greenlist
 from domain.values import Level, UnitKind
 from greenlist import scenarios as s
 from greenlist.config import build_service
+from tests.on_time import on_time
 
 Processes = Callable[[str], tuple[Greenlist, Greenlist]]
 
@@ -27,7 +28,7 @@ def two_processes(
         monkeypatch.setenv("GREENLIST_AGGREGATE_CACHE", mode)
         pair = build_service(store_url, clock), build_service(store_url, clock)
         opened.extend(pair)
-        return pair
+        return on_time(pair[0]), on_time(pair[1])
 
     yield start
     for service in opened:

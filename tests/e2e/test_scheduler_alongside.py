@@ -16,6 +16,7 @@ from domain.clock import SettableClock
 from greenlist import scenarios as s
 from greenlist.config import build_service
 from tests.e2e.test_server import command, free_port
+from tests.on_time import on_time
 
 CODE = s.credit_code(77, "330300")
 
@@ -31,7 +32,7 @@ def overdue_forms(url: str) -> int:
 def test_serve_runs_the_scheduler_alongside(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/alongside.db"
     app = build_service(url, SettableClock(datetime(2025, 1, 1, tzinfo=UTC)))
-    s.list_provincially(app, CODE)  # listed September 2025; no 2025 form by 15 April 2026
+    s.list_provincially(on_time(app), CODE)  # listed September 2025; no 2025 form by 15 April 2026
     app.close()
     env = os.environ | {"GREENLIST_DATABASE_URL": url, "GREENLIST_JWT_SECRET": "x" * 48}
     env.pop("GREENLIST_TEST_CLOCK", None)

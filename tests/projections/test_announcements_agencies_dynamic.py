@@ -64,11 +64,15 @@ def rename(app: Greenlist, code: str) -> str:
 
 def file_forms(app: Greenlist, on_time: str, late: str, overdue: str) -> None:
     """The 2025 forms of three listed factories: on time, late and overdue (A18, A19.2)."""
-    for code, when in ((on_time, date(2026, 4, 10)), (late, date(2026, 4, 20))):
+
+    def submit(code: str, when: date) -> None:
         app.submit_dynamic_form(
             s.enterprise_actor(code), code, P, 2025, INDICATORS, occurred_at=at(when)
         )
+
+    submit(on_time, date(2026, 4, 10))
     app.mark_form_overdue(s.SYSTEM_ACTOR, overdue, P, 2025, occurred_at=at(date(2026, 4, 16)))
+    submit(late, date(2026, 4, 20))
 
 
 def report(
@@ -102,7 +106,6 @@ def agencies_at_work(app: Greenlist) -> dict[str, str]:
     report(app, second, factory, P)
     report(app, first, chain, P)  # a provincial supply chain does not count (A22.3)
     report(app, other, factory, N, passed=False)
-    report(app, first, factory, N, year=2026)
     app.report_agency_misconduct(HANGZHOU, other, "评价报告数据造假", at(date(2025, 11, 1)))
     complaint = app.file_complaint(
         s.PUBLIC, "agency", first, "陈举报", "13800138000", ["截图.png"], "虚假报告", "330100"
@@ -111,6 +114,7 @@ def agencies_at_work(app: Greenlist) -> dict[str, str]:
     app.verify_complaint(
         HANGZHOU, complaint, True, "agency_misconduct", "核实属实", at(date(2025, 11, 20))
     )
+    report(app, first, factory, N, year=2026)  # February 2026, after 2025's reports
     return {"first": first, "second": second, "other": other, "idle": idle}
 
 

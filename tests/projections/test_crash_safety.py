@@ -37,6 +37,7 @@ from projections.catalogue import all_projections
 from projections.engine.checksum import table_checksums, table_rows
 from projections.engine.db import Db, views_db
 from projections.engine.runner import TRACKING, RebuildSuperseded, Runner
+from tests.on_time import on_time
 
 ROOT = Path(__file__).resolve().parents[2]
 STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -122,7 +123,7 @@ def log(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             patch.setenv("GREENLIST_AGGREGATE_CACHE", "trusted")
             app = build_service(url, clock)
         stack.callback(app.close)
-        record_history(app, clock)
+        record_history(on_time(app), clock)
         notifications = app.recorder.select_notifications(start=0, limit=1_000_000)
         yield Log(request.param, url, app, [n.id for n in notifications])
 

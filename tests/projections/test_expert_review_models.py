@@ -36,11 +36,15 @@ def expert(expert_id: str) -> Actor:
     return Actor(expert_id, Role.EXPERT, PROVINCE)
 
 
-def under_review(app: Greenlist, code: str) -> list[str]:
-    """Listed municipally, nominated, past the preliminary review, a panel of three drawn."""
+def nominated(app: Greenlist, code: str) -> None:
+    """Listed municipally on 1 March, nominated on 1 June."""
     s.prepare_candidate(app, code)
     app.list_municipally(s.city_actor(), code, occurred_at=on(3, 1))
     app.nominate(s.city_actor(), code, PROV, YEAR, occurred_at=on(6, 1))
+
+
+def under_review(app: Greenlist, code: str) -> list[str]:
+    """Past the preliminary review (5 July), a panel of three drawn (6 July)."""
     s.ensure_experts(app)
     app.record_preliminary_review(P, code, PROV, True, occurred_at=on(7, 5))
     drawn = app.draw_expert_panel(P, code, PROV, YEAR, 3, f"seed-{code}", occurred_at=on(7, 6))
@@ -49,16 +53,18 @@ def under_review(app: Greenlist, code: str) -> list[str]:
 
 def story(app: Greenlist) -> tuple[list[str], list[str]]:
     """SCORED: two experts score, one corrects with a justification; the committee supervises
-    the expert review. REDRAWN: one expert scores, then the panel is redrawn (all nine)."""
-    panel = under_review(app, SCORED)
+    the expert review. REDRAWN: one expert scores, then the panel is redrawn (all nine). In
+    the order it happens: both nominated by 1 June, both panels drawn, then the scores."""
+    for code in (SCORED, REDRAWN):
+        nominated(app, code)
+    panel, redrawn = under_review(app, SCORED), under_review(app, REDRAWN)
     app.score_unit(expert(panel[0]), PROV, YEAR, SCORED, 82.0, "良好", occurred_at=on(7, 8))
     app.score_unit(expert(panel[1]), PROV, YEAR, SCORED, 70.0, "一般", occurred_at=on(7, 8))
-    app.score_unit(expert(panel[1]), PROV, YEAR, SCORED, 77.5, "一般", CORRECTION, on(7, 9))
     app.record_on_site_supervision(
         s.INSPECTOR, PROV, YEAR, "expert_review", "全程监督", occurred_at=on(7, 8)
     )
-    redrawn = under_review(app, REDRAWN)
     app.score_unit(expert(redrawn[0]), PROV, YEAR, REDRAWN, 60.0, "", occurred_at=on(7, 8))
+    app.score_unit(expert(panel[1]), PROV, YEAR, SCORED, 77.5, "一般", CORRECTION, on(7, 9))
     app.draw_expert_panel(P, REDRAWN, PROV, YEAR, 9, "again", "专家回避后重抽", on(7, 9))
     return panel, redrawn
 

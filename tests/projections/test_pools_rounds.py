@@ -144,13 +144,14 @@ def round_until_nominations(app: Greenlist) -> dict[str, str]:
     s.ensure_round(app, PROV, YEAR)
     s.ensure_experts(app)
     app.set_quota(P, PROV, YEAR, HZ, 3, occurred_at=on(4, 1))
-    s.nominate_and_review(app, codes["listed"], PROV, YEAR)
-    s.nominate_and_review(app, codes["objected"], PROV, YEAR)
-    ningbo = s.city_actor(NB)
+    s.nominate(app, codes["listed"], PROV, YEAR)  # every nomination by 30 June (A14.1) ...
+    s.nominate(app, codes["objected"], PROV, YEAR)
+    ningbo, redrawn = s.city_actor(NB), codes["redrawn"]
     app.nominate(ningbo, codes["failed"], PROV, YEAR, "培育成效突出", occurred_at=on(6, 2))
-    app.record_preliminary_review(P, codes["failed"], PROV, False, "材料不全", on(7, 5))
-    redrawn = codes["redrawn"]
     app.nominate(ningbo, redrawn, PROV, YEAR, occurred_at=on(6, 3))
+    s.review(app, codes["listed"], PROV, YEAR)  # ... then the reviews from 5 July
+    s.review(app, codes["objected"], PROV, YEAR)
+    app.record_preliminary_review(P, codes["failed"], PROV, False, "材料不全", on(7, 5))
     app.record_preliminary_review(P, redrawn, PROV, True, occurred_at=on(7, 5))
     app.draw_expert_panel(P, redrawn, PROV, YEAR, 3, "s1", occurred_at=on(7, 6))
     why = "专家回避后重抽"

@@ -21,6 +21,7 @@ from projections.engine.db import Db
 from projections.engine.runner import Runner
 from scheduler.jobs import JOBS, SCHEDULER
 from scheduler.sweeper import Sweeper, handled
+from tests.on_time import on_time
 from tests.refusals import refused
 from tests.scheduler.conftest import Calendar
 
@@ -207,7 +208,8 @@ def test_a_notice_counted_in_working_days(
     """GREENLIST_NOTICE_WORKING_DAYS=1: the notice opened on Friday 26 September 2025 runs 15
     working days, past the National Day holiday, to 22 October; publication waits for it."""
     monkeypatch.setenv("GREENLIST_NOTICE_WORKING_DAYS", "1")
-    app = build_service(store_url, clock)
+    service = build_service(store_url, clock)
+    app = on_time(service)
     try:
         code = s.credit_code(70)
         s.prepare_candidate(app, code)
@@ -224,7 +226,7 @@ def test_a_notice_counted_in_working_days(
         app.publish_round(PROVINCE_ACTOR, P, 2025, occurred_at=at(date(2025, 10, 23)))
         assert app.get_unit(code).status(P) == "listed"
     finally:
-        app.close()
+        service.close()
 
 
 def test_what_the_scheduler_records_is_in_the_audit_trail(
