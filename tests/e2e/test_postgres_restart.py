@@ -213,6 +213,14 @@ def caught_up(client: Client) -> dict[str, Any]:
         time.sleep(0.1)
 
 
+def wait_for_line(log: Path, line: str) -> None:
+    """Wait until the log holds the line (a runner may still be waiting to reconnect)."""
+    deadline = time.monotonic() + TIMEOUT
+    while line not in log.read_text():
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
+
+
 def test_postgresql_restarted_under_a_burst_of_writes_loses_nothing_and_answers_no_500(
     store: str, throwaway: Cluster, running: tuple[Client, Path, Path]
 ) -> None:
@@ -229,7 +237,7 @@ def test_postgresql_restarted_under_a_burst_of_writes_loses_nothing_and_answers_
     assert len(receipts) > 20, statuses
     assert report["runner"]["alive"] and report["runner"]["state"] == "following"
     for log in (server_log, runner_log):  # both runners saw the store go and come back
-        assert "store reachable again: following the log" in log.read_text(), log.read_text()
+        wait_for_line(log, "store reachable again: following the log")
 
     app = build_service(store)
     with ExitStack() as stack:
