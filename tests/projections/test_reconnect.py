@@ -29,6 +29,7 @@ from projections.engine.db import Db, Tx, views_db
 from projections.engine.outage import Backoff, store_unreachable
 from projections.engine.projection import Projection
 from projections.engine.runner import Runner
+from tests.on_time import on_time
 from tests.projections.test_crash_safety import (
     assert_same_rows,
     fresh_schema,
@@ -142,7 +143,7 @@ def service_with(
     def make(url: str) -> tuple[Greenlist, str]:
         app = build_service(url, clock)
         apps.append(app)
-        record_history(app, clock, listed=20, more=5)
+        record_history(on_time(app), clock, listed=20, more=5)  # acts at their dates
         return app, name
 
     yield make
