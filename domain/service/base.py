@@ -209,12 +209,12 @@ class ServiceBase(Application[UUID]):
         skew (issue 9 item 3, checks.check_not_future_dated): a deadline is judged at the
         act's date, so a stated future would let an actor publish before the notice is over
         (A16.1), mark a form overdue before 16 April (A18) or count a report in next year's
-        quota (A22.3). Each command names `rules`, the rules it is done under and first the
-        deadline or count its date decides, which is what the refusal names, the rule the act
-        would have dodged: the events' own codes would not always say it (a publication's
-        events carry A16.2 and A17, not the notice's A16.1). Called before any aggregate is
-        changed, so a refused act leaves nothing behind; `_save` checks the events again, for
-        an act built any other way."""
+        quota (A22.3). Each command names `rules`: the rules it is done under, among them the
+        deadline or count its date decides, so that the refusal names the rule the act would
+        have dodged; the events' own codes would not always say it (a publication's events
+        carry A16.2 and A17, not the notice's A16.1). Required, so that a new command states
+        them too. Called before any aggregate is changed, so a refused act leaves nothing
+        behind; `_save` checks the events again, for an act built any other way."""
         now = self.clock.now()
         if occurred_at is not None:
             checks.check_not_future_dated(occurred_at, now, sorted(set(rules), key=rule_order))
