@@ -170,9 +170,10 @@ def run_token(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if not 0 < args.hours * 3600 <= token_max_lifetime().total_seconds():
+    longest = token_max_lifetime()
+    if not 0 < args.hours * 3600 <= longest.total_seconds():
         print(
-            f"--hours must be more than 0 and at most {token_max_lifetime()} "
+            f"--hours must be more than 0 and at most {longest} "
             f"({TOKEN_MAX_HOURS_SETTING}) / 令牌有效期超出允许范围",
             file=sys.stderr,
         )

@@ -73,6 +73,18 @@ HEAD_END = re.compile(rb"\r?\n\r?\n")
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
+def receive(sock: Any) -> bytes | None:
+    """What a non-blocking socket has for us: None when nothing yet, b"" when the client went
+    away (or the connection broke)."""
+    try:
+        data: bytes = sock.recv(READ_SIZE)
+    except (BlockingIOError, InterruptedError):
+        return None
+    except OSError:
+        return b""
+    return data
+
+
 class Next(Enum):
     """What to do with a connection's buffered bytes."""
 
@@ -292,12 +304,9 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         awaited = self.awaited.get(conn)
         if awaited is None:  # an event for a socket dropped earlier in the same turn
             return
-        try:
-            data = conn.sock.recv(READ_SIZE)
-        except (BlockingIOError, InterruptedError):
+        data = receive(conn.sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:  # the client went away
             self.stop_awaiting(conn)
             self.close(conn)
@@ -370,12 +379,9 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]
         state = self.lingering.get(conn)
         if state is None:
             return
-        try:
-            data = conn.sock.recv(READ_SIZE)
-        except (BlockingIOError, InterruptedError):
+        data = receive(conn.sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         state[1] += len(data)
         if not data or state[1] > LINGER_BYTES:
             self.end_lingering(conn)
