@@ -1,9 +1,11 @@
-"""PostgreSQL application recorder that also writes the timeline index (same transaction), and
+"""PostgreSQL application recorder that also writes the timeline index and the log's leaves (same
+transaction as the events), and
 eventsourcing's factory with a connection pool that fails fast and recovers fast when the server
 is unreachable (issue 9, item 5)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -22,11 +24,15 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from greenlist.stores import TIMELINE_KWARG
+from greenlist.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
+
+log = logging.getLogger(__name__)
 
 
 class TimelinePostgresRecorder(PostgresApplicationRecorder):
-    """eventsourcing's recorder (default mode: table lock, no DB functions) plus the index."""
+    """eventsourcing's recorder (default mode: table lock, no DB functions) plus the index and
+    the leaves. The leaves are numbered under the events table's EXCLUSIVE lock, which every
+    write takes before its events get their positions: leaf order is log order."""
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -48,6 +54,63 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
             ).format(index=Identifier(f"{self.timeline_table}_at_idx"), table=table)
         )
         self.sql_insert_timeline = SQL("INSERT INTO {table} VALUES ").format(table=table)
+        prefix = self.events_table_name.removesuffix("_events")
+        self.leaves_table = f"{prefix}_leaves"
+        self.checkpoints_table = f"{prefix}_checkpoints"
+        leaves = SQL("{schema}.{table}").format(
+            schema=Identifier(self.datastore.schema), table=Identifier(self.leaves_table)
+        )
+        checkpoints = SQL("{schema}.{table}").format(
+            schema=Identifier(self.datastore.schema), table=Identifier(self.checkpoints_table)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {table} (leaf_index bigint PRIMARY KEY, "
+                "notification_id bigint NOT NULL UNIQUE, leaf_hash bytea NOT NULL)"
+            ).format(table=leaves)
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {table} (tree_size bigint PRIMARY KEY, "
+                "root bytea NOT NULL, note text NOT NULL, "
+                "stored_at timestamptz NOT NULL DEFAULT now())"
+            ).format(table=checkpoints)
+        )
+        self.sql_insert_leaves = SQL(
+            "INSERT INTO {table} (leaf_index, notification_id, leaf_hash) "
+            "SELECT base.next + t.ord - 1, t.nid, t.h "
+            "FROM (SELECT coalesce(max(leaf_index) + 1, 0) AS next FROM {table}) AS base, "
+            "unnest(%s::bigint[], %s::bytea[]) WITH ORDINALITY AS t(nid, h, ord)"
+        ).format(table=leaves)
+        self.sql_leaf_count = SQL(
+            "SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM {table}"
+        ).format(table=leaves)
+        self.sql_leaf_hashes = SQL(
+            "SELECT leaf_hash FROM {table} WHERE leaf_index >= %s AND leaf_index < %s "
+            "ORDER BY leaf_index"
+        ).format(table=leaves)
+        self.sql_select_leaves = SQL(
+            "SELECT leaf_index, notification_id, leaf_hash FROM {table} "
+            "WHERE leaf_index >= %s ORDER BY leaf_index LIMIT %s"
+        ).format(table=leaves)
+        self.sql_leaf_at = SQL(
+            "SELECT leaf_index, notification_id, leaf_hash FROM {table} WHERE notification_id = %s"
+        ).format(table=leaves)
+        self.sql_leaves_up_to = SQL(
+            "SELECT leaf_index + 1 AS n FROM {table} WHERE notification_id <= %s "
+            "ORDER BY notification_id DESC LIMIT 1"
+        ).format(table=leaves)
+        self.sql_any_leaf = SQL("SELECT EXISTS (SELECT 1 FROM {table}) AS any").format(table=leaves)
+        self.sql_insert_checkpoint = SQL(
+            "INSERT INTO {table} (tree_size, root, note) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
+        ).format(table=checkpoints)
+        self.sql_latest_checkpoint = SQL(
+            "SELECT tree_size, root, note FROM {table} ORDER BY tree_size DESC LIMIT 1"
+        ).format(table=checkpoints)
+        self.sql_all_events = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            "FROM {schema}.{table} ORDER BY notification_id"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         self.sql_version_at = SQL(
             "SELECT max(originator_version) AS v FROM {table} "
             "WHERE originator_id = %s AND recorded_at <= %s"
@@ -71,6 +134,106 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
                 params,
                 prepare=False,
             )
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """The events' positions, then their leaves, numbered on from the last leaf, in the
+        same transaction (still under the events table's lock)."""
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if ids:
+            curs.execute(
+                self.sql_insert_leaves,
+                (list(ids), leaf_hashes_of(stored_events, ids)),
+                prepare=True,
+            )
+        return ids
+
+    def create_table(self) -> None:
+        super().create_table()
+        self._backfill_leaves()
+
+    def _backfill_leaves(self) -> None:
+        """A store written before the log had leaves gets them once, in log order, under the
+        events table's lock: only when it has events and no leaf at all. Events appended later
+        without a leaf (written past the service) are the verifier's to report, never silently
+        given one."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.sql_any_leaf, prepare=False)
+            row = curs.fetchone()
+            if row and row["any"]:
+                return
+            self._lock_table(curs)
+            curs.execute(self.sql_any_leaf, prepare=False)
+            row = curs.fetchone()
+            if row and row["any"]:
+                return
+            curs.execute(self.sql_all_events, prepare=False)
+            rows = curs.fetchall()
+            if not rows:
+                return
+            events = [
+                StoredEvent(
+                    r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])
+                )
+                for r in rows
+            ]
+            ids = [int(r["notification_id"]) for r in rows]
+            curs.execute(self.sql_insert_leaves, (ids, leaf_hashes_of(events, ids)), prepare=False)
+        log.warning("the log's leaves were computed for %d events stored before", len(rows))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def leaf_count(self) -> int:
+        row = self._fetchone(self.sql_leaf_count, ())
+        return int(row["n"]) if row else 0
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def leaf_hashes(self, start: int, stop: int) -> Sequence[bytes]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.sql_leaf_hashes, (start, stop), prepare=True)
+            return [bytes(r["leaf_hash"]) for r in curs.fetchall()]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_leaves(self, start: int, limit: int) -> Sequence[Leaf]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.sql_select_leaves, (start, limit), prepare=True)
+            return [
+                Leaf(int(r["leaf_index"]), int(r["notification_id"]), bytes(r["leaf_hash"]))
+                for r in curs.fetchall()
+            ]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def leaf_at_position(self, position: int) -> Leaf | None:
+        r = self._fetchone(self.sql_leaf_at, (position,))
+        if r is None:
+            return None
+        return Leaf(int(r["leaf_index"]), int(r["notification_id"]), bytes(r["leaf_hash"]))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def leaves_up_to(self, position: int) -> int:
+        row = self._fetchone(self.sql_leaves_up_to, (position,))
+        return int(row["n"]) if row else 0
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                self.sql_insert_checkpoint,
+                (checkpoint.size, checkpoint.root, checkpoint.note),
+                prepare=False,
+            )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        r = self._fetchone(self.sql_latest_checkpoint, ())
+        if r is None:
+            return None
+        return StoredCheckpoint(int(r["tree_size"]), bytes(r["root"]), str(r["note"]))
+
+    def _fetchone(self, statement: Any, params: Sequence[Any]) -> DictRow | None:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return curs.fetchone()
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
     def version_at(self, originator_id: UUID, recorded_micros: int) -> int:
