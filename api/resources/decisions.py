@@ -40,4 +40,5 @@ class Decision(MethodView):
             **plain(asdict(explanation)),
             "justification": explanation.justification,
             "ruleset": explanation.ruleset,
+            "position": explanation.event.position,
         }

@@ -194,6 +194,9 @@ class DecisionOut(Schema):
 
     credit_code = fields.String()
     version = fields.Integer()
+    position = fields.Integer(
+        allow_none=True, metadata={"description": "the decision's log position (issue 10)"}
+    )
     event = fields.Nested(EventOut)
     before = fields.Nested(UnitOut, allow_none=True)
     rules = fields.List(fields.Nested(RuleOutcomeOut))

@@ -67,6 +67,13 @@ class EventOut(Schema):
     ruleset = fields.String()
     justification = fields.String()
     data = fields.Dict()
+    position = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "the event's log position: ask /api/v1/log/proof/inclusion for it "
+            "to prove the event is in a signed checkpoint's log"
+        },
+    )
 
 
 class HistoryOut(Schema):

@@ -84,6 +84,14 @@ class Timeline(Protocol):
     def version_at(self, originator_id: UUID, recorded_micros: int) -> int: ...
 
 
+class LogPositions(Protocol):
+    """The port the event stores implement (greenlist.stores): the log position (notification
+    id) of each event of an aggregate, by version, so that every decision shown names the
+    position an auditor proves it by (issue 10: the verifiable log)."""
+
+    def positions_of(self, originator_id: UUID) -> Mapping[int, int]: ...
+
+
 def fold(aggregate: Any, events: Iterable[Any]) -> Any:
     """Apply events in order. eventsourcing's default projector also asserts each event's type,
     which costs about half the time of a replay; our events are all `DomainEvent`s. An event

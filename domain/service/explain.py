@@ -14,7 +14,7 @@ from domain.aggregates.unit import Unit, unit_id
 from domain.errors import NotFound
 from domain.rules import RULES, rule_order
 from domain.service.base import ServiceBase, fold
-from domain.service.queries import EventView, Queries, UnitView
+from domain.service.queries import EventView, Queries, UnitView, positioned
 
 PASSED = "passed"
 OVERRIDDEN = "overridden with justification"
@@ -72,7 +72,7 @@ class Explanations(ServiceBase):
             unit = self.store_reader.get(uid, version=version - 1, projector_func=fold)
             assert isinstance(unit, Unit)
             before = UnitView.of(unit)
-        view = Queries._event_view(event)
+        view = positioned(self.recorder, uid, [Queries._event_view(event)])[0]
         overridden = set(view.exceptions)
         outcomes = tuple(
             RuleOutcome(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -16,7 +16,7 @@ from domain.aggregates.unit import Unit, unit_id
 from domain.errors import NotFound, OutOfRange
 from domain.events.base import Provenance
 from domain.reporters import shown_actor
-from domain.service.base import ServiceBase, Timeline, fold
+from domain.service.base import LogPositions, ServiceBase, Timeline, fold
 from domain.values import Level, micros
 
 
@@ -78,6 +78,9 @@ class EventView:
     ruleset: str
     justification: str
     data: Mapping[str, Any]
+    position: int | None = None
+    """The event's position in the log: the leaf an inclusion proof is asked for
+    (`GET /api/v1/log/proof/inclusion?position=…`)."""
 
 
 PROVENANCE_FIELDS = frozenset(Provenance.__dataclass_fields__) | {
@@ -86,6 +89,12 @@ PROVENANCE_FIELDS = frozenset(Provenance.__dataclass_fields__) | {
     "timestamp",
     "originator_topic",
 }
+
+
+def positioned(recorder: object, originator_id: UUID, views: list[EventView]) -> list[EventView]:
+    """The views with their events' log positions (the store's `LogPositions` port)."""
+    positions = cast(LogPositions, recorder).positions_of(originator_id)
+    return [replace(v, position=positions.get(v.version)) for v in views]
 
 
 class Queries(ServiceBase):
@@ -117,7 +126,7 @@ class Queries(ServiceBase):
     def unit_history(self, credit_code: str) -> list[EventView]:
         """Every event of the unit's stream, oldest first."""
         uid = self._unit(credit_code, fresh=True).id
-        return [self._event_view(e) for e in self.events.get(uid)]
+        return positioned(self.recorder, uid, [self._event_view(e) for e in self.events.get(uid)])
 
     @staticmethod
     def _event_view(event: Any) -> EventView:
@@ -156,7 +165,8 @@ class Queries(ServiceBase):
         }
 
     def round_history(self, level: Level, year: int) -> list[EventView]:
-        return [self._event_view(e) for e in self.events.get(round_id(level, year))]
+        rid = round_id(level, year)
+        return positioned(self.recorder, rid, [self._event_view(e) for e in self.events.get(rid)])
 
     def quota_used(self, legal_representative: str, year: int) -> Mapping[str, int]:
         """A22.3: projects counted for a legal representative in a year."""

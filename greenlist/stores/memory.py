@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -42,6 +42,11 @@ class TimelinePOPORecorder(POPOApplicationRecorder):
             entries = self._timeline.get(originator_id, [])
             known = entries[: bisect.bisect_right(entries, (recorded_micros, 2**62))]
             return max((version for _, version in known), default=0)
+
+    def positions_of(self, originator_id: UUID) -> Mapping[int, int]:
+        with self._database_lock:
+            index = self._stored_events_index.get(str(originator_id), {})
+            return {version: i + 1 for version, i in index.items()}
 
     def leaf_count(self) -> int:
         return len(self._leaves)

@@ -6,7 +6,7 @@ is unreachable (issue 9, item 5)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -111,6 +111,10 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
             "SELECT notification_id, originator_id, originator_version, topic, state "
             "FROM {schema}.{table} ORDER BY notification_id"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        self.sql_positions_of = SQL(
+            "SELECT originator_version, notification_id FROM {schema}.{table} "
+            "WHERE originator_id = %s"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         self.sql_version_at = SQL(
             "SELECT max(originator_version) AS v FROM {table} "
             "WHERE originator_id = %s AND recorded_at <= %s"
@@ -181,6 +185,12 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
             ids = [int(r["notification_id"]) for r in rows]
             curs.execute(self.sql_insert_leaves, (ids, leaf_hashes_of(events, ids)), prepare=False)
         log.warning("the log's leaves were computed for %d events stored before", len(rows))
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def positions_of(self, originator_id: UUID) -> Mapping[int, int]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.sql_positions_of, (originator_id,), prepare=True)
+            return {int(r["originator_version"]): int(r["notification_id"]) for r in curs}
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def leaf_count(self) -> int:

@@ -4,7 +4,7 @@ transaction as the events)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -94,6 +94,15 @@ class TimelineSQLiteRecorder(SQLiteApplicationRecorder):
             )
             row = c.fetchone()
         return int(row[0]) if row and row[0] is not None else 0
+
+    def positions_of(self, originator_id: UUID) -> Mapping[int, int]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT originator_version, rowid FROM {self.events_table_name} "
+                "WHERE originator_id = ?",
+                (originator_id.hex,),
+            )
+            return {int(r[0]): int(r[1]) for r in c.fetchall()}
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         with self.datastore.transaction(commit=False) as c:

@@ -95,3 +95,21 @@ def _drop_all_leaves(app: Greenlist) -> None:
     else:
         with recorder.datastore.transaction(commit=True) as c:
             c.execute("DELETE FROM greenlist_leaves")
+
+
+def test_history_and_decisions_name_their_log_position(app: Greenlist) -> None:
+    code = s.credit_code(4)
+    s.list_provincially(app, code)
+    history = app.unit_history(code)
+    assert all(view.position is not None for view in history)
+    for view in history:
+        assert view.position is not None
+        leaf = leaves(app).leaf_at_position(view.position)
+        assert leaf is not None
+    events = app.recorder.select_notifications(start=None, limit=10**6)
+    by_position = {n.id: n for n in events}
+    for view in history:
+        assert view.position is not None
+        assert by_position[view.position].originator_version == view.version
+    decision = app.explain_decision(code, history[-1].version)
+    assert decision.event.position == history[-1].position
