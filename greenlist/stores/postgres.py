@@ -100,7 +100,9 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
             "SELECT leaf_index + 1 AS n FROM {table} WHERE notification_id <= %s "
             "ORDER BY notification_id DESC LIMIT 1"
         ).format(table=leaves)
-        self.sql_any_leaf = SQL("SELECT EXISTS (SELECT 1 FROM {table}) AS any").format(table=leaves)
+        self.sql_any_leaf = SQL(
+            "SELECT EXISTS (SELECT 1 FROM {leaves}) OR EXISTS (SELECT 1 FROM {checkpoints}) AS any"
+        ).format(leaves=leaves, checkpoints=checkpoints)
         self.sql_insert_checkpoint = SQL(
             "INSERT INTO {table} (tree_size, root, note) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
         ).format(table=checkpoints)
@@ -159,9 +161,10 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
 
     def _backfill_leaves(self) -> None:
         """A store written before the log had leaves gets them once, in log order, under the
-        events table's lock: only when it has events and no leaf at all. Events appended later
-        without a leaf (written past the service) are the verifier's to report, never silently
-        given one."""
+        events table's lock: only when it has events and neither a leaf nor a checkpoint (a
+        checkpointed store whose leaves are all gone was tampered with: `greenlist verify`
+        says so). Events appended later without a leaf (written past the service) are the
+        verifier's to report, never silently given one."""
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(self.sql_any_leaf, prepare=False)
             row = curs.fetchone()

@@ -43,10 +43,14 @@ class TimelineSQLiteRecorder(SQLiteApplicationRecorder):
 
     def _backfill_leaves(self) -> None:
         """A store written before the log had leaves gets them once, in log order: only when
-        it has events and no leaf at all. Events appended later without a leaf (written past
-        the service) are the verifier's to report, never silently given one."""
+        it has events and neither a leaf nor a checkpoint (a checkpointed store whose leaves
+        are all gone was tampered with: `greenlist verify` says so). Events appended later
+        without a leaf (written past the service) are the verifier's to report, never silently
+        given one."""
         with self.datastore.transaction(commit=True) as c:
-            c.execute(f"SELECT EXISTS (SELECT 1 FROM {LEAVES})")
+            c.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {LEAVES}) OR EXISTS (SELECT 1 FROM {CHECKPOINTS})"
+            )
             if c.fetchone()[0]:
                 return
             c.execute(
