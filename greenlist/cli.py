@@ -1,7 +1,8 @@
 """The `greenlist` command: `serve` (the HTTP API under gunicorn), `token` (a bearer token for
 local use), `demo` (load the generated demo history and print a unit's history) and
 `projections run|rebuild|status` (the read models), `scheduler` (the deadlines scheduler) and
-`tick --until DATE` (every due job up to a date)."""
+`tick --until DATE` (every due job up to a date); `log-key`, `checkpoint` and `verify` (the
+verifiable log: its public key, a signed checkpoint, a check of the whole store)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from greenlist.config import (
 )
 from greenlist.runtime import progress_bar, read_side
 from greenlist.scenarios import city_actor
+from greenlist.vlog import commands as log_commands
 from projections.engine.runner import Runner
 from projections.lists import list_as_of
 
@@ -281,6 +283,7 @@ def parser() -> argparse.ArgumentParser:
     projections_cmd.add_argument("names", nargs="*", help="read models to rebuild (default all)")
     projections_cmd.add_argument("--database-url", default=None)
     scheduling.add_commands(commands)
+    log_commands.add_commands(commands)
     demo_cmd = commands.add_parser("demo", help="load the demo history, print a unit's history")
     demo_cmd.add_argument(
         "--database-url",
@@ -302,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         return scheduling.run_scheduler(args)
     if args.command == "tick":
         return scheduling.run_tick(args)
+    if args.command in ("log-key", "checkpoint", "verify"):
+        return log_commands.run(args)
     if args.command == "projections":
         return run_projections(args.action, args.names, args.database_url)
     return 2

@@ -15,6 +15,8 @@ from domain.service import Greenlist
 from domain.values import local_date
 from greenlist import token_secret
 from greenlist.config import SystemClock, build_service, database_url
+from greenlist.vlog import keys as log_keys
+from greenlist.vlog.checkpoints import write_checkpoint
 from projections.engine.db import Db, views_db
 from scheduler import process
 from scheduler.sweeper import Outcome, Sweeper
@@ -45,10 +47,35 @@ def run_scheduler(args: argparse.Namespace) -> int:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per sweep
     app, db = _service(args.database_url, SystemClock())
     try:
-        return process.run(Sweeper(app, db), args.interval)
+        periodic = checkpointing(app, args.database_url or database_url())
+        return process.run(Sweeper(app, db), args.interval, periodic=periodic)
     finally:
         db.close()
         app.close()
+
+
+CHECKPOINT_INTERVAL_SETTING = "GREENLIST_CHECKPOINT_INTERVAL"
+
+
+def checkpointing(app: Greenlist, url: str) -> list[process.Periodic]:
+    """Sign a checkpoint of the log at start and every `GREENLIST_CHECKPOINT_INTERVAL` seconds
+    (default 3600; 0 turns it off) when a signing key is configured (or was generated for
+    this store by the demo); without a key the scheduler says so once and does not sign."""
+    seconds = float(os.environ.get(CHECKPOINT_INTERVAL_SETTING, "3600"))
+    if seconds <= 0:
+        return []
+    try:
+        key = log_keys.signer(url)
+    except log_keys.KeyUnavailable as missing:
+        logging.getLogger(__name__).warning("no checkpoints will be signed: %s", missing)
+        return []
+    directory = log_keys.witness_dir(url)
+
+    def sign() -> None:
+        checkpoint = write_checkpoint(app.recorder, key, directory)
+        logging.getLogger(__name__).info("checkpoint of %d leaves", checkpoint.size)
+
+    return [process.Periodic("checkpoint", sign, seconds)]
 
 
 def run_tick(args: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import FrameType
 
@@ -40,9 +42,39 @@ def sweep(sweeper: Sweeper) -> list[Outcome]:
     return outcomes
 
 
-def build_scheduler(sweeper: Sweeper, interval: float = DEFAULT_INTERVAL) -> BackgroundScheduler:
+@dataclass(frozen=True)
+class Periodic:
+    """Another job the scheduler runs at start and then every `seconds` (e.g. signing a
+    checkpoint of the log, issue 10); a failure is logged and tried again next time."""
+
+    name: str
+    job: Callable[[], object]
+    seconds: float
+
+
+def _run_periodic(periodic: Periodic) -> None:
+    try:
+        periodic.job()
+    except Exception:
+        log.exception("%s failed; it is tried again in %.0f s", periodic.name, periodic.seconds)
+
+
+def build_scheduler(
+    sweeper: Sweeper, interval: float = DEFAULT_INTERVAL, periodic: Sequence[Periodic] = ()
+) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=SHANGHAI)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+    for extra in periodic:
+        scheduler.add_job(
+            _run_periodic,
+            "interval",
+            args=[extra],
+            seconds=extra.seconds,
+            next_run_time=datetime.now(SHANGHAI),
+            id=extra.name,
+            name=extra.name,
+            **common,
+        )
     scheduler.add_job(
         sweep,
         "interval",
@@ -71,6 +103,7 @@ def run(
     sweeper: Sweeper,
     interval: float = DEFAULT_INTERVAL,
     stop: threading.Event | None = None,
+    periodic: Sequence[Periodic] = (),
 ) -> int:
     """Run until SIGTERM or SIGINT (or `stop` is set); the running sweep finishes first."""
     stop = stop or threading.Event()
@@ -83,7 +116,7 @@ def run(
         signal.signal(signal.SIGTERM, stopping)
         signal.signal(signal.SIGINT, stopping)
     sweeper.setup()
-    scheduler = build_scheduler(sweeper, interval)
+    scheduler = build_scheduler(sweeper, interval, periodic)
     scheduler.start()
     log.info("scheduler started (every %.0f s, Asia/Shanghai)", interval)
     try:

@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api.log_state import log_state
 from api.reads import page_after_key, views
 from api.schemas.read_rows import AnnouncementPage
 from api.schemas.reads import AnnouncementQuery
@@ -37,4 +38,6 @@ class Announcements(MethodView):
             kind=query["kind"],
             level=query["level"],
         )
-        return page_after_key(rows, "position", query["limit"], query["after"])
+        found = page_after_key(rows, "position", query["limit"], query["after"])
+        found["items"] = [{**row, "log": log_state(row["position"])} for row in found["items"]]
+        return found

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.context import ctx
+from api.log_state import derived
 from api.reads import page, views
 from api.schemas.read_rows import ListPage
 from api.schemas.reads import ListQuery
@@ -32,13 +33,17 @@ class LevelList(MethodView):
         Without `as_of` the list is read as of now, and the page answers that instant: pass
         it back as `as_of` with `after` so that every page comes from the same list."""
         as_of: datetime = query["as_of"] or ctx().service.clock.now()
-        rows = list_as_of(
-            views("lists", position=query["wait_for"]),
-            level,
-            micros(as_of),
-            basis=query["basis"],
-            kind=query["kind"],
-            city=query["city"],
+        db = views("lists", position=query["wait_for"])
+        rows, log = derived(
+            "lists",
+            lambda: list_as_of(
+                db,
+                level,
+                micros(as_of),
+                basis=query["basis"],
+                kind=query["kind"],
+                city=query["city"],
+            ),
         )
         return {
             "level": level,
@@ -46,5 +51,6 @@ class LevelList(MethodView):
             "as_of": as_of.isoformat(),
             "kind": query["kind"],
             "city": query["city"],
+            "log": log,
             **page(rows, query["limit"], query["after"]),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from api.schemas.log import LogState
 from api.schemas.reads import Codes, Instant, flag, number, text
 
 
@@ -47,10 +48,21 @@ class ListPage(Schema):
     as_of = fields.String(metadata={"format": "date-time"})
     kind = text()
     city = text()
+    log = fields.Nested(
+        LogState,
+        metadata={"description": "the log this list was derived from (issue 10)"},
+    )
 
 
 class AnnouncementRow(Schema):
     position = fields.Integer()
+    log = fields.Nested(
+        LogState,
+        metadata={
+            "description": "the log up to this announcement's event: prove the event with "
+            "/api/v1/log/proof/inclusion at this tree_size"
+        },
+    )
     kind = text()
     level = text()
     year = number()

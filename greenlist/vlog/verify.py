@@ -1,0 +1,300 @@
+"""`greenlist verify`: is the stored log the log that was recorded?
+
+It recomputes every event's leaf from its stored row, compares it with the leaf written in the
+event's transaction, rebuilds the tree from the leaves and checks every held checkpoint (its
+signature, its root, its consistency with the next). It names the first bad position and what is
+wrong with it:
+
+- `altered`: an event's stored bytes (its state, topic, aggregate or version) are not those its
+  leaf was computed from;
+- `reordered`: an event's bytes are those of another leaf's event or version (rows or versions
+  swapped);
+- `missing`: a leaf whose event is gone, or leaf numbers with a gap (rows deleted);
+- `unlogged`: an event without a leaf (written past the service);
+- `truncated`: a held checkpoint commits to more leaves than the log has (a rollback);
+- `unsigned`: a held checkpoint without a valid signature of a known key;
+- `inconsistent`: a held checkpoint whose root is not the root of the log's first leaves
+  (leaves rewritten), or that the next one does not extend.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from auditlog.tree import LeafList, MerkleTree
+
+from auditlog.offline import (
+    ProofError,
+    VerifierKey,
+    event_leaf_hash,
+    parse_checkpoint,
+    verify_consistency,
+    verify_note,
+)
+from greenlist.stores import Leaf, LeafStore
+from greenlist.vlog.checkpoints import LEAVES_FILE, held_checkpoints
+
+BATCH = 5_000
+MAX_FINDINGS = 1_000
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """What is wrong, where: `position` (the event's notification id) and `leaf` (its index in
+    the tree), either of which may be unknown."""
+
+    leaf: int
+    position: int
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"position {self.position}" if self.position >= 0 else "position ?"
+        leaf = f"leaf {self.leaf}" if self.leaf >= 0 else "leaf ?"
+        return f"{self.kind} at {where} ({leaf}): {self.detail}"
+
+
+@dataclass
+class Report:
+    events: int = 0
+    leaves: int = 0
+    root: bytes = b""
+    checkpoints: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def first(self) -> Finding | None:
+        return min(self.findings) if self.findings else None
+
+
+def _events(recorder: Any) -> Iterator[Any]:
+    last: int | None = None
+    while True:
+        batch = recorder.select_notifications(start=last, limit=BATCH, inclusive_of_start=False)
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id
+
+
+def _leaves(store: LeafStore) -> Iterator[Leaf]:
+    start = 0
+    while True:
+        batch = store.select_leaves(start, BATCH)
+        if not batch:
+            return
+        yield from batch
+        start = batch[-1].index + 1
+
+
+def verify_store(
+    recorder: object, keys: Sequence[VerifierKey], witness: Path | None = None
+) -> Report:
+    """Verify the store's events and leaves, then every checkpoint held in `witness`."""
+    store = cast(LeafStore, recorder)
+    report = Report()
+    hashes = LeafList()
+    positions = array("q")
+    mismatched: list[tuple[Any, Leaf]] = []
+    events, leaves = _events(recorder), _leaves(store)
+    event, leaf = next(events, None), next(leaves, None)
+    expected = 0
+    last_position = 0
+    while event is not None or leaf is not None:
+        if leaf is not None and (event is None or leaf.position < event.id):
+            report.leaves += 1
+            _check_numbering(report, leaf, expected, last_position)
+            expected, last_position = leaf.index + 1, leaf.position
+            hashes.append(leaf.hash)
+            positions.append(leaf.position)
+            report.findings.append(
+                Finding(leaf.index, leaf.position, "missing", "the event of this leaf is gone")
+            )
+            leaf = next(leaves, None)
+        elif event is not None and (leaf is None or event.id < leaf.position):
+            report.events += 1
+            report.findings.append(
+                Finding(
+                    -1,
+                    event.id,
+                    "unlogged",
+                    "an event without a leaf: written past the service, or its leaf was deleted",
+                )
+            )
+            event = next(events, None)
+        else:
+            assert event is not None and leaf is not None
+            report.events += 1
+            report.leaves += 1
+            _check_numbering(report, leaf, expected, last_position)
+            expected, last_position = leaf.index + 1, leaf.position
+            hashes.append(leaf.hash)
+            positions.append(leaf.position)
+            recomputed = event_leaf_hash(
+                event.id, event.originator_id, event.originator_version, event.topic, event.state
+            )
+            if recomputed != leaf.hash:
+                mismatched.append((event, leaf))
+            event, leaf = next(events, None), next(leaves, None)
+        if len(report.findings) + len(mismatched) > MAX_FINDINGS:
+            break
+    report.findings.extend(_classify(mismatched))
+    tree = MerkleTree(hashes)
+    report.root = tree.root(hashes.size())
+    if witness is not None:
+        _check_checkpoints(report, tree, hashes, positions, keys, witness)
+    report.findings.sort()
+    return report
+
+
+def _check_numbering(report: Report, leaf: Leaf, expected: int, last_position: int) -> None:
+    if leaf.index != expected:
+        report.findings.append(
+            Finding(
+                expected,
+                last_position,
+                "missing",
+                f"leaves {expected}..{leaf.index - 1} are gone (rows deleted)",
+            )
+        )
+    if leaf.position <= last_position and leaf.index > 0:
+        report.findings.append(
+            Finding(leaf.index, leaf.position, "reordered", "leaf positions go backwards")
+        )
+
+
+def _classify(mismatched: list[tuple[Any, Leaf]]) -> list[Finding]:
+    """Each changed event is `reordered` when its bytes are those recorded for another
+    changed leaf's position or version (rows or versions swapped), else `altered`."""
+    found = []
+    others = mismatched[:64]
+    for event, leaf in mismatched:
+        source = None
+        for other_event, other_leaf in others:
+            for position, version in (
+                (other_leaf.position, other_event.originator_version),
+                (other_leaf.position, event.originator_version),
+                (leaf.position, other_event.originator_version),
+            ):
+                digest = event_leaf_hash(
+                    position, event.originator_id, version, event.topic, event.state
+                )
+                if digest == other_leaf.hash or (digest == leaf.hash and position == leaf.position):
+                    source = (position, version)
+                    break
+            if source:
+                break
+        if source:
+            found.append(
+                Finding(
+                    leaf.index,
+                    leaf.position,
+                    "reordered",
+                    f"its stored bytes are those "
+                    f"recorded at position {source[0]} as version {source[1]}",
+                )
+            )
+        else:
+            found.append(
+                Finding(
+                    leaf.index,
+                    leaf.position,
+                    "altered",
+                    "its stored bytes are not those recorded (changed after it was written)",
+                )
+            )
+    return found
+
+
+def _check_checkpoints(
+    report: Report,
+    tree: MerkleTree,
+    hashes: LeafList,
+    positions: Sequence[int],
+    keys: Sequence[VerifierKey],
+    witness: Path,
+) -> None:
+    size = hashes.size()
+    held_copy = _held_leaves(witness)
+    previous = None
+    for held in held_checkpoints(witness):
+        report.checkpoints += 1
+        name = held.path.name
+        try:
+            checkpoint = parse_checkpoint(verify_note(held.note, list(keys)))
+        except (ProofError, ValueError) as error:
+            report.findings.append(
+                Finding(
+                    -1,
+                    -1,
+                    "unsigned",
+                    f"checkpoint {name} bears no valid signature of a known key: {error}",
+                )
+            )
+            continue
+        if checkpoint.size > size:
+            report.findings.append(
+                Finding(
+                    size,
+                    -1,
+                    "truncated",
+                    f"checkpoint {name} commits to "
+                    f"{checkpoint.size} leaves but the log has {size}: leaves {size}.."
+                    f"{checkpoint.size - 1} are gone",
+                )
+            )
+            continue
+        if tree.root(checkpoint.size) != checkpoint.root:
+            first = _first_difference(hashes, held_copy, checkpoint.size)
+            report.findings.append(
+                Finding(
+                    first,
+                    positions[first] if first >= 0 else -1,
+                    "inconsistent",
+                    f"checkpoint {name}: the log's first "
+                    f"{checkpoint.size} leaves do not have its root (leaves rewritten)",
+                )
+            )
+            continue
+        if previous is not None:
+            try:
+                verify_consistency(
+                    previous.size,
+                    checkpoint.size,
+                    previous.root,
+                    checkpoint.root,
+                    tree.consistency_proof(previous.size, checkpoint.size),
+                )
+            except ProofError as error:
+                report.findings.append(
+                    Finding(
+                        previous.size,
+                        -1,
+                        "inconsistent",
+                        f"checkpoint {name} does not extend the one before: {error}",
+                    )
+                )
+        previous = checkpoint
+
+
+def _held_leaves(witness: Path) -> bytes:
+    path = witness / LEAVES_FILE
+    return path.read_bytes() if path.exists() else b""
+
+
+def _first_difference(hashes: LeafList, held: bytes, size: int) -> int:
+    """The first leaf below `size` that differs from the witness copy of the leaves (-1 when
+    the copy does not reach it)."""
+    count = min(size, len(held) // 32)
+    for index, digest in enumerate(hashes.hashes(0, count)):
+        if held[index * 32 : index * 32 + 32] != digest:
+            return index
+    return -1
