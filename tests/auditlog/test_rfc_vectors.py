@@ -193,3 +193,24 @@ def test_the_cases_rfc_9162_leaves_out_are_decided_first() -> None:
     for size1, size2 in ((0, 0), (0, 1), (1, 1)):
         assert refused(verify_consistency, size1, size2, EMPTY_ROOT, EMPTY_ROOT, [EMPTY_ROOT])
     assert refused(verify_consistency, 1, 1, b"short", b"short", [])
+
+
+def test_the_entry_layout_of_a_stored_event() -> None:
+    """position (8) || UUID (16) || version (8) || topic length (4) || topic || state length (4)
+    || state, all big-endian: the bytes the leaf of every stored event hashes."""
+    from uuid import UUID
+
+    from auditlog.offline import entry_bytes, event_leaf_hash
+
+    originator = UUID("12345678-9abc-def0-1234-56789abcdef0")
+    entry = entry_bytes(258, originator, 3, "公示", b"{}")
+    assert entry == (
+        bytes.fromhex("0000000000000102")
+        + originator.bytes
+        + bytes.fromhex("0000000000000003")
+        + bytes.fromhex("00000006")
+        + "公示".encode()
+        + bytes.fromhex("00000002")
+        + b"{}"
+    )
+    assert event_leaf_hash(258, originator, 3, "公示", b"{}") == leaf_hash(entry)
