@@ -5,11 +5,15 @@ or after, a flipped bit, a missing or inserted hash)."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 
 from auditlog.offline import (
     EMPTY_ROOT,
     ProofError,
+    entry_bytes,
+    event_leaf_hash,
     leaf_hash,
     node_hash,
     root_from_inclusion_proof,
@@ -198,10 +202,6 @@ def test_the_cases_rfc_9162_leaves_out_are_decided_first() -> None:
 def test_the_entry_layout_of_a_stored_event() -> None:
     """position (8) || UUID (16) || version (8) || topic length (4) || topic || state length (4)
     || state, all big-endian: the bytes the leaf of every stored event hashes."""
-    from uuid import UUID
-
-    from auditlog.offline import entry_bytes, event_leaf_hash
-
     originator = UUID("12345678-9abc-def0-1234-56789abcdef0")
     entry = entry_bytes(258, originator, 3, "公示", b"{}")
     assert entry == (
