@@ -23,7 +23,8 @@ Proof files are JSON, in standard padded base64, exactly what the HTTP API retur
     python offline.py consistency --key VKEY --old CHECKPOINT --new CHECKPOINT PROOF.json
 
 VKEY: a key or a file holding it (repeatable). Exit 0 only if all holds, 1 with what failed, 2 on
-bad usage. The leaf is recomputed from "event"; sizes and roots must be the checkpoints'.
+bad usage. The leaf is recomputed from "event" (null when withheld: a reporter's filing, A23.1,
+then the leaf hash alone is proven); sizes and roots must be the checkpoints'.
 """
 
 import argparse
@@ -265,17 +266,21 @@ def _check(args: argparse.Namespace) -> str:
             raise ProofError("the proof's sizes and roots are not those of the two checkpoints")
         verify_consistency(old.size, new.size, old.root, new.root, proof)
         return f"{new.origin} at size {new.size} extends its tree of size {old.size}"
-    event, position = _get(data, "event", dict), _get(data, "position", int)
-    originator = UUID(_get(event, "originator_id", str))  # a ValueError if it is not one
-    version, topic = _get(event, "originator_version", int), _get(event, "topic", str)
-    state = _b64(_get(event, "state", str), "the event's state")
-    leaf = event_leaf_hash(_get(event, "position", int), originator, version, topic, state)
-    if leaf != _b64(data.get("leaf_hash"), "leaf_hash", 32) or event["position"] != position:
-        raise ProofError("the event does not hash to the proof's leaf_hash (or position)")
+    leaf, position = _b64(data.get("leaf_hash"), "leaf_hash", 32), _get(data, "position", int)
+    if data.get("event") is not None:  # null: withheld (A23.1), the leaf alone is proven
+        event = _get(data, "event", dict)
+        originator = UUID(_get(event, "originator_id", str))  # a ValueError if it is not one
+        version, topic = _get(event, "originator_version", int), _get(event, "topic", str)
+        state = _b64(_get(event, "state", str), "the event's state")
+        if event_leaf_hash(_get(event, "position", int), originator, version, topic, state) != leaf:
+            raise ProofError("the event does not hash to the proof's leaf_hash")
+        if event["position"] != position:
+            raise ProofError("the event's position is not the proof's")
     if (_get(data, "tree_size", int), *roots) != (cp.size, cp.root):
         raise ProofError("the proof's tree_size and root are not the checkpoint's")
     verify_inclusion(_get(data, "leaf_index", int), cp.size, leaf, proof, cp.root)
-    return f"event {position} is leaf {data['leaf_index']} of {cp.origin} at size {cp.size}"
+    held = "" if data.get("event") is not None else " (event withheld: its leaf hash proven)"
+    return f"event {position} is leaf {data['leaf_index']} of {cp.origin} at size {cp.size}{held}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

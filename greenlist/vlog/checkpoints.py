@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from auditlog.signing import SignerKey, sign_checkpoint
-
 from auditlog.offline import (
     Checkpoint,
     ProofError,
@@ -27,6 +25,7 @@ from auditlog.offline import (
     parse_verifier_key,
     verify_note,
 )
+from auditlog.signing import SignerKey, sign_checkpoint
 from greenlist.stores import LeafStore, StoredCheckpoint
 from greenlist.vlog.tree import tree_of
 

@@ -7,9 +7,8 @@ import base64
 import sys
 from pathlib import Path
 
-from auditlog.signing import SignerKey
-
 from auditlog.offline import ProofError
+from auditlog.signing import SignerKey
 from greenlist.config import SystemClock, build_service, database_url
 from greenlist.vlog import keys
 from greenlist.vlog.checkpoints import LogDiverged, write_checkpoint

@@ -14,9 +14,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from auditlog.signing import SignerKey
-
 from auditlog.offline import VerifierKey, parse_verifier_key
+from auditlog.signing import SignerKey
 
 KEY_FILE_SETTING = "GREENLIST_LOG_KEY_FILE"
 ORIGIN_SETTING = "GREENLIST_LOG_ORIGIN"

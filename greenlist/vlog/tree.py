@@ -10,7 +10,6 @@ from typing import cast
 from weakref import WeakKeyDictionary
 
 from auditlog.tree import MerkleTree
-
 from greenlist.stores import LeafStore
 
 

@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from auditlog.tree import LeafList, MerkleTree
-
 from auditlog.offline import (
     ProofError,
     VerifierKey,
@@ -35,6 +33,7 @@ from auditlog.offline import (
     verify_consistency,
     verify_note,
 )
+from auditlog.tree import LeafList, MerkleTree
 from greenlist.stores import Leaf, LeafStore
 from greenlist.vlog.checkpoints import LEAVES_FILE, held_checkpoints
 

@@ -120,6 +120,27 @@ def test_an_auditor_checks_a_checkpoint_an_event_and_the_growth_of_the_log(
     assert (code, said) == (0, f"OK: {ORIGIN} at size 300 extends its tree of size 150\n")
 
 
+def test_a_withheld_event_proves_its_leaf_and_says_so(
+    capsys: pytest.CaptureFixture[str], files: Callable[..., str]
+) -> None:
+    """A reporter's filing (A23.1) comes without its bytes: the leaf hash alone is proven, and
+    a wrong leaf hash still fails."""
+    log = Log(40)
+    new = files("new.cp", log.checkpoint(40))
+    withheld = {**log.inclusion(7, 40), "event": None}
+    code, said = run(
+        capsys, "inclusion", "--key", log.key.verifier_key(), "--checkpoint", new,
+        files("withheld.json", withheld),
+    )  # fmt: skip
+    assert code == 0 and "event withheld" in said
+    forged = {**withheld, "leaf_hash": log.inclusion(8, 40)["leaf_hash"]}
+    code, said = run(
+        capsys, "inclusion", "--key", log.key.verifier_key(), "--checkpoint", new,
+        files("forged.json", forged),
+    )  # fmt: skip
+    assert code == 1 and "FAILED" in said
+
+
 def test_a_checkpoint_signed_by_another_key_or_altered_fails(
     capsys: pytest.CaptureFixture[str], files: Callable[..., str]
 ) -> None:
