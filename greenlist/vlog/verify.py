@@ -171,27 +171,14 @@ def _check_numbering(report: Report, leaf: Leaf, expected: int, last_position: i
 
 
 def _classify(mismatched: list[tuple[Any, Leaf]]) -> list[Finding]:
-    """Each changed event is `reordered` when its bytes are those recorded for another
-    changed leaf's position or version (rows or versions swapped), else `altered`."""
+    """Each changed event is `reordered` when its bytes are those recorded for another changed
+    leaf (states or rows swapped, moved to another position) or differ from its own record
+    only by another changed event's version or topic (versions swapped); else `altered`."""
     found = []
     others = mismatched[:64]
     for event, leaf in mismatched:
-        source = None
-        for other_event, other_leaf in others:
-            for position, version in (
-                (other_leaf.position, other_event.originator_version),
-                (other_leaf.position, event.originator_version),
-                (leaf.position, other_event.originator_version),
-            ):
-                digest = event_leaf_hash(
-                    position, event.originator_id, version, event.topic, event.state
-                )
-                if digest == other_leaf.hash or (digest == leaf.hash and position == leaf.position):
-                    source = (position, version)
-                    break
-            if source:
-                break
-        if source:
+        source = _source(event, leaf, others)
+        if source is not None:
             found.append(
                 Finding(
                     leaf.index,
@@ -211,6 +198,24 @@ def _classify(mismatched: list[tuple[Any, Leaf]]) -> list[Finding]:
                 )
             )
     return found
+
+
+def _source(event: Any, leaf: Leaf, others: list[tuple[Any, Leaf]]) -> tuple[int, int] | None:
+    """Where the bytes of a changed event were recorded, if at another changed leaf."""
+    for other, other_leaf in others:
+        if other_leaf is leaf:
+            continue
+        candidates = (
+            (other_leaf, other.originator_id, other.originator_version, other.topic),
+            (other_leaf, event.originator_id, event.originator_version, event.topic),
+            (leaf, event.originator_id, other.originator_version, event.topic),
+            (leaf, event.originator_id, event.originator_version, other.topic),
+        )
+        for target, originator, version, topic in candidates:
+            digest = event_leaf_hash(target.position, originator, version, topic, event.state)
+            if digest == target.hash:
+                return target.position, version
+    return None
 
 
 def _check_checkpoints(
