@@ -284,26 +284,18 @@ def test_an_owner_without_superuser_rights_sets_up_a_fresh_schema(
 
 @pytest.mark.postgres
 def test_tables_that_appear_later_get_the_same_protection_once_run_again(
-    owner_url: str, app_url: str
+    service: Greenlist, owner_url: str, app_url: str
 ) -> None:
-    """An upgrade adds the verifiable log's tables (created by the owner, as the event store's
-    are): `greenlist db-roles` run again covers them by name."""
+    """A store from before the verifiable log has no leaves table (here: the owner drops it,
+    which the trigger does not stop). The upgrade's `greenlist db-roles`, run as the owner,
+    creates it (and the leaves of the events already stored) and covers it by name."""
     leaves = f"{PREFIX}_leaves"
-    run_sql(
-        owner_url,
-        sql.SQL(
-            "CREATE TABLE IF NOT EXISTS {} (leaf_index bigint PRIMARY KEY, "
-            "notification_id bigint UNIQUE, leaf_hash bytea)"
-        ).format(table(owner_url, leaves)),
-    )
+    s.register_and_cultivate(service, s.credit_code(2))
+    run_sql(owner_url, sql.SQL("DROP TABLE {}").format(table(owner_url, leaves)))
     assert main(["db-roles", "--database-url", owner_url]) == 0
-    run_sql(
-        app_url,
-        sql.SQL("INSERT INTO {} VALUES (0, 1, '\\x00') ON CONFLICT DO NOTHING").format(
-            table(app_url, leaves)
-        ),
-    )
-    assert count(app_url, leaves) >= 1
+    assert count(owner_url, leaves) == count(owner_url, EVENTS) == 2
+    s.list_provincially(service, s.credit_code(3))  # the app adds leaves with its events
+    assert count(owner_url, leaves) == count(owner_url, EVENTS)
     for statement in ("UPDATE {} SET leaf_hash = leaf_hash", "DELETE FROM {}", "TRUNCATE {}"):
         with pytest.raises(errors.InsufficientPrivilege):
             run_sql(app_url, sql.SQL(statement).format(table(app_url, leaves)))
@@ -315,9 +307,11 @@ def test_tables_that_appear_later_get_the_same_protection_once_run_again(
 def test_a_table_the_app_made_itself_under_a_log_name_is_refused(
     owner_url: str, app_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The app may create tables in the schema (its read models): one it makes under the name
-    of a log table not there yet would be its own. Run again, db-roles refuses, naming it."""
+    """The app may create tables in the schema (its read models). One it made under the name of
+    a log table not there yet (here: dropped by the owner, as before an upgrade that brings
+    it) would be its own: run again, db-roles refuses, naming it."""
     checkpoints = f"{PREFIX}_checkpoints"
+    run_sql(owner_url, sql.SQL("DROP TABLE {}").format(table(owner_url, checkpoints)))
     run_sql(app_url, sql.SQL("CREATE TABLE {} (x int)").format(table(app_url, checkpoints)))
     assert main(["db-roles", "--database-url", owner_url]) == 1
     assert f"the owner of {schema_of(owner_url)}.{checkpoints}" in capsys.readouterr().err
