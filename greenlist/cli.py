@@ -1,8 +1,9 @@
 """The `greenlist` command: `serve` (the HTTP API under gunicorn), `token` (a bearer token for
 local use), `demo` (load the generated demo history and print a unit's history) and
-`projections run|rebuild|status` (the read models), `scheduler` (the deadlines scheduler) and
+`projections run|rebuild|status` (the read models), `scheduler` (the deadlines scheduler),
 `tick --until DATE` (every due job up to a date); `log-key`, `checkpoint` and `verify` (the
-verifiable log: its public key, a signed checkpoint, a check of the whole store)."""
+verifiable log: its public key, a signed checkpoint, a check of the whole store); `db-roles`
+(PostgreSQL: the store's owner sets up the restricted writer)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from api.auth import BadToken, mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
-from greenlist import demo_history, scheduling, token_secret
+from greenlist import db_roles, demo_history, scheduling, token_secret
 from greenlist.config import (
     TOKEN_MAX_HOURS_SETTING,
     SystemClock,
@@ -284,6 +285,7 @@ def parser() -> argparse.ArgumentParser:
     projections_cmd.add_argument("--database-url", default=None)
     scheduling.add_commands(commands)
     log_commands.add_commands(commands)
+    db_roles.add_command(commands)
     demo_cmd = commands.add_parser("demo", help="load the demo history, print a unit's history")
     demo_cmd.add_argument(
         "--database-url",
@@ -309,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         return log_commands.run(args)
     if args.command == "projections":
         return run_projections(args.action, args.names, args.database_url)
+    if args.command == "db-roles":
+        return db_roles.run_db_roles(args)
     return 2
 
 

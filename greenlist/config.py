@@ -18,6 +18,7 @@ import psycopg
 from domain.clock import Clock
 from domain.service import Greenlist
 from greenlist.calendars import notice_period
+from greenlist.stores.postgres import RESTRICTED_WRITER
 from projections.engine.db import private_file
 from projections.engine.outage import Backoff
 
@@ -45,9 +46,25 @@ def ready_max_lag() -> int:
     return int(os.environ.get("GREENLIST_READY_MAX_LAG", "1000"))
 
 
-def store_env(url: str) -> dict[str, str]:
+RESTRICTED_WRITER_SETTING = "GREENLIST_RESTRICTED_WRITER"
+
+
+def restricted_writer() -> bool:
+    """`GREENLIST_RESTRICTED_WRITER=1` (PostgreSQL only): the service logs in as the restricted
+    writer (README, "Restricted writer"; greenlist.stores.restricted), which may add to the log
+    and read it but not change it. It then creates none of the event store's tables (their
+    owner did, with `greenlist db-roles`) and takes the log's write lock through the owner's
+    function. Its own tables (read models, idempotency keys, handled deadlines) it creates and
+    owns as before."""
+    value = os.environ.get(RESTRICTED_WRITER_SETTING, "0")
+    if value not in ("0", "1"):
+        raise ValueError(f"{RESTRICTED_WRITER_SETTING} must be 1 or 0, not {value!r}")
+    return value == "1"
+
+
+def store_env(url: str, restricted: bool | None = None) -> dict[str, str]:
     """Translate a database URL into eventsourcing's settings."""
-    return store_settings(url) | cache_settings(url)
+    return store_settings(url, restricted) | cache_settings(url)
 
 
 def cache_settings(url: str) -> dict[str, str]:
@@ -68,9 +85,17 @@ def cache_settings(url: str) -> dict[str, str]:
     }
 
 
-def store_settings(url: str) -> dict[str, str]:
-    """The event store with its timeline index (greenlist.stores) for a database URL."""
+def store_settings(url: str, restricted: bool | None = None) -> dict[str, str]:
+    """The event store with its timeline index (greenlist.stores) for a database URL; as the
+    restricted writer if told, else as `GREENLIST_RESTRICTED_WRITER` says."""
     parsed = urlparse(url)
+    if restricted is None:
+        restricted = restricted_writer()
+    if restricted and parsed.scheme not in ("postgresql", "postgres"):
+        raise ValueError(
+            f"{RESTRICTED_WRITER_SETTING}=1 needs PostgreSQL (its roles and grants), "
+            f"not {parsed.scheme}://"
+        )
     if parsed.scheme == "memory":
         return {"PERSISTENCE_MODULE": "greenlist.stores.memory:TimelinePOPOFactory"}
     if parsed.scheme == "sqlite":
@@ -104,6 +129,10 @@ def store_settings(url: str) -> dict[str, str]:
         }
         if "schema" in query:
             env["POSTGRES_SCHEMA"] = query["schema"][0]
+        # eventsourcing's Environment looks the factory's setting up under the application's
+        # name first (GREENLIST_RESTRICTED_WRITER, as in os.environ): set under that key, this
+        # decision is the one the factory reads, whatever the process's environment says
+        env[f"{Greenlist.name.upper()}_{RESTRICTED_WRITER}"] = "y" if restricted else "n"
         return env
     raise ValueError(f"unsupported {DATABASE_URL_SETTING}: {url!r}")
 
@@ -131,12 +160,18 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-def build_service(url: str | None = None, clock: Clock | None = None) -> Greenlist:
-    """The service on the configured store, with the real clock unless one is given."""
+def build_service(
+    url: str | None = None, clock: Clock | None = None, restricted: bool | None = None
+) -> Greenlist:
+    """The service on the configured store, with the real clock unless one is given; as the
+    restricted writer if told (`greenlist db-roles` builds it as the owner: False), else as
+    `GREENLIST_RESTRICTED_WRITER` says."""
     url = url or database_url()
     with setup_lock(url):
         return Greenlist(
-            env=store_env(url), clock=clock or SystemClock(), notice_period=notice_period()
+            env=store_env(url, restricted),
+            clock=clock or SystemClock(),
+            notice_period=notice_period(),
         )
 
 

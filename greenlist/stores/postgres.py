@@ -19,14 +19,23 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
-from eventsourcing.utils import Environment, EnvType, retry
+from eventsourcing.utils import Environment, EnvType, retry, strtobool
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from greenlist.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
+from greenlist.stores.restricted import lock_function
 
 log = logging.getLogger(__name__)
+
+RESTRICTED_WRITER = "RESTRICTED_WRITER"
+"""The factory's setting (eventsourcing's environment, greenlist.config): the service runs as
+the restricted writer (greenlist.stores.restricted)."""
+
+
+class StoreNotSetUp(RuntimeError):
+    """The restricted writer finds no event store to write to: its owner has not set it up."""
 
 
 class TimelinePostgresRecorder(PostgresApplicationRecorder):
@@ -248,6 +257,35 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
             curs.execute(statement, params, prepare=True)
             return curs.fetchone()
 
+    def restrict(self) -> None:
+        """Write as the restricted writer: take the events table's write lock through its
+        owner's function (greenlist.stores.restricted: PostgreSQL grants EXCLUSIVE MODE only to
+        roles that may UPDATE, DELETE or TRUNCATE the table). Refuses, saying what to do, when
+        the owner has not set the store up (no table to write to, or no such function)."""
+        schema, function = self.datastore.schema, lock_function(self.events_table_name)
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                "SELECT to_regclass(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL "
+                "AND coalesce(has_function_privilege(to_regprocedure("
+                "format('%%I.%%I()', %s::text, %s::text)), 'EXECUTE'), false) AS ready",
+                (schema, self.events_table_name, schema, function),
+                prepare=False,
+            ).fetchone()
+        ready = row is not None and bool(row["ready"])
+        if not ready:
+            raise StoreNotSetUp(
+                f"the event store in schema {schema!r} is not set up for the restricted writer "
+                f"(table {self.events_table_name}, function {function}() it may execute): run "
+                "`greenlist db-roles` as the store's owner (README, Restricted writer) / "
+                "事件库尚未为受限写入角色初始化：请以所有者身份运行 greenlist db-roles"
+            )
+        self.lock_table_statements = [
+            self.lock_table_statements[0],  # SET LOCAL lock_timeout, as the library's
+            SQL("SELECT {schema}.{function}()").format(
+                schema=Identifier(schema), function=Identifier(function)
+            ),
+        ]
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
     def version_at(self, originator_id: UUID, recorded_micros: int) -> int:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -274,7 +312,11 @@ class TimelinePostgresFactory(PostgresFactory):
 
     Setting up a recorder (registering types, creating tables: the first connections of the
     pool) is not retried by the library: it keeps the library's patient wait
-    (`POSTGRES_CONNECT_TIMEOUT`), so that a loaded server or machine does not fail a start."""
+    (`POSTGRES_CONNECT_TIMEOUT`), so that a loaded server or machine does not fail a start.
+
+    `RESTRICTED_WRITER` (greenlist.config: `GREENLIST_RESTRICTED_WRITER=1`): the service logs in
+    as the restricted writer. It creates none of the store's tables (their owner did: `greenlist
+    db-roles`), and takes the events table's write lock through the owner's function."""
 
     POSTGRES_POOL_WAIT = "POSTGRES_POOL_WAIT"
     POSTGRES_RECONNECT_TIMEOUT = "POSTGRES_RECONNECT_TIMEOUT"
@@ -289,6 +331,11 @@ class TimelinePostgresFactory(PostgresFactory):
         pool.timeout = self.outage_wait
         if reconnect:
             pool.reconnect_timeout = float(reconnect)
+        self.restricted = strtobool(self.env.get(RESTRICTED_WRITER) or "no")
+
+    def env_create_table(self) -> bool:
+        """The restricted writer creates no table: it may not, and must not own them."""
+        return not self.restricted and super().env_create_table()
 
     @contextmanager
     def _setting_up(self) -> Iterator[None]:
@@ -301,7 +348,12 @@ class TimelinePostgresFactory(PostgresFactory):
 
     def application_recorder(self) -> ApplicationRecorder:
         with self._setting_up():
-            return super().application_recorder()
+            recorder = super().application_recorder()
+            if self.restricted:
+                if not isinstance(recorder, TimelinePostgresRecorder):
+                    raise TypeError("the restricted writer needs TimelinePostgresRecorder")
+                recorder.restrict()
+            return recorder
 
     def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
         with self._setting_up():
