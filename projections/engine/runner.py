@@ -108,6 +108,11 @@ class Runner:
     ) -> None:
         token = secrets.token_hex(3)
         for table in projection.tables:
+            if _table_exists(tx, table.name + suffix):
+                # its indexes came with it; index names carry a random token (a rebuilt table
+                # is renamed into place with its indexes), so creating them again would add
+                # duplicates at every start, never match `IF NOT EXISTS`
+                continue
             for statement in table.ddl(tx.dialect, table.name + suffix, token, indexes):
                 tx.execute(statement)
 
@@ -328,7 +333,7 @@ class Runner:
             for projection in group:
                 for table in projection.tables:
                     tx.execute(f"DROP TABLE IF EXISTS {table.name}{NEXT}")
-                self._create_tables(tx, projection, NEXT, indexes=self.index_after_load)
+                self._create_tables(tx, projection, NEXT, indexes=not self.index_after_load)
                 tx.execute(f"DELETE FROM {TRACKING} WHERE name = ?", (projection.name + NEXT,))
                 tx.execute(
                     f"INSERT INTO {TRACKING} (name, position, version) VALUES (?, 0, ?)",
@@ -406,6 +411,17 @@ class Runner:
                     (position, projection.version, projection.name),
                 )
                 tx.execute(f"DELETE FROM {TRACKING} WHERE name = ?", (projection.name + NEXT,))
+
+
+def _table_exists(tx: Tx, name: str) -> bool:
+    if tx.dialect == "postgres":
+        rows = tx.fetchall("SELECT to_regclass(?) IS NOT NULL AS found", (name,))
+    else:
+        rows = tx.fetchall(
+            "SELECT count(*) > 0 AS found FROM sqlite_master WHERE type = 'table' AND name = ?",
+            (name,),
+        )
+    return bool(rows[0]["found"])
 
 
 def wait_for(db: Db, names: Sequence[str], position: int | None, timeout: float = 2.0) -> None:

@@ -69,3 +69,30 @@ def test_a_rebuild_remembering_its_rows_gives_the_rows_of_a_catch_up(
         rebuilder.remember_rows, rebuilder.verify_remembered = limit, True
         assert rebuilder.rebuild() == rebuilder.head()
         assert table_checksums(views, models) == built
+
+
+def _index_count(views: Db) -> int:
+    try:
+        rows = views.query(
+            "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = current_schema()"
+        )
+    except Exception:
+        rows = views.query("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index'")
+    return int(rows[0]["n"])
+
+
+def test_starting_the_runners_again_adds_no_index(
+    app: Greenlist, runner: Runner, views: Db
+) -> None:
+    """Each start sets up the read models' tables: existing tables (and their indexes) are left
+    as they are, so restarts never pile up duplicate indexes (found on PostgreSQL: 27 more at
+    every start)."""
+    s.register_and_cultivate(app, s.credit_code(91))
+    runner.catch_up()
+    before = _index_count(views)
+    for _ in range(3):
+        Runner(app, views, all_projections()).catch_up()
+    assert _index_count(views) == before
+    runner.rebuild()
+    Runner(app, views, all_projections()).catch_up()
+    assert _index_count(views) == before
