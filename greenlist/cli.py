@@ -30,6 +30,7 @@ from greenlist.config import (
 from greenlist.runtime import progress_bar, read_side
 from greenlist.scenarios import city_actor
 from greenlist.vlog import commands as log_commands
+from greenlist.vlog import keys as log_keys
 from projections.engine.runner import Runner
 from projections.lists import list_as_of
 
@@ -209,6 +210,8 @@ def run_serve(args: argparse.Namespace) -> int:
         print(refused, file=sys.stderr)
         return 2
     os.environ[token_secret.SETTING] = secret  # the workers and the scheduler alongside
+    if args.demo or test_clock:  # a checkpoint key of this store's own, as the token secret
+        log_key = log_keys.signer(database_url(), generate=True)
     if args.demo:
         load_demo(None)
         token = mint(secret, "jxt-demo", "province", "330000", hours=12)
@@ -222,7 +225,9 @@ def run_serve(args: argparse.Namespace) -> int:
             f"  curl '{url}/api/v1/lists/provincial?as_of=2025-12-31T00:00:00%2B08:00'\n"
             f'  curl -H "Authorization: Bearer $TOKEN" {url}/api/v1/units/{code}\n'
             f'  curl -H "Authorization: Bearer $TOKEN" {url}/api/v1/units/{code}/history\n'
-            f"  curl {url}/metrics\n",
+            f"  curl {url}/metrics\n"
+            f"  curl {url}/api/v1/log/checkpoint       # signed by the scheduler; verify with\n"
+            f"  {log_key.verifier_key()}\n",
             flush=True,
         )
     else:
