@@ -29,13 +29,14 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from bench import as_of_read, command_throughput, http
+from bench import as_of_read, command_throughput, http, verify_log
 from bench.common import POSTGRES_URL, Result, redacted, server_version
 
 BENCHMARKS: dict[str, Callable[[float], list[Result]]] = {
     command_throughput.NAME: command_throughput.run,
     as_of_read.NAME: as_of_read.run,
     http.NAME: http.run,
+    verify_log.NAME: verify_log.run,
 }
 RESULTS_FILE = Path(__file__).resolve().parent.parent / "var" / "bench-results.json"
 
