@@ -81,12 +81,13 @@ class TimelineSQLiteRecorder(SQLiteApplicationRecorder):
     def _write_leaves(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], positions: Sequence[int]
     ) -> None:
-        c.execute(f"SELECT coalesce(max(leaf_index) + 1, 0) FROM {LEAVES}")
-        first = int(c.fetchone()[0])
+        """Each leaf numbered on from the last, in one statement: every row's subquery sees
+        the rows inserted before it in this transaction."""
         hashes = leaf_hashes_of(stored_events, positions)
         c.executemany(
-            f"INSERT INTO {LEAVES} VALUES (?, ?, ?)",
-            [(first + i, p, h) for i, (p, h) in enumerate(zip(positions, hashes, strict=True))],
+            f"INSERT INTO {LEAVES} VALUES "
+            f"((SELECT coalesce(max(leaf_index) + 1, 0) FROM {LEAVES}), ?, ?)",
+            list(zip(positions, hashes, strict=True)),
         )
 
     def version_at(self, originator_id: UUID, recorded_micros: int) -> int:
