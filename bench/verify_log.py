@@ -6,8 +6,7 @@
    and over, each copy's aggregates under new ids, and written with the real recorder's
    `insert_events` in batches of `FILL_BATCH`, so that the store writes every leaf in the
    events' transaction as in production. A signed checkpoint is written to a witness directory
-   every `CHECKPOINT_EVERY` events and at the end (greenlist.vlog.checkpoints, as the scheduler
-   does).
+   after each quarter of them (greenlist.vlog.checkpoints, as the scheduler does).
    - Baseline: reading the same raw rows, nothing checked: the whole log with
      `select_notifications` and the whole leaves table with `select_leaves`, each in the
      verifier's batch size (greenlist.vlog.verify.BATCH).
@@ -18,8 +17,9 @@
    Ratio = verify rate / raw read rate, in events per second. Goal: >= 0.5. The command line,
    `greenlist verify`, is also run once end to end in a subprocess (interpreter start and
    imports included): reported.
-2. The leaf's cost to a command. `submit_evaluation` (the command of bench.command_throughput)
-   through the service as built, against the same command through a service whose recorder
+2. The leaf's cost to a command. `submit_evaluation` (the command of bench.command_throughput,
+   aggregate cache `trusted`: the fastest command, so the leaf's largest share of one) through
+   the service as built, against the same command through a service whose recorder
    skips the leaf (a subclass below: the library's insert only), each on its own registered
    units, in the store filled above (its leaves table is that big). Both run interleaved in
    `CHUNKS` rounds, the order alternating. Ratio = the command's time with the leaf / without
@@ -46,7 +46,15 @@ from eventsourcing.sqlite import SQLiteCursor
 
 from auditlog.offline import VerifierKey
 from auditlog.signing import SignerKey
-from bench.common import START, LoadSampler, Result, Timings, fresh_schema, service
+from bench.common import (
+    START,
+    LoadSampler,
+    Result,
+    Timings,
+    fresh_schema,
+    percentile,
+    service,
+)
 from bench.rebuild_history import BulkService, History
 from domain.aggregates.unit import unit_id
 from domain.clock import SettableClock
@@ -65,13 +73,14 @@ from greenlist.vlog.verify import BATCH, verify_store
 NAME = "verify_log"
 EVENTS = 200_000
 FILL_BATCH = 2_000
-CHECKPOINT_EVERY = 50_000
+CHECKPOINTS = 4
 ROUNDS = 3
 SAMPLE_UNITS = 300
 """Units of the generated sample (about 2,600 events, in 0.4 s)."""
-COMMANDS = 800
+COMMANDS = 1_000
 WARMUP = 50
-CHUNKS = 10
+CHUNKS = 100
+"""Rounds of the interleaved commands: small ones, as the machine may be shared."""
 VERIFY_GOAL = 0.5
 COST_GOAL = 1.1
 
@@ -148,22 +157,20 @@ def copies(sample: Sequence[StoredEvent], count: int) -> Iterator[StoredEvent]:
 def fill(
     app: Greenlist, sample: Sequence[StoredEvent], count: int, key: SignerKey, witness: Path
 ) -> dict[str, Any]:
-    """Write `count` events through the recorder, a checkpoint every CHECKPOINT_EVERY."""
-    started, batch, written, checkpoints = perf_counter(), [], 0, 0
+    """Write `count` events through the recorder, in batches of up to FILL_BATCH, with a
+    checkpoint each time another CHECKPOINTS-th of them is written (at least one, at the end)."""
+    size = min(FILL_BATCH, max(count // 8, 1))
+    every = max(count // CHECKPOINTS, 1)
+    started, batch, written, signed_at = perf_counter(), [], 0, []
     for event in copies(sample, count):
         batch.append(event)
-        if len(batch) == FILL_BATCH:
+        if len(batch) == size or written + len(batch) == count:
             app.recorder.insert_events(batch)
             written, batch = written + len(batch), []
-            if written % CHECKPOINT_EVERY == 0:
+            if written // every > len(signed_at) or written == count:
                 write_checkpoint(app.recorder, key, witness)
-                checkpoints += 1
-    if batch:
-        app.recorder.insert_events(batch)
-    if written + len(batch) != checkpoints * CHECKPOINT_EVERY or not checkpoints:
-        write_checkpoint(app.recorder, key, witness)
-        checkpoints += 1
-    return {"seconds": perf_counter() - started, "checkpoints": checkpoints}
+                signed_at.append(written)
+    return {"seconds": perf_counter() - started, "checkpoints": len(signed_at), "at": signed_at}
 
 
 # --- 1. verification -------------------------------------------------------------------------
@@ -303,13 +310,14 @@ def raw_inserts(app: Greenlist, template: StoredEvent, count: int) -> list[Calla
     ]
 
 
-def chunk(items: Sequence[T], k: int) -> Sequence[T]:
-    return items[len(items) * k // CHUNKS : len(items) * (k + 1) // CHUNKS]
+def chunk(items: Sequence[T], k: int, rounds: int) -> Sequence[T]:
+    return items[len(items) * k // rounds : len(items) * (k + 1) // rounds]
 
 
 def measure_cost(store: Store, scale: float) -> list[Result]:
-    n = max(int(COMMANDS * scale), CHUNKS)
+    n = max(int(COMMANDS * scale), 10)
     warmup = max(int(WARMUP * scale), 2)
+    rounds = min(CHUNKS, n)
     with ExitStack() as stack:
         apps = {
             "with": stack.enter_context(service(store.url, "trusted")),
@@ -329,22 +337,25 @@ def measure_cost(store: Store, scale: float) -> list[Result]:
         before = {arm: cast(LeafStore, app.recorder).leaf_count() for arm, app in apps.items()}
         timings = {arm: (Timings(), Timings()) for arm in apps}
         with LoadSampler() as load:
-            for k in range(CHUNKS):
+            for k in range(rounds):
                 for arm in ("with", "without") if k % 2 == 0 else ("without", "with"):
                     command_times, insert_times = timings[arm]
-                    for receipt in command_times.run(chunk(commands[arm], k)):
+                    for receipt in command_times.run(chunk(commands[arm], k, rounds)):
                         assert receipt.version == 3, receipt
-                    insert_times.run(chunk(inserts[arm], k))
+                    insert_times.run(chunk(inserts[arm], k, rounds))
         added = cast(LeafStore, apps["with"].recorder).leaf_count() - before["with"]
         assert added == 2 * n, (added, n)  # every event the measured arm wrote got its leaf
     results = []
     for kind, figure in ((0, "submit_evaluation"), (1, "raw insert_events(1)")):
         with_t, without_t = timings["with"][kind], timings["without"][kind]
         ratio = without_t.rate / with_t.rate
+        p50 = percentile(with_t.wall, 50) / percentile(without_t.wall, 50)
         raw = {
             "store": store.label,
             "with_leaf": with_t.summary(),
             "without_leaf": without_t.summary(),
+            "p50_ratio": p50,
+            "rounds": rounds,
             "load_average": load.summary(),
             "event": {"topic": template.topic, "state_bytes": len(template.state)},
         }
@@ -352,7 +363,7 @@ def measure_cost(store: Store, scale: float) -> list[Result]:
             f"  {store.label} {figure:<21} with leaf {with_t.rate:6.0f}/s  without "
             f"{without_t.rate:6.0f}/s  cost x{ratio:.3f}  (p50 "
             f"{raw['with_leaf']['latency']['p50_ms']:.2f} vs "
-            f"{raw['without_leaf']['latency']['p50_ms']:.2f} ms)"
+            f"{raw['without_leaf']['latency']['p50_ms']:.2f} ms: x{p50:.3f})"
         )
         command = kind == 0
         results.append(
