@@ -111,6 +111,8 @@ class SQLiteWithoutLeaves(TimelineSQLiteRecorder):
 
 @dataclass(frozen=True)
 class Store:
+    """A store to measure: its name, its URL and its recorder class without the leaf write."""
+
     label: str
     url: str
     without_leaves: type
