@@ -60,6 +60,14 @@ def _tree_size(requested: int | None) -> int:
     count = store().leaf_count()
     if requested is None:
         latest = store().latest_checkpoint()
+        if latest is not None and latest.size > count:  # leaves gone since it was signed
+            raise OutOfRange(
+                zh=f"最新签名检查点涵盖{latest.size}个条目，但日志仅有{count}个：日志疑被截断，"
+                f"请运维人员运行 greenlist verify；可指定不超过{count}的tree_size",
+                en=f"the latest signed checkpoint commits to {latest.size} leaves but the log "
+                f"holds {count}: it was truncated (the operator must run `greenlist verify`); "
+                f"name a tree_size of at most {count}",
+            )
         return latest.size if latest else count
     if requested > count:
         raise OutOfRange(

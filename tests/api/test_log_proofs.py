@@ -44,7 +44,7 @@ from auditlog.tree import root_of
 from domain.aggregates.unit import unit_id
 from domain.service import Greenlist
 from greenlist import scenarios as s
-from greenlist.stores import LeafStore
+from greenlist.stores import LeafStore, StoredCheckpoint
 from greenlist.vlog.checkpoints import checkpoint_path, write_checkpoint
 from tests.api.conftest import city, enterprise, token
 from tests.api.module_store import module_app, module_store
@@ -203,16 +203,21 @@ def inclusion(logged: Logged, headers: dict[str, str], **query: Any) -> Any:
 # --- the checkpoint ----------------------------------------------------------------------------
 
 
-def test_the_checkpoint_is_a_404_until_one_is_signed_then_the_exact_signed_note(
-    store_url: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
-    """On a store of its own (the module's has its checkpoint already)."""
+def fresh_app(store_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Flask:
+    """An app on a store of its own, of the module's kind (the module's store has its
+    checkpoint already)."""
     fresh = (
         str(request.getfixturevalue("postgres_schema"))
         if store_url.startswith("postgresql")
         else f"sqlite:///{tmp_path}/fresh.db"
     )
-    app = module_app(fresh)
+    return module_app(fresh)
+
+
+def test_the_checkpoint_is_a_404_until_one_is_signed_then_the_exact_signed_note(
+    store_url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    app = fresh_app(store_url, request, tmp_path)
     client, service = app.test_client(), app.extensions["greenlist"].service
     try:
         s.register_and_cultivate(service, s.credit_code(7))
@@ -232,6 +237,27 @@ def test_the_checkpoint_is_a_404_until_one_is_signed_then_the_exact_signed_note(
         latest = client.get(f"{LOG}/checkpoint", headers=token("auditor"))
         assert verify_checkpoint(latest.get_data(as_text=True), [key.verifier()]) == second
         assert second.size > first.size
+    finally:
+        service.close()
+
+
+def test_a_log_shorter_than_its_checkpoint_is_named_not_a_500(
+    store_url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Leaves lost after a checkpoint was signed (a rollback): proofs against it cannot be
+    made, and the answer says why instead of failing inside the tree."""
+    app = fresh_app(store_url, request, tmp_path)
+    client, service = app.test_client(), app.extensions["greenlist"].service
+    try:
+        s.register_and_cultivate(service, s.credit_code(9))
+        leaves = cast(LeafStore, service.recorder)
+        count = leaves.leaf_count()
+        leaves.insert_checkpoint(StoredCheckpoint(count + 5, bytes(32), "forged\n"))
+        auditor = token("auditor")
+        body = problem(client.get(INCLUSION, query_string={"position": 1}, headers=auditor), 422)
+        assert "greenlist verify" in body["detail"] and "greenlist verify" in body["messages"]["zh"]
+        query = {"position": 1, "tree_size": count}
+        assert client.get(INCLUSION, query_string=query, headers=auditor).status_code == 200
     finally:
         service.close()
 
