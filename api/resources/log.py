@@ -39,9 +39,27 @@ SEALED_TOPICS = ("domain.events.complaint:", "domain.events.unit:ComplaintReceiv
 """Events whose stored bytes may identify a reporter (A23.1, domain.reporters)."""
 
 
+NOTE = {
+    "type": "string",
+    "description": "a signed note: the origin, the tree size and the base64 root hash, a line "
+    "each, an empty line, then `— <key name> <base64(key ID || Ed25519 signature)>`",
+    "example": "greenlist.zhejiang.local/green-manufacturing\n1234\n"
+    "XcnaeacGcKmpVZy3AdHZqqudgjqtL0lgz+Nw7/RgQyg=\n\n"
+    "— greenlist.zhejiang.local/green-manufacturing AbCdEf…\n",
+}
+
+
 @blp.route("/checkpoint")
 class LatestCheckpoint(MethodView):
     @blp.response(200, content_type="text/plain; charset=utf-8")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "the latest signed checkpoint",
+                "content": {"text/plain": {"schema": NOTE}},
+            }
+        }
+    )
     def get(self) -> Response:
         """The latest signed checkpoint (c2sp.org/tlog-checkpoint v1.0.0, an Ed25519 signed
         note), public. Check it with the log's verifier key (`greenlist log-key`) and keep it:
