@@ -12,13 +12,14 @@ all the same."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import read_roles, unit_reader
-from api.auth import READERS, reader
+from api.auth import READERS
 from api.context import ctx
 from api.log_state import b64, store
 from api.schemas.log import ConsistencyOut, ConsistencyQuery, InclusionOut, InclusionQuery
@@ -30,13 +31,35 @@ from greenlist.vlog.tree import tree_of
 
 blp = Blueprint("log", __name__, url_prefix="/api/v1/log", description="可验证日志 Verifiable log")
 
+_ANY_EVENT = (
+    "任意单位的日志条目（请以credit_code指明可查阅的单位）",
+    "the log's events without `credit_code` naming a unit it reads",
+)
 SEALED_TOPICS = ("domain.events.complaint:", "domain.events.unit:ComplaintReceived")
 """Events whose stored bytes may identify a reporter (A23.1, domain.reporters)."""
+
+
+NOTE = {
+    "type": "string",
+    "description": "a signed note: the origin, the tree size and the base64 root hash, a line "
+    "each, an empty line, then `— <key name> <base64(key ID || Ed25519 signature)>`",
+    "example": "greenlist.zhejiang.local/green-manufacturing\n1234\n"
+    "XcnaeacGcKmpVZy3AdHZqqudgjqtL0lgz+Nw7/RgQyg=\n\n"
+    "— greenlist.zhejiang.local/green-manufacturing AbCdEf…\n",
+}
 
 
 @blp.route("/checkpoint")
 class LatestCheckpoint(MethodView):
     @blp.response(200, content_type="text/plain; charset=utf-8")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "the latest signed checkpoint",
+                "content": {"text/plain": {"schema": NOTE}},
+            }
+        }
+    )
     def get(self) -> Response:
         """The latest signed checkpoint (c2sp.org/tlog-checkpoint v1.0.0, an Ed25519 signed
         note), public. Check it with the log's verifier key (`greenlist log-key`) and keep it:
@@ -55,6 +78,14 @@ def _tree_size(requested: int | None) -> int:
     count = store().leaf_count()
     if requested is None:
         latest = store().latest_checkpoint()
+        if latest is not None and latest.size > count:  # leaves gone since it was signed
+            raise OutOfRange(
+                zh=f"最新签名检查点涵盖{latest.size}个条目，但日志仅有{count}个：日志疑被截断，"
+                f"请运维人员运行 greenlist verify；可指定不超过{count}的tree_size",
+                en=f"the latest signed checkpoint commits to {latest.size} leaves but the log "
+                f"holds {count}: it was truncated (the operator must run `greenlist verify`); "
+                f"name a tree_size of at most {count}",
+            )
         return latest.size if latest else count
     if requested > count:
         raise OutOfRange(
@@ -72,24 +103,25 @@ class Inclusion(MethodView):
         """The proof that the event at a log `position` is leaf `leaf_index` of the tree of
         `tree_size` leaves (default: the latest checkpoint's), with the event's stored bytes
         (RFC 9162 §2.1.3). `auditlog/offline.py inclusion` checks it against a checkpoint."""
-        actor = reader()
         code = query.get("credit_code")
         position = query["position"]
+        # Who may read is settled before anything about the position is looked at: a refused
+        # reader learns nothing of the log, and a unit's reader gets the same 404 for a
+        # position with no event and for another unit's event.
+        actor = unit_reader(code) if code else read_roles(_ANY_EVENT, *READERS)
         leaf = store().leaf_at_position(position)
+        event = _event_at(position) if leaf is not None else None
+        if code and (
+            event is None or UUID(str(event.originator_id)) != unit_id(code.strip().upper())
+        ):
+            raise NotFound(
+                zh=f"日志第{position}号位置没有单位{code}的记录",
+                en=f"no event of unit {code} at log position {position}",
+            )
         if leaf is None:
             raise NotFound(
                 zh=f"日志第{position}号位置无记录", en=f"no event at log position {position}"
             )
-        event = _event_at(position)
-        if code:
-            unit_reader(code)
-            if event is None or event.originator_id != unit_id(code.strip().upper()):
-                raise NotFound(
-                    zh=f"日志第{position}号位置不是单位{code}的记录",
-                    en=f"the event at position {position} is not one of unit {code}",
-                )
-        else:
-            read_roles(("日志条目", "the log's events"), *READERS)
         size = _tree_size(query.get("tree_size"))
         if leaf.index >= size:
             raise OutOfRange(

@@ -29,8 +29,17 @@ class InclusionQuery(Schema):
 
 
 class ConsistencyQuery(Schema):
-    from_ = fields.Integer(data_key="from", required=True, validate=SIZE)
-    to = fields.Integer(required=True, validate=validate.Range(1, MAX_POSITION))
+    from_ = fields.Integer(
+        data_key="from",
+        required=True,
+        validate=SIZE,
+        metadata={"description": "the size of the earlier tree (an older checkpoint's)"},
+    )
+    to = fields.Integer(
+        required=True,
+        validate=SIZE,
+        metadata={"description": "the size of the later tree (at most the log's)"},
+    )
 
 
 class LoggedEvent(Schema):

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import pytest
@@ -176,8 +176,17 @@ READS: dict[str, Read] = {
     "audit_trail": read(f"/api/v1/audit-trail?unit={HZ}&limit=5", "audit"),
     "supervision": read("/api/v1/supervision", "supervision"),
     "reporter": read("/api/v1/complaints/{complaint}/reporter", "reporter"),
+    "log_event": read(
+        "/api/v1/log/proof/inclusion?position={position}&credit_code={code}",
+        "unit",
+        lambda b: {tag(b["event"]["originator_id"])},
+    ),
+    "log_any_event": read("/api/v1/log/proof/inclusion?position={registered}", "audit"),
 }
-"""Every GET of the API but the public ones (lists, announcements, health, metrics, docs)."""
+"""Every GET of the API but the public ones (lists, announcements, the log's checkpoint and
+consistency proofs, health, metrics, docs). An event of the log (`log_event`, the target side's
+registration) is read by the unit's readers naming the unit (`credit_code`), any event
+(`log_any_event`) by the audit trail's."""
 
 FIXED: dict[str, frozenset[str]] = {
     "audit": frozenset({"province", "inspector", "auditor"}),
@@ -224,6 +233,8 @@ def expected(reader: str, name: str, target: str) -> int | set[str]:
 class Prepared:
     app: Flask
     complaint: UUID
+    registered: dict[str, int]
+    """The log position of each side's registration (`UnitRegistered`)."""
 
 
 @pytest.fixture(scope="module")
@@ -309,7 +320,8 @@ def prepared(store_url: str) -> Iterator[Prepared]:
     service: Greenlist = app.extensions["greenlist"].service
     complaint = history_of_two_sides(service)
     app.extensions["greenlist_runner"].catch_up()
-    yield Prepared(app, complaint)
+    registered = {side: service.unit_history(code)[0].position for side, code in SIDE.items()}
+    yield Prepared(app, complaint, cast(dict[str, int], registered))
     service.close()
 
 
@@ -317,7 +329,10 @@ def path(prepared: Prepared, name: str, target: str) -> str:
     """The read's path for the target side."""
     params = {"code": SIDE[target], "city": "330100" if target == "own" else "330200"}
     params |= {"agency": AGENCY if target == "own" else OTHER_AGENCY}
-    return READS[name].path.format(complaint=prepared.complaint, **params)
+    position, registered = prepared.registered[target], prepared.registered["own"]
+    return READS[name].path.format(
+        complaint=prepared.complaint, position=position, registered=registered, **params
+    )
 
 
 def get(prepared: Prepared, name: str, reader: str, target: str) -> Any:
@@ -382,7 +397,16 @@ def test_each_reader_reads_only_its_jurisdiction(
     check(get(prepared, name, reader, target), name, reader, target)
 
 
-SUBSET = ("unit", "history", "deadlines", "nominations", "round", "ledger", "quota_usage")
+SUBSET = (
+    "unit",
+    "history",
+    "deadlines",
+    "nominations",
+    "round",
+    "ledger",
+    "quota_usage",
+    "log_event",
+)
 
 
 @pytest.mark.stores("postgres")
@@ -426,10 +450,16 @@ def test_a_city_asking_for_another_city_is_refused_not_answered_empty(prepared: 
 
 @pytest.mark.stores("sqlite")
 @pytest.mark.parametrize("reader", list(READERS))
-def test_the_published_lists_and_announcements_stay_public(prepared: Prepared, reader: str) -> None:
+def test_the_published_lists_announcements_and_log_hashes_stay_public(
+    prepared: Prepared, reader: str
+) -> None:
     client = prepared.app.test_client()
     listed = client.get("/api/v1/lists/provincial", headers=READERS[reader])
     assert listed.status_code == 200
     assert {r["credit_code"] for r in listed.json["items"]} == {HZ, NB}
     announced = client.get("/api/v1/announcements", headers=READERS[reader])
     assert announced.status_code == 200 and announced.json["items"]
+    extends = client.get("/api/v1/log/proof/consistency?from=1&to=3", headers=READERS[reader])
+    assert extends.status_code == 200 and extends.json["proof"]
+    unsigned = client.get("/api/v1/log/checkpoint", headers=READERS[reader])
+    assert unsigned.status_code == 404, "public, and no checkpoint signed in this module"
