@@ -116,7 +116,7 @@ def check_claims(claims: Mapping[str, Any], max_lifetime: timedelta, now: dateti
         raise BadToken(f"an enterprise token carries one of the eleven city codes, not {region!r}")
     if role == "agency" and region != PROVINCE and region not in CITIES:
         raise BadToken(f"an agency token carries a city code or 330000, not {region!r}")
-    ident = sub
+    ident, department = sub, None
     if role == "enterprise":
         ident = _credit_code(claims, "uscc")
         if ident[2:6] + "00" != region:
@@ -125,12 +125,12 @@ def check_claims(claims: Mapping[str, Any], max_lifetime: timedelta, now: dateti
             )
     elif role == "agency":
         ident = _credit_code(claims, "agency")
-    elif role == "codept" and not (
-        isinstance(claims.get("department"), str) and claims["department"] in checks.CO_PUBLISHERS
-    ):
-        departments = ", ".join(sorted(checks.CO_PUBLISHERS))
-        raise BadToken(f"a codept token names its department ({departments})")
-    return Actor(ident, Role(role), region)
+    elif role == "codept":
+        department = claims.get("department")  # the one it signs for (A16.2, the service's)
+        if not (isinstance(department, str) and department in checks.CO_PUBLISHERS):
+            departments = ", ".join(sorted(checks.CO_PUBLISHERS))
+            raise BadToken(f"a codept token names its department ({departments})")
+    return Actor(ident, Role(role), region, department)
 
 
 def _unauthorized(message: str) -> Unauthorized:

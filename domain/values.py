@@ -62,11 +62,14 @@ class Role(Enum):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who performed an act: an id, a role and the region they act for."""
+    """Who performed an act: an id, a role and the region they act for; a co-publishing
+    department's signatory also the department its credentials name (A16.2), which it signs
+    for alone (domain.rules.jurisdiction). Events record the id, role and region."""
 
     id: str
     role: Role
     region: str
+    department: str | None = None
 
     def covers(self, city: str) -> bool:
         """A region covers a city when it is that city, or the province for a province-wide

@@ -4,56 +4,39 @@ reported misconduct (A22.1)."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import agency_reader
-from api.auth import require
-from api.context import ctx, run_command
-from api.openapi import command
+from api.commands import Created, acting, command, expected_version
+from api.context import ctx
 from api.schemas.agencies_complaints import AgencyOut, RegisterAgency, ReportMisconduct
 from api.schemas.common import plain
-from domain.aggregates.agency import agency_id
-from domain.errors import OutOfJurisdiction
-from domain.values import Role
+from domain.service.base import Receipt
 
 blp = Blueprint(
     "agencies", __name__, url_prefix="/api/v1/agencies", description="第三方评价机构 Agencies"
 )
 
 
-def aid(code: str) -> UUID:
-    return agency_id(code.strip().upper())
-
-
 @blp.route("")
 class Agencies(MethodView):
     @blp.arguments(RegisterAgency)
-    @command(blp, 201, if_match=False, location="the agency registered")
-    def post(self, body: dict[str, Any]) -> Response:
+    @command(blp, "register_agency", 201, location="the agency registered")
+    def post(self, body: dict[str, Any]) -> Created:
         """Register a third-party evaluation agency and its legal representative (A12, A22.3):
         the province, or an agency registering itself."""
-        actor = require(Role.PROVINCE, Role.AGENCY)
         code = body["credit_code"].strip().upper()
-        if actor.role is Role.AGENCY and actor.id.strip().upper() != code:
-            raise OutOfJurisdiction(
-                "ID.3", zh="第三方机构只能登记本机构", en="an agency registers only itself"
-            )
-        return run_command(
-            actor,
-            lambda: ctx().service.register_agency(
-                actor,
-                code,
-                body["name"],
-                body["legal_representative"],
-                occurred_at=body["occurred_at"],
-            ),
-            status=201,
-            location=f"/api/v1/agencies/{code}",
+        receipt = ctx().service.register_agency(
+            acting(),
+            code,
+            body["name"],
+            body["legal_representative"],
+            occurred_at=body["occurred_at"],
         )
+        return Created(receipt, f"/api/v1/agencies/{code}")
 
 
 @blp.route("/<string:code>")
@@ -69,16 +52,14 @@ class AgencyResource(MethodView):
 @blp.route("/<string:code>/misconduct")
 class Misconduct(MethodView):
     @blp.arguments(ReportMisconduct)
-    @command(blp, 201)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "report_agency_misconduct", 201)
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """A city (any: agencies work province-wide) or the province reports an agency's
         falsifying or concealing in an evaluation (A22.1)."""
-        actor = require(Role.CITY, Role.PROVINCE)
-        return run_command(
-            actor,
-            lambda: ctx().service.report_agency_misconduct(
-                actor, code.strip().upper(), body["description"], occurred_at=body["occurred_at"]
-            ),
-            aid(code),
-            status=201,
+        return ctx().service.report_agency_misconduct(
+            acting(),
+            code.strip().upper(),
+            body["description"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )

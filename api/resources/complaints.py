@@ -7,21 +7,21 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response, g, jsonify
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from werkzeug.exceptions import Forbidden
 
-from api.auth import reader, require
-from api.context import ctx, run_command
-from api.openapi import command, rate_limited
+from api.auth import reader
+from api.commands import acting, command, expected_version
+from api.context import ctx
+from api.openapi import rate_limited
 from api.schemas.agencies_complaints import (
     AcceptComplaint,
     FileComplaint,
     ReporterOut,
     VerifyComplaint,
 )
-from domain.values import Actor, Role
+from domain.service.base import Receipt
 
 blp = Blueprint(
     "complaints", __name__, url_prefix="/api/v1/complaints", description="实名举报 Complaints"
@@ -31,71 +31,59 @@ blp = Blueprint(
 @blp.route("")
 class Complaints(MethodView):
     @blp.arguments(FileComplaint)
-    @command(blp, 201, if_match=False)
+    @command(blp, "file_complaint", 201)
     @rate_limited(blp, "reports")
-    def post(self, body: dict[str, Any]) -> Response:
+    def post(self, body: dict[str, Any]) -> Receipt:
         """File a real-name report against a listed unit or an agency; no token needed (A23.1).
         The answer names the report, never the reporter; the filer (a token's holder too) is
         kept in the report alone, and the unit's history is untouched until the handling city
         accepts the report. Limited per client (429 with Retry-After). Inspectors and auditors
         read and change nothing, so their tokens may not file (403)."""
-        actor: Actor = g.actor
-        if actor.role in (Role.INSPECTOR, Role.AUDITOR):
-            raise Forbidden(f"role {actor.role.value} reads and changes nothing")
-        return run_command(
-            actor,
-            lambda: ctx().service.file_complaint(
-                actor,
-                body["target_type"],
-                body["target_code"].strip().upper(),
-                body["reporter_name"],
-                body["reporter_contact"],
-                body["evidence"],
-                body["content"],
-                city=body["city"],
-                occurred_at=body["occurred_at"],
-            ),
-            status=201,
+        return ctx().service.file_complaint(
+            acting(),
+            body["target_type"],
+            body["target_code"].strip().upper(),
+            body["reporter_name"],
+            body["reporter_contact"],
+            body["evidence"],
+            body["content"],
+            city=body["city"],
+            occurred_at=body["occurred_at"],
         )
 
 
 @blp.route("/<uuid:complaint_id>/acceptance")
 class Acceptance(MethodView):
     @blp.arguments(AcceptComplaint)
-    @command(blp)
-    def put(self, body: dict[str, Any], complaint_id: UUID) -> Response:
+    @command(blp, "accept_complaint")
+    def put(self, body: dict[str, Any], complaint_id: UUID) -> Receipt:
         """The handling city accepts the report for verification (A23.2): only now does the
         reported unit's history say it was complained against, with the city as the actor.
         Verification needs it (422, A23.2)."""
-        actor = require(Role.CITY)
-        return run_command(
-            actor,
-            lambda: ctx().service.accept_complaint(
-                actor, complaint_id, notes=body["notes"], occurred_at=body["occurred_at"]
-            ),
+        return ctx().service.accept_complaint(
+            acting(),
             complaint_id,
+            notes=body["notes"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<uuid:complaint_id>/verification")
 class Verification(MethodView):
     @blp.arguments(VerifyComplaint)
-    @command(blp)
-    def put(self, body: dict[str, Any], complaint_id: UUID) -> Response:
+    @command(blp, "verify_complaint")
+    def put(self, body: dict[str, Any], complaint_id: UUID) -> Receipt:
         """The handling city verifies the report it accepted: rectification or removal at the
         annual publication (A23.2, A19.3), or an agency's misconduct (A22.1)."""
-        actor = require(Role.CITY)
-        return run_command(
-            actor,
-            lambda: ctx().service.verify_complaint(
-                actor,
-                complaint_id,
-                body["confirmed"],
-                body["outcome"],
-                notes=body["notes"],
-                occurred_at=body["occurred_at"],
-            ),
+        return ctx().service.verify_complaint(
+            acting(),
             complaint_id,
+            body["confirmed"],
+            body["outcome"],
+            notes=body["notes"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 

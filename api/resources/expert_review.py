@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import require
-from api.context import ctx, run_command
-from api.openapi import command
-from api.resources.rounds import ROUND, rid
+from api.commands import acting, command, expected_version
+from api.context import ctx
+from api.resources.rounds import ROUND
 from api.schemas.rounds import RecordSupervision, ScoreUnit
-from domain.values import Level, Role
+from domain.service.base import Receipt
+from domain.values import Level
 
 blp = Blueprint(
     "expert_review",
@@ -30,50 +29,40 @@ blp = Blueprint(
 @blp.route(f"{ROUND}/units/<string:code>/scores")
 class Scores(MethodView):
     @blp.arguments(ScoreUnit)
-    @command(blp, 201)
-    def post(self, body: dict[str, Any], level: str, year: int, code: str) -> Response:
+    @command(blp, "score_unit", 201)
+    def post(self, body: dict[str, Any], level: str, year: int, code: str) -> Receipt:
         """An expert (the token's `sub` is the expert's id in the pool) drawn onto the unit's
         panel scores it, with a written opinion, between the preliminary review and the
         recorded conclusion (A15.2). Once: a correction of one's own score needs a
         justification and shows in supervision as an exception. An expert not on the unit's
         panel is refused (403, A15.2). `details.previous_score` is the score corrected."""
-        actor = require(Role.EXPERT)
-        return run_command(
-            actor,
-            lambda: ctx().service.score_unit(
-                actor,
-                Level(level),
-                year,
-                code,
-                body["score"],
-                body["opinion"],
-                body["justification"],
-                occurred_at=body["occurred_at"],
-            ),
-            rid(level, year),
-            status=201,
+        return ctx().service.score_unit(
+            acting(),
+            Level(level),
+            year,
+            code,
+            body["score"],
+            body["opinion"],
+            body["justification"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route(f"{ROUND}/supervision")
 class Supervision(MethodView):
     @blp.arguments(RecordSupervision)
-    @command(blp, 201)
-    def post(self, body: dict[str, Any], level: str, year: int) -> Response:
+    @command(blp, "record_on_site_supervision", 201)
+    def post(self, body: dict[str, Any], level: str, year: int) -> Receipt:
         """The discipline inspection committee (机关纪委) records that it supervised the round's
         panel draw, expert review, site inspection or publication on site (A15.2); its only
         act: the inspectors read everything and change nothing else."""
-        actor = require(Role.INSPECTOR)
-        return run_command(
-            actor,
-            lambda: ctx().service.record_on_site_supervision(
-                actor,
-                Level(level),
-                year,
-                body["activity"],
-                body["notes"],
-                occurred_at=body["occurred_at"],
-            ),
-            rid(level, year),
-            status=201,
+        return ctx().service.record_on_site_supervision(
+            acting(),
+            Level(level),
+            year,
+            body["activity"],
+            body["notes"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )

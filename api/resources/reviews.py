@@ -7,13 +7,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import require
-from api.context import ctx, run_command
-from api.openapi import command
+from api.commands import acting, command, expected_version
+from api.context import ctx
 from api.schemas.rounds import (
     DecideObjection,
     DrawPanel,
@@ -23,171 +21,135 @@ from api.schemas.rounds import (
     RaiseObjection,
     SiteInspection,
 )
-from domain.aggregates.round import round_id
-from domain.aggregates.unit import unit_id
-from domain.values import Level, Role
+from domain.service.base import Receipt
+from domain.values import Level
 
 blp = Blueprint(
     "reviews", __name__, url_prefix="/api/v1/units", description="推荐与评审 Selection (A13.2-A16)"
 )
 
 
-def uid(code: str) -> UUID:
-    return unit_id(code.strip().upper())
-
-
 @blp.route("/<string:code>/nominations")
 class Nominations(MethodView):
     @blp.arguments(Nominate)
-    @command(blp, 201)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "nominate", 201)
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """The unit's city recommends it, by 30 June and within its quota (A13.2, A14.1); a
         unit not yet on the list below needs a justification (A14.2, A14.3)."""
-        actor = require(Role.CITY)
-        return run_command(
-            actor,
-            lambda: ctx().service.nominate(
-                actor,
-                code,
-                Level(body["level"]),
-                body["year"],
-                body["justification"],
-                occurred_at=body["occurred_at"],
-            ),
-            uid(code),
-            status=201,
+        return ctx().service.nominate(
+            acting(),
+            code,
+            Level(body["level"]),
+            body["year"],
+            body["justification"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<string:code>/preliminary-review")
 class PreliminaryReviews(MethodView):
     @blp.arguments(PreliminaryReview)
-    @command(blp)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "record_preliminary_review")
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """The province's preliminary review of the materials comes first (A15.1)."""
-        actor = require(Role.PROVINCE)
-        return run_command(
-            actor,
-            lambda: ctx().service.record_preliminary_review(
-                actor,
-                code,
-                Level(body["level"]),
-                body["passed"],
-                body["notes"],
-                occurred_at=body["occurred_at"],
-            ),
-            uid(code),
+        return ctx().service.record_preliminary_review(
+            acting(),
+            code,
+            Level(body["level"]),
+            body["passed"],
+            body["notes"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<string:code>/expert-panel")
 class ExpertPanel(MethodView):
     @blp.arguments(DrawPanel)
-    @command(blp)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "draw_expert_panel")
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """The province draws the unit's expert panel at random from the pool, excluding the
         applicant's and its agency's employees; seed and candidates are recorded (A15.2). The
         receipt (and If-Match) is the round's; `details.panel` names the experts."""
-        actor = require(Role.PROVINCE)
-        level, year = Level(body["level"]), body["year"]
-        return run_command(
-            actor,
-            lambda: ctx().service.draw_expert_panel(
-                actor,
-                code,
-                level,
-                year,
-                body["size"],
-                body["seed"],
-                body["justification"],
-                occurred_at=body["occurred_at"],
-            ),
-            round_id(level, year),
+        return ctx().service.draw_expert_panel(
+            acting(),
+            code,
+            Level(body["level"]),
+            body["year"],
+            body["size"],
+            body["seed"],
+            body["justification"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<string:code>/expert-review")
 class ExpertReviews(MethodView):
     @blp.arguments(ExpertReview)
-    @command(blp)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "record_expert_review")
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """The drawn panel's conclusion and score, after the preliminary review (A15.2)."""
-        actor = require(Role.PROVINCE)
-        return run_command(
-            actor,
-            lambda: ctx().service.record_expert_review(
-                actor,
-                code,
-                Level(body["level"]),
-                body["passed"],
-                body["score"],
-                occurred_at=body["occurred_at"],
-            ),
-            uid(code),
+        return ctx().service.record_expert_review(
+            acting(),
+            code,
+            Level(body["level"]),
+            body["passed"],
+            body["score"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<string:code>/site-inspection")
 class SiteInspections(MethodView):
     @blp.arguments(SiteInspection)
-    @command(blp)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "record_site_inspection")
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """The site inspection of a sampled unit (A15.3)."""
-        actor = require(Role.PROVINCE)
-        return run_command(
-            actor,
-            lambda: ctx().service.record_site_inspection(
-                actor,
-                code,
-                Level(body["level"]),
-                body["passed"],
-                body["notes"],
-                occurred_at=body["occurred_at"],
-            ),
-            uid(code),
+        return ctx().service.record_site_inspection(
+            acting(),
+            code,
+            Level(body["level"]),
+            body["passed"],
+            body["notes"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<string:code>/objections")
 class Objections(MethodView):
     @blp.arguments(RaiseObjection)
-    @command(blp, 201)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "raise_objection", 201)
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """An objection to a unit under the 15-day notice (A16.1), by any authenticated actor
         but the inspectors and auditors, who read and change nothing; `details.objection_id`
         names it for the province's decision."""
-        actor = require(*(set(Role) - {Role.INSPECTOR, Role.AUDITOR, Role.PUBLIC}))
-        return run_command(
-            actor,
-            lambda: ctx().service.raise_objection(
-                actor,
-                code,
-                Level(body["level"]),
-                body["summary"],
-                occurred_at=body["occurred_at"],
-            ),
-            uid(code),
-            status=201,
+        return ctx().service.raise_objection(
+            acting(),
+            code,
+            Level(body["level"]),
+            body["summary"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<string:code>/objections/<uuid:objection_id>")
 class Objection(MethodView):
     @blp.arguments(DecideObjection)
-    @command(blp)
-    def put(self, body: dict[str, Any], code: str, objection_id: UUID) -> Response:
+    @command(blp, "decide_objection")
+    def put(self, body: dict[str, Any], code: str, objection_id: UUID) -> Receipt:
         """The province decides an objection; an upheld one withholds the unit (A16.1)."""
-        actor = require(Role.PROVINCE)
-        return run_command(
-            actor,
-            lambda: ctx().service.decide_objection(
-                actor,
-                code,
-                Level(body["level"]),
-                objection_id,
-                body["upheld"],
-                body["justification"],
-                occurred_at=body["occurred_at"],
-            ),
-            uid(code),
+        return ctx().service.decide_objection(
+            acting(),
+            code,
+            Level(body["level"]),
+            objection_id,
+            body["upheld"],
+            body["justification"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )

@@ -5,51 +5,37 @@ joint publication (A16.2); and the expert pool the panels are drawn from (A15.2)
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
-from flask import Response, g, jsonify
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import round_scope, round_view
-from api.auth import require
-from api.context import ctx, etag, run_command
-from api.openapi import READ_ETAG, command
+from api.commands import Created, acting, command, expected_version
+from api.context import ctx, etag
+from api.openapi import READ_ETAG
 from api.schemas.common import Act, plain
 from api.schemas.rounds import ROUND_LEVELS, Cosign, EnrolExpert, OpenRound, RoundOut, SetQuota
 from api.schemas.rounds import SiteSample as SiteSampleIn
-from domain.aggregates.experts import POOL_ID
-from domain.aggregates.round import round_id
-from domain.errors import OutOfJurisdiction
-from domain.rules.checks import check_id1_credit_code
-from domain.values import Level, Role
+from domain.service.base import Receipt
+from domain.values import Level
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1", description="遴选轮次 Rounds (A13.2-A16)")
 
 ROUND = f"/rounds/<any({','.join(ROUND_LEVELS)}):level>/<int:year>"
 
 
-def rid(level: str, year: int) -> UUID:
-    """The round's aggregate id, for If-Match."""
-    return round_id(Level(level), year)
-
-
 @blp.route("/rounds")
 class Rounds(MethodView):
     @blp.arguments(OpenRound)
-    @command(blp, 201, if_match=False, location="the round opened")
-    def post(self, body: dict[str, Any]) -> Response:
+    @command(blp, "open_round", 201, location="the round opened")
+    def post(self, body: dict[str, Any]) -> Created:
         """The province opens a provincial or national round with the cities' quotas (A13.2)."""
-        actor = require(Role.PROVINCE)
         level, year = Level(body["level"]), body["year"]
-        return run_command(
-            actor,
-            lambda: ctx().service.open_round(
-                actor, level, year, body["quotas"], occurred_at=body["occurred_at"]
-            ),
-            status=201,
-            location=f"/api/v1/rounds/{level.value}/{year}",
+        receipt = ctx().service.open_round(
+            acting(), level, year, body["quotas"], occurred_at=body["occurred_at"]
         )
+        return Created(receipt, f"/api/v1/rounds/{level.value}/{year}")
 
 
 @blp.route(ROUND)
@@ -69,120 +55,102 @@ class RoundResource(MethodView):
 @blp.route(f"{ROUND}/quotas/<string:city>")
 class Quota(MethodView):
     @blp.arguments(SetQuota)
-    @command(blp)
-    def put(self, body: dict[str, Any], level: str, year: int, city: str) -> Response:
+    @command(blp, "set_quota")
+    def put(self, body: dict[str, Any], level: str, year: int, city: str) -> Receipt:
         """The province changes one city's quota, never below the nominations made (A13.2)."""
-        actor = require(Role.PROVINCE)
-        return run_command(
-            actor,
-            lambda: ctx().service.set_quota(
-                actor, Level(level), year, city, body["quota"], occurred_at=body["occurred_at"]
-            ),
-            rid(level, year),
+        return ctx().service.set_quota(
+            acting(),
+            Level(level),
+            year,
+            city,
+            body["quota"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route(f"{ROUND}/site-sample")
 class SiteSample(MethodView):
     @blp.arguments(SiteSampleIn)
-    @command(blp)
-    def post(self, body: dict[str, Any], level: str, year: int) -> Response:
+    @command(blp, "draw_site_sample")
+    def post(self, body: dict[str, Any], level: str, year: int) -> Receipt:
         """The province samples the units past the expert review for site inspection, weighted
         by their results; seed and candidates are recorded (A15.3)."""
-        actor = require(Role.PROVINCE)
-        return run_command(
-            actor,
-            lambda: ctx().service.draw_site_sample(
-                actor,
-                Level(level),
-                year,
-                body["size"],
-                body["seed"],
-                occurred_at=body["occurred_at"],
-            ),
-            rid(level, year),
+        return ctx().service.draw_site_sample(
+            acting(),
+            Level(level),
+            year,
+            body["size"],
+            body["seed"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route(f"{ROUND}/notice")
 class Notice(MethodView):
     @blp.arguments(Act)
-    @command(blp)
-    def post(self, body: dict[str, Any], level: str, year: int) -> Response:
+    @command(blp, "open_public_notice")
+    def post(self, body: dict[str, Any], level: str, year: int) -> Receipt:
         """The province puts every unit that passed its reviews under 15-day notice (A16.1);
         refused while a sampled unit awaits its site inspection (A15.3)."""
-        actor = require(Role.PROVINCE)
-        return run_command(
-            actor,
-            lambda: ctx().service.open_public_notice(
-                actor, Level(level), year, occurred_at=body["occurred_at"]
-            ),
-            rid(level, year),
+        return ctx().service.open_public_notice(
+            acting(),
+            Level(level),
+            year,
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route(f"{ROUND}/cosignatures")
 class Cosignatures(MethodView):
     @blp.arguments(Cosign)
-    @command(blp)
-    def post(self, body: dict[str, Any], level: str, year: int) -> Response:
+    @command(blp, "cosign_publication")
+    def post(self, body: dict[str, Any], level: str, year: int) -> Receipt:
         """A co-publishing department (发改委 ndrc, 生态环境厅 eco_env) signs the joint
         publication, each once by its own signatory (A16.2). The signature is the department's
         named in the signer's token (its `department` claim): a body naming another one is
         refused (403, ID.3 and A16.2)."""
-        actor = require(Role.CODEPT)
-        department = g.claims["department"]
-        if body["department"] not in (None, department):
-            raise OutOfJurisdiction(
-                ("ID.3", "A16.2"),
-                zh=f"会签须以令牌所属部门（{department}）的名义进行",
-                en=f"a signatory signs for its own department ({department}) only",
-            )
-        return run_command(
-            actor,
-            lambda: ctx().service.cosign_publication(
-                actor, Level(level), year, department, occurred_at=body["occurred_at"]
-            ),
-            rid(level, year),
+        return ctx().service.cosign_publication(
+            acting(),
+            Level(level),
+            year,
+            body["department"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route(f"{ROUND}/publication")
 class Publication(MethodView):
     @blp.arguments(Act)
-    @command(blp)
-    def post(self, body: dict[str, Any], level: str, year: int) -> Response:
+    @command(blp, "publish_round")
+    def post(self, body: dict[str, Any], level: str, year: int) -> Receipt:
         """The joint publication once the notice is over and, for the provincial list, both
         departments have signed (A16.1, A16.2); deferred removals and renames take effect at
         the provincial one (A19.1-3, A20.3). `details` lists the units by outcome."""
-        actor = require(Role.PROVINCE)
-        return run_command(
-            actor,
-            lambda: ctx().service.publish_round(
-                actor, Level(level), year, occurred_at=body["occurred_at"]
-            ),
-            rid(level, year),
+        return ctx().service.publish_round(
+            acting(),
+            Level(level),
+            year,
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/experts")
 class Experts(MethodView):
     @blp.arguments(EnrolExpert)
-    @command(blp, 201)
-    def post(self, body: dict[str, Any]) -> Response:
-        """The province adds an expert, with the employer used to exclude conflicts, to the
-        Zhejiang green low-carbon expert pool (A15.2)."""
-        actor = require(Role.PROVINCE)
-        employer = check_id1_credit_code(body["employer_code"].strip().upper())  # ID.1
-        return run_command(
-            actor,
-            lambda: ctx().service.enrol_expert(
-                actor,
-                body["expert_id"],
-                body["name"],
-                employer,
-                occurred_at=body["occurred_at"],
-            ),
-            POOL_ID,
-            status=201,
+    @command(blp, "enrol_expert", 201)
+    def post(self, body: dict[str, Any]) -> Receipt:
+        """The province adds an expert, with the employer (a valid credit code, ID.1) used to
+        exclude conflicts, to the Zhejiang green low-carbon expert pool (A15.2)."""
+        return ctx().service.enrol_expert(
+            acting(),
+            body["expert_id"],
+            body["name"],
+            body["employer_code"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )

@@ -11,9 +11,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import unit_reader
-from api.auth import require
-from api.context import ctx, etag, run_command
-from api.openapi import READ_ETAG, command
+from api.commands import Created, acting, command, expected_version
+from api.context import ctx, etag
+from api.openapi import READ_ETAG
 from api.schemas.common import Act, AsOf, Page, plain
 from api.schemas.units import (
     Cultivate,
@@ -23,37 +23,28 @@ from api.schemas.units import (
     SubmitEvaluation,
     UnitOut,
 )
-from domain.aggregates.unit import unit_id
-from domain.values import Level, Role, UnitKind
+from domain.service.base import Receipt
+from domain.values import Level, UnitKind
 
 blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="申报单位 Units")
-
-
-def uid(code: str) -> Any:
-    return unit_id(code.strip().upper())
 
 
 @blp.route("")
 class Units(MethodView):
     @blp.arguments(RegisterUnit)
-    @command(blp, 201, if_match=False, location="the unit registered")
-    def post(self, body: dict[str, Any]) -> Response:
+    @command(blp, "register_unit", 201, location="the unit registered")
+    def post(self, body: dict[str, Any]) -> Created:
         """Register a factory, park or supply-chain company (ID.1, ID.2)."""
-        actor = require(Role.ENTERPRISE, Role.CITY, Role.PROVINCE)
         code = body["credit_code"].strip().upper()
-        return run_command(
-            actor,
-            lambda: ctx().service.register_unit(
-                actor,
-                code,
-                UnitKind(body["kind"]),
-                body["name"],
-                body["members"],
-                occurred_at=body["occurred_at"],
-            ),
-            status=201,
-            location=f"/api/v1/units/{code}",
+        receipt = ctx().service.register_unit(
+            acting(),
+            code,
+            UnitKind(body["kind"]),
+            body["name"],
+            body["members"],
+            occurred_at=body["occurred_at"],
         )
+        return Created(receipt, f"/api/v1/units/{code}")
 
 
 @blp.route("/<string:code>")
@@ -94,73 +85,60 @@ class UnitHistory(MethodView):
 @blp.route("/<string:code>/members")
 class Members(MethodView):
     @blp.arguments(DeclareMembers)
-    @command(blp)
-    def put(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "declare_park_members")
+    def put(self, body: dict[str, Any], code: str) -> Receipt:
         """A park declares the enterprises inside it (A17 checks them too)."""
-        actor = require(Role.ENTERPRISE, Role.CITY)
-        return run_command(
-            actor,
-            lambda: ctx().service.declare_park_members(
-                actor, code, body["members"], occurred_at=body["occurred_at"]
-            ),
-            uid(code),
+        return ctx().service.declare_park_members(
+            acting(),
+            code,
+            body["members"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<string:code>/cultivation")
 class Cultivation(MethodView):
     @blp.arguments(Cultivate)
-    @command(blp)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "cultivate")
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """The city puts the unit in its cultivation pool (A8-A11)."""
-        actor = require(Role.CITY)
-        return run_command(
-            actor,
-            lambda: ctx().service.cultivate(
-                actor,
-                code,
-                body["year"],
-                body["facts"],
-                body["priority"],
-                occurred_at=body["occurred_at"],
-            ),
-            uid(code),
+        return ctx().service.cultivate(
+            acting(),
+            code,
+            body["year"],
+            body["facts"],
+            body["priority"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<string:code>/evaluations")
 class Evaluations(MethodView):
     @blp.arguments(SubmitEvaluation)
-    @command(blp, 201)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "submit_evaluation", 201)
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """A self-evaluation (enterprise) or a third-party report (agency; A12, A22.3)."""
-        actor = require(Role.ENTERPRISE, Role.AGENCY)
-        return run_command(
-            actor,
-            lambda: ctx().service.submit_evaluation(
-                actor,
-                code,
-                Level(body["level"]),
-                body["year"],
-                body["content_hash"],
-                body["score"],
-                body["passed"],
-                occurred_at=body["occurred_at"],
-            ),
-            uid(code),
-            status=201,
+        return ctx().service.submit_evaluation(
+            acting(),
+            code,
+            Level(body["level"]),
+            body["year"],
+            body["content_hash"],
+            body["score"],
+            body["passed"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )
 
 
 @blp.route("/<string:code>/municipal-listing")
 class MunicipalListing(MethodView):
     @blp.arguments(Act)
-    @command(blp)
-    def post(self, body: dict[str, Any], code: str) -> Response:
+    @command(blp, "list_municipally")
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
         """The city puts the unit on its municipal list (A13.1)."""
-        actor = require(Role.CITY)
-        return run_command(
-            actor,
-            lambda: ctx().service.list_municipally(actor, code, occurred_at=body["occurred_at"]),
-            uid(code),
+        return ctx().service.list_municipally(
+            acting(), code, occurred_at=body["occurred_at"], expected_version=expected_version()
         )

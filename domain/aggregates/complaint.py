@@ -63,19 +63,11 @@ class Complaint(GreenAggregate):
             content=content,
         )
 
-    def _require_handling_city(self, act: Act) -> None:
-        if act.actor.role is not Role.CITY or act.actor.region != self.city:
-            raise OutOfJurisdiction(
-                "ID.3",
-                zh="仅受理举报的设区市可受理、核实",
-                en="only the handling city bureau accepts and verifies a report",
-            )
-
     def accept(self, act: Act) -> None:
         """A23.2: the handling city accepts the report for verification, once, before it
         verifies it. Only an accepted report reaches the reported unit's history, so filings,
-        however many, never write to it."""
-        self._require_handling_city(act)
+        however many, never write to it. Only the handling city acts on it (ID.3: the
+        service decides it, domain.rules.jurisdiction)."""
         if self.outcome is not None:
             raise RuleViolation("A23.2", zh="该举报已核实", en="the report is already verified")
         if self.accepted:
@@ -85,8 +77,8 @@ class Complaint(GreenAggregate):
         self.record(ev.ComplaintAccepted, act, ["A23.2"])
 
     def verify(self, act: Act, confirmed: bool, outcome: str, notes: str) -> None:
-        """A23.2: the handling city verifies an accepted report; outcome names what follows."""
-        self._require_handling_city(act)
+        """A23.2: the handling city verifies an accepted report (ID.3: the service decides who
+        may, domain.rules.jurisdiction); outcome names what follows."""
         if self.outcome is not None:
             raise RuleViolation("A23.2", zh="该举报已核实", en="the report is already verified")
         if not self.accepted:

@@ -190,14 +190,19 @@ def check_a9_1_registration_type(kind: UnitKind, code: str) -> None:
 ROLES_ACTING_ON_UNITS = frozenset({Role.CITY, Role.PROVINCE})
 
 
-def check_id3_jurisdiction(actor: Actor, city: str, *roles: Role) -> None:
-    """ID.3: only the given roles may act; a city bureau acts only on its own city's units."""
+def check_id3_role(actor: Actor, *roles: Role) -> None:
+    """ID.3 and the role table: only the given roles may act (domain.rules.jurisdiction)."""
     if actor.role not in roles:
         raise OutOfJurisdiction(
             "ID.3",
             zh=f"角色“{actor.role.value}”无权执行此操作",
             en=f"role {actor.role.value!r} may not perform this act",
         )
+
+
+def check_id3_jurisdiction(actor: Actor, city: str, *roles: Role) -> None:
+    """ID.3: only the given roles may act; a city bureau acts only on its own city's units."""
+    check_id3_role(actor, *roles)
     if actor.role is Role.CITY and actor.region not in CITIES:
         raise OutOfJurisdiction(
             "ID.3",

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.aggregates.agency import Agency, agency_id
-from domain.rules import checks
-from domain.service.base import Receipt, ServiceBase
-from domain.values import Actor, Role
+from domain.service.base import ExpectedVersion, Receipt, ServiceBase
+from domain.values import Actor
 
 
 class AgencyActs(ServiceBase):
@@ -21,8 +20,9 @@ class AgencyActs(ServiceBase):
         legal_representative: str,
         occurred_at: datetime | None = None,
     ) -> Receipt:
-        """Register a third-party evaluation agency and its legal representative (A22.3)."""
-        self._authorise_province(actor, Role.PROVINCE, Role.AGENCY)
+        """Register a third-party evaluation agency and its legal representative (A22.3): the
+        province, or an agency registering itself."""
+        self._authorise(actor, "register_agency", credit_code=credit_code)
         agency = Agency.register(
             self._act(actor, occurred_at, rules=("A12", "A22.3")),
             credit_code,
@@ -37,11 +37,14 @@ class AgencyActs(ServiceBase):
         credit_code: str,
         description: str,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A22.1: a city reports an agency's falsifying or concealing to the province."""
-        # any city bureau (agencies work province-wide) or the province itself (ID.3)
-        checks.check_id3_jurisdiction(actor, actor.region, Role.CITY, Role.PROVINCE)
+        """A22.1: a city reports an agency's falsifying or concealing to the province: any city
+        bureau (agencies work province-wide) or the province itself (ID.3)."""
+        self._authorise(actor, "report_agency_misconduct")
         agency = self._get(Agency, agency_id(credit_code), f"机构 agency {credit_code}")
+        self._expect(agency, expected_version)
         act = self._act(actor, occurred_at, rules=("A22.1",))
         agency.report_misconduct(act, description, None)
         return self._save(agency)

@@ -1,14 +1,15 @@
-"""The service's foundation: store, clock, transcodings, saving and error translation."""
+"""The service's foundation: store, clock, transcodings, loading and saving, the expected
+version of the record acted on, and who may act (from domain.rules.jurisdiction's table)."""
 
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar, Protocol, TypeVar
+from enum import Enum
+from typing import Any, ClassVar, Final, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
@@ -22,12 +23,12 @@ from eventsourcing.persistence import (
 )
 
 from domain.acts import Act
-from domain.aggregates.adjustments import QUEUE_ID, AdjustmentQueue
+from domain.aggregates.adjustments import AdjustmentQueue
 from domain.aggregates.agency import Agency, EvaluationQuota
 from domain.aggregates.base import GreenAggregate
 from domain.aggregates.complaint import Complaint
 from domain.aggregates.experts import ExpertPool
-from domain.aggregates.membership import ParkMembership, membership_id
+from domain.aggregates.membership import ParkMembership
 from domain.aggregates.round import Round
 from domain.aggregates.unit import Unit, unit_id
 from domain.calendar import Period
@@ -36,13 +37,12 @@ from domain.errors import (
     AlreadyExists,
     ConcurrentUpdate,
     NotFound,
-    OutOfJurisdiction,
     UndecodableEvent,
     VersionMismatch,
 )
-from domain.rules import checks, rule_order
+from domain.rules import checks, jurisdiction, rule_order
 from domain.rules.checks import NegativeRecord
-from domain.values import Actor, Level, Role, micros
+from domain.values import Actor, Level, micros
 
 A = TypeVar("A", bound=GreenAggregate)
 
@@ -69,6 +69,19 @@ class Receipt:
     version: int
     position: int | None
     details: Mapping[str, Any] = field(default_factory=dict)
+
+
+class AnyVersion(Enum):
+    """The expectation of a caller that knows the record exists, whatever its version (HTTP
+    `If-Match: *`)."""
+
+    ANY = "any"
+
+
+ANY_VERSION: Final = AnyVersion.ANY
+ExpectedVersion = int | AnyVersion | None
+"""What the caller of a command expects of the record it acts on (the one its receipt names):
+the version it read (HTTP If-Match), `ANY_VERSION` (it exists), or None (no expectation)."""
 
 
 SNAPSHOT_INTERVAL = 50
@@ -155,7 +168,13 @@ class CheckedMapper(Mapper[UUID]):
 
 
 class ServiceBase(Application[UUID]):
-    """Stores and clock; every command goes through `_act` and `_save`.
+    """Stores and clock; every command goes through `_act` and `_save`, and is decided by
+    `_authorise` (or `_may`, then `_authorise` once its record is loaded) from the one table
+    of who may do what (domain.rules.jurisdiction).
+
+    Every command on a record that exists takes `expected_version` (`ExpectedVersion`): the
+    version of the record its receipt names, as the caller read it. The command checks it
+    when it loads that record (`_expect`), before deciding anything on it.
 
     Commands may read aggregates from the repository's cache (greenlist.config: `trusted` when
     this process is the only writer, `checked` = fast-forwarded from the store otherwise).
@@ -186,7 +205,6 @@ class ServiceBase(Application[UUID]):
         self.clock = clock
         self.notice_period = notice_period or Period()
         """A16.1: 15 calendar days unless configured (domain.calendar)."""
-        self._expected = threading.local()
         self.store_reader: Repository[UUID] = Repository(
             event_store=self.events, snapshot_store=self.snapshots
         )
@@ -232,7 +250,6 @@ class ServiceBase(Application[UUID]):
         """Write all pending events of the aggregates atomically, with their timeline entries;
         a lost race writes nothing."""
         aggregates = (primary, *others)
-        self._check_expected_exists(aggregates)
         self._check_not_future_dated(aggregates)
         timeline = [
             (e.originator_id, e.originator_version, micros(e.timestamp))
@@ -283,40 +300,26 @@ class ServiceBase(Application[UUID]):
 
     # --- loading -------------------------------------------------------------------------
 
-    @contextmanager
-    def expecting(self, aggregate_id: UUID, version: int | None) -> Iterator[None]:
-        """Optimistic concurrency for a caller that read a version (HTTP If-Match): the act is
-        refused if the aggregate is no longer at that version when the command loads it.
-        `None` (If-Match: *) expects any version: only that the aggregate exists."""
-        self._expected.value = (aggregate_id, version)
-        try:
-            yield
-        finally:
-            self._expected.value = None
-
-    def _check_expected(self, aggregate: GreenAggregate) -> None:
-        expected = getattr(self._expected, "value", None)
-        if not expected or expected[0] != aggregate.id or expected[1] is None:
-            return
-        if expected[1] != aggregate.version:
+    @staticmethod
+    def _expect(aggregate: A, expected: ExpectedVersion) -> A:
+        """Optimistic concurrency for a caller that read the record (HTTP If-Match): the act is
+        refused (`VersionMismatch`, nothing recorded) unless the record is at the `expected`
+        version or, for `ANY_VERSION`, exists. Judged on the version it was loaded at, so an
+        act that would create the record finds no version to match."""
+        if expected is None:
+            return aggregate
+        loaded = aggregate.version - len(aggregate.pending_events)
+        if loaded == 0:
             raise VersionMismatch(
-                zh=f"版本已变为{aggregate.version}，请刷新后重试",
-                en=f"expected version {expected[1]}, the record is at {aggregate.version}",
+                zh="记录尚不存在，请先读取后重试",
+                en="the record does not exist yet: there is no version to match",
             )
-
-    def _check_expected_exists(self, aggregates: Iterable[GreenAggregate]) -> None:
-        """An act that would create the aggregate the caller expects a version of (or, with
-        `None`, expects to exist) finds no current version: refused, nothing recorded."""
-        expected = getattr(self._expected, "value", None)
-        if not expected:
-            return
-        for aggregate in aggregates:
-            pending = aggregate.pending_events
-            if aggregate.id == expected[0] and pending and pending[0].originator_version == 1:
-                raise VersionMismatch(
-                    zh="记录尚不存在，请先读取后重试",
-                    en="the record does not exist yet: there is no version to match",
-                )
+        if isinstance(expected, int) and expected != loaded:
+            raise VersionMismatch(
+                zh=f"版本已变为{loaded}，请刷新后重试",
+                en=f"expected version {expected}, the record is at {loaded}",
+            )
+        return aggregate
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str, fresh: bool = False) -> A:
         """Load an aggregate for a command (from the cache if enabled) or, `fresh`, from the
@@ -328,19 +331,11 @@ class ServiceBase(Application[UUID]):
             raise NotFound(zh=f"{what}不存在", en=f"{what} not found") from None
         if not isinstance(aggregate, cls):
             raise NotFound(zh=f"{what}不存在", en=f"{what} not found")
-        if not fresh:
-            self._check_expected(aggregate)
         return aggregate
 
     def _unit(self, credit_code: str, fresh: bool = False) -> Unit:
         code = credit_code.strip().upper()
         return self._get(Unit, unit_id(code), f"单位 unit {credit_code}", fresh)
-
-    def _queue(self, act: Act) -> AdjustmentQueue:
-        try:
-            return self._get(AdjustmentQueue, QUEUE_ID, "queue")
-        except NotFound:
-            return AdjustmentQueue.open(act)
 
     def _member_records(self, unit: Unit) -> list[NegativeRecord]:
         """A17 "含园区内企业": the records of the registered enterprises inside a park."""
@@ -350,73 +345,33 @@ class ServiceBase(Application[UUID]):
                 records.extend(self._unit(code).negative_records())
         return records
 
-    def _defer_removal(
-        self,
-        act: Act,
-        unit: Unit,
-        levels: Iterable[Level],
-        codes: list[str],
-        reason: str,
-        queue: AdjustmentQueue,
-    ) -> list[str]:
-        """Removal decided now, applied at the next annual publication (A19.1-3, A20.3)."""
-        deferred = []
-        for level in levels:
-            if unit.is_listed(level) and not unit.standing[level.value].get("pending_removal"):
-                unit.decide_removal(act, level, codes, reason)
-                queue.queue_removal(act, unit.id, level, codes)
-                deferred.append(level.value)
-        return deferred
+    # --- who may act (domain.rules.jurisdiction) -----------------------------------------
 
-    def _record_form_overdue(self, act: Act, unit: Unit, level: Level, year: int) -> Receipt:
-        """A18 -> A19.2: the form is overdue, and the removal is decided for the next annual
-        publication (by a person, or by the scheduler on 16 April)."""
-        unit.mark_form_overdue(act, level, year)
-        queue = self._queue(act)
-        self._defer_removal(
-            act,
-            unit,
-            [level],
-            ["A19.2"],
-            f"未按时填报{year}年度动态管理表 / no {year} form by 15 April",
-            queue,
+    @staticmethod
+    def _may(actor: Actor, act: str) -> None:
+        """ID.3, the role table: refused unless the actor's role may do `act`. Called when the
+        act starts, before any record is read, by the acts whose reach is judged on a record
+        (`_authorise` once it is loaded)."""
+        jurisdiction.check_role(actor, act)
+
+    @staticmethod
+    def _authorise(
+        actor: Actor,
+        act: str,
+        unit: Unit | None = None,
+        *,
+        level: Level | None = None,
+        city: str | None = None,
+        credit_code: str | None = None,
+        department: str | None = None,
+    ) -> None:
+        """ID.3 and the role table: the actor's role may do `act` and it reaches what the act
+        acts on: the `unit` (its city, its credit code), a list `level`, a report's handling
+        `city`, an agency's `credit_code`, a co-signing `department`."""
+        target = jurisdiction.Target(
+            city=unit.city if unit is not None else city,
+            credit_code=unit.credit_code if unit is not None else credit_code,
+            level=level,
+            department=department,
         )
-        return self._save(unit, queue)
-
-    def _parks_containing(self, member_code: str) -> list[Unit]:
-        """The parks whose declaration lists this enterprise (A17 "含园区内企业")."""
-        index_id = membership_id(member_code)
-        if index_id not in self.repository:
-            return []
-        index = self._get(ParkMembership, index_id, "membership")
-        return [self._get(Unit, UUID(park), "park") for park in index.parks]
-
-    def _defer_removal_of_parks(
-        self, act: Act, member: Unit, ground: str, queue: AdjustmentQueue
-    ) -> list[Unit]:
-        """A ground on an enterprise inside a listed park puts the park up for removal at the
-        next annual publication too (A17 "含园区内企业", A19.1). Returns the parks changed."""
-        parks = [p for p in self._parks_containing(member.credit_code) if p.listed_levels]
-        for park in parks:
-            reason = (
-                f"园区内企业{member.credit_code}存在第十七条情形 / an enterprise inside the park "
-                f"has an article 17 ground ({ground})"
-            )
-            self._defer_removal(act, park, park.listed_levels, ["A19.1", ground], reason, queue)
-        return parks
-
-    # --- who may act ---------------------------------------------------------------------
-
-    @staticmethod
-    def _authorise(actor: Actor, unit: Unit, *roles: Role) -> None:
-        """ID.3 and the role table: a city acts on its own city's units; an enterprise only on
-        itself (its id is its credit code)."""
-        checks.check_id3_jurisdiction(actor, unit.city, *roles)
-        if actor.role is Role.ENTERPRISE and actor.id != unit.credit_code:
-            raise OutOfJurisdiction(
-                "ID.3", zh="企业只能为本单位操作", en="an enterprise acts only for itself"
-            )
-
-    @staticmethod
-    def _authorise_province(actor: Actor, *roles: Role) -> None:
-        checks.check_id3_jurisdiction(actor, "330000", *(roles or (Role.PROVINCE,)))
+        jurisdiction.check_reach(actor, act, target)

@@ -9,11 +9,12 @@ from domain.aggregates.agency import Agency, agency_id
 from domain.aggregates.complaint import Complaint
 from domain.aggregates.unit import Unit
 from domain.errors import RuleViolation
-from domain.service.base import Receipt, ServiceBase
+from domain.service.base import ExpectedVersion, Receipt
+from domain.service.removals import RemovalPolicy
 from domain.values import CITIES, Actor
 
 
-class ComplaintActs(ServiceBase):
+class ComplaintActs(RemovalPolicy):
     """A23.1 filing, A23.2 acceptance for verification, verification and what follows."""
 
     def file_complaint(
@@ -31,7 +32,9 @@ class ComplaintActs(ServiceBase):
         """A23.1: a report against a listed unit (handled by its city) or an agency (handled by
         the city where it works, given by `city`). Only the Complaint is written: the unit is
         read, never changed, so that filings (anonymous floods included) cannot contend with
-        the unit's own writes nor put the filer in its history (issue 9 item 4)."""
+        the unit's own writes nor put the filer in its history (issue 9 item 4). Anyone files,
+        but the inspectors and auditors, who read and change nothing."""
+        self._authorise(actor, "file_complaint")
         act = self._act(actor, occurred_at, rules=("A23.1",))
         if target_type == "unit":
             unit = self._unit(target_code)
@@ -58,12 +61,16 @@ class ComplaintActs(ServiceBase):
         complaint_id: UUID,
         notes: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A23.2: the handling city accepts the report for verification. A report against a
         unit is recorded in the unit's history now ("complained against", by the city), in the
         same transaction as the acceptance."""
-        complaint = self._get(Complaint, complaint_id, "complaint")
+        self._may(actor, "accept_complaint")
+        complaint = self._expect(self._get(Complaint, complaint_id, "complaint"), expected_version)
         act = self._act(actor, occurred_at, notes, rules=("A23.2",))
+        self._authorise(actor, "accept_complaint", city=complaint.city)
         complaint.accept(act)
         if complaint.target_type != "unit":
             return self._save(complaint)
@@ -79,11 +86,15 @@ class ComplaintActs(ServiceBase):
         outcome: str,
         notes: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A23.2: a confirmed report leads to rectification or removal at the annual publication
         (A19.3); one against an agency is reported under A22.1."""
-        complaint = self._get(Complaint, complaint_id, "complaint")
+        self._may(actor, "verify_complaint")
+        complaint = self._expect(self._get(Complaint, complaint_id, "complaint"), expected_version)
         act = self._act(actor, occurred_at, notes, rules=("A23.2",))
+        self._authorise(actor, "verify_complaint", city=complaint.city)
         complaint.verify(act, confirmed, outcome, notes)
         if complaint.target_type == "agency":
             agency = self._get(Agency, complaint.target_id, "agency")

@@ -14,24 +14,25 @@ from uuid import UUID
 
 from domain.acts import Act
 from domain.aggregates.round import Round, round_id
-from domain.service.base import Receipt, ServiceBase
-from domain.values import Actor, Level, Role, local_midnight
+from domain.service.base import Receipt
+from domain.service.removals import RemovalPolicy
+from domain.values import Actor, Level, local_midnight
 
 
 def _why(rule: str, due_on: date) -> str:
     return f"定时任务：{due_on.isoformat()}到期 / scheduled: due {due_on.isoformat()} ({rule})"
 
 
-class DeadlineActs(ServiceBase):
+class DeadlineActs(RemovalPolicy):
     """The acts of the yearly calendar (lifecycle.md), done by the system on their date."""
 
     def _deadline_act(
-        self, actor: Actor, rule: str, due_on: date, rules: tuple[str, ...] = ()
+        self, actor: Actor, name: str, rule: str, due_on: date, rules: tuple[str, ...] = ()
     ) -> Act:
-        """Dated at 00:00 of the due date, which the scheduler reaches before it acts (never
-        after the recording): a due date still ahead is refused naming `rules` (by default
-        the deadline's own rule), nothing recorded (issue 9 item 3)."""
-        self._authorise_province(actor, Role.SYSTEM, Role.PROVINCE)
+        """The act `name`, dated at 00:00 of the due date, which the scheduler reaches before it
+        acts (never after the recording): a due date still ahead is refused naming `rules` (by
+        default the deadline's own rule), nothing recorded (issue 9 item 3)."""
+        self._authorise(actor, name)
         why = _why(rule, due_on)
         return self._act(actor, local_midnight(due_on), why, rules=rules or (rule,))
 
@@ -40,7 +41,8 @@ class DeadlineActs(ServiceBase):
     ) -> Receipt | None:
         """A14.1: on 1 July the window of the year's round closed."""
         rnd = self._get(Round, round_id(level, year), f"{year}年{level.value}轮次", fresh=True)
-        if not rnd.close_nomination_window(self._deadline_act(actor, "A14.1", due_on)):
+        act = self._deadline_act(actor, "close_nomination_window", "A14.1", due_on)
+        if not rnd.close_nomination_window(act):
             return None
         return self._save(rnd)
 
@@ -49,7 +51,7 @@ class DeadlineActs(ServiceBase):
     ) -> Receipt | None:
         """A16.1: the day after its last day the notice is over."""
         rnd = self._get(Round, round_id(level, year), f"{year}年{level.value}轮次", fresh=True)
-        if not rnd.close_notice(self._deadline_act(actor, "A16.1", due_on)):
+        if not rnd.close_notice(self._deadline_act(actor, "close_public_notice", "A16.1", due_on)):
             return None
         return self._save(rnd)
 
@@ -62,7 +64,7 @@ class DeadlineActs(ServiceBase):
         unit = self._unit(credit_code, fresh=True)
         if not unit.owes_form(level, year):
             return None
-        act = self._deadline_act(actor, "A18", due_on, ("A18", "A19.2"))
+        act = self._deadline_act(actor, "expire_dynamic_form", "A18", due_on, ("A18", "A19.2"))
         return self._record_form_overdue(act, unit, level, year)
 
     def mark_rereview_due(
@@ -72,7 +74,8 @@ class DeadlineActs(ServiceBase):
         unit = self._unit(credit_code, fresh=True)
         if unit.rereview_due(level) != due_on:
             return None  # re-reviewed meanwhile (a new due date) or no longer listed
-        if not unit.mark_rereview_due(self._deadline_act(actor, "A21", due_on), level):
+        act = self._deadline_act(actor, "mark_rereview_due", "A21", due_on)
+        if not unit.mark_rereview_due(act, level):
             return None
         return self._save(unit)
 
@@ -82,7 +85,7 @@ class DeadlineActs(ServiceBase):
         """A17: three years after it happened (or ended) a ground stopped counting."""
         unit = self._unit(credit_code, fresh=True)
         ground = unit.negatives.get(str(record_id), {}).get("ground", "A17.1")
-        act = self._deadline_act(actor, "A17", due_on, (ground,))
+        act = self._deadline_act(actor, "lapse_negative_record", "A17", due_on, (ground,))
         if not unit.lapse_negative_record(act, record_id):
             return None
         return self._save(unit)

@@ -9,13 +9,14 @@ from uuid import UUID, uuid4
 
 from domain.errors import RuleViolation
 from domain.rules.checks import A17_CONTINUING, A17_GROUNDS, a17_grounds_in_force
-from domain.service.base import Receipt, ServiceBase
-from domain.values import Actor, Level, Role
+from domain.service.base import ExpectedVersion, Receipt
+from domain.service.removals import RemovalPolicy
+from domain.values import Actor, Level
 
 DEFERRED_GROUNDS = frozenset({"A19.1", "A19.2", "A19.3"})
 
 
-class DynamicManagementActs(ServiceBase):
+class DynamicManagementActs(RemovalPolicy):
     """What happens to a unit once it is listed."""
 
     def record_negative_record(
@@ -28,11 +29,14 @@ class DynamicManagementActs(ServiceBase):
         description: str,
         ended_on: date | None = None,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A17: a ground found by the city. For a listed unit it also decides the removal at the
         next annual publication (A19.1)."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
+        self._may(actor, "record_negative_record")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "record_negative_record", unit)
         act = self._act(actor, occurred_at, rules=self._ground_rules(ground, "A19.1"))
         record_id = uuid4()
         unit.add_negative_record(act, record_id, ground, occurred_on, ended_on, source, description)
@@ -66,10 +70,13 @@ class DynamicManagementActs(ServiceBase):
         record_id: UUID,
         ended_on: date,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A17.1/5/6: a continuing ground ended; the three years run from that date."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
+        self._may(actor, "end_negative_record")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "end_negative_record", unit)
         act = self._act(actor, occurred_at, rules=sorted(A17_CONTINUING))
         unit.end_negative_record(act, record_id, ended_on)
         return self._save(unit)
@@ -82,10 +89,13 @@ class DynamicManagementActs(ServiceBase):
         year: int,
         indicators: dict[str, Any],
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A18: the yearly dynamic management form, due 15 April of the following year."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.ENTERPRISE)
+        self._may(actor, "submit_dynamic_form")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "submit_dynamic_form", unit)
         act = self._act(actor, occurred_at, rules=("A18",))
         unit.submit_dynamic_form(act, level, year, indicators)
         return self._save(unit)
@@ -97,10 +107,12 @@ class DynamicManagementActs(ServiceBase):
         level: Level,
         year: int,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A18 -> A19.2: no form by 15 April: removal at the next annual publication."""
-        self._authorise_province(actor, Role.PROVINCE, Role.SYSTEM)
-        unit = self._unit(credit_code)
+        self._authorise(actor, "mark_form_overdue")
+        unit = self._expect(self._unit(credit_code), expected_version)
         act = self._act(actor, occurred_at, rules=("A18", "A19.2"))
         return self._record_form_overdue(act, unit, level, year)
 
@@ -112,10 +124,13 @@ class DynamicManagementActs(ServiceBase):
         description: str,
         new_name: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A20.1: declare a change of name, scope, address or boundary."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.ENTERPRISE)
+        self._may(actor, "declare_change")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "declare_change", unit)
         change_id = uuid4()
         unit.declare_change(
             self._act(actor, occurred_at, rules=("A20.1",)),
@@ -134,11 +149,14 @@ class DynamicManagementActs(ServiceBase):
         confirmed: bool,
         still_meets_standards: bool,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A20.2: the city re-checks; A20.3: provincial and national renames and removals wait
         for the annual publication."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.CITY)
+        self._may(actor, "recheck_change")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "recheck_change", unit)
         act = self._act(actor, occurred_at, rules=("A20.2", "A20.3"))
         queue = self._queue(act)
         higher = unit.recheck_change(act, change_id, confirmed, still_meets_standards)
@@ -164,17 +182,20 @@ class DynamicManagementActs(ServiceBase):
         ground: str,
         reason: str,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A19.1-3: removal decided now, effective at the annual publication."""
+        """A19.1-3: removal decided now, effective at the annual publication: by the province
+        at any level, by the unit's city from its municipal list."""
+        self._may(actor, "decide_removal")
         if ground not in DEFERRED_GROUNDS:
             raise RuleViolation(
                 ground,
                 zh="移出依据须为A19.1、A19.2或A19.3",
                 en="a deferred removal cites A19.1, A19.2 or A19.3",
             )
-        unit = self._unit(credit_code)
-        roles = (Role.CITY,) if level is Level.MUNICIPAL else (Role.PROVINCE,)
-        self._authorise(actor, unit, *roles, Role.PROVINCE)
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "decide_removal", unit, level=level)
         act = self._act(actor, occurred_at, reason, rules=(ground,))
         if not unit.is_listed(level):
             raise RuleViolation(
@@ -191,11 +212,14 @@ class DynamicManagementActs(ServiceBase):
         occurred_on: date,
         description: str,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A19.4: a major accident removes the unit from every level at once, and is an A17.2
         ground for three years (for a listed park containing the unit too, A19.1)."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.CITY, Role.PROVINCE)
+        self._may(actor, "report_major_accident")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "report_major_accident", unit)
         act = self._act(actor, occurred_at, rules=("A17.2", "A19.4"))
         unit.add_negative_record(act, uuid4(), "A17.2", occurred_on, None, "A19.4", description)
         removed = unit.listed_levels
@@ -219,11 +243,14 @@ class DynamicManagementActs(ServiceBase):
         level: Level,
         passed: bool,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A21: the five-yearly re-review; a failed one leads to removal at the annual
         publication."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.CITY)
+        self._may(actor, "record_rereview")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "record_rereview", unit)
         act = self._act(actor, occurred_at, rules=("A21",))
         unit.rereview(act, level, passed)
         if passed:

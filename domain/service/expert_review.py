@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.aggregates.round import Round, round_id
-from domain.service.base import Receipt, ServiceBase
-from domain.values import Actor, Level, Role
+from domain.service.base import ExpectedVersion, Receipt, ServiceBase
+from domain.values import Actor, Level
 
 
 class ExpertReviewActs(ServiceBase):
@@ -24,14 +24,17 @@ class ExpertReviewActs(ServiceBase):
         opinion: str = "",
         justification: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A15.2: an expert (the actor's id is the expert's id in the pool) drawn onto the
         unit's panel in this round scores it, after the preliminary review and before the
         conclusion is recorded; once, a correction needing a written justification.
-        `details.previous_score` is the score corrected (null for a first score)."""
-        self._authorise_province(actor, Role.EXPERT)
+        `details.previous_score` is the score corrected (null for a first score). The score is
+        the round's: `expected_version` is the round's."""
+        self._authorise(actor, "score_unit")
         unit = self._unit(credit_code)
-        rnd = self._review_round(level, year)
+        rnd = self._expect(self._review_round(level, year), expected_version)
         standing = unit.standing.get(level.value, {})
         stage = standing.get("status") if standing.get("year") == year else None
         act = self._act(actor, occurred_at, justification, rules=("A15.2",))
@@ -46,12 +49,14 @@ class ExpertReviewActs(ServiceBase):
         activity: str,
         notes: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A15.2 (由机关纪委进行现场监督): the discipline inspection committee records that it
         supervised the round's panel draw, expert review, site inspection or publication on
         site. The inspectors' only act: they read everything and change nothing else."""
-        self._authorise_province(actor, Role.INSPECTOR)
-        rnd = self._review_round(level, year)
+        self._authorise(actor, "record_on_site_supervision")
+        rnd = self._expect(self._review_round(level, year), expected_version)
         rnd.record_supervision(self._act(actor, occurred_at, rules=("A15.2",)), activity, notes)
         return self._save(rnd)
 

@@ -7,8 +7,6 @@ import secrets
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from domain.acts import Act
-from domain.aggregates.adjustments import AdjustmentQueue
 from domain.aggregates.agency import Agency
 from domain.aggregates.experts import POOL_ID, ExpertPool
 from domain.aggregates.round import Round, round_id
@@ -16,11 +14,12 @@ from domain.aggregates.unit import Unit
 from domain.draws import inspection_weight
 from domain.errors import NotFound, RuleViolation
 from domain.rules import checks
-from domain.service.base import Receipt, ServiceBase
-from domain.values import Actor, Level, Role
+from domain.service.base import ExpectedVersion, Receipt
+from domain.service.removals import RemovalPolicy
+from domain.values import Actor, Level
 
 
-class SelectionActs(ServiceBase):
+class SelectionActs(RemovalPolicy):
     """Province and cities acting on a (level, year) round."""
 
     def open_round(
@@ -32,7 +31,7 @@ class SelectionActs(ServiceBase):
         occurred_at: datetime | None = None,
     ) -> Receipt:
         """A13.2: open a provincial or national round with the cities' quotas."""
-        self._authorise_province(actor)
+        self._authorise(actor, "open_round")
         rnd = Round.open(self._act(actor, occurred_at, rules=("A13.2",)), level, year, quotas)
         return self._create(rnd, f"{year}年{level.value}轮次 round")
 
@@ -44,10 +43,12 @@ class SelectionActs(ServiceBase):
         city: str,
         quota: int,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A13.2: change one city's quota."""
-        self._authorise_province(actor)
-        rnd = self._round(level, year)
+        self._authorise(actor, "set_quota")
+        rnd = self._expect(self._round(level, year), expected_version)
         rnd.set_quota(self._act(actor, occurred_at, rules=("A13.2",)), city, quota)
         return self._save(rnd)
 
@@ -59,10 +60,13 @@ class SelectionActs(ServiceBase):
         year: int,
         justification: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A13.2, A14.1-3, A17 and the standards: a city recommends one of its units."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.CITY)
+        self._may(actor, "nominate")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "nominate", unit)
         rnd = self._round(level, year)
         act = self._act(actor, occurred_at, justification, rules=("A13.2", "A14.1"))
         rnd.accept_nomination(act, unit.id, unit.city)
@@ -76,15 +80,21 @@ class SelectionActs(ServiceBase):
         name: str,
         employer_code: str,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A15.2: add an expert (with employer, for conflicts) to the Zhejiang pool."""
-        self._authorise_province(actor)
+        """A15.2: add an expert (with employer, a valid credit code (ID.1), for conflicts) to
+        the Zhejiang pool, which the first enrolment opens (expecting a version of it before
+        then is refused)."""
+        self._authorise(actor, "enrol_expert")
+        employer = checks.check_id1_credit_code(employer_code.strip().upper())
         act = self._act(actor, occurred_at, rules=("A15.2",))
         try:
             pool = self._get(ExpertPool, POOL_ID, "expert pool")
         except NotFound:
             pool = ExpertPool.open(act)
-        pool.enrol(act, expert_id, name, employer_code)
+        self._expect(pool, expected_version)
+        pool.enrol(act, expert_id, name, employer)
         return self._save(pool)
 
     def draw_expert_panel(
@@ -97,16 +107,19 @@ class SelectionActs(ServiceBase):
         seed: str | None = None,
         justification: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A15.2: draw a panel at random, excluding experts employed by the applicant or by the
         agency that evaluated it; the seed and candidates are recorded. A second draw for the
-        same unit needs a justification."""
-        self._authorise_province(actor)
+        same unit needs a justification. The panel is the round's: `expected_version` is the
+        round's."""
+        self._authorise(actor, "draw_expert_panel")
         unit = self._unit(credit_code)
         checks.check_stage(
             unit.status(level), ["preliminary_passed"], ("A15.1", "A15.2"), "draw a panel"
         )
-        rnd = self._round(level, year)
+        rnd = self._expect(self._round(level, year), expected_version)
         pool = self._get(ExpertPool, POOL_ID, "expert pool")
         excluded = {unit.credit_code}
         agency = unit.evaluating_agency(level)
@@ -130,10 +143,12 @@ class SelectionActs(ServiceBase):
         passed: bool,
         notes: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A15.1: the first review step."""
-        self._authorise_province(actor)
-        unit = self._unit(credit_code)
+        self._authorise(actor, "record_preliminary_review")
+        unit = self._expect(self._unit(credit_code), expected_version)
         act = self._act(actor, occurred_at, rules=("A15.1",))
         unit.review_preliminarily(act, level, passed, notes)
         return self._save(unit)
@@ -146,10 +161,12 @@ class SelectionActs(ServiceBase):
         passed: bool,
         score: float,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A15.2: the drawn panel's conclusion; refused before a panel is drawn."""
-        self._authorise_province(actor)
-        unit = self._unit(credit_code)
+        self._authorise(actor, "record_expert_review")
+        unit = self._expect(self._unit(credit_code), expected_version)
         year = int(unit.standing.get(level.value, {}).get("year", 0))
         panel = self._round(level, year).panel_of(unit.id) if year else None
         if panel is None:
@@ -166,10 +183,12 @@ class SelectionActs(ServiceBase):
         size: int,
         seed: str | None = None,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A15.3: sample units past the expert review, weighted by their review results."""
-        self._authorise_province(actor)
-        rnd = self._round(level, year)
+        self._authorise(actor, "draw_site_sample")
+        rnd = self._expect(self._round(level, year), expected_version)
         candidates = []
         for uid in rnd.nominations:
             unit = self._get(Unit, UUID(uid), "unit")
@@ -192,10 +211,12 @@ class SelectionActs(ServiceBase):
         passed: bool,
         notes: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A15.3: only sampled units are inspected on site."""
-        self._authorise_province(actor)
-        unit = self._unit(credit_code)
+        self._authorise(actor, "record_site_inspection")
+        unit = self._expect(self._unit(credit_code), expected_version)
         year = int(unit.standing.get(level.value, {}).get("year", 0))
         if not year or not self._round(level, year).is_sampled(unit.id):
             raise RuleViolation(
@@ -205,12 +226,18 @@ class SelectionActs(ServiceBase):
         return self._save(unit)
 
     def open_public_notice(
-        self, actor: Actor, level: Level, year: int, occurred_at: datetime | None = None
+        self,
+        actor: Actor,
+        level: Level,
+        year: int,
+        occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A16.1: put every unit that passed all its reviews under 15-day notice. Refused while
         a sampled unit still awaits its site inspection (A15.3)."""
-        self._authorise_province(actor)
-        rnd = self._round(level, year)
+        self._authorise(actor, "open_public_notice")
+        rnd = self._expect(self._round(level, year), expected_version)
         act = self._act(actor, occurred_at, rules=("A16.1",))
         units = [self._get(Unit, UUID(uid), "unit") for uid in rnd.nominations]
         waiting = [u for u in units if u.status(level) == "expert_passed" and rnd.is_sampled(u.id)]
@@ -233,9 +260,13 @@ class SelectionActs(ServiceBase):
         level: Level,
         summary: str,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A16.1: anyone may object while the notice runs; the province records it."""
-        unit = self._unit(credit_code)
+        """A16.1: anyone may object while the notice runs (but the inspectors and auditors,
+        who change nothing); the province records it."""
+        self._authorise(actor, "raise_objection")
+        unit = self._expect(self._unit(credit_code), expected_version)
         if not summary.strip():
             raise RuleViolation("A16.1", zh="异议须说明理由", en="an objection needs its grounds")
         objection_id = uuid4()
@@ -252,10 +283,12 @@ class SelectionActs(ServiceBase):
         upheld: bool,
         justification: str = "",
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A16.1: the province decides; an upheld objection blocks the unit."""
-        self._authorise_province(actor)
-        unit = self._unit(credit_code)
+        self._authorise(actor, "decide_objection")
+        unit = self._expect(self._unit(credit_code), expected_version)
         unit.decide_objection(
             self._act(actor, occurred_at, justification, rules=("A16.1",)),
             level,
@@ -269,22 +302,32 @@ class SelectionActs(ServiceBase):
         actor: Actor,
         level: Level,
         year: int,
-        department: str,
+        department: str | None = None,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A16.2: a co-publishing department (发改委 `ndrc`, 生态环境厅 `eco_env`) signs."""
-        self._authorise_province(actor, Role.CODEPT)
-        rnd = self._round(level, year)
-        rnd.cosign(self._act(actor, occurred_at, rules=("A16.2",)), department)
+        """A16.2: a co-publishing department (发改委 `ndrc`, 生态环境厅 `eco_env`) signs: by
+        default the one the signatory's credentials name, and no other (ID.3, A16.2)."""
+        self._authorise(actor, "cosign_publication", department=department)
+        rnd = self._expect(self._round(level, year), expected_version)
+        signer = department or actor.department or ""
+        rnd.cosign(self._act(actor, occurred_at, rules=("A16.2",)), signer)
         return self._save(rnd)
 
     def publish_round(
-        self, actor: Actor, level: Level, year: int, occurred_at: datetime | None = None
+        self,
+        actor: Actor,
+        level: Level,
+        year: int,
+        occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A16.2: the joint publication. At the annual (provincial) publication the deferred
-        removals and adjustments take effect (A19.1-3, A20.3)."""
-        self._authorise_province(actor)
-        rnd = self._round(level, year)
+        removals and adjustments take effect (A19.1-3, A20.3, domain.service.removals)."""
+        self._authorise(actor, "publish_round")
+        rnd = self._expect(self._round(level, year), expected_version)
         act = self._act(actor, occurred_at, rules=("A16.1", "A16.2"))
         rnd.check_publishable(act)
         loaded: dict[UUID, Unit] = {}
@@ -305,38 +348,6 @@ class SelectionActs(ServiceBase):
             queue.drain(act, rnd.id)
         rnd.publish(act, outcome)
         return self._save(rnd, *loaded.values(), *([queue] if queue else []), **outcome)
-
-    def _apply_adjustments(
-        self,
-        act: Act,
-        queue: AdjustmentQueue,
-        loaded: dict[UUID, Unit],
-        outcome: dict[str, list[str]],
-    ) -> None:
-        for uid in queue.pending_units:
-            unit = self._load_once(loaded, UUID(uid))
-            for level_name, name in queue.renames.get(uid, {}).items():
-                unit.adjust_listing(act, Level(level_name), name)
-                if uid not in outcome["adjusted"]:
-                    outcome["adjusted"].append(uid)
-            for level_name in queue.removals.get(uid, []):
-                level = Level(level_name)
-                codes = unit.standing.get(level.value, {}).get("pending_removal")
-                if unit.is_listed(level) and codes:
-                    unit.remove(
-                        act,
-                        level,
-                        list(codes),
-                        immediate=False,
-                        reason="年度名单发布时移出 / removed at the annual publication",
-                    )
-                    if uid not in outcome["removed"]:
-                        outcome["removed"].append(uid)
-
-    def _load_once(self, loaded: dict[UUID, Unit], uid: UUID) -> Unit:
-        if uid not in loaded:
-            loaded[uid] = self._get(Unit, uid, "unit")
-        return loaded[uid]
 
     def _round(self, level: Level, year: int) -> Round:
         return self._get(Round, round_id(level, year), f"{year}年{level.value}轮次 round")

@@ -11,8 +11,8 @@ from domain.acts import Act
 from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id
 from domain.aggregates.membership import ParkMembership, membership_id
 from domain.aggregates.unit import Unit
-from domain.errors import AlreadyExists, ConcurrentUpdate, NotFound, OutOfJurisdiction
-from domain.service.base import Receipt, ServiceBase
+from domain.errors import AlreadyExists, ConcurrentUpdate, NotFound
+from domain.service.base import ExpectedVersion, Receipt, ServiceBase
 from domain.values import Actor, Level, Role, UnitKind
 
 
@@ -29,9 +29,10 @@ class UnitActs(ServiceBase):
         occurred_at: datetime | None = None,
     ) -> Receipt:
         """Register a factory, park or supply-chain company under its credit code."""
+        self._may(actor, "register_unit")
         act = self._act(actor, occurred_at, rules=("ID.1", "ID.2"))
         unit = Unit.register(act, credit_code, kind, name, members)
-        self._authorise(actor, unit, Role.ENTERPRISE, Role.CITY, Role.PROVINCE)
+        self._authorise(actor, "register_unit", unit)
         try:
             return self._save(unit, *self._index_members(act, unit, []))
         except ConcurrentUpdate:
@@ -46,10 +47,13 @@ class UnitActs(ServiceBase):
         credit_code: str,
         members: Iterable[str],
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A park declares the enterprises inside it; A17 then checks them too."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.ENTERPRISE, Role.CITY)
+        self._may(actor, "declare_park_members")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "declare_park_members", unit)
         act = self._act(actor, occurred_at, rules=("A10.1",))
         before = list(unit.members)
         unit.declare_members(act, members)
@@ -78,10 +82,13 @@ class UnitActs(ServiceBase):
         facts: dict[str, Any],
         priority: bool = False,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A8-A11: the city puts an eligible unit in its cultivation pool."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.CITY)
+        self._may(actor, "cultivate")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "cultivate", unit)
         unit.cultivate(
             self._act(actor, occurred_at, rules=("A8",)),
             year,
@@ -101,14 +108,18 @@ class UnitActs(ServiceBase):
         score: float,
         passed: bool,
         occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A12: an enterprise submits its self-evaluation; an agency (actor id = its credit code)
         a third-party report, which counts toward its legal representative's quota (A22.3) of
         the year it is submitted in (not the year the report declares, which could be chosen)."""
-        unit = self._unit(credit_code)
+        self._may(actor, "submit_evaluation")
+        unit = self._expect(self._unit(credit_code), expected_version)
         by_agency = actor.role is Role.AGENCY
         act = self._act(actor, occurred_at, rules=("A12", "A22.3") if by_agency else ("A12",))
         report_id = uuid4()
+        self._authorise(actor, "submit_evaluation", unit)  # an agency: any unit that engaged it
         if by_agency:
             agency = self._get(Agency, agency_id(actor.id), f"机构 agency {actor.id}")
             quota = self._quota(act, agency.legal_representative, act.on.year)
@@ -126,13 +137,6 @@ class UnitActs(ServiceBase):
                 ["A22.3"],
             )
             return self._save(unit, quota, report_id=report_id)
-        if actor.role is not Role.ENTERPRISE:
-            raise OutOfJurisdiction(
-                "ID.3",
-                zh="仅企业或第三方机构可提交评价报告",
-                en="only the enterprise or an agency submits a report",
-            )
-        self._authorise(actor, unit, Role.ENTERPRISE)
         unit.submit_evaluation(
             act,
             report_id,
@@ -153,11 +157,17 @@ class UnitActs(ServiceBase):
             return EvaluationQuota.open(act, legal_representative, year)
 
     def list_municipally(
-        self, actor: Actor, credit_code: str, occurred_at: datetime | None = None
+        self,
+        actor: Actor,
+        credit_code: str,
+        occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A13.1: the city puts a unit on its own municipal list."""
-        unit = self._unit(credit_code)
-        self._authorise(actor, unit, Role.CITY)
+        self._may(actor, "list_municipally")
+        unit = self._expect(self._unit(credit_code), expected_version)
+        self._authorise(actor, "list_municipally", unit)
         act = self._act(actor, occurred_at, rules=("A13.1",))
         unit.list_municipally(act, self._member_records(unit))
         return self._save(unit)
