@@ -1,7 +1,9 @@
 """Who reads what (issue 9 item 2: object-level authorization). Every read that needs a token
 asks this module who its reader is and what that reader may see; the policy follows
 lifecycle.md's role table and ID.3 ("a city bureau acts only on units of its own city; the
-provincial department acts province-wide"), applied to reads as to acts.
+provincial department acts province-wide"), applied to reads as to acts. Which roles may read
+each kind of record comes from the same module as who may act (domain.rules.jurisdiction,
+`READS`); this module decides what each of them sees.
 
 The province-wide readers (`EVERYTHING`) are the province (省经信厅), the co-signing departments
 (发改委, 生态环境厅: Zhejiang-wide), discipline inspection (机关纪委) and the auditors. Per read:
@@ -40,7 +42,7 @@ or expert has no part in a unit that does not exist), so a 403 reveals nothing a
 hide, and only a reader entitled to the unit learns that it is not registered (404).
 
 An agency's or expert's right is judged on the unit as it is now: once it has taken part, it
-reads the whole record, states as of earlier instants included."""
+reads the whole record, states as of earlier instants included (api.parties)."""
 
 from __future__ import annotations
 
@@ -49,14 +51,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from api.auth import reader
-from api.context import ctx
-from domain.aggregates.agency import agency_id
+from api.parties import city_of, own_code, takes_part
 from domain.aggregates.unit import unit_id
-from domain.errors import NotFound, OutOfJurisdiction
-from domain.values import CITIES, Actor, Level, Role
-
-EVERYTHING = frozenset({Role.PROVINCE, Role.CODEPT, Role.INSPECTOR, Role.AUDITOR})
-"""The province-wide readers: they read every unit and every row."""
+from domain.errors import OutOfJurisdiction
+from domain.rules.jurisdiction import READ_EVERYTHING as EVERYTHING
+from domain.rules.jurisdiction import READS
+from domain.values import Actor, Role
 
 ROW = TypeVar("ROW", bound=Mapping[str, Any])
 
@@ -86,17 +86,6 @@ def refuse_role(actor: Actor, what_zh: str, what_en: str) -> OutOfJurisdiction:
     )
 
 
-def city_of(credit_code: str) -> str | None:
-    """The city of a unit, from its credit code (ID.2: characters 3-8 are the registering
-    division); None when the code names no city of Zhejiang."""
-    city = credit_code.strip().upper()[2:6] + "00"
-    return city if city in CITIES else None
-
-
-def own_code(actor: Actor) -> str:
-    return actor.id.strip().upper()
-
-
 # --- one unit's record ----------------------------------------------------------------------
 
 
@@ -106,53 +95,11 @@ def unit_reader(credit_code: str) -> Actor:
     the unit is in its jurisdiction."""
     actor = reader()
     code = credit_code.strip().upper()
-    if actor.role in EVERYTHING or _takes_part(actor, code):
+    if actor.role in EVERYTHING or (actor.role in READS["unit"] and takes_part(actor, code)):
         return actor
     zh, en = OWN_UNITS.get(actor.role, ("无权查阅单位记录", "may not read units' records"))
     bound = ("A15.2",) if actor.role is Role.EXPERT else ()  # what binds an expert to its panels
     raise refused(zh, en, "ID.3", *bound)
-
-
-def _takes_part(actor: Actor, code: str) -> bool:
-    if actor.role is Role.CITY:
-        return city_of(code) == actor.region
-    if actor.role is Role.ENTERPRISE:
-        return own_code(actor) == code
-    if actor.role is Role.AGENCY:
-        return _evaluated_by(actor, code)
-    if actor.role is Role.EXPERT:
-        return _on_panel_of(actor, code)
-    return False
-
-
-def _evaluated_by(actor: Actor, code: str) -> bool:
-    """A12: the agency submitted a third-party report on the unit (recorded on the unit)."""
-    try:
-        reports = ctx().service.get_unit(code).reports
-    except NotFound:
-        return False
-    agency = str(agency_id(own_code(actor)))
-    return any(r.get("agency_id") == agency for r in reports.values())
-
-
-def _on_panel_of(actor: Actor, code: str) -> bool:
-    """A15.2: the expert sits on the unit's panel (as last drawn) in a round it was nominated
-    to, this year's or an earlier one."""
-    service = ctx().service
-    try:
-        history = service.unit_history(code)
-    except NotFound:
-        return False
-    uid = str(unit_id(code))
-    rounds = {(e.data["level"], e.data["year"]) for e in history if e.type == "Nominated"}
-    for level, year in rounds:
-        try:
-            panel = service.get_round(Level(level), int(year))["panels"].get(uid, ())
-        except NotFound:
-            continue
-        if actor.id in panel:
-            return True
-    return False
 
 
 # --- collections ----------------------------------------------------------------------------
@@ -206,12 +153,12 @@ class Scope:
         return [r for r in rows if self.actor.role is Role.AGENCY and mine in codes(r)]
 
 
-def scope(what: tuple[str, str], *roles: Role, city: str | None = None) -> Scope:
-    """The scope of a reader of a collection: a province-wide reader or one of `roles`, else
-    refused (403, ID.3). A `city` named in the request (path or filter) must be the reader's
-    own (a bureau's; an enterprise's own city), else refused too (ID.3)."""
+def scope(read: str, what: tuple[str, str], city: str | None = None) -> Scope:
+    """The scope of a reader of a collection: one of the roles that may do the `read`
+    (`READS`), else refused (403, ID.3). A `city` named in the request (path or filter) must be
+    the reader's own (a bureau's; an enterprise's own city), else refused too (ID.3)."""
     actor = reader()
-    if actor.role not in EVERYTHING and actor.role not in roles:
+    if actor.role not in READS[read]:
         raise refuse_role(actor, *what)
     if city is not None and actor.role not in EVERYTHING:
         mine = actor.region if actor.role is Role.CITY else city_of(own_code(actor))
@@ -227,13 +174,13 @@ def unit_rows_scope(what: tuple[str, str], city: str | None = None) -> Scope:
     """Collections of unit rows (a city's pool, deadlines, the forms of a year, re-reviews
     due, a round's nominations and objections): the province-wide readers, city bureaus and
     enterprises; refused to agencies and experts, whose units are few and read one by one."""
-    return scope(what, Role.CITY, Role.ENTERPRISE, city=city)
+    return scope("unit_rows", what, city=city)
 
 
 def city_rows_scope(what: tuple[str, str], city: str | None = None) -> Scope:
     """Collections of city rows (pool sizes, quota usage, selection rates): the province-wide
     readers and city bureaus; no row is an enterprise's, an agency's or an expert's."""
-    return scope(what, Role.CITY, city=city)
+    return scope("city_rows", what, city=city)
 
 
 # --- agencies -------------------------------------------------------------------------------
@@ -242,7 +189,7 @@ def city_rows_scope(what: tuple[str, str], city: str | None = None) -> Scope:
 def agency_reader(credit_code: str) -> Actor:
     """An agency's registration: for the province-wide readers, every city bureau (any city
     reports any agency's misconduct, A22.1) and the agency itself."""
-    actor = scope(("第三方机构信息", "agencies"), Role.CITY, Role.AGENCY).actor
+    actor = scope("agency", ("第三方机构信息", "agencies")).actor
     if actor.role is Role.AGENCY and own_code(actor) != credit_code.strip().upper():
         raise refused("第三方机构只能查阅本机构", "an agency reads only itself")
     return actor
@@ -252,7 +199,7 @@ def agency_rows_scope(what: tuple[str, str]) -> Scope:
     """The agencies' ledger and performance (A22.2-3): the province-wide readers and an agency
     for its own rows; supervising agencies is the province's (lifecycle.md), so no city
     bureau, enterprise or expert reads them."""
-    return scope(what, Role.AGENCY)
+    return scope("agency_rows", what)
 
 
 # --- rounds ---------------------------------------------------------------------------------
@@ -261,7 +208,7 @@ def agency_rows_scope(what: tuple[str, str]) -> Scope:
 def round_scope() -> Scope:
     """A round's record: the province-wide readers, city bureaus, enterprises and experts,
     each seeing its part (`round_view`); agencies take no part in rounds."""
-    return scope(("遴选轮次", "rounds"), Role.CITY, Role.ENTERPRISE, Role.EXPERT)
+    return scope("round", ("遴选轮次", "rounds"))
 
 
 def round_view(seen: Scope, view: Mapping[str, Any]) -> dict[str, Any]:
@@ -298,10 +245,10 @@ def round_view(seen: Scope, view: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_roles(what: tuple[str, str], *roles: Role) -> Actor:
-    """A read kept to a few roles (the audit trail, supervision, expert scores): 403 with
-    ID.3 for any other."""
+def read_roles(read: str, what: tuple[str, str]) -> Actor:
+    """A read kept to the roles that may do it (`READS`: the audit trail, supervision, expert
+    scores): 403 with ID.3 for any other."""
     actor = reader()
-    if actor.role not in roles:
+    if actor.role not in READS[read]:
         raise refuse_role(actor, *what)
     return actor

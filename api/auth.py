@@ -21,7 +21,6 @@ from domain.values import CITIES, PROVINCE, Actor, Role
 API_ROLES = frozenset(
     {"enterprise", "agency", "city", "province", "codept", "expert", "inspector", "auditor"}
 )
-READERS = frozenset({Role.INSPECTOR, Role.AUDITOR, Role.PROVINCE})
 PUBLIC = Actor("public", Role.PUBLIC, PROVINCE)
 PROVINCE_WIDE = frozenset({"province", "codept", "inspector", "auditor", "expert"})
 """Roles whose credentials are issued for the whole province (330000) only: the department,

@@ -11,7 +11,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import read_roles
-from api.auth import READERS
 from api.reads import views
 from api.schemas.oversight import AuditPage
 from api.schemas.reads import AuditQuery
@@ -35,7 +34,7 @@ class AuditTrail(MethodView):
         code, event type and recorded instant (`since` inclusive, `until` exclusive).
 
         `after` is the log position of the last event of the previous page (`next_after`)."""
-        read_roles(("审计追踪", "the audit trail"), *READERS)
+        read_roles("audit_trail", ("审计追踪", "the audit trail"))
         since, until, limit = query["since"], query["until"], query["limit"]
         rows = audit_trail(
             views("audit", position=query["wait_for"]),

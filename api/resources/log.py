@@ -19,7 +19,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import read_roles, unit_reader
-from api.auth import READERS
 from api.context import ctx
 from api.log_state import b64, store
 from api.schemas.log import ConsistencyOut, ConsistencyQuery, InclusionOut, InclusionQuery
@@ -108,7 +107,7 @@ class Inclusion(MethodView):
         # Who may read is settled before anything about the position is looked at: a refused
         # reader learns nothing of the log, and a unit's reader gets the same 404 for a
         # position with no event and for another unit's event.
-        actor = unit_reader(code) if code else read_roles(_ANY_EVENT, *READERS)
+        actor = unit_reader(code) if code else read_roles("log", _ANY_EVENT)
         leaf = store().leaf_at_position(position)
         event = _event_at(position) if leaf is not None else None
         if code and (

@@ -13,7 +13,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from api.access import EVERYTHING, city_rows_scope, read_roles, scope, unit_rows_scope
+from api.access import city_rows_scope, read_roles, scope, unit_rows_scope
 from api.reads import page, views
 from api.schemas.read_rows import (
     NominationPage,
@@ -56,7 +56,7 @@ class Summary(MethodView):
         """The round: opening, sample, notice, co-signatures, publication, nominations per
         stage, quotas and objections (A13.2-A16.2): province-wide totals, for the province-wide
         readers only."""
-        scope(("遴选轮次汇总", "a round's summary"))
+        scope("round_summary", ("遴选轮次汇总", "a round's summary"))
         db = views("rounds", position=query["wait_for"])
         summary = round_summary(db, level, year)
         if summary is None:
@@ -112,7 +112,7 @@ class Scores(MethodView):
         """The drawn experts' scores of the round's units by credit code and expert, with their
         opinions and corrections (A15.2): for the departments that organise the review, the
         discipline inspection committee and the auditors; an expert sees only their own."""
-        actor = read_roles(("专家评分", "the experts' scores"), *EVERYTHING, Role.EXPERT)
+        actor = read_roles("scores", ("专家评分", "the experts' scores"))
         db = views("rounds", position=query["wait_for"])
         own = actor.id if actor.role is Role.EXPERT else None
         return page(scores(db, level, year, expert=own), query["limit"], query["after"])

@@ -15,7 +15,7 @@ from api.access import read_roles
 from api.reads import views
 from api.schemas.oversight import SupervisionOut
 from api.schemas.reads import SupervisionQuery
-from domain.values import Role, micros
+from domain.values import micros
 from projections.supervision import (
     actor_activity,
     exceptions,
@@ -41,7 +41,7 @@ class Supervision(MethodView):
         """Exceptions, overridden rules, late and back-entered acts, reads of reporters'
         identities (A23), activity per actor and the on-site supervision recorded (A15.2
         机关纪委现场监督)."""
-        read_roles(("纪委监督", "supervision"), Role.INSPECTOR, Role.AUDITOR)
+        read_roles("supervision", ("纪委监督", "supervision"))
         db = views("supervision", position=query["wait_for"])
         since = micros(query["since"]) if query["since"] else None
         late = [{**r, "delay_seconds": int(r["delay"]) / 1e6} for r in late_acts(db)]

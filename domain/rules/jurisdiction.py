@@ -216,23 +216,60 @@ def _check_own_department(actor: Actor, department: str | None) -> None:
         )
 
 
+READ_EVERYTHING = frozenset({P, Role.CODEPT, Role.INSPECTOR, Role.AUDITOR})
+"""The province-wide readers: the province (省经信厅), the co-signing departments (发改委,
+生态环境厅: Zhejiang-wide), discipline inspection (机关纪委) and the auditors read every unit and
+every row (lifecycle.md)."""
+AUDITORS = frozenset({P, Role.INSPECTOR, Role.AUDITOR})
+"""Who reads the log itself, event by event: the audit trail and any event's proof."""
+
+READS: dict[str, frozenset[Role]] = {
+    "unit": READ_EVERYTHING | {C, E, A, Role.EXPERT},
+    "unit_rows": READ_EVERYTHING | {C, E},
+    "city_rows": READ_EVERYTHING | {C},
+    "agency": READ_EVERYTHING | {C, A},
+    "agency_rows": READ_EVERYTHING | {A},
+    "round": READ_EVERYTHING | {C, E, Role.EXPERT},
+    "round_summary": READ_EVERYTHING,
+    "scores": READ_EVERYTHING | {Role.EXPERT},
+    "supervision": READ_ONLY,
+    "audit_trail": AUDITORS,
+    "log": AUDITORS,
+}
+"""Every read that needs a token -> the roles that may read it (ID.3 applied to reads, issue
+9 item 2). The province-wide readers read it whole; the others each see their part, which the
+API's read policy decides (api.access: a city bureau its own city's units and rows, an
+enterprise itself, an agency the units it evaluated and its own rows, an expert the units of
+its panels and its own scores). `unit`: a unit's record (state, history, decisions);
+`unit_rows`: collections of units' rows (pools, deadlines, forms, re-reviews, a round's
+nominations and objections); `city_rows`: of cities' rows (pool sizes, quota usage, selection
+rates); `agency`: an agency's registration (every city bureau: it reports any agency, A22.1);
+`agency_rows`: the agencies' ledger and performance (A22.2-3); `round`: a round's record;
+`round_summary`: a round's province-wide totals; `scores`: the experts' scores (A15.2);
+`supervision`: the on-site supervision records; `audit_trail` and `log`: the log itself. A
+reporter's identity (A23.1) is the handling city's and the inspectors', decided by the report
+(domain.aggregates.complaint), each look recorded."""
+
+
 REACH_TEXT: dict[tuple[Reach, Role | None], str] = {
     (Reach.PROVINCE, None): "province-wide",
+    (Reach.UNIT, None): "the units of the city it acts for",
     (Reach.UNIT, Role.ENTERPRISE): "only its own unit",
     (Reach.UNIT, Role.CITY): "the units of its own city",
     (Reach.UNIT, Role.PROVINCE): "every unit",
     (Reach.OWN_REGION, None): "any agency",
-    (Reach.OPEN, None): "any",
+    (Reach.OPEN, None): "",
     (Reach.HANDLING_CITY, None): "the reports its city handles",
     (Reach.ITSELF, None): "only itself",
-    (Reach.OWN_DEPARTMENT, None): "for the department its token names (A16.2)",
-    (Reach.PANEL, None): "the units on whose panel it was drawn (A15.2)",
+    (Reach.OWN_DEPARTMENT, None): "its own department, named by its token, A16.2",
+    (Reach.PANEL, None): "the units on whose panel it was drawn, A15.2",
 }
 
 
 def describe(role: Role, grant: Grant) -> str:
-    """A grant in words, for the API's documentation: `city (the units of its own city)`."""
+    """A grant in words, for the API's documentation: `city (the units of its own city)`;
+    the role alone when its reach has no bound."""
     where = REACH_TEXT.get((grant.reach, role)) or REACH_TEXT[(grant.reach, None)]
     if grant.levels is not None:
         where += ", " + "/".join(sorted(level.value for level in grant.levels)) + " lists only"
-    return f"{role.value} ({where})"
+    return f"{role.value} ({where})" if where else role.value
