@@ -61,11 +61,11 @@ from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.service.base import Receipt
 from domain.values import Level, UnitKind
+from greenlist.adapters.stores import LeafStore
+from greenlist.adapters.stores.postgres import TimelinePostgresRecorder
+from greenlist.adapters.stores.sqlite import TimelineSQLiteRecorder
 from greenlist.config import store_env
 from greenlist.scenarios import city_actor, credit_code, enterprise_actor, report_hash
-from greenlist.stores import LeafStore
-from greenlist.stores.postgres import TimelinePostgresRecorder
-from greenlist.stores.sqlite import TimelineSQLiteRecorder
 from greenlist.vlog import keys
 from greenlist.vlog.checkpoints import parse_verifier, write_checkpoint
 from greenlist.vlog.verify import BATCH, verify_store

@@ -17,8 +17,8 @@ import psycopg
 
 from domain.clock import Clock
 from domain.service import Greenlist
-from greenlist.calendars import notice_period
-from greenlist.stores.postgres import RESTRICTED_WRITER
+from greenlist.adapters.calendars import notice_period
+from greenlist.adapters.stores.postgres import RESTRICTED_WRITER
 from projections.engine.db import private_file
 from projections.engine.outage import Backoff
 
@@ -51,8 +51,8 @@ RESTRICTED_WRITER_SETTING = "GREENLIST_RESTRICTED_WRITER"
 
 def restricted_writer() -> bool:
     """`GREENLIST_RESTRICTED_WRITER=1` (PostgreSQL only): the service logs in as the restricted
-    writer (README, "Restricted writer"; greenlist.stores.restricted), which may add to the log
-    and read it but not change it. It then creates none of the event store's tables (their
+    writer (README, "Restricted writer"; greenlist.adapters.stores.restricted), which may add to
+    the log and read it but not change it. It then creates none of the event store's tables (their
     owner did, with `greenlist db-roles`) and takes the log's write lock through the owner's
     function. Its own tables (read models, idempotency keys, handled deadlines) it creates and
     owns as before."""
@@ -86,8 +86,8 @@ def cache_settings(url: str) -> dict[str, str]:
 
 
 def store_settings(url: str, restricted: bool | None = None) -> dict[str, str]:
-    """The event store with its timeline index (greenlist.stores) for a database URL; as the
-    restricted writer if told, else as `GREENLIST_RESTRICTED_WRITER` says."""
+    """The event store with its timeline index (greenlist.adapters.stores) for a database URL;
+    as the restricted writer if told, else as `GREENLIST_RESTRICTED_WRITER` says."""
     parsed = urlparse(url)
     if restricted is None:
         restricted = restricted_writer()
@@ -97,22 +97,24 @@ def store_settings(url: str, restricted: bool | None = None) -> dict[str, str]:
             f"not {parsed.scheme}://"
         )
     if parsed.scheme == "memory":
-        return {"PERSISTENCE_MODULE": "greenlist.stores.memory:TimelinePOPOFactory"}
+        return {"PERSISTENCE_MODULE": "greenlist.adapters.stores.memory:TimelinePOPOFactory"}
     if parsed.scheme == "sqlite":
         path = unquote(parsed.netloc + parsed.path[1:])
         if path != ":memory:":
             private_file(path)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "APPLICATION_RECORDER_TOPIC": "greenlist.stores.sqlite:TimelineSQLiteRecorder",
+            "APPLICATION_RECORDER_TOPIC": "greenlist.adapters.stores.sqlite:TimelineSQLiteRecorder",
             "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": "10",
         }
     if parsed.scheme in ("postgresql", "postgres"):
         query = parse_qs(parsed.query)
         env = {
-            "PERSISTENCE_MODULE": "greenlist.stores.postgres:TimelinePostgresFactory",
-            "APPLICATION_RECORDER_TOPIC": "greenlist.stores.postgres:TimelinePostgresRecorder",
+            "PERSISTENCE_MODULE": "greenlist.adapters.stores.postgres:TimelinePostgresFactory",
+            "APPLICATION_RECORDER_TOPIC": (
+                "greenlist.adapters.stores.postgres:TimelinePostgresRecorder"
+            ),
             "POSTGRES_DBNAME": parsed.path.lstrip("/") or "postgres",
             "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
             "POSTGRES_PORT": str(parsed.port or 5432),
@@ -123,7 +125,7 @@ def store_settings(url: str, restricted: bool | None = None) -> dict[str, str]:
             "POSTGRES_MAX_OVERFLOW": "8",
             "POSTGRES_CONN_MAX_AGE": "600",
             # when the server is unreachable: a store call fails within seconds (503), and a
-            # restarted server is reconnected to promptly (greenlist.stores.postgres)
+            # restarted server is reconnected to promptly (greenlist.adapters.stores.postgres)
             "POSTGRES_POOL_WAIT": "0.5",
             "POSTGRES_RECONNECT_TIMEOUT": "2",
         }

@@ -1,5 +1,5 @@
 """`greenlist db-roles`: the owner of the PostgreSQL store sets up the restricted writer (README,
-"Restricted writer"; greenlist.stores.restricted says why it is built this way).
+"Restricted writer"; greenlist.adapters.stores.restricted says why it is built this way).
 
 Run as the role that is to own the event store (a dedicated owner role, or a superuser), with
 `GREENLIST_DATABASE_URL` (or `--database-url`) naming it and the schema: it creates the schema
@@ -19,8 +19,8 @@ from psycopg import sql
 
 from api.idempotency import TABLE as IDEMPOTENCY_TABLE
 from domain.service import Greenlist
+from greenlist.adapters.stores.restricted import APP_ROLE, append_only_tables, restricted_writer_sql
 from greenlist.config import SystemClock, build_service, database_url
-from greenlist.stores.restricted import APP_ROLE, append_only_tables, restricted_writer_sql
 from projections.catalogue import all_projections
 from projections.engine.runner import NEXT, TRACKING
 from scheduler.sweeper import HANDLED

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from domain.calendar import CalendarNotCovered, Period
-from greenlist.calendars import ChineseWorkingCalendar, notice_period
+from greenlist.adapters.calendars import ChineseWorkingCalendar, notice_period
 
 
 def test_fifteen_calendar_days_by_default() -> None:

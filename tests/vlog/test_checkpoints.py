@@ -18,8 +18,8 @@ from auditlog.tree import root_of
 from domain.service import Greenlist
 from greenlist import cli
 from greenlist import scenarios as s
+from greenlist.adapters.stores import LeafStore
 from greenlist.scheduling import checkpointing
-from greenlist.stores import LeafStore
 from greenlist.vlog.checkpoints import (
     LEAVES_FILE,
     checkpoint_path,
