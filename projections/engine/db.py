@@ -14,7 +14,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
 
 import psycopg
 from psycopg.rows import dict_row
@@ -228,18 +227,3 @@ class PostgresDb(Db):
                 conn.close()
             self._all.clear()
         self._local = threading.local()
-
-
-def views_db(database_url: str, connect_timeout: int = 5) -> Db:
-    """The views' database for the events' database URL (see greenlist.config)."""
-    parsed = urlparse(database_url)
-    if parsed.scheme == "sqlite":
-        path = unquote(parsed.netloc + parsed.path[1:])
-        return SQLiteDb(":memory:" if path == ":memory:" else f"{path}.views")
-    if parsed.scheme in ("postgresql", "postgres"):
-        schema = parse_qs(parsed.query).get("schema", [None])[0]
-        conninfo = database_url.split("?", 1)[0]
-        return PostgresDb(conninfo, schema, connect_timeout)
-    if parsed.scheme == "memory":
-        return SQLiteDb(":memory:")
-    raise ValueError(f"no views database for {database_url!r}")
