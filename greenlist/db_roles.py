@@ -22,7 +22,7 @@ from greenlist.adapters.stores.restricted import APP_ROLE, append_only_tables, r
 from greenlist.config import SystemClock, build_service
 from greenlist.settings import Settings, StoreUrl
 from projections.catalogue import all_projections
-from projections.engine.runner import NEXT, TRACKING
+from projections.engine.tracking import NEXT, TRACKING
 from scheduler.sweeper import HANDLED
 
 
