@@ -22,7 +22,9 @@ from greenlist.settings import (
     check_restricted,
     settings_or_env,
 )
-from projections.engine.db import Db, PostgresDb, SQLiteDb, private_file
+from projections.engine.db import Db
+from projections.engine.postgres_db import PostgresDb
+from projections.engine.sqlite_db import SQLiteDb, private_file
 
 
 def store_env(

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from domain.service import Greenlist
-from projections.engine.batch import Remembered
 from projections.engine.db import Db, Tx
 from projections.engine.projection import Projection
 from projections.engine.reading import Events, reader
+from projections.engine.remembered import Remembered
 from projections.engine.tables import create_indexes, create_tables
 from projections.engine.tracking import NEXT, TRACKING, lock, marks, still_ours
 

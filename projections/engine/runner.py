@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from domain.service import Greenlist
-from projections.engine.batch import Batch, Remembered
+from projections.engine.batch import Batch
 from projections.engine.db import Db, Tx
 from projections.engine.following import Following
 from projections.engine.outage import Backoff
 from projections.engine.projection import Projection
 from projections.engine.reading import Events, read_events
 from projections.engine.rebuilding import Progress, Rebuilding
+from projections.engine.remembered import Remembered
 from projections.engine.tables import create_tables
 from projections.engine.tracking import (
     NEXT,
