@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from api.idempotency import Idempotency, Store
+from api.idempotency import Idempotency
 from domain.service import Greenlist
+from projections.engine.db import Db
 
 
 @dataclass
 class Context:
     service: Greenlist
-    views: Store
+    views: Db
     idempotency: Idempotency
     read_models: list[str] = field(default_factory=list)
     wait_timeout: float = 5.0
