@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.aggregates.agency import Agency, agency_id
-from domain.rules import checks
+from domain.rules.identity import check_id3_jurisdiction
 from domain.service.base import Receipt, ServiceBase
 from domain.values import Actor, Role
 
@@ -40,7 +40,7 @@ class AgencyActs(ServiceBase):
     ) -> Receipt:
         """A22.1: a city reports an agency's falsifying or concealing to the province."""
         # any city bureau (agencies work province-wide) or the province itself (ID.3)
-        checks.check_id3_jurisdiction(actor, actor.region, Role.CITY, Role.PROVINCE)
+        check_id3_jurisdiction(actor, actor.region, Role.CITY, Role.PROVINCE)
         agency = self._get(Agency, agency_id(credit_code), f"机构 agency {credit_code}")
         act = self._act(actor, occurred_at, rules=("A22.1",))
         agency.report_misconduct(act, description, None)

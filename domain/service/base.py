@@ -29,19 +29,19 @@ from domain.aggregates.complaint import Complaint
 from domain.aggregates.experts import ExpertPool
 from domain.aggregates.membership import ParkMembership, membership_id
 from domain.aggregates.round import Round
-from domain.aggregates.unit import Unit, unit_id
-from domain.calendar import Period
+from domain.aggregates.unit import TRANSCODINGS, Unit, unit_id
 from domain.clock import Clock
 from domain.errors import (
     AlreadyExists,
     ConcurrentUpdate,
     NotFound,
-    OutOfJurisdiction,
     UndecodableEvent,
     VersionMismatch,
 )
-from domain.rules import checks, rule_order
-from domain.rules.checks import NegativeRecord
+from domain.rules import identity, rule_order
+from domain.rules.calendar import Period
+from domain.rules.exclusions import NegativeRecord
+from domain.rules.provenance import CLOCK_SKEW, check_not_future_dated
 from domain.values import Actor, Level, Role, micros
 
 A = TypeVar("A", bound=GreenAggregate)
@@ -200,6 +200,8 @@ class ServiceBase(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        for transcoding in TRANSCODINGS:  # the Unit's typed state, in its snapshots
+            transcoder.register(transcoding)
 
     # --- acts and saving -----------------------------------------------------------------
 
@@ -225,7 +227,7 @@ class ServiceBase(Application[UUID]):
         behind; `_save` checks the events again, for an act built any other way."""
         now = self.clock.now()
         if occurred_at is not None:
-            checks.check_not_future_dated(occurred_at, now, sorted(set(rules), key=rule_order))
+            check_not_future_dated(occurred_at, now, sorted(set(rules), key=rule_order))
         return Act(actor, now, occurred_at or now, justification)
 
     def _save(self, primary: GreenAggregate, *others: GreenAggregate, **details: Any) -> Receipt:
@@ -258,7 +260,7 @@ class ServiceBase(Application[UUID]):
         for aggregate in aggregates:
             for e in aggregate.pending_events:
                 occurred, recorded = getattr(e, "occurred_at", None), e.timestamp
-                if occurred is None or occurred <= recorded + checks.CLOCK_SKEW:
+                if occurred is None or occurred <= recorded + CLOCK_SKEW:
                     continue
                 self._evict(aggregates)
                 codes = {
@@ -266,7 +268,7 @@ class ServiceBase(Application[UUID]):
                 }
                 for a in aggregates:
                     a.collect_events()  # the refused act leaves nothing pending
-                checks.check_not_future_dated(occurred, recorded, sorted(codes, key=rule_order))
+                check_not_future_dated(occurred, recorded, sorted(codes, key=rule_order))
 
     def _evict(self, aggregates: Iterable[GreenAggregate]) -> None:
         cache = self.repository.cache
@@ -362,7 +364,7 @@ class ServiceBase(Application[UUID]):
         """Removal decided now, applied at the next annual publication (A19.1-3, A20.3)."""
         deferred = []
         for level in levels:
-            if unit.is_listed(level) and not unit.standing[level.value].get("pending_removal"):
+            if unit.is_listed(level) and not unit.pending_removal(level):
                 unit.decide_removal(act, level, codes, reason)
                 queue.queue_removal(act, unit.id, level, codes)
                 deferred.append(level.value)
@@ -411,12 +413,9 @@ class ServiceBase(Application[UUID]):
     def _authorise(actor: Actor, unit: Unit, *roles: Role) -> None:
         """ID.3 and the role table: a city acts on its own city's units; an enterprise only on
         itself (its id is its credit code)."""
-        checks.check_id3_jurisdiction(actor, unit.city, *roles)
-        if actor.role is Role.ENTERPRISE and actor.id != unit.credit_code:
-            raise OutOfJurisdiction(
-                "ID.3", zh="企业只能为本单位操作", en="an enterprise acts only for itself"
-            )
+        identity.check_id3_jurisdiction(actor, unit.city, *roles)
+        identity.check_id3_acts_for_itself(actor, unit.credit_code)
 
     @staticmethod
     def _authorise_province(actor: Actor, *roles: Role) -> None:
-        checks.check_id3_jurisdiction(actor, "330000", *(roles or (Role.PROVINCE,)))
+        identity.check_id3_jurisdiction(actor, "330000", *(roles or (Role.PROVINCE,)))

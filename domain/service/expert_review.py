@@ -32,8 +32,7 @@ class ExpertReviewActs(ServiceBase):
         self._authorise_province(actor, Role.EXPERT)
         unit = self._unit(credit_code)
         rnd = self._review_round(level, year)
-        standing = unit.standing.get(level.value, {})
-        stage = standing.get("status") if standing.get("year") == year else None
+        stage = unit.stage_in(level, year)
         act = self._act(actor, occurred_at, justification, rules=("A15.2",))
         previous = rnd.record_score(act, unit.id, stage, score, opinion)
         return self._save(rnd, unit_id=unit.id, previous_score=previous)

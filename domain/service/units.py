@@ -11,7 +11,8 @@ from domain.acts import Act
 from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id
 from domain.aggregates.membership import ParkMembership, membership_id
 from domain.aggregates.unit import Unit
-from domain.errors import AlreadyExists, ConcurrentUpdate, NotFound, OutOfJurisdiction
+from domain.errors import AlreadyExists, ConcurrentUpdate, NotFound
+from domain.rules.identity import check_id3_submits_report
 from domain.service.base import Receipt, ServiceBase
 from domain.values import Actor, Level, Role, UnitKind
 
@@ -112,7 +113,7 @@ class UnitActs(ServiceBase):
         if by_agency:
             agency = self._get(Agency, agency_id(actor.id), f"机构 agency {actor.id}")
             quota = self._quota(act, agency.legal_representative, act.on.year)
-            quota.count(act, report_id, unit.id, agency.id, level, unit.unit_kind)
+            quota.count(act, report_id, unit.id, agency.id, level, unit.kind)
             unit.submit_evaluation(
                 act,
                 report_id,
@@ -126,12 +127,7 @@ class UnitActs(ServiceBase):
                 ["A22.3"],
             )
             return self._save(unit, quota, report_id=report_id)
-        if actor.role is not Role.ENTERPRISE:
-            raise OutOfJurisdiction(
-                "ID.3",
-                zh="仅企业或第三方机构可提交评价报告",
-                en="only the enterprise or an agency submits a report",
-            )
+        check_id3_submits_report(actor)
         self._authorise(actor, unit, Role.ENTERPRISE)
         unit.submit_evaluation(
             act,
