@@ -45,10 +45,6 @@ class Selection(UnitCore):
         standing = self.standing_at(level)
         return standing.expert_score if standing else None
 
-    def has_pending_objection(self, level: Level) -> bool:
-        standing = self.standing_at(level)
-        return bool(standing and standing.pending_objection)
-
     def list_municipally(self, act: Act, member_records: Iterable[NegativeRecord]) -> None:
         """A13.1: the city's own list; the standards (A9.2/A10.3/A11.3) and A17 still apply."""
         selection.check_a13_1_not_listed(self.is_listed(Level.MUNICIPAL))
