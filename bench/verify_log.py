@@ -61,12 +61,12 @@ from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.service.base import Receipt
 from domain.values import Level, UnitKind
+from greenlist.adapters.stores import LeafStore
+from greenlist.adapters.stores.postgres import TimelinePostgresRecorder
+from greenlist.adapters.stores.sqlite import TimelineSQLiteRecorder
 from greenlist.config import store_env
 from greenlist.scenarios import city_actor, credit_code, enterprise_actor, report_hash
-from greenlist.stores import LeafStore
-from greenlist.stores.postgres import TimelinePostgresRecorder
-from greenlist.stores.sqlite import TimelineSQLiteRecorder
-from greenlist.vlog import keys
+from greenlist.settings import Settings
 from greenlist.vlog.checkpoints import parse_verifier, write_checkpoint
 from greenlist.vlog.verify import BATCH, verify_store
 
@@ -214,7 +214,7 @@ def verify_cli(store: Store, verifier: str, witness: Path) -> float:
 def measure_verify(
     store: Store, app: Greenlist, n: int, sample: Sequence[StoredEvent], witness: Path
 ) -> list[Result]:
-    key = SignerKey.generate(keys.origin())
+    key = SignerKey.generate(Settings.from_env().log_origin)
     filled = fill(app, sample, n, key, witness)
     verifier = [parse_verifier(key)]
     read_raw(app.recorder)  # warm the server's and the OS's caches

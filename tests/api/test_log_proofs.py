@@ -44,7 +44,7 @@ from auditlog.tree import root_of
 from domain.aggregates.unit import unit_id
 from domain.service import Greenlist
 from greenlist import scenarios as s
-from greenlist.stores import LeafStore, StoredCheckpoint
+from greenlist.adapters.stores import LeafStore, StoredCheckpoint
 from greenlist.vlog.checkpoints import checkpoint_path, write_checkpoint
 from tests.api.conftest import city, enterprise, token
 from tests.api.module_store import module_app, module_store

@@ -15,8 +15,8 @@ from auditlog.offline import event_leaf_hash
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from greenlist import scenarios as s
+from greenlist.adapters.stores import LeafStore
 from greenlist.config import build_service
-from greenlist.stores import LeafStore
 
 
 def leaves(app: Greenlist) -> LeafStore:

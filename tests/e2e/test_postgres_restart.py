@@ -29,9 +29,8 @@ import pytest
 
 from api.auth import mint
 from greenlist import scenarios as s
-from greenlist.config import build_service
+from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
-from projections.engine.db import views_db
 from projections.engine.runner import Runner
 from tests.e2e.test_server import command, free_port
 from tests.projections.test_crash_safety import assert_same_rows

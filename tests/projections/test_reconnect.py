@@ -22,10 +22,10 @@ from domain.errors import GreenlistError
 from domain.service import Greenlist
 from domain.values import Level
 from greenlist import scenarios as s
-from greenlist.config import build_service
+from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
 from projections.engine.batch import Remembered
-from projections.engine.db import Db, Tx, views_db
+from projections.engine.db import Db, Tx
 from projections.engine.outage import Backoff, store_unreachable
 from projections.engine.projection import Projection
 from projections.engine.runner import Runner

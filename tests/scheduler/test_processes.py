@@ -20,8 +20,7 @@ from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import local_midnight
 from greenlist import scenarios as s
-from greenlist.config import build_service
-from projections.engine.db import views_db
+from greenlist.config import build_service, views_db
 from scheduler.sweeper import Outcome, Sweeper
 
 pytestmark = [pytest.mark.postgres, pytest.mark.stores("postgres")]
