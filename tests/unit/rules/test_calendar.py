@@ -12,7 +12,9 @@ from domain import calendar as adapters_port
 from domain.rules import calendar as c
 from domain.rules.calendar import CalendarNotCovered, Period
 from domain.rules.exclusions import NegativeRecord
-from greenlist.calendars import ChineseWorkingCalendar, notice_period
+from greenlist.adapters.calendars import ChineseWorkingCalendar
+from greenlist.config import notice_period
+from greenlist.settings import Settings
 
 
 def test_fifteen_calendar_days_by_default() -> None:
@@ -37,19 +39,19 @@ def test_a_year_the_calendar_does_not_cover_is_a_clear_refusal() -> None:
 
 
 def test_the_period_is_configuration() -> None:
-    assert notice_period({}) == Period(15)
+    assert notice_period(Settings.from_env({})) == Period(15)
     configured = notice_period(
-        {"GREENLIST_NOTICE_DAYS": "10", "GREENLIST_NOTICE_WORKING_DAYS": "1"}
+        Settings.from_env({"GREENLIST_NOTICE_DAYS": "10", "GREENLIST_NOTICE_WORKING_DAYS": "1"})
     )
     assert configured.days == 10 and configured.working is not None
     with pytest.raises(ValueError, match="GREENLIST_NOTICE_DAYS"):
-        notice_period({"GREENLIST_NOTICE_DAYS": "fifteen"})
+        Settings.from_env({"GREENLIST_NOTICE_DAYS": "fifteen"})
     with pytest.raises(ValueError, match="at least 1"):
-        notice_period({"GREENLIST_NOTICE_DAYS": "0"})
+        Settings.from_env({"GREENLIST_NOTICE_DAYS": "0"})
 
 
 def test_the_adapters_port_names_the_same_period() -> None:
-    """greenlist.calendars implements `WorkingCalendar` as domain.calendar names it."""
+    """greenlist.adapters.calendars implements `WorkingCalendar` as domain.calendar names it."""
     assert adapters_port.Period is Period
     assert adapters_port.CalendarNotCovered is CalendarNotCovered
 
