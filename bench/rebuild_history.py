@@ -41,6 +41,8 @@ from domain.rules.checks import (
     PROVINCIAL_PROJECTS_PER_YEAR,
     a22_3_counts_as,
 )
+from domain.rules.dynamic import ChangeStatus
+from domain.rules.stages import Stage
 from domain.service import Greenlist
 from domain.service.base import Receipt
 from domain.values import CITIES, SHANGHAI, Actor, Level, UnitKind, local_date, micros
@@ -306,7 +308,7 @@ class History:
         if (
             u.is_listed(M)
             or not u.pools
-            or M.value not in u.passed_levels()
+            or M not in u.passed_levels()
             or self.excluded(unit.code, self.today)
         ):
             return
@@ -329,7 +331,7 @@ class History:
 
         # municipal: report then list those not on their city's list yet
         unlisted = [u for u in active if not state[u.code].is_listed(M)]
-        to_report = [u for u in unlisted if M.value not in state[u.code].passed_levels()]
+        to_report = [u for u in unlisted if M not in state[u.code].passed_levels()]
         a.spread(to_report, day(2, 3), day(2, 28), partial(self.evaluate, level=M, pass_rate=0.85))
         a.spread(unlisted, day(3, 3), day(4, 30), self.list_municipally)
 
@@ -340,7 +342,7 @@ class History:
                 u
                 for u in active
                 if state[u.code].is_listed(lower)
-                and state[u.code].status(level) not in (*IN_SELECTION, "listed")
+                and state[u.code].stage(level) not in (*IN_SELECTION, Stage.LISTED)
             ]
             chosen = [(u, "") for u in self.sample(ready, share)]
             off_list = [u for u in active if not state[u.code].is_listed(lower)]
@@ -383,9 +385,9 @@ class History:
         u = self.unit(unit.code)
         rnd = self.app._get(Round, round_id(level, year), "round")
         if (
-            u.status(level) in (*IN_SELECTION, "listed")
+            u.stage(level) in (*IN_SELECTION, Stage.LISTED)
             or not u.pools
-            or level.value not in u.passed_levels()
+            or level not in u.passed_levels()
             or rnd.used(unit.city) >= rnd.quotas.get(unit.city, 0)
             or self.excluded(unit.code, self.today)
         ):
@@ -397,12 +399,12 @@ class History:
 
     # --- a round's reviews, notice and publication ---------------------------------------
 
-    def round_units(self, level: Level, year: int, *statuses: str) -> list[str]:
+    def round_units(self, level: Level, year: int, *stages: Stage) -> list[str]:
         rnd = self.app._get(Round, round_id(level, year), "round")
         found = []
         for uid in rnd.nominations:
             unit = self.app._get(Unit, UUID(uid), "unit")
-            if unit.status(level) in statuses and unit.standing[level.value]["year"] == year:
+            if unit.stage_in(level, year) in stages:
                 found.append(unit.credit_code)
         return found
 
@@ -413,7 +415,7 @@ class History:
         def day(n: int) -> date:
             return first + timedelta(days=n)
 
-        nominated = self.round_units(level, year, "nominated")
+        nominated = self.round_units(level, year, Stage.NOMINATED)
         a.spread(nominated, day(0), day(10), partial(self.preliminary, level))
         a.on(day(13), partial(self.plan_panels, level, year, day(13), day(24)))
         a.on(day(27), partial(self.plan_expert_reviews, level, year, day(27), day(38)))
@@ -430,7 +432,7 @@ class History:
         self.act(self.app.record_preliminary_review, PROVINCE_ACTOR, code, level, passed, notes)
 
     def plan_panels(self, level: Level, year: int, first: date, last: date) -> None:
-        passed = self.round_units(level, year, "preliminary_passed")
+        passed = self.round_units(level, year, Stage.PRELIMINARY_PASSED)
         self.agenda.spread(passed, first, last, partial(self.draw_panel, level, year))
 
     def draw_panel(self, level: Level, year: int, code: str) -> None:
@@ -443,7 +445,7 @@ class History:
             self.act(draw, PROVINCE_ACTOR, code, level, year, 5, seed, why)
 
     def plan_expert_reviews(self, level: Level, year: int, first: date, last: date) -> None:
-        ready = self.round_units(level, year, "preliminary_passed")
+        ready = self.round_units(level, year, Stage.PRELIMINARY_PASSED)
         self.agenda.spread(ready, first, last, partial(self.expert_review, level))
 
     def expert_review(self, level: Level, code: str) -> None:
@@ -452,7 +454,7 @@ class History:
         self.act(self.app.record_expert_review, PROVINCE_ACTOR, code, level, passed, score)
 
     def sample_sites(self, level: Level, year: int, first: date, last: date) -> None:
-        candidates = self.round_units(level, year, "expert_passed")
+        candidates = self.round_units(level, year, Stage.EXPERT_PASSED)
         size = max(1, len(candidates) // 6)
         receipt = self.act(
             self.app.draw_site_sample, PROVINCE_ACTOR, level, year, size, f"{year}-site"
@@ -485,7 +487,7 @@ class History:
         """A16.1: the notice; objections against a few, decided before the publication."""
         if self.act(self.app.open_public_notice, PROVINCE_ACTOR, level, year) is None:
             return
-        proposed = self.round_units(level, year, "under_notice")
+        proposed = self.round_units(level, year, Stage.UNDER_NOTICE)
         opened = self.today
         for code in self.sample(proposed, 0.03):
             raised = opened + timedelta(days=self.rng.randint(1, 9))
@@ -518,8 +520,9 @@ class History:
         a, owing = self.agenda, []
         for u in units:
             for level in (P, N):
-                standing = state[u.code].standing.get(level.value, {})
-                if standing.get("status") == "listed" and standing["listed_on"].year <= year:
+                standing = state[u.code].standing_at(level)
+                listed = standing is not None and standing.stage is Stage.LISTED
+                if listed and standing.listed_on.year <= year:
                     owing.append((u.code, level))
         self.rng.shuffle(owing)
         late, overdue = owing[: len(owing) // 20], owing[len(owing) // 20 : len(owing) // 10]
@@ -533,7 +536,7 @@ class History:
 
     def form(self, year: int, code: str, level: Level) -> None:
         u = self.unit(code)
-        if not u.is_listed(level) or f"{level.value}/{year}" in u.forms:
+        if not u.is_listed(level) or u.form(level, year) is not None:
             return
         indicators = {
             "energy_per_output_tce_per_10k_yuan": round(self.rng.uniform(0.05, 0.6), 3),
@@ -546,7 +549,7 @@ class History:
 
     def mark_overdue(self, year: int, code: str, level: Level) -> None:
         u = self.unit(code)
-        if not u.is_listed(level) or f"{level.value}/{year}" in u.forms:
+        if not u.is_listed(level) or u.form(level, year) is not None:
             return
         self.act(self.app.mark_form_overdue, SYSTEM_ACTOR, code, level, year)
 
@@ -572,7 +575,9 @@ class History:
     def declare(self, unit: Member) -> None:
         """A20.1, re-checked by the city two or three weeks later (A20.2)."""
         u = self.unit(unit.code)
-        if not u.listed_levels or any(c["status"] == "declared" for c in u.changes.values()):
+        if not u.listed_levels or any(
+            c.status is ChangeStatus.DECLARED for c in u.changes.values()
+        ):
             return
         kind = self.rng.choice(("name", "name", "scope", "address"))
         new_name = ""

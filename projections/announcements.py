@@ -15,13 +15,13 @@ from typing import Any
 
 from domain.events import round as rev
 from domain.events import unit as ev
+from domain.rules.levels import LEVEL_ZH
 from domain.values import local_date
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, columns, handles
 from projections.values import at, codes, day
 
-LEVEL_ZH = {"municipal": "市级", "provincial": "省级", "national": "国家级"}
 KINDS = ("publication", "removal", "rename")
 
 

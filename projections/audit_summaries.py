@@ -15,8 +15,8 @@ from domain.events import experts as ex
 from domain.events import membership as me
 from domain.events import round as ro
 from domain.events import unit as un
+from domain.rules.levels import LEVEL_ZH
 from domain.values import CITIES
-from projections.subjects import LEVELS_ZH
 
 Template = Callable[[Any, str, str], str]
 """(event, who acted in words, label of the aggregate) -> the line."""
@@ -40,7 +40,7 @@ _OUTCOMES = {
 
 
 def _lv(e: Any) -> str:
-    return str(LEVELS_ZH.get(e.level, e.level))
+    return str(LEVEL_ZH.get(e.level, e.level))
 
 
 def _ok(passed: bool) -> str:

@@ -28,6 +28,7 @@ from domain.events import round as ro
 from domain.events import unit as un
 from domain.rules import checks
 from domain.rules.checks import NegativeRecord
+from domain.rules.levels import FORM_LEVELS
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
@@ -36,7 +37,6 @@ from projections.values import day
 KINDS = ("window", "notice", "form", "rereview", "lapse")
 """The kinds of deadline, in the order the scheduler handles those due on the same day."""
 RULES = {"window": "A14.1", "notice": "A16.1", "form": "A18", "rereview": "A21", "lapse": "A17"}
-FORM_LEVELS = ("provincial", "national")
 
 
 class Deadlines(Projection):

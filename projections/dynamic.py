@@ -18,15 +18,13 @@ from typing import Any
 
 from domain.events import unit as ev
 from domain.rules.checks import dynamic_form_deadline, rereview_due
+from domain.rules.levels import FORM_LEVELS
 from domain.values import local_date
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
 from projections.values import at, day
 
-FORM_LEVELS = ("provincial", "national")
-"""A18: the provincial list's forms are filed here, the national one's on the MIIT platform;
-both are obligations of a listed unit."""
 STATUSES = ("due", "submitted", "late", "overdue")
 
 

@@ -24,6 +24,7 @@ from domain.events import round as ro
 from domain.events import unit as un
 from domain.events.base import Provenance
 from domain.reporters import shown_actor
+from domain.rules.levels import LEVEL_ZH
 from domain.values import CITIES
 from projections.engine.batch import Batch
 from projections.engine.projection import Table
@@ -60,7 +61,6 @@ AGGREGATE_TYPES: dict[type, str] = _event_classes()
 
 EVENT_CLASSES: tuple[type, ...] = tuple(AGGREGATE_TYPES)
 
-LEVELS_ZH = {"municipal": "市级", "provincial": "省级", "national": "国家级"}
 _ROLES_ZH = {
     "province": "省经信厅",
     "enterprise": "企业",
@@ -136,7 +136,7 @@ class Subjects:
         if cls is me.MembershipIndexOpened:
             return self._put(b, e, e.member_code, None)
         if cls is ro.RoundOpened:
-            return self._put(b, e, None, f"{e.year}年{LEVELS_ZH.get(e.level, e.level)}遴选")
+            return self._put(b, e, None, f"{e.year}年{LEVEL_ZH.get(e.level, e.level)}遴选")
         if cls is co.ComplaintFiled:
             return self._put(b, e, self.lookup(b, str(e.target_id))[0], None)
         return None

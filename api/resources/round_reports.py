@@ -24,8 +24,8 @@ from api.schemas.read_rows import (
 )
 from api.schemas.reads import NominationQuery, Paged, Wait
 from domain.errors import NotFound
+from domain.rules.levels import LEVEL_ZH
 from domain.values import Level, Role
-from projections.announcements import LEVEL_ZH
 from projections.rounds import nominations, objections, quota_usage, round_summary, scores
 
 blp = Blueprint(

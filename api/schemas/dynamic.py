@@ -10,9 +10,10 @@ from marshmallow import ValidationError, fields, validate
 
 from api.schemas.common import LEVELS, Act, storable, year_field
 from domain.rules.checks import A17_GROUNDS
+from domain.rules.dynamic import ChangeKind
 from domain.service.dynamic import DEFERRED_GROUNDS
 
-CHANGE_KINDS = ["name", "scope", "address", "boundary"]
+CHANGE_KINDS = [kind.value for kind in ChangeKind]
 """A20.1: a change of name, or a major change of scope, production address or boundary."""
 
 

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies, natural_id
-from domain.errors import RuleViolation
 from domain.events import agency as ev
-from domain.rules import checks
+from domain.rules import agencies
+from domain.rules.identity import check_id1_credit_code
 from domain.values import Level, UnitKind
 
 
@@ -36,13 +36,8 @@ class Agency(GreenAggregate):
     def register(cls, act: Act, credit_code: str, name: str, legal_representative: str) -> Agency:
         """An agency is identified by its credit code (ID.1) and must be registered in Zhejiang or
         elsewhere; its legal representative keys the A22.3 quota."""
-        code = checks.check_id1_credit_code(credit_code)
-        if not legal_representative.strip() or not name.strip():
-            raise RuleViolation(
-                "A22.3",
-                zh="须登记机构名称和法定代表人",
-                en="an agency needs a name and a legal representative",
-            )
+        code = check_id1_credit_code(credit_code)
+        agencies.check_a22_3_registration(name, legal_representative)
         return cls._create(
             ev.AgencyRegistered,
             id=agency_id(code),
@@ -55,8 +50,7 @@ class Agency(GreenAggregate):
 
     def report_misconduct(self, act: Act, description: str, complaint_id: UUID | None) -> None:
         """A22.1: falsifying or concealing in an evaluation, reported to the province."""
-        if not description.strip():
-            raise RuleViolation("A22.1", zh="须说明问题", en="describe the misconduct")
+        agencies.check_a22_1_described(description)
         self.record(
             ev.AgencyMisconductReported,
             act,
@@ -105,8 +99,8 @@ class EvaluationQuota(GreenAggregate):
     ) -> None:
         """A22.3: refuse the 16th national or 11th provincial project (supply chains are not
         provincial projects; municipal ones do not count)."""
-        counts_as = checks.a22_3_counts_as(level, kind)
-        checks.check_a22_3_quota(counts_as, self.used)
+        counts_as = agencies.a22_3_counts_as(level, kind)
+        agencies.check_a22_3_quota(counts_as, self.used)
         self.record(
             ev.ProjectCounted,
             act,

@@ -9,7 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.acts import Act
-from domain.rules.checks import check_storable
+from domain.rules.provenance import check_storable
 
 F = TypeVar("F", bound=Callable[..., None])
 _HANDLERS: dict[type, Callable[[Any, Any], None]] = {}
@@ -24,6 +24,20 @@ def applies(handler: F) -> F:
         raise TypeError(f"two handlers for {event_class.__name__}")
     _HANDLERS[event_class] = handler
     return handler
+
+
+def applies_to(*event_classes: type) -> Callable[[F], F]:
+    """Register one state-change handler for several event classes (steps that change the state
+    alike, such as the three review steps of A15)."""
+
+    def register(handler: F) -> F:
+        for event_class in event_classes:
+            if event_class in _HANDLERS:
+                raise TypeError(f"two handlers for {event_class.__name__}")
+            _HANDLERS[event_class] = handler
+        return handler
+
+    return register
 
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://greenlist.zj/ids")

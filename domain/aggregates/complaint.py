@@ -9,12 +9,11 @@ from uuid import UUID, uuid4
 
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies
-from domain.errors import OutOfJurisdiction, RuleViolation
 from domain.events import complaint as ev
-from domain.rules import checks
-from domain.values import Role
+from domain.rules import agencies
+from domain.rules.agencies import OUTCOMES
 
-OUTCOMES = ("rectification", "removal", "agency_misconduct", "unfounded")
+__all__ = ["OUTCOMES", "Complaint"]
 
 
 class Complaint(GreenAggregate):
@@ -43,13 +42,8 @@ class Complaint(GreenAggregate):
         content: str,
     ) -> Complaint:
         """A23.1: refused without the reporter's name, contact or evidence."""
-        checks.check_a23_1_real_name(reporter_name, reporter_contact, evidence)
-        if target_type not in ("unit", "agency"):
-            raise RuleViolation(
-                "A23.1",
-                zh="举报对象须为名单单位或第三方机构",
-                en="a report targets a listed unit or an agency",
-            )
+        agencies.check_a23_1_real_name(reporter_name, reporter_contact, evidence)
+        agencies.check_a23_1_target(target_type)
         return cls._create(
             ev.ComplaintFiled,
             id=uuid4(),
@@ -68,38 +62,14 @@ class Complaint(GreenAggregate):
         verifies it. Only an accepted report reaches the reported unit's history, so filings,
         however many, never write to it. Only the handling city acts on it (ID.3: the
         service decides it, domain.rules.jurisdiction)."""
-        if self.outcome is not None:
-            raise RuleViolation("A23.2", zh="该举报已核实", en="the report is already verified")
-        if self.accepted:
-            raise RuleViolation(
-                "A23.2", zh="该举报已受理核实", en="the report is already accepted for verification"
-            )
+        agencies.check_a23_2_open(self.outcome is not None, self.accepted, accepting=True)
         self.record(ev.ComplaintAccepted, act, ["A23.2"])
 
     def verify(self, act: Act, confirmed: bool, outcome: str, notes: str) -> None:
         """A23.2: the handling city verifies an accepted report (ID.3: the service decides who
         may, domain.rules.jurisdiction); outcome names what follows."""
-        if self.outcome is not None:
-            raise RuleViolation("A23.2", zh="该举报已核实", en="the report is already verified")
-        if not self.accepted:
-            raise RuleViolation(
-                "A23.2",
-                zh="举报须先受理，方可核实",
-                en="a report is accepted for verification before it is verified",
-            )
-        valid = OUTCOMES[:3] if confirmed else OUTCOMES[3:]
-        if outcome not in valid:
-            raise RuleViolation(
-                "A23.2",
-                zh=f"核实结论无效：{outcome}",
-                en=f"outcome must be one of {', '.join(valid)}",
-            )
-        if self.target_type == "agency" and confirmed and outcome != "agency_misconduct":
-            raise RuleViolation(
-                "A22.1",
-                zh="第三方机构举报属实的按第二十二条处理",
-                en="a confirmed report against an agency is handled under A22.1",
-            )
+        agencies.check_a23_2_open(self.outcome is not None, self.accepted, accepting=False)
+        agencies.check_a23_2_outcome(self.target_type, confirmed, outcome)
         self.record(
             ev.ComplaintVerified, act, ["A23.2"], confirmed=confirmed, outcome=outcome, notes=notes
         )
@@ -114,13 +84,7 @@ class Complaint(GreenAggregate):
     def disclose_reporter(self, act: Act) -> dict[str, str]:
         """A23.1: only the handling city bureau and discipline inspection see who reported, and
         each look is recorded."""
-        role, region = act.actor.role, act.actor.region
-        if not (role is Role.INSPECTOR or (role is Role.CITY and region == self.city)):
-            raise OutOfJurisdiction(
-                "A23.1",
-                zh="无权查看举报人信息",
-                en="only the handling city bureau and inspectors see the reporter",
-            )
+        agencies.check_a23_1_may_see_reporter(act.actor, self.city)
         self.record(ev.ReporterIdentityRead, act, ["A23.1"])
         return {"name": self.reporter_name, "contact": self.reporter_contact}
 

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies, natural_id
-from domain.errors import RuleViolation
 from domain.events import experts as ev
+from domain.rules.review import check_a15_2_enrolment, check_a15_2_in_pool
 
 POOL_ID: UUID = natural_id("expert-pool", "zhejiang")
 
@@ -20,12 +20,7 @@ class ExpertPool(GreenAggregate):
         return cls._create(ev.ExpertPoolOpened, id=POOL_ID, **act.provenance(["A15.2"]))
 
     def enrol(self, act: Act, expert_id: str, name: str, employer_code: str) -> None:
-        if not expert_id.strip() or expert_id in self.experts:
-            raise RuleViolation(
-                "A15.2",
-                zh="专家编号为空或已在库中",
-                en="the expert id is empty or already in the pool",
-            )
+        check_a15_2_enrolment(expert_id, self.experts)
         self.record(
             ev.ExpertEnrolled,
             act,
@@ -36,8 +31,7 @@ class ExpertPool(GreenAggregate):
         )
 
     def withdraw(self, act: Act, expert_id: str) -> None:
-        if expert_id not in self.experts:
-            raise RuleViolation("A15.2", zh="专家不在库中", en="no such expert in the pool")
+        check_a15_2_in_pool(expert_id, self.experts)
         self.record(ev.ExpertWithdrawn, act, ["A15.2"], expert_id=expert_id)
 
     def eligible_for(self, excluded_employers: set[str]) -> list[str]:

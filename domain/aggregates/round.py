@@ -11,11 +11,18 @@ from uuid import UUID
 from domain import draws
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies, natural_id
-from domain.calendar import Period
-from domain.errors import RuleViolation
 from domain.events import round as ev
-from domain.rules import checks
-from domain.values import CITIES, Level
+from domain.rules import publication, review, selection
+from domain.rules.calendar import (
+    Period,
+    nomination_window_closed_on,
+    notice_last_day,
+    notice_over_on,
+)
+from domain.rules.eligibility import check_score
+from domain.rules.levels import NATIONAL_PUBLICATION_RULES
+from domain.rules.stages import Stage, check_stage
+from domain.values import Level
 
 
 def round_id(level: Level, year: int) -> UUID:
@@ -33,14 +40,9 @@ class Round(GreenAggregate):
     @classmethod
     def open(cls, act: Act, level: Level, year: int, quotas: dict[str, int]) -> Round:
         """A13.2: the province opens the provincial or national round with the cities' quotas."""
-        if level is Level.MUNICIPAL:
-            raise RuleViolation(
-                "A13.1",
-                zh="市级名单由设区市自行遴选，无省级轮次",
-                en="municipal lists are selected by the cities, not in a round",
-            )
+        selection.check_a13_1_round_level(level)
         for city, quota in quotas.items():
-            cls._check_quota(city, quota)
+            selection.check_a13_2_quota_valid(city, quota)
         return cls._create(
             ev.RoundOpened,
             id=round_id(level, year),
@@ -49,13 +51,6 @@ class Round(GreenAggregate):
             year=year,
             quotas=dict(quotas),
         )
-
-    @staticmethod
-    def _check_quota(city: str, quota: int) -> None:
-        if city not in CITIES or quota < 0:
-            raise RuleViolation(
-                "A13.2", zh=f"名额设置无效：{city}={quota}", en=f"invalid quota {city}={quota}"
-            )
 
     @property
     def round_level(self) -> Level:
@@ -66,31 +61,17 @@ class Round(GreenAggregate):
 
     def set_quota(self, act: Act, city: str, quota: int) -> None:
         """A13.2: the quota weighs the city's system and last year's selection rate."""
-        self._check_quota(city, quota)
-        if quota < self.used(city):
-            raise RuleViolation(
-                "A13.2", zh="名额不得低于已推荐数", en="quota below nominations made"
-            )
+        selection.check_a13_2_quota_valid(city, quota)
+        selection.check_a13_2_quota_covers(quota, self.used(city))
         self.record(ev.QuotaSet, act, ["A13.2"], city=city, quota=quota)
 
     def accept_nomination(self, act: Act, unit_id: UUID, city: str) -> None:
         """A14.1 (by 30 June) and A13.2 (within the city's quota)."""
-        checks.check_a14_1_deadline(self.year, act.judged_at)
-        if str(unit_id) in self.nominations:  # lifecycle.md: a failed step ends the year's attempt
-            raise RuleViolation(
-                "A13.2",
-                zh="该单位已在本轮推荐过",
-                en="the unit was already nominated in this round",
-            )
-        checks.check_a13_2_quota(city, self.used(city), self.quotas.get(city, 0))
-        self._check_open("A14.1")
+        selection.check_a14_1_deadline(self.year, act.judged_at)
+        selection.check_a13_2_not_in_round(str(unit_id) in self.nominations)
+        selection.check_a13_2_quota(city, self.used(city), self.quotas.get(city, 0))
+        selection.check_a14_1_in_review(self.notice is not None, "A14.1")
         self.record(ev.NominationAccepted, act, ["A13.2", "A14.1"], unit_id=unit_id, city=city)
-
-    def _check_open(self, code: str) -> None:
-        if self.notice is not None:
-            raise RuleViolation(
-                code, zh="本轮已进入公示或发布阶段", en="the round is past its review stage"
-            )
 
     def draw_panel(
         self, act: Act, unit_id: UUID, seed: str, candidates: list[str], size: int
@@ -98,14 +79,9 @@ class Round(GreenAggregate):
         """A15.2: the panel is drawn at random from the eligible pool; seed and candidates are
         recorded so that anyone can re-run the draw. Drawing again for the same unit needs a
         written justification and is flagged as an exception for the supervisors."""
-        self._require_nominated(unit_id, "A15.2")
-        if size < 1 or len(candidates) < size:
-            raise RuleViolation(
-                "A15.2",
-                zh=f"专家库可选专家不足{size}人",
-                en=f"fewer than {size} eligible experts in the pool",
-            )
-        redraw = checks.in_principle("A15.2", str(unit_id) not in self.panels, act.justification)
+        review.check_a15_nominated(str(unit_id) in self.nominations, "A15.2")
+        review.check_a15_2_panel_size(size, len(candidates))
+        redraw = selection.in_principle("A15.2", str(unit_id) not in self.panels, act.justification)
         panel = draws.draw_panel(seed, candidates, size)
         self.record(
             ev.ExpertPanelDrawn,
@@ -125,18 +101,18 @@ class Round(GreenAggregate):
         return self.panels.get(str(unit_id))
 
     def record_score(
-        self, act: Act, unit_id: UUID, stage: str | None, score: float, opinion: str
+        self, act: Act, unit_id: UUID, stage: Stage | None, score: float, opinion: str
     ) -> float | None:
         """A15.2: an expert drawn onto the unit's panel scores it during its expert review (past
         the preliminary review, before the conclusion is recorded), once; a correction of the
         expert's own score needs a written justification and is flagged as an exception for
         the supervisors. Returns the score corrected, if any."""
         expert = act.actor.id
-        checks.check_score("A15.2", score)
-        checks.check_a15_2_panel_member(expert, self.panel_of(unit_id))
-        checks.check_stage(stage, ["preliminary_passed"], "A15.2", "score the unit")
+        check_score("A15.2", score)
+        review.check_a15_2_panel_member(expert, self.panel_of(unit_id))
+        check_stage(stage, [Stage.PRELIMINARY_PASSED], "A15.2", "score the unit")
         previous = self.score_of(unit_id, expert)
-        correction = checks.check_a15_2_one_score(previous, act.justification)
+        correction = review.check_a15_2_one_score(previous, act.justification)
         self.record(
             ev.ExpertScoreRecorded,
             act,
@@ -157,17 +133,14 @@ class Round(GreenAggregate):
     def record_supervision(self, act: Act, activity: str, notes: str) -> None:
         """A15.2 (机关纪委现场监督): the discipline inspection committee records that it supervised
         one of the round's activities on site; nothing the round decides depends on it."""
-        checks.check_a15_2_supervised_activity(activity)
+        review.check_a15_2_supervised_activity(activity)
         self.record(ev.OnSiteSupervisionRecorded, act, ["A15.2"], activity=activity, notes=notes)
 
     def draw_site_sample(
         self, act: Act, seed: str, candidates: list[tuple[str, float]], size: int
     ) -> list[str]:
         """A15.3: a sample of the units past the expert review, weighted by their results."""
-        if self.sample is not None:
-            raise RuleViolation(
-                "A15.3", zh="本轮已抽取核查名单", en="the site sample is already drawn"
-            )
+        review.check_a15_3_sample_not_drawn(self.sample)
         sample = draws.draw_weighted_sample(seed, candidates, size)
         self.record(
             ev.SiteSampleDrawn,
@@ -188,13 +161,8 @@ class Round(GreenAggregate):
         """A14.1: from 1 July the window is closed; recorded once (False: already recorded)."""
         if getattr(self, "window_closed_on", None) is not None:  # older snapshots lack it
             return False
-        closes = checks.nomination_window_closed_on(self.year)
-        if act.on < closes:
-            raise RuleViolation(
-                "A14.1",
-                zh=f"推荐截止日（{self.year}年6月30日）未过",
-                en=f"the recommendation window of {self.year} is open until 30 June",
-            )
+        selection.check_a14_1_window_over(self.year, act.on)
+        closes = nomination_window_closed_on(self.year)
         self.record(
             ev.NominationWindowClosed,
             act,
@@ -207,17 +175,12 @@ class Round(GreenAggregate):
     def close_notice(self, act: Act) -> bool:
         """A16.1: the notice ends the day after its last day; recorded once (False: already
         recorded, or the round is published, which needed the notice to be over)."""
-        if self.notice is None:
-            raise RuleViolation("A16.1", zh="本轮尚未公示", en="no notice is open in this round")
+        publication.check_a16_1_opened(self.notice is not None)
+        assert self.notice is not None
         if self.notice.get("closed_on") is not None or self.published_on is not None:
             return False
-        closes = checks.notice_over_on(self.notice["last_day"])
-        if act.on < closes:
-            raise RuleViolation(
-                "A16.1",
-                zh=f"公示期至{self.notice['last_day'].isoformat()}，尚未结束",
-                en=f"the notice runs until {self.notice['last_day'].isoformat()}",
-            )
+        closes = notice_over_on(self.notice["last_day"])
+        publication.check_a16_1_ended(self.notice["last_day"], act.on, closes)
         self.record(
             ev.PublicNoticeClosed,
             act,
@@ -230,13 +193,9 @@ class Round(GreenAggregate):
     def open_notice(self, act: Act, unit_ids: list[str], period: Period | None = None) -> date:
         """A16.1: the proposed list goes under notice for 15 days (or the configured period,
         domain.calendar); the sample must be drawn."""
-        if self.sample is None:
-            raise RuleViolation(
-                "A15.3", zh="尚未抽取现场核查名单", en="the site sample is not drawn yet"
-            )
-        if self.notice is not None:
-            raise RuleViolation("A16.1", zh="本轮已公示", en="the notice is already open")
-        last_day = checks.notice_last_day(act.on, period)
+        review.check_a15_3_sample_drawn(self.sample)
+        publication.check_a16_1_not_open(self.notice is not None)
+        last_day = notice_last_day(act.on, period)
         self.record(
             ev.PublicNoticeOpened,
             act,
@@ -249,44 +208,27 @@ class Round(GreenAggregate):
 
     def cosign(self, act: Act, department: str) -> None:
         """A16.2: 省发展改革委 and 省生态环境厅 sign the joint publication."""
-        if department not in checks.CO_PUBLISHERS:
-            raise RuleViolation(
-                "A16.2",
-                zh=f"未知会签部门：{department}",
-                en=f"unknown co-publishing department {department!r}",
-            )
+        publication.check_a16_2_department(department)
         if self.signers.get(department) == act.actor.id:
             return  # the same signature again changes nothing
         signed_other = [d for d, who in self.signers.items() if who == act.actor.id]
-        if signed_other or department in self.signers:
-            raise RuleViolation(
-                "A16.2",
-                zh="每个部门由其本部门人员会签一次",
-                en="each department signs once, by its own signatory",
-            )
+        publication.check_a16_2_signs_once(bool(signed_other) or department in self.signers)
         self.record(ev.PublicationCosigned, act, ["A16.2"], department=department)
 
     def check_publishable(self, act: Act) -> None:
         """A16.1 (the notice is over) and A16.2 (co-signed, for the provincial list)."""
-        if self.published_on is not None:
-            raise RuleViolation("A16.2", zh="本轮已发布", en="the round is already published")
+        publication.check_a16_2_not_published(self.published_on)
         last_day = self.notice["last_day"] if self.notice else None
-        checks.check_a16_1_notice_over(last_day, act.judged_at)
+        publication.check_a16_1_notice_over(last_day, act.judged_at)
         if self.round_level is Level.PROVINCIAL:
-            checks.check_a16_2_cosigned(self.cosigned)
+            publication.check_a16_2_cosigned(self.cosigned)
 
     def publish(self, act: Act, outcome: dict[str, list[str]]) -> None:
         """A16.2: the joint publication, with the removals and adjustments applied (A19, A20.3)."""
         rules = ["A16.2", "A19.1", "A19.2", "A19.3", "A20.3"]
         if self.round_level is Level.NATIONAL:
-            rules += ["A15.4", "A16.3"]
+            rules += NATIONAL_PUBLICATION_RULES
         self.record(ev.Published, act, rules, published_on=act.on, **outcome)
-
-    def _require_nominated(self, unit_id: UUID, code: str) -> None:
-        if str(unit_id) not in self.nominations:
-            raise RuleViolation(
-                code, zh="该单位未在本轮推荐", en="the unit is not nominated in this round"
-            )
 
     # --- state changes (pure) ------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from domain.errors import OutOfJurisdiction
-from domain.rules.checks import check_id3_jurisdiction, check_id3_role
+from domain.rules.identity import check_id3_jurisdiction, check_id3_role
 from domain.values import PROVINCE, Actor, Level, Role
 
 

@@ -30,8 +30,7 @@ from domain.aggregates.complaint import Complaint
 from domain.aggregates.experts import ExpertPool
 from domain.aggregates.membership import ParkMembership
 from domain.aggregates.round import Round
-from domain.aggregates.unit import Unit, unit_id
-from domain.calendar import Period
+from domain.aggregates.unit import TRANSCODINGS, Unit, unit_id
 from domain.clock import Clock
 from domain.errors import (
     AlreadyExists,
@@ -40,8 +39,10 @@ from domain.errors import (
     UndecodableEvent,
     VersionMismatch,
 )
-from domain.rules import checks, jurisdiction, rule_order
-from domain.rules.checks import NegativeRecord
+from domain.rules import jurisdiction, rule_order
+from domain.rules.calendar import Period
+from domain.rules.exclusions import NegativeRecord
+from domain.rules.provenance import CLOCK_SKEW, check_not_future_dated
 from domain.values import Actor, Level, micros
 
 A = TypeVar("A", bound=GreenAggregate)
@@ -218,6 +219,8 @@ class ServiceBase(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        for transcoding in TRANSCODINGS:  # the Unit's typed state, in its snapshots
+            transcoder.register(transcoding)
 
     # --- acts and saving -----------------------------------------------------------------
 
@@ -243,7 +246,7 @@ class ServiceBase(Application[UUID]):
         behind; `_save` checks the events again, for an act built any other way."""
         now = self.clock.now()
         if occurred_at is not None:
-            checks.check_not_future_dated(occurred_at, now, sorted(set(rules), key=rule_order))
+            check_not_future_dated(occurred_at, now, sorted(set(rules), key=rule_order))
         return Act(actor, now, occurred_at or now, justification)
 
     def _save(self, primary: GreenAggregate, *others: GreenAggregate, **details: Any) -> Receipt:
@@ -275,7 +278,7 @@ class ServiceBase(Application[UUID]):
         for aggregate in aggregates:
             for e in aggregate.pending_events:
                 occurred, recorded = getattr(e, "occurred_at", None), e.timestamp
-                if occurred is None or occurred <= recorded + checks.CLOCK_SKEW:
+                if occurred is None or occurred <= recorded + CLOCK_SKEW:
                     continue
                 self._evict(aggregates)
                 codes = {
@@ -283,7 +286,7 @@ class ServiceBase(Application[UUID]):
                 }
                 for a in aggregates:
                     a.collect_events()  # the refused act leaves nothing pending
-                checks.check_not_future_dated(occurred, recorded, sorted(codes, key=rule_order))
+                check_not_future_dated(occurred, recorded, sorted(codes, key=rule_order))
 
     def _evict(self, aggregates: Iterable[GreenAggregate]) -> None:
         cache = self.repository.cache

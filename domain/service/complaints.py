@@ -8,10 +8,10 @@ from uuid import UUID
 from domain.aggregates.agency import Agency, agency_id
 from domain.aggregates.complaint import Complaint
 from domain.aggregates.unit import Unit
-from domain.errors import RuleViolation
+from domain.rules.agencies import check_a23_1_handling_city
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.removals import RemovalPolicy
-from domain.values import CITIES, Actor
+from domain.values import Actor
 
 
 class ComplaintActs(RemovalPolicy):
@@ -44,12 +44,7 @@ class ComplaintActs(RemovalPolicy):
             )
             return self._save(complaint)
         agency = self._get(Agency, agency_id(target_code.strip().upper()), "agency")
-        if city not in CITIES:
-            raise RuleViolation(
-                "A23.1",
-                zh="举报第三方机构须指明受理的设区市",
-                en="a report against an agency names the handling city",
-            )
+        city = check_a23_1_handling_city(city)
         complaint = Complaint.file(
             act, "agency", agency.id, city, reporter_name, reporter_contact, evidence, content
         )

@@ -84,7 +84,8 @@ class DeadlineActs(RemovalPolicy):
     ) -> Receipt | None:
         """A17: three years after it happened (or ended) a ground stopped counting."""
         unit = self._unit(credit_code, fresh=True)
-        ground = unit.negatives.get(str(record_id), {}).get("ground", "A17.1")
+        entry = unit.negative_record(record_id)
+        ground = entry.ground.value if entry else "A17.1"
         act = self._deadline_act(actor, "lapse_negative_record", "A17", due_on, (ground,))
         if not unit.lapse_negative_record(act, record_id):
             return None

@@ -7,13 +7,13 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain.errors import RuleViolation
-from domain.rules.checks import A17_CONTINUING, A17_GROUNDS, a17_grounds_in_force
+from domain.rules.dynamic import DEFERRED_GROUNDS as DEFERRED_GROUNDS  # api.schemas reads it
+from domain.rules.dynamic import check_a19_deferred_ground, check_a19_listed
+from domain.rules.exclusions import A17_CONTINUING, A17_GROUNDS
+from domain.rules.levels import HIGHER_LEVELS
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.removals import RemovalPolicy
 from domain.values import Actor, Level
-
-DEFERRED_GROUNDS = frozenset({"A19.1", "A19.2", "A19.3"})
 
 
 class DynamicManagementActs(RemovalPolicy):
@@ -41,7 +41,7 @@ class DynamicManagementActs(RemovalPolicy):
         record_id = uuid4()
         unit.add_negative_record(act, record_id, ground, occurred_on, ended_on, source, description)
         queue = self._queue(act)
-        in_force = bool(a17_grounds_in_force(unit.negative_records()[-1:], act.on))
+        in_force = unit.ground_in_force(record_id, act.on)
         deferred = (
             self._defer_removal(
                 act,
@@ -168,9 +168,8 @@ class DynamicManagementActs(RemovalPolicy):
             "变更后不再符合标准 / no longer meets the standards",
             queue,
         )
-        for level in (Level.PROVINCIAL, Level.NATIONAL):
-            listed_name = unit.standing.get(level.value, {}).get("listed_name")
-            if unit.is_listed(level) and listed_name != unit.name:
+        for level in HIGHER_LEVELS:
+            if unit.is_listed(level) and unit.listed_name(level) != unit.name:
                 queue.queue_rename(act, unit.id, level, unit.name)
         return self._save(unit, queue)
 
@@ -188,19 +187,11 @@ class DynamicManagementActs(RemovalPolicy):
         """A19.1-3: removal decided now, effective at the annual publication: by the province
         at any level, by the unit's city from its municipal list."""
         self._may(actor, "decide_removal")
-        if ground not in DEFERRED_GROUNDS:
-            raise RuleViolation(
-                ground,
-                zh="移出依据须为A19.1、A19.2或A19.3",
-                en="a deferred removal cites A19.1, A19.2 or A19.3",
-            )
+        check_a19_deferred_ground(ground)
         unit = self._expect(self._unit(credit_code), expected_version)
         self._authorise(actor, "decide_removal", unit, level=level)
         act = self._act(actor, occurred_at, reason, rules=(ground,))
-        if not unit.is_listed(level):
-            raise RuleViolation(
-                ground, zh="该单位不在该级名单中", en="the unit is not on that list"
-            )
+        check_a19_listed(unit.is_listed(level), ground)
         queue = self._queue(act)
         self._defer_removal(act, unit, [level], [ground], reason, queue)
         return self._save(unit, queue)

@@ -35,8 +35,7 @@ class ExpertReviewActs(ServiceBase):
         self._authorise(actor, "score_unit")
         unit = self._unit(credit_code)
         rnd = self._expect(self._review_round(level, year), expected_version)
-        standing = unit.standing.get(level.value, {})
-        stage = standing.get("status") if standing.get("year") == year else None
+        stage = unit.stage_in(level, year)
         act = self._act(actor, occurred_at, justification, rules=("A15.2",))
         previous = rnd.record_score(act, unit.id, stage, score, opinion)
         return self._save(rnd, unit_id=unit.id, previous_score=previous)

@@ -14,7 +14,8 @@ from domain.aggregates.unit import Unit, unit_id
 from domain.errors import NotFound
 from domain.rules import RULES, rule_order
 from domain.service.base import ServiceBase, fold
-from domain.service.queries import EventView, Queries, UnitView, positioned
+from domain.service.queries import EventView, Queries, positioned
+from domain.service.views import UnitView
 
 PASSED = "passed"
 OVERRIDDEN = "overridden with justification"

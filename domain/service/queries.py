@@ -17,49 +17,8 @@ from domain.errors import NotFound, OutOfRange
 from domain.events.base import Provenance
 from domain.reporters import shown_actor
 from domain.service.base import LogPositions, ServiceBase, Timeline, fold
+from domain.service.views import UnitView
 from domain.values import Level, micros
-
-
-@dataclass(frozen=True)
-class UnitView:
-    """A unit's state at one version: plain values only."""
-
-    id: UUID
-    version: int
-    credit_code: str
-    kind: str
-    name: str
-    names: list[str]
-    city: str
-    members: list[str]
-    standing: Mapping[str, Mapping[str, Any]]
-    negatives: Mapping[str, Mapping[str, Any]]
-    reports: Mapping[str, Mapping[str, Any]]
-    forms: Mapping[str, str]
-    pools: Mapping[str, bool]
-    modified_on: datetime
-
-    @classmethod
-    def of(cls, unit: Unit) -> UnitView:
-        return cls(
-            id=unit.id,
-            version=unit.version,
-            credit_code=unit.credit_code,
-            kind=unit.kind,
-            name=unit.name,
-            names=list(unit.names),
-            city=unit.city,
-            members=list(unit.members),
-            standing=deepcopy(unit.standing),
-            negatives=deepcopy(unit.negatives),
-            reports=deepcopy(unit.reports),
-            forms=dict(unit.forms),
-            pools=dict(unit.pools),
-            modified_on=unit.modified_on,
-        )
-
-    def status(self, level: Level) -> str | None:
-        return self.standing.get(level.value, {}).get("status")
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ class RemovalPolicy(ServiceBase):
         """Removal decided now, applied at the next annual publication (A19.1-3, A20.3)."""
         deferred = []
         for level in levels:
-            if unit.is_listed(level) and not unit.standing[level.value].get("pending_removal"):
+            if unit.is_listed(level) and not unit.pending_removal(level):
                 unit.decide_removal(act, level, codes, reason)
                 queue.queue_removal(act, unit.id, level, codes)
                 deferred.append(level.value)
@@ -107,7 +107,7 @@ class RemovalPolicy(ServiceBase):
                     outcome["adjusted"].append(uid)
             for level_name in queue.removals.get(uid, []):
                 level = Level(level_name)
-                codes = unit.standing.get(level.value, {}).get("pending_removal")
+                codes = unit.pending_removal(level)
                 if unit.is_listed(level) and codes:
                     unit.remove(
                         act,

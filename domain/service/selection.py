@@ -12,8 +12,9 @@ from domain.aggregates.experts import POOL_ID, ExpertPool
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit
 from domain.draws import inspection_weight
-from domain.errors import NotFound, RuleViolation
-from domain.rules import checks
+from domain.errors import NotFound
+from domain.rules import identity, publication, review
+from domain.rules.stages import PAST_REVIEW, Stage, check_stage
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.removals import RemovalPolicy
 from domain.values import Actor, Level
@@ -87,7 +88,7 @@ class SelectionActs(RemovalPolicy):
         the Zhejiang pool, which the first enrolment opens (expecting a version of it before
         then is refused)."""
         self._authorise(actor, "enrol_expert")
-        employer = checks.check_id1_credit_code(employer_code.strip().upper())
+        employer = identity.check_id1_credit_code(employer_code.strip().upper())
         act = self._act(actor, occurred_at, rules=("A15.2",))
         try:
             pool = self._get(ExpertPool, POOL_ID, "expert pool")
@@ -116,15 +117,15 @@ class SelectionActs(RemovalPolicy):
         round's."""
         self._authorise(actor, "draw_expert_panel")
         unit = self._unit(credit_code)
-        checks.check_stage(
-            unit.status(level), ["preliminary_passed"], ("A15.1", "A15.2"), "draw a panel"
+        check_stage(
+            unit.stage(level), [Stage.PRELIMINARY_PASSED], ("A15.1", "A15.2"), "draw a panel"
         )
         rnd = self._expect(self._round(level, year), expected_version)
         pool = self._get(ExpertPool, POOL_ID, "expert pool")
         excluded = {unit.credit_code}
         agency = unit.evaluating_agency(level)
         if agency is not None:
-            excluded.add(self._agency_code(UUID(agency)))
+            excluded.add(self._agency_code(agency))
         candidates = pool.eligible_for(excluded)
         panel = rnd.draw_panel(
             self._act(actor, occurred_at, justification, rules=("A15.2",)),
@@ -167,10 +168,10 @@ class SelectionActs(RemovalPolicy):
         """A15.2: the drawn panel's conclusion; refused before a panel is drawn."""
         self._authorise(actor, "record_expert_review")
         unit = self._expect(self._unit(credit_code), expected_version)
-        year = int(unit.standing.get(level.value, {}).get("year", 0))
+        year = unit.year(level)
         panel = self._round(level, year).panel_of(unit.id) if year else None
-        if panel is None:
-            raise RuleViolation("A15.2", zh="尚未随机抽取专家组", en="no expert panel was drawn")
+        review.check_a15_2_panel_drawn(panel)
+        assert panel is not None
         act = self._act(actor, occurred_at, rules=("A15.2",))
         unit.review_by_experts(act, level, passed, score, panel)
         return self._save(unit)
@@ -192,8 +193,8 @@ class SelectionActs(RemovalPolicy):
         candidates = []
         for uid in rnd.nominations:
             unit = self._get(Unit, UUID(uid), "unit")
-            if unit.status(level) == "expert_passed":
-                score = float(unit.standing[level.value].get("expert_score", 0))
+            if unit.stage(level) is Stage.EXPERT_PASSED:
+                score = float(unit.expert_score(level) or 0)
                 candidates.append((uid, inspection_weight(True, score)))
         sample = rnd.draw_site_sample(
             self._act(actor, occurred_at, rules=("A15.3",)),
@@ -217,11 +218,8 @@ class SelectionActs(RemovalPolicy):
         """A15.3: only sampled units are inspected on site."""
         self._authorise(actor, "record_site_inspection")
         unit = self._expect(self._unit(credit_code), expected_version)
-        year = int(unit.standing.get(level.value, {}).get("year", 0))
-        if not year or not self._round(level, year).is_sampled(unit.id):
-            raise RuleViolation(
-                "A15.3", zh="该单位未被抽中现场核查", en="the unit is not in the site sample"
-            )
+        year = unit.year(level)
+        review.check_a15_3_sampled(bool(year) and self._round(level, year or 0).is_sampled(unit.id))
         unit.inspect_site(self._act(actor, occurred_at, rules=("A15.3",)), level, passed, notes)
         return self._save(unit)
 
@@ -240,14 +238,11 @@ class SelectionActs(RemovalPolicy):
         rnd = self._expect(self._round(level, year), expected_version)
         act = self._act(actor, occurred_at, rules=("A16.1",))
         units = [self._get(Unit, UUID(uid), "unit") for uid in rnd.nominations]
-        waiting = [u for u in units if u.status(level) == "expert_passed" and rnd.is_sampled(u.id)]
-        if waiting:
-            raise RuleViolation(
-                "A15.3",
-                zh="仍有抽中单位未完成现场核查",
-                en="sampled units still await their site inspection",
-            )
-        proposed = [u for u in units if u.status(level) in ("expert_passed", "site_passed")]
+        waiting = [
+            u for u in units if u.stage(level) is Stage.EXPERT_PASSED and rnd.is_sampled(u.id)
+        ]
+        review.check_a15_3_inspected(len(waiting))
+        proposed = [u for u in units if u.stage(level) in PAST_REVIEW]
         last_day = rnd.open_notice(act, [str(u.id) for u in proposed], self.notice_period)
         for unit in proposed:
             unit.enter_notice(act, level, last_day)
@@ -267,8 +262,7 @@ class SelectionActs(RemovalPolicy):
         who change nothing); the province records it."""
         self._authorise(actor, "raise_objection")
         unit = self._expect(self._unit(credit_code), expected_version)
-        if not summary.strip():
-            raise RuleViolation("A16.1", zh="异议须说明理由", en="an objection needs its grounds")
+        publication.check_a16_1_objection_grounds(summary)
         objection_id = uuid4()
         act = self._act(actor, occurred_at, rules=("A16.1",))
         unit.raise_objection(act, level, objection_id, summary)
@@ -339,7 +333,7 @@ class SelectionActs(RemovalPolicy):
         }
         for uid in (rnd.notice or {}).get("unit_ids", []):
             unit = self._load_once(loaded, UUID(uid))
-            if unit.status(level) == "under_notice":
+            if unit.stage(level) is Stage.UNDER_NOTICE:
                 listed = unit.publish(act, level, self._member_records(unit))
                 outcome["listed" if listed else "withheld"].append(uid)
         queue = self._queue(act) if level is Level.PROVINCIAL else None

@@ -123,7 +123,7 @@ class UnitActs(ServiceBase):
         if by_agency:
             agency = self._get(Agency, agency_id(actor.id), f"机构 agency {actor.id}")
             quota = self._quota(act, agency.legal_representative, act.on.year)
-            quota.count(act, report_id, unit.id, agency.id, level, unit.unit_kind)
+            quota.count(act, report_id, unit.id, agency.id, level, unit.kind)
             unit.submit_evaluation(
                 act,
                 report_id,

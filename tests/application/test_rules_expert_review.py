@@ -10,6 +10,7 @@ import pytest
 from domain.acts import Act
 from domain.aggregates.round import Round, round_id
 from domain.errors import JustificationRequired, NotFound, OutOfJurisdiction, RuleViolation
+from domain.rules.stages import Stage
 from domain.service import Greenlist
 from domain.values import PROVINCE, Actor, Role
 from greenlist import scenarios as s
@@ -164,7 +165,7 @@ def test_a_round_from_a_snapshot_taken_before_scores_existed_takes_scores(
     unit = app.get_unit(code)
     assert rnd.score_of(unit.id, panel[0]) is None
     act = Act(expert(panel[0]), day(7, 8), day(7, 8))
-    assert rnd.record_score(act, unit.id, "preliminary_passed", 90.0, OPINION) is None
+    assert rnd.record_score(act, unit.id, Stage.PRELIMINARY_PASSED, 90.0, OPINION) is None
     assert rnd.score_of(unit.id, panel[0]) == 90.0
 
 

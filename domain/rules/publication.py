@@ -1,0 +1,124 @@
+"""The public notice and the joint publication (A16, 第十六条).
+
+A16.1: the proposed list is under public notice for 15 days; objections are raised during it,
+and an upheld one keeps the unit off the list; nothing is published before it is over. A16.2:
+the list is published jointly by 省经信厅, 省发展改革委 and 省生态环境厅. (How the notice's days
+are counted: `domain.rules.calendar`.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from domain.errors import RuleViolation
+from domain.values import local_date
+
+CO_PUBLISHERS = frozenset({"ndrc", "eco_env"})
+"""A16.2: 省发展改革委 and 省生态环境厅 publish jointly with 省经信厅."""
+
+
+# --- A16.1: the notice and objections ------------------------------------------------------
+
+
+def check_a16_1_not_open(opened: bool) -> None:
+    """A16.1: a round's notice opens once."""
+    if opened:
+        raise RuleViolation("A16.1", zh="本轮已公示", en="the notice is already open")
+
+
+def check_a16_1_opened(opened: bool) -> None:
+    """A16.1: a notice is closed only once it was opened."""
+    if not opened:
+        raise RuleViolation("A16.1", zh="本轮尚未公示", en="no notice is open in this round")
+
+
+def check_a16_1_ended(last_day: date, on: date, over_on: date) -> None:
+    """A16.1: the notice is recorded as over only from the day after its last day."""
+    if on < over_on:
+        raise RuleViolation(
+            "A16.1",
+            zh=f"公示期至{last_day.isoformat()}，尚未结束",
+            en=f"the notice runs until {last_day.isoformat()}",
+        )
+
+
+def check_a16_1_notice_over(last_day: date | None, at: datetime) -> None:
+    """A16.1: no publication before the 15-day notice is over."""
+    if last_day is None or local_date(at) <= last_day:
+        raise RuleViolation(
+            "A16.1",
+            zh="公示期未满15日，不得发布",
+            en="the 15-day public notice is not over: publication refused",
+        )
+
+
+def check_a16_1_within_notice(last_day: date | None, at: datetime) -> None:
+    """A16.1: objections are raised during the notice."""
+    if last_day is None or local_date(at) > last_day:
+        raise RuleViolation(
+            "A16.1",
+            zh="不在公示期内，不能提出异议",
+            en="objections are taken only during the notice",
+        )
+
+
+def check_a16_1_objection_grounds(summary: str) -> None:
+    """A16.1: an objection states its grounds."""
+    if not summary.strip():
+        raise RuleViolation("A16.1", zh="异议须说明理由", en="an objection needs its grounds")
+
+
+def check_a16_1_pending(pending: bool) -> None:
+    """A16.1: only an objection raised and not yet decided is decided."""
+    if not pending:
+        raise RuleViolation("A16.1", zh="无待决异议", en="no such pending objection")
+
+
+def check_a16_1_objections_decided(pending: bool) -> None:
+    """A16.1: a unit is not published while an objection raised during its notice is open."""
+    if pending:
+        raise RuleViolation(
+            "A16.1",
+            zh="公示期异议尚未处理，不得发布",
+            en="an objection raised during the notice is not decided yet: publication refused",
+        )
+
+
+# --- A16.2: the joint publication ----------------------------------------------------------
+
+
+def check_a16_2_department(department: str) -> None:
+    """A16.2: the co-publishers are 省发展改革委 (`ndrc`) and 省生态环境厅 (`eco_env`)."""
+    if department not in CO_PUBLISHERS:
+        raise RuleViolation(
+            "A16.2",
+            zh=f"未知会签部门：{department}",
+            en=f"unknown co-publishing department {department!r}",
+        )
+
+
+def check_a16_2_signs_once(signed_already: bool) -> None:
+    """A16.2: each department signs once, by its own signatory (one signatory, one department)."""
+    if signed_already:
+        raise RuleViolation(
+            "A16.2",
+            zh="每个部门由其本部门人员会签一次",
+            en="each department signs once, by its own signatory",
+        )
+
+
+def check_a16_2_cosigned(signed: Iterable[str]) -> None:
+    """A16.2: the provincial list is published jointly by the three departments."""
+    missing = CO_PUBLISHERS - set(signed)
+    if missing:
+        raise RuleViolation(
+            "A16.2",
+            zh=f"联合发布尚缺会签：{', '.join(sorted(missing))}",
+            en=f"joint publication still lacks: {', '.join(sorted(missing))}",
+        )
+
+
+def check_a16_2_not_published(published_on: date | None) -> None:
+    """A16.2: a round is published once."""
+    if published_on is not None:
+        raise RuleViolation("A16.2", zh="本轮已发布", en="the round is already published")

@@ -1,0 +1,111 @@
+"""Rounds and nominations (A13, A14, domain.rules.selection) as pure functions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+
+import pytest
+
+from domain.errors import JustificationRequired
+from domain.rules import selection as c
+from domain.rules.stages import IN_SELECTION, Stage
+from domain.values import Level
+from greenlist import scenarios as s
+from tests.unit.rules.refusing import refused
+
+# --- A13.1: the municipal list is the city's own ------------------------------------------------
+
+
+def test_there_is_no_municipal_round() -> None:
+    with refused("A13.1"):
+        c.check_a13_1_round_level(Level.MUNICIPAL)
+    c.check_a13_1_round_level(Level.PROVINCIAL)
+    c.check_a13_1_round_level(Level.NATIONAL)
+
+
+def test_a_unit_is_put_on_the_municipal_list_once() -> None:
+    c.check_a13_1_not_listed(False)
+    with refused("A13.1"):
+        c.check_a13_1_not_listed(True)
+
+
+# --- A13.2: quotas ----------------------------------------------------------------------------
+
+
+def test_the_quota_plus_one_th_nomination_is_refused() -> None:
+    c.check_a13_2_quota("330100", used=2, quota=3)
+    with refused("A13.2"):
+        c.check_a13_2_quota("330100", used=3, quota=3)
+    with refused("A13.2"):
+        c.check_a13_2_quota("330100", used=0, quota=0)
+
+
+@pytest.mark.parametrize(("city", "quota"), [("330000", 3), ("110000", 3), ("330100", -1)])
+def test_a_quota_is_set_for_one_of_the_eleven_cities_and_not_negative(
+    city: str, quota: int
+) -> None:
+    c.check_a13_2_quota_valid("330100", 0)
+    with refused("A13.2"):
+        c.check_a13_2_quota_valid(city, quota)
+
+
+def test_a_quota_is_never_set_below_the_nominations_made() -> None:
+    c.check_a13_2_quota_covers(quota=2, used=2)
+    with refused("A13.2"):
+        c.check_a13_2_quota_covers(quota=1, used=2)
+
+
+def test_a_unit_is_nominated_once_in_a_round() -> None:
+    c.check_a13_2_not_in_round(False)
+    with refused("A13.2"):
+        c.check_a13_2_not_in_round(True)
+
+
+@pytest.mark.parametrize("stage", [*IN_SELECTION, Stage.LISTED])
+def test_a_unit_in_selection_or_on_the_list_is_not_nominated_again(stage: Stage) -> None:
+    with refused("A13.2"):
+        c.check_a13_2_nominable(stage, Level.PROVINCIAL)
+
+
+@pytest.mark.parametrize("stage", [None, Stage.FAILED, Stage.WITHHELD, Stage.REMOVED])
+def test_a_unit_whose_last_attempt_ended_may_be_nominated_again(stage: Stage | None) -> None:
+    c.check_a13_2_nominable(stage, Level.PROVINCIAL)
+
+
+# --- A14.1: the window ------------------------------------------------------------------------
+
+
+def test_nomination_at_30_june_23_59_59_is_accepted_and_at_1_july_refused() -> None:
+    c.check_a14_1_deadline(2025, s.at(date(2025, 6, 30), 23, 59, 59))
+    with refused("A14.1"):
+        c.check_a14_1_deadline(2025, s.at(date(2025, 7, 1), 0, 0, 0))
+
+
+def test_the_deadline_is_read_in_shanghai_not_utc() -> None:
+    # 30 June 16:30 UTC is already 1 July 00:30 in Shanghai.
+    utc_instant = s.at(date(2025, 7, 1), 0, 30).astimezone(UTC)
+    assert utc_instant.date() == date(2025, 6, 30)
+    with refused("A14.1"):
+        c.check_a14_1_deadline(2025, utc_instant)
+
+
+def test_the_window_is_recorded_as_closed_from_1_july() -> None:
+    with refused("A14.1"):
+        c.check_a14_1_window_over(2025, date(2025, 6, 30))
+    c.check_a14_1_window_over(2025, date(2025, 7, 1))
+
+
+def test_nothing_is_added_to_a_round_under_notice() -> None:
+    c.check_a14_1_in_review(False, "A14.1")
+    with refused("A14.1"):
+        c.check_a14_1_in_review(True, "A14.1")
+
+
+# --- A14.2 / A14.3: in principle ---------------------------------------------------------------
+
+
+def test_an_in_principle_rule_needs_a_written_justification() -> None:
+    assert c.in_principle("A14.2", True, "") == []
+    with refused("A14.2", JustificationRequired):
+        c.in_principle("A14.2", False, "   ")
+    assert c.in_principle("A14.3", False, "行业龙头，市级名单尚在评选") == ["A14.3"]
