@@ -35,7 +35,7 @@ from domain.aggregates.unit import unit_id
 from domain.service import Greenlist
 from domain.service.base import Receipt
 from domain.values import Level, UnitKind
-from greenlist.scenarios import city_actor, credit_code, enterprise_actor, report_hash
+from simulation.scenarios import city_actor, credit_code, enterprise_actor, report_hash
 
 NAME = "command_throughput"
 MODES = ("trusted", "checked", "off")

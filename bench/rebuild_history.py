@@ -1,7 +1,7 @@
 """A large, realistic event log for the rebuild benchmark (bench.rebuild), generated fast.
 
 Every event is made by the service's own commands, with the rules checked as in production, on
-a `SettableClock` that follows a calendar of working days (greenlist.demo_agenda): each year
+a `SettableClock` that follows a calendar of working days (simulation.agenda): each year
 the cities cultivate their pools (A8-A11), units are evaluated (A12, A22.3) and put on the
 municipal lists (A13.1); the provincial and national rounds run with quotas, nominations (some
 off the lower list, with a justification, A14.2/A14.3), preliminary and expert reviews, panel
@@ -45,9 +45,9 @@ from domain.service import Greenlist
 from domain.service.base import Receipt
 from domain.values import CITIES, SHANGHAI, Actor, Level, UnitKind, local_date, micros
 from greenlist.config import store_env
-from greenlist.demo_agenda import Agenda
-from greenlist.demo_cast import BRANDS, EXPERTS, INDUSTRIES, Member
-from greenlist.scenarios import (
+from simulation.agenda import Agenda
+from simulation.cast import BRANDS, EXPERTS, INDUSTRIES, Member
+from simulation.scenarios import (
     ECO_ENV,
     FACTS,
     INSPECTOR,

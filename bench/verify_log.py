@@ -62,13 +62,13 @@ from domain.service import Greenlist
 from domain.service.base import Receipt
 from domain.values import Level, UnitKind
 from greenlist.config import store_env
-from greenlist.scenarios import city_actor, credit_code, enterprise_actor, report_hash
 from greenlist.stores import LeafStore
 from greenlist.stores.postgres import TimelinePostgresRecorder
 from greenlist.stores.sqlite import TimelineSQLiteRecorder
 from greenlist.vlog import keys
 from greenlist.vlog.checkpoints import parse_verifier, write_checkpoint
 from greenlist.vlog.verify import BATCH, verify_store
+from simulation.scenarios import city_actor, credit_code, enterprise_actor, report_hash
 
 NAME = "verify_log"
 EVENTS = 200_000

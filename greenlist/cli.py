@@ -19,7 +19,7 @@ from api.auth import BadToken, mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
-from greenlist import db_roles, demo_history, scheduling, token_secret
+from greenlist import db_roles, scheduling, token_secret
 from greenlist.config import (
     TOKEN_MAX_HOURS_SETTING,
     SystemClock,
@@ -28,7 +28,6 @@ from greenlist.config import (
     token_max_lifetime,
 )
 from greenlist.runtime import progress_bar, read_side
-from greenlist.scenarios import city_actor
 from greenlist.vlog import commands as log_commands
 from greenlist.vlog import keys as log_keys
 from projections.engine.runner import Runner
@@ -39,9 +38,12 @@ AFTER_DEMO = datetime(2026, 6, 30, 18, tzinfo=SHANGHAI)
 
 
 def load_demo(url: str | None) -> None:
-    """Load the demo history if the store is empty, saying what it did."""
+    """Load the demo history if the store is empty, saying what it did. The demo lives in the
+    simulation package, outside the production code path: imported only when asked for."""
+    from simulation.demo import load_if_empty
+
     print(f"store: {url or database_url()}")
-    outcome = demo_history.load_if_empty(url)
+    outcome = load_if_empty(url)
     if outcome is None:
         print("(the store already holds events: nothing loaded)")
         return
@@ -55,9 +57,12 @@ def load_demo(url: str | None) -> None:
 def run_demo(url: str | None = None) -> int:
     """Load the demo history (if the store is empty), show a refusal and print the history of
     the unit that was listed, renamed, reported and removed."""
+    from simulation.demo import showcase_code
+    from simulation.scenarios import city_actor
+
     load_demo(url)
     app = build_service(url, SettableClock(AFTER_DEMO))
-    code = demo_history.showcase_code()
+    code = showcase_code()
     try:
         app.nominate(city_actor(code[2:6] + "00"), code, Level.PROVINCIAL, 2026)
     except NotFound:
@@ -213,9 +218,11 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.demo or test_clock:  # a checkpoint key of this store's own, as the token secret
         log_key = log_keys.signer(database_url(), generate=True)
     if args.demo:
+        from simulation.demo import showcase_code
+
         load_demo(None)
         token = mint(secret, "jxt-demo", "province", "330000", hours=12)
-        code = demo_history.showcase_code()
+        code = showcase_code()
         print(
             f"\ngreenlist on {url}  (API docs {url}/api/docs)\n\n"
             f"province token (12 h), signed with this store's own secret "

@@ -10,7 +10,7 @@ from werkzeug.test import TestResponse
 
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import event_count
 
 ROUNDS = "/api/v1/rounds/provincial/2025"

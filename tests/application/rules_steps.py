@@ -13,7 +13,7 @@ import pytest
 from domain.errors import RuleViolation
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 
 YEAR = 2025
 HZ, NB = "330100", "330200"

@@ -12,7 +12,7 @@ from domain.aggregates.round import Round, round_id
 from domain.errors import JustificationRequired, NotFound, OutOfJurisdiction, RuleViolation
 from domain.service import Greenlist
 from domain.values import PROVINCE, Actor, Role
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.application.rules_steps import (
     PROV,
     YEAR,

@@ -13,13 +13,13 @@ import pytest
 
 from domain.service import Greenlist
 from domain.values import PROVINCE, Actor, Level, Role
-from greenlist import scenarios as s
 from projections.audit import Audit, audit_trail
 from projections.engine.db import Db
 from projections.engine.projection import Projection
 from projections.engine.runner import Runner
 from projections.rounds import Rounds, scores
 from projections.supervision import Supervision, exceptions, on_site_supervision
+from simulation import scenarios as s
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
 

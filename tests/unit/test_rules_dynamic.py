@@ -10,7 +10,7 @@ from domain.errors import RuleViolation
 from domain.rules import checks
 from domain.rules.checks import NegativeRecord
 from domain.values import Level, UnitKind
-from greenlist.scenarios import at
+from simulation.scenarios import at
 
 DECISION = date(2025, 6, 30)
 ONE_DAY_GROUNDS = ["A17.2", "A17.3", "A17.4"]

@@ -17,7 +17,7 @@ from domain.rules import RULES, RULESET_VERSION, ruleset_on
 from domain.rules import checks as c
 from domain.rules.catalogue import PRIOR_RULESET
 from domain.values import CITIES, PROVINCE, Actor, Level, Role, UnitKind
-from greenlist import scenarios as s
+from simulation import scenarios as s
 
 RULE_BOOK = Path(__file__).parents[2].parent / "shared/spec/rules.md"
 D = date(2025, 9, 1)

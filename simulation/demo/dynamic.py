@@ -1,4 +1,4 @@
-"""The demo history after the 2025 publication (greenlist.demo_history): what happens to listed
+"""The demo history after the 2025 publication (simulation.demo.history): what happens to listed
 units (A17-A23), and the 2026 round, whose annual publication applies the removals and renames
 decided meanwhile (A19.1-3, A20.3). Planned once the 2025 list is known."""
 
@@ -9,9 +9,9 @@ from datetime import date
 from functools import partial
 
 from domain.values import UnitKind
-from greenlist.demo_acts import P, quotas
-from greenlist.demo_rounds import DemoRounds
-from greenlist.scenarios import PROVINCE_ACTOR, SYSTEM_ACTOR, city_actor
+from simulation.demo.acts import P, quotas
+from simulation.demo.rounds import DemoRounds
+from simulation.scenarios import PROVINCE_ACTOR, SYSTEM_ACTOR, city_actor
 
 ACCIDENT = "车间爆燃事故，造成重大人员伤亡（应急管理部门认定为重大事故）"
 TEXTS = (

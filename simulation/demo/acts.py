@@ -20,9 +20,9 @@ from domain.rules.checks import (
 )
 from domain.service import Greenlist
 from domain.values import CITIES, Actor, Level, UnitKind, local_date
-from greenlist.demo_agenda import Agenda
-from greenlist.demo_cast import Cast, Member, cast
-from greenlist.scenarios import (
+from simulation.agenda import Agenda
+from simulation.cast import Cast, Member, cast
+from simulation.scenarios import (
     ECO_ENV,
     FACTS,
     NDRC,
