@@ -187,7 +187,7 @@ def publish(app: Greenlist, level: Level, year: int = 2025, sample_size: int = 0
         occurred_at=at(date(year, 8, 1)),
     )
     for unit_id in app.get_round(level, year)["sample"] or []:
-        code = app.repository.get(UUID(unit_id)).credit_code
+        code: str = app.repository.get(UUID(unit_id)).credit_code
         app.record_site_inspection(
             PROVINCE_ACTOR, code, level, True, occurred_at=at(date(year, 8, 10))
         )

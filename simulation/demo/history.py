@@ -27,7 +27,7 @@ from functools import partial
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import SHANGHAI, Level
-from greenlist.config import build_service
+from greenlist.config import database_url
 from greenlist.runtime import read_side
 from simulation.cast import Member
 from simulation.demo.acts import Outcome, P, quotas
@@ -111,22 +111,21 @@ class DemoHistory(DemoDynamic):
 
 
 def load_if_empty(url: str | None = None, seed: int = SEED) -> Outcome | None:
-    """Load the history into an empty store and bring the read models up to date. Returns
-    what it did, or None if the store already held events."""
-    clock = SettableClock(START)
-    app = build_service(url, clock)
+    """Load the history into an empty store (simulation.histories) and bring the read models
+    up to date. Returns what it did, or None if the store already held events."""
+    from simulation import histories  # which imports this module
+
+    url = url or database_url()
     try:
-        if log_size(app):
-            return None
-        outcome = DemoHistory(app, clock, seed).run()
-        side = read_side(app, url)
-        try:
-            side.runner.catch_up()
-        finally:
-            side.close()
-        return outcome
-    finally:
-        app.close()
+        with histories.opened(url, "demo", seed=seed) as (app, generated):
+            side = read_side(app, url)
+            try:
+                side.runner.catch_up()
+            finally:
+                side.close()
+            return generated.outcome
+    except histories.StoreNotEmpty:
+        return None
 
 
 def showcase_code(seed: int = SEED) -> str:
