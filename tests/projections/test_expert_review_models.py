@@ -39,7 +39,7 @@ def expert(expert_id: str) -> Actor:
 def nominated(app: Greenlist, code: str) -> None:
     """Listed municipally on 1 March, nominated on 1 June."""
     s.prepare_candidate(app, code)
-    app.list_municipally(s.city_actor(), code, occurred_at=on(3, 1))
+    s.list_municipally(app, code)
     app.nominate(s.city_actor(), code, PROV, YEAR, occurred_at=on(6, 1))
 
 

@@ -126,7 +126,7 @@ def ready(app: Greenlist, code: str, municipal: bool = True) -> None:
     s.register_and_cultivate(app, code)
     s.evaluate(app, code, PROV)
     if municipal:
-        app.list_municipally(s.city_actor(code[2:6] + "00"), code, occurred_at=on(3, 1))
+        s.list_municipally(app, code)
 
 
 def round_until_nominations(app: Greenlist) -> dict[str, str]:
