@@ -15,13 +15,14 @@ from api.auth import DEFAULT_MAX_LIFETIME, authenticate
 from api.bodies import check_body, refuse_oversized
 from api.context import Context
 from api.health import install_health
-from api.idempotency import Idempotency, Store
+from api.idempotency import Idempotency
 from api.limits import DEFAULT_FILING_LIMIT, install_limits
 from api.metrics import install_metrics
 from api.openapi import AccessPlugin
 from api.schemas.problem import Problem
 from domain.errors import GreenlistError
 from domain.service import Greenlist
+from projections.engine.db import Db
 from projections.engine.outage import STORE_ERRORS
 from projections.errors import ProjectionsBehind
 
@@ -53,7 +54,7 @@ class ProblemApi(Api):  # type: ignore[misc]
 
 def create_app(
     service: Greenlist,
-    views: Store,
+    views: Db,
     jwt_secret: str,
     read_models: list[str],
     test_clock: bool = False,

@@ -11,17 +11,18 @@ from uuid import UUID
 from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import PreconditionFailed
 
-from api.idempotency import Idempotency, Store
+from api.idempotency import Idempotency
 from api.schemas.common import plain
 from domain.service import Greenlist
 from domain.service.base import Receipt
 from domain.values import Actor
+from projections.engine.db import Db
 
 
 @dataclass
 class Context:
     service: Greenlist
-    views: Store
+    views: Db
     idempotency: Idempotency
     read_models: list[str] = field(default_factory=list)
     wait_timeout: float = 5.0

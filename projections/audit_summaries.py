@@ -40,7 +40,7 @@ _OUTCOMES = {
 
 
 def _lv(e: Any) -> str:
-    return LEVELS_ZH.get(e.level, e.level)
+    return str(LEVELS_ZH.get(e.level, e.level))
 
 
 def _ok(passed: bool) -> str:

@@ -33,7 +33,7 @@ _MODULE_TYPES = {
     "adjustments": "adjustment_queue",
     "membership": "park_membership",
 }
-_CLASS_TYPES = {ag.QuotaLedgerOpened: "quota", ag.ProjectCounted: "quota"}
+_CLASS_TYPES: dict[type, str] = {ag.QuotaLedgerOpened: "quota", ag.ProjectCounted: "quota"}
 
 
 def _event_classes() -> dict[type, str]:

@@ -39,7 +39,7 @@ def check_read_instant(value: datetime) -> None:
         raise ValidationError("an instant between 1971 and 2199")
 
 
-def strict_type_error(field: fields.Field, raw: Any) -> Any:
+def strict_type_error(field: fields.Field[Any], raw: Any) -> Any:
     """JSON's own types, not marshmallow's coercions: a boolean field takes true or false, a
     number field a number and an integer field an integral one, never a string ("2025", "yes")
     nor a fraction silently truncated (issue 4: wrong types are refused, naming the field)."""

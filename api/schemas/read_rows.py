@@ -3,6 +3,8 @@ Instants are ISO 8601 (UTC), rule codes lists, flags booleans; absent values are
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields
 
 from api.schemas.log import LogState
@@ -11,7 +13,7 @@ from api.schemas.reads import Codes, Instant, flag, number, text
 
 def paged(row: type[Schema], name: str, total: bool = True) -> type[Schema]:
     """A page of `row`s: `items`, `next_after` (null on the last page) and, by offset, `total`."""
-    attrs: dict[str, fields.Field] = {
+    attrs: dict[str, fields.Field[Any]] = {
         "items": fields.List(fields.Nested(row)),
         "next_after": fields.Integer(allow_none=True),
     }

@@ -39,7 +39,7 @@ class Instant(fields.String):
         return (EPOCH + timedelta(microseconds=int(value))).isoformat()
 
 
-class Codes(fields.List):
+class Codes(fields.List[Any]):
     """Rule codes stored comma-separated (in the rule book's order), shown as a list."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -28,7 +28,7 @@ import pytest
 
 import auditlog.offline
 from simulation import scenarios as s
-from tests.e2e.test_server import OPENER, SECRET, Server, command, free_port, tok
+from tests.e2e.test_server import OPENER, SECRET, Server, running, tok
 
 CODE = s.credit_code(4343, "330200")
 CITY = CODE[2:6] + "00"
@@ -71,29 +71,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def server(tmp_path: Path, env: dict[str, str]) -> Iterator[Server]:
     (tmp_path / "store").mkdir()
-    port, log = free_port(), tmp_path / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command(port), cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    running = Server(f"http://127.0.0.1:{port}", process, log)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"the server exited:\n{log.read_text()}"
-            try:
-                with OPENER.open(running.base + "/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"no /health after 30 s:\n{log.read_text()}"
-            time.sleep(0.2)
-        yield running
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+    with running(tmp_path, env) as started:
+        yield started
 
 
 def text(server: Server, path: str) -> str:

@@ -20,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,36 +82,44 @@ class Server:
         self.call("PUT", "/api/v1/test/clock", {"now": instant}, PROVINCE)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    port, log = free_port(), tmp_path / "server.log"
-    env = os.environ | {
-        "GREENLIST_DATABASE_URL": f"sqlite:///{tmp_path}/e2e.db",
-        "GREENLIST_JWT_SECRET": SECRET,
-        "GREENLIST_TEST_CLOCK": "1",
-    }
+@contextmanager
+def running(cwd: Path, env: dict[str, str]) -> Iterator[Server]:
+    """`greenlist serve` on a free port with this environment, once `/health` answers 200
+    (30 s at most); killed on the way out if it is still running."""
+    port, log = free_port(), cwd / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command(port), cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
+            command(port), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
         )
-    running = Server(f"http://127.0.0.1:{port}", process, log)
+    started = Server(f"http://127.0.0.1:{port}", process, log)
     try:
         deadline = time.monotonic() + 30
         while True:
             assert process.poll() is None, f"the server exited:\n{log.read_text()}"
             try:
-                with OPENER.open(running.base + "/health", timeout=2) as response:
+                with OPENER.open(started.base + "/health", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
                 pass
             assert time.monotonic() < deadline, f"no /health after 30 s:\n{log.read_text()}"
             time.sleep(0.2)
-        yield running
+        yield started
     finally:
         if process.poll() is None:
             process.kill()
             process.wait(10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    env = os.environ | {
+        "GREENLIST_DATABASE_URL": f"sqlite:///{tmp_path}/e2e.db",
+        "GREENLIST_JWT_SECRET": SECRET,
+        "GREENLIST_TEST_CLOCK": "1",
+    }
+    with running(tmp_path, env) as started:
+        yield started
 
 
 def tok(role: str, region: str = "330000", sub: str = "", **claims: str) -> str:
