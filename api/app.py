@@ -15,7 +15,7 @@ from api.auth import DEFAULT_MAX_LIFETIME, authenticate
 from api.bodies import check_body, refuse_oversized
 from api.context import Context
 from api.health import install_health
-from api.idempotency import Idempotency
+from api.idempotency import CLAIM_SECONDS, Idempotency
 from api.limits import DEFAULT_FILING_LIMIT, install_limits
 from api.metrics import install_metrics
 from api.openapi import AccessPlugin
@@ -62,10 +62,12 @@ def create_app(
     filing_limit: str = DEFAULT_FILING_LIMIT,
     limit_storage: str = "memory://",
     ready_max_lag: int = 1000,
+    idempotency_claim_seconds: float = CLAIM_SECONDS,
 ) -> Flask:
     """The API over a service and its views. `filing_limit` bounds real-name reports per client
     (api.limits), counted in `limit_storage`; `ready_max_lag`: how many events a read model may
-    be behind the log while /health/ready still says ready."""
+    be behind the log while /health/ready still says ready; `idempotency_claim_seconds`: how
+    long an Idempotency-Key claimed by a request that never answered holds (api.idempotency)."""
     app = Flask("greenlist")
     app.config.update(
         API_TITLE="greenlist",
@@ -81,7 +83,7 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    idempotency = Idempotency(views, jwt_secret.encode())
+    idempotency = Idempotency(views, jwt_secret.encode(), idempotency_claim_seconds)
     app.extensions["greenlist"] = Context(service, views, idempotency, read_models)
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [AccessPlugin()]})
     app.before_request(refuse_oversized)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from api.context import ctx
-from greenlist.stores import LeafStore
+from greenlist.adapters.stores import LeafStore
 from greenlist.vlog.tree import tree_of
 from projections.engine.runner import TRACKING
 

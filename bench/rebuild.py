@@ -45,10 +45,10 @@ from psycopg import sql
 from bench.common import LoadSampler
 from domain.clock import SettableClock
 from domain.service import Greenlist
-from greenlist.config import build_service
+from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
 from projections.engine.batch import Batch
-from projections.engine.db import Db, views_db
+from projections.engine.db import Db
 from projections.engine.projection import Projection
 from projections.engine.runner import TRACKING, Runner
 

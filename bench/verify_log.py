@@ -59,10 +59,10 @@ from bench.common import (
 )
 from domain.aggregates.unit import unit_id
 from domain.service import Greenlist
-from greenlist.stores import LeafStore
-from greenlist.stores.postgres import TimelinePostgresRecorder
-from greenlist.stores.sqlite import TimelineSQLiteRecorder
-from greenlist.vlog import keys
+from greenlist.adapters.stores import LeafStore
+from greenlist.adapters.stores.postgres import TimelinePostgresRecorder
+from greenlist.adapters.stores.sqlite import TimelineSQLiteRecorder
+from greenlist.settings import Settings
 from greenlist.vlog.checkpoints import parse_verifier, write_checkpoint
 from greenlist.vlog.verify import BATCH, verify_store
 from simulation import histories
@@ -207,7 +207,7 @@ def verify_cli(store: Store, verifier: str, witness: Path) -> float:
 def measure_verify(
     store: Store, app: Greenlist, n: int, sample: Sequence[StoredEvent], witness: Path
 ) -> list[Result]:
-    key = SignerKey.generate(keys.origin())
+    key = SignerKey.generate(Settings.from_env().log_origin)
     filled = fill(app, sample, n, key, witness)
     verifier = [parse_verifier(key)]
     read_raw(app.recorder)  # warm the server's and the OS's caches

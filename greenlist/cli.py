@@ -3,16 +3,20 @@ local use), `demo` (load the generated demo history and print a unit's history) 
 `projections run|rebuild|status` (the read models), `scheduler` (the deadlines scheduler),
 `tick --until DATE` (every due job up to a date); `log-key`, `checkpoint` and `verify` (the
 verifiable log: its public key, a signed checkpoint, a check of the whole store); `db-roles`
-(PostgreSQL: the store's owner sets up the restricted writer)."""
+(PostgreSQL: the store's owner sets up the restricted writer).
+
+`main` is the root of every command's process: it reads the settings (greenlist.settings) once,
+with the command's `--database-url` in place of `GREENLIST_DATABASE_URL`, refuses unusable ones
+(exit 2, naming the variable), and passes them down."""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import threading
+from dataclasses import replace
 from datetime import datetime
 
 from api.auth import BadToken, mint
@@ -20,14 +24,9 @@ from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
 from greenlist import db_roles, scheduling, token_secret
-from greenlist.config import (
-    TOKEN_MAX_HOURS_SETTING,
-    SystemClock,
-    build_service,
-    database_url,
-    token_max_lifetime,
-)
+from greenlist.config import SystemClock, build_service
 from greenlist.runtime import progress_bar, read_side
+from greenlist.settings import TOKEN_MAX_HOURS, Settings, SettingsError, settings_or_env
 from greenlist.vlog import commands as log_commands
 from greenlist.vlog import keys as log_keys
 from projections.engine.runner import Runner
@@ -37,13 +36,13 @@ AFTER_DEMO = datetime(2026, 6, 30, 18, tzinfo=SHANGHAI)
 """The end of the demo history: acts the demo only tries are judged then."""
 
 
-def load_demo(url: str | None) -> None:
+def load_demo(settings: Settings) -> None:
     """Load the demo history if the store is empty, saying what it did. The demo lives in the
     simulation package, outside the production code path: imported only when asked for."""
     from simulation.demo import load_if_empty
 
-    print(f"store: {url or database_url()}")
-    outcome = load_if_empty(url)
+    print(f"store: {settings.store.redacted()}")
+    outcome = load_if_empty(settings.store.url)
     if outcome is None:
         print("(the store already holds events: nothing loaded)")
         return
@@ -54,14 +53,15 @@ def load_demo(url: str | None) -> None:
     )
 
 
-def run_demo(url: str | None = None) -> int:
+def run_demo(url: str | None = None, settings: Settings | None = None) -> int:
     """Load the demo history (if the store is empty), show a refusal and print the history of
     the unit that was listed, renamed, reported and removed."""
     from simulation.demo import showcase_code
     from simulation.scenarios import city_actor
 
-    load_demo(url)
-    app = build_service(url, SettableClock(AFTER_DEMO))
+    settings = settings_or_env(settings, url)
+    load_demo(settings)
+    app = build_service(clock=SettableClock(AFTER_DEMO), settings=settings)
     code = showcase_code()
     try:
         app.nominate(city_actor(code[2:6] + "00"), code, Level.PROVINCIAL, 2026)
@@ -71,7 +71,7 @@ def run_demo(url: str | None = None) -> int:
         return 0
     except RuleViolation as refusal:
         print(f"refused as expected: {refusal}")
-    side = read_side(app, url)
+    side = read_side(app, settings=settings)
     side.runner.catch_up()
     rows = list_as_of(side.db, "provincial")
     print(f"\nprovincial list now (read model): {len(rows)} units")
@@ -118,10 +118,10 @@ def report_undecodable(action: str, error: UndecodableEvent) -> int:
     return EXIT_UNDECODABLE
 
 
-def run_projections(action: str, names: list[str], url: str | None) -> int:
+def run_projections(action: str, names: list[str], settings: Settings) -> int:
     """`greenlist projections run|rebuild|status`."""
-    app = build_service(url, SystemClock())
-    side = read_side(app, url)
+    app = build_service(clock=SystemClock(), settings=settings)
+    side = read_side(app, settings=settings)
     try:
         if action == "status":
             positions, lag = side.runner.positions(), side.runner.lag()
@@ -141,10 +141,11 @@ def run_projections(action: str, names: list[str], url: str | None) -> int:
     return 0
 
 
-def token_secret_for(url: str) -> str | None:
+def token_secret_for(settings: Settings) -> str | None:
     """The secret `greenlist token` signs with: GREENLIST_JWT_SECRET, else the one a demo
     generated for this store (`make run`); None when there is neither."""
-    return token_secret.configured() or token_secret.existing_store_secret(url)
+    configured = token_secret.configured(settings)
+    return configured or token_secret.existing_store_secret(settings.store)
 
 
 def follow(runner: Runner) -> None:
@@ -162,13 +163,13 @@ def follow(runner: Runner) -> None:
         stop.set()
 
 
-def run_token(args: argparse.Namespace) -> int:
+def run_token(args: argparse.Namespace, settings: Settings) -> int:
     """`greenlist token`: prints a bearer token (HS256) for local use; refused (exit 2) for
     claims the API would refuse (a city token of 330000, a county code, a lifetime over the
     maximum) and when no secret is configured."""
-    url = args.database_url or database_url()
+    url = settings.store.redacted()
     try:
-        secret = token_secret_for(url)
+        secret = token_secret_for(settings)
     except token_secret.SecretRefused as refused:
         print(refused, file=sys.stderr)
         return 2
@@ -179,11 +180,11 @@ def run_token(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    longest = token_max_lifetime()
+    longest = settings.token_max_lifetime
     if not 0 < args.hours * 3600 <= longest.total_seconds():
         print(
             f"--hours must be more than 0 and at most {longest} "
-            f"({TOKEN_MAX_HOURS_SETTING}) / 令牌有效期超出允许范围",
+            f"({TOKEN_MAX_HOURS}) / 令牌有效期超出允许范围",
             file=sys.stderr,
         )
         return 2
@@ -201,32 +202,32 @@ def run_token(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     """`greenlist serve`: refuses to start without GREENLIST_JWT_SECRET, except with `--demo`
     or the test clock, which use a secret generated for their store. With `--demo`, load the
     demo history into an empty store first and print a province token and example requests."""
     from greenlist.serve import serve
 
     url = f"http://{args.host}:{args.port}"
-    test_clock = os.environ.get("GREENLIST_TEST_CLOCK") == "1"
+    test_clock = settings.test_clock
     try:
-        secret = token_secret.for_service(database_url(), generate=args.demo or test_clock)
+        secret = token_secret.for_service(settings, generate=args.demo or test_clock)
     except token_secret.SecretRefused as refused:
         print(refused, file=sys.stderr)
         return 2
-    os.environ[token_secret.SETTING] = secret  # the workers and the scheduler alongside
+    settings = replace(settings, jwt_secret=secret)  # the workers, the scheduler alongside
     if args.demo or test_clock:  # a checkpoint key of this store's own, as the token secret
-        log_key = log_keys.signer(database_url(), generate=True)
+        log_key = log_keys.signer(settings, generate=True)
     if args.demo:
         from simulation.demo import showcase_code
 
-        load_demo(None)
+        load_demo(settings)
         token = mint(secret, "jxt-demo", "province", "330000", hours=12)
         code = showcase_code()
         print(
             f"\ngreenlist on {url}  (API docs {url}/api/docs)\n\n"
             f"province token (12 h), signed with this store's own secret "
-            f"({token_secret.store_secret_path(database_url())}):\n"
+            f"({token_secret.store_secret_path(settings.store)}):\n"
             f"  export TOKEN={token}\n\ntry:\n"
             f"  curl {url}/health\n"
             f"  curl '{url}/api/v1/lists/provincial?as_of=2025-12-31T00:00:00%2B08:00'\n"
@@ -241,7 +242,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"greenlist on {url}", flush=True)
     scheduler = args.scheduler
     if scheduler is None:  # the embedded default lives on its own; the test clock drives it
-        embedded = database_url().startswith("sqlite")
+        embedded = settings.store.kind == "sqlite"
         scheduler = embedded and not test_clock
     return serve(
         args.host,
@@ -251,6 +252,7 @@ def run_serve(args: argparse.Namespace) -> int:
         args.access_log,
         scheduler=scheduler,
         request_timeout=args.request_timeout,
+        settings=settings,
     )
 
 
@@ -309,22 +311,27 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(database_url=getattr(args, "database_url", None))
+    except SettingsError as unusable:
+        print(f"greenlist {args.command}: {unusable}", file=sys.stderr)
+        return 2
     if args.command == "serve":
-        return run_serve(args)
+        return run_serve(args, settings)
     if args.command == "token":
-        return run_token(args)
+        return run_token(args, settings)
     if args.command == "demo":
-        return run_demo(args.database_url)
+        return run_demo(settings=settings)
     if args.command == "scheduler":
-        return scheduling.run_scheduler(args)
+        return scheduling.run_scheduler(args, settings)
     if args.command == "tick":
-        return scheduling.run_tick(args)
+        return scheduling.run_tick(args, settings)
     if args.command in ("log-key", "checkpoint", "verify"):
-        return log_commands.run(args)
+        return log_commands.run(args, settings)
     if args.command == "projections":
-        return run_projections(args.action, args.names, args.database_url)
+        return run_projections(args.action, args.names, settings)
     if args.command == "db-roles":
-        return db_roles.run_db_roles(args)
+        return db_roles.run_db_roles(args, settings)
     return 2
 
 

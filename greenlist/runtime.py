@@ -8,9 +8,11 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from domain.service import Greenlist
-from greenlist.config import database_url, reconnect_backoff
+from greenlist.config import views_db
+from greenlist.settings import Settings, settings_or_env
 from projections.catalogue import all_projections
-from projections.engine.db import Db, views_db
+from projections.engine.db import Db
+from projections.engine.outage import Backoff
 from projections.engine.runner import Runner
 
 
@@ -25,11 +27,15 @@ class ReadSide:
         self.db.close()
 
 
-def read_side(app: Greenlist, url: str | None = None) -> ReadSide:
+def read_side(app: Greenlist, url: str | None = None, settings: Settings | None = None) -> ReadSide:
     """The views' database and a runner over every read model, which reconnects with the
-    configured backoff (`GREENLIST_RECONNECT_*`) when the store cannot be reached."""
-    db = views_db(url or database_url())
-    return ReadSide(db, Runner(app, db, all_projections(), backoff=reconnect_backoff()))
+    configured backoff (`GREENLIST_RECONNECT_*`) when the store cannot be reached. A process
+    passes its settings; without them they are read from the environment, `url` naming the
+    store."""
+    settings = settings_or_env(settings, url)
+    db = views_db(settings.store)
+    backoff = Backoff(initial=settings.reconnect_initial, maximum=settings.reconnect_max)
+    return ReadSide(db, Runner(app, db, all_projections(), backoff=backoff))
 
 
 class InProcessRunner:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from datetime import date
 
@@ -14,10 +13,11 @@ from domain.clock import Clock
 from domain.service import Greenlist
 from domain.values import local_date
 from greenlist import token_secret
-from greenlist.config import SystemClock, build_service, database_url
+from greenlist.config import SystemClock, build_service, views_db
+from greenlist.settings import Settings
 from greenlist.vlog import keys as log_keys
 from greenlist.vlog.checkpoints import write_checkpoint
-from projections.engine.db import Db, views_db
+from projections.engine.db import Db
 from scheduler import process
 from scheduler.sweeper import Outcome, Sweeper
 
@@ -28,48 +28,46 @@ def sweeper_for(app: Greenlist, db: Db) -> Sweeper:
     return sweeper
 
 
-def _service(url: str | None, clock: Clock) -> tuple[Greenlist, Db]:
+def _service(settings: Settings, clock: Clock) -> tuple[Greenlist, Db]:
     """The service for a process that writes beside others: its cached copies are checked
-    against the store before use (greenlist.config)."""
-    os.environ.setdefault("GREENLIST_AGGREGATE_CACHE", "checked")
-    return build_service(url, clock), views_db(url or database_url())
+    against the store before use, unless configured otherwise (greenlist.settings)."""
+    settings = settings.with_checked_cache()
+    return build_service(clock=clock, settings=settings), views_db(settings.store)
 
 
-def run_scheduler(args: argparse.Namespace) -> int:
+def run_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     """`greenlist scheduler`: sweep now (catching up on whatever fell due while down), then
-    every `--interval` seconds and just after each local midnight, until SIGTERM or SIGINT."""
+    every `--interval` seconds and just after each local midnight, until SIGTERM or SIGINT.
+    `settings`: the process's, read by `greenlist` (its `--database-url` applied)."""
     try:  # a production deployment is configured whole (issue 9, item 1)
-        token_secret.required()
+        token_secret.required(settings)
     except token_secret.SecretRefused as refused:
         print(refused, file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per sweep
-    app, db = _service(args.database_url, SystemClock())
+    app, db = _service(settings, SystemClock())
     try:
-        periodic = checkpointing(app, args.database_url or database_url())
+        periodic = checkpointing(app, settings)
         return process.run(Sweeper(app, db), args.interval, periodic=periodic)
     finally:
         db.close()
         app.close()
 
 
-CHECKPOINT_INTERVAL_SETTING = "GREENLIST_CHECKPOINT_INTERVAL"
-
-
-def checkpointing(app: Greenlist, url: str) -> list[process.Periodic]:
+def checkpointing(app: Greenlist, settings: Settings) -> list[process.Periodic]:
     """Sign a checkpoint of the log at start and every `GREENLIST_CHECKPOINT_INTERVAL` seconds
     (default 3600; 0 turns it off) when a signing key is configured (or was generated for
     this store by the demo); without a key the scheduler says so once and does not sign."""
-    seconds = float(os.environ.get(CHECKPOINT_INTERVAL_SETTING, "3600"))
+    seconds = settings.checkpoint_interval
     if seconds <= 0:
         return []
     try:
-        key = log_keys.signer(url)
+        key = log_keys.signer(settings)
     except log_keys.KeyUnavailable as missing:
         logging.getLogger(__name__).warning("no checkpoints will be signed: %s", missing)
         return []
-    directory = log_keys.witness_dir(url)
+    directory = log_keys.witness_dir(settings)
 
     def sign() -> None:
         checkpoint = write_checkpoint(app.recorder, key, directory)
@@ -78,7 +76,7 @@ def checkpointing(app: Greenlist, url: str) -> list[process.Periodic]:
     return [process.Periodic("checkpoint", sign, seconds)]
 
 
-def run_tick(args: argparse.Namespace) -> int:
+def run_tick(args: argparse.Namespace, settings: Settings) -> int:
     """`greenlist tick --until DATE`: every job due up to DATE, date by date, now. DATE may not
     lie after today (Asia/Shanghai): the system records only what has happened."""
     clock = SystemClock()
@@ -91,7 +89,7 @@ def run_tick(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    app, db = _service(args.database_url, clock)
+    app, db = _service(settings, clock)
     try:
         sweeper = sweeper_for(app, db)
         outcomes = sweeper.run_until(until)

@@ -7,7 +7,8 @@ issue 9 item 6); one worker by default, because on the embedded SQLite store one
 process writes. Each worker builds its own app after the fork (never `preload`: the stores'
 connections and the projection runner's thread must not be shared across a fork) and runs the
 read models' runner in-process (greenlist.web.make_app). SIGTERM stops gunicorn gracefully;
-each worker then stops its runner and closes its stores."""
+each worker then stops its runner and closes its stores. The settings are read once, by
+`greenlist serve`, and reach each worker with the fork (none of them reads the environment)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from greenlist.settings import JWT_SECRET, Settings, settings_or_env
 from greenlist.worker import REQUEST_TIMEOUT, BufferingWorker
 
 log = logging.getLogger(__name__)
@@ -54,10 +56,12 @@ def _worker_exit(_server: Any, worker: Any) -> None:
 
 
 class Server(BaseApplication):  # type: ignore[misc]
-    """gunicorn running `greenlist.web:make_app`, configured here and nowhere else."""
+    """gunicorn running `greenlist.web:make_app`, configured here and nowhere else; each
+    worker builds its app from the settings `greenlist serve` read."""
 
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any], settings: Settings) -> None:
         self.options = options
+        self.settings = settings
         super().__init__(prog="greenlist serve")
 
     def load_config(self) -> None:
@@ -68,20 +72,25 @@ class Server(BaseApplication):  # type: ignore[misc]
     def load(self) -> Flask:
         from greenlist.web import make_app
 
-        return make_app()
+        return make_app(settings=self.settings)
 
 
 class SchedulerAlongside:
     """`greenlist scheduler` as a child process of gunicorn's master (never inside a web
     worker): started when the server is ready, stopped (SIGTERM, then waited for) when it
-    exits. Used with the embedded default, so that one command runs a living demo."""
+    exits. Used with the embedded default, so that one command runs a living demo. The child
+    reads the same environment, with the token secret `greenlist serve` settled on (the demo's
+    own, generated for its store)."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.child: subprocess.Popen[bytes] | None = None
+        self.env = dict(os.environ)
+        if settings.jwt_secret:
+            self.env[JWT_SECRET] = settings.jwt_secret
 
     def start(self, _server: Any) -> None:
         command = [sys.executable, "-m", "greenlist.cli", "scheduler"]
-        self.child = subprocess.Popen(command)  # our own module, no shell
+        self.child = subprocess.Popen(command, env=self.env)  # our own module, no shell
         print(f"scheduler started alongside (pid {self.child.pid})", file=sys.stderr, flush=True)
 
     def stop(self, _server: Any) -> None:
@@ -135,15 +144,17 @@ def serve(
     access_log: bool = False,
     scheduler: bool = False,
     request_timeout: float = REQUEST_TIMEOUT,
+    settings: Settings | None = None,
 ) -> int:
     """Run until SIGTERM or SIGINT. With several workers, or the scheduler alongside, copies
     of aggregates kept in memory are checked against the store before use
-    (GREENLIST_AGGREGATE_CACHE=checked), as several processes then write."""
-    settings = options(host, port, workers, threads, access_log, request_timeout)
+    (GREENLIST_AGGREGATE_CACHE=checked unless set), as several processes then write."""
+    settings = settings_or_env(settings)
+    gunicorn = options(host, port, workers, threads, access_log, request_timeout)
     if workers > 1 or scheduler:
-        os.environ.setdefault("GREENLIST_AGGREGATE_CACHE", "checked")
+        settings = settings.with_checked_cache()
     if scheduler:
-        alongside = SchedulerAlongside()
-        settings |= {"when_ready": alongside.start, "on_exit": alongside.stop}
-    Server(settings).run()
+        alongside = SchedulerAlongside(settings)
+        gunicorn |= {"when_ready": alongside.start, "on_exit": alongside.stop}
+    Server(gunicorn, settings).run()
     return 0

@@ -9,13 +9,13 @@ the one that used to be is refused, so that nobody who read an old README can si
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
-SETTING = "GREENLIST_JWT_SECRET"
+from greenlist.settings import JWT_SECRET, Settings, StoreUrl
+
+SETTING = JWT_SECRET
 MIN_BYTES = 32
 PUBLISHED = frozenset({"greenlist-local-development-secret"})
 """Secrets that were printed in the source or the README: they sign nothing, anywhere."""
@@ -43,15 +43,15 @@ def check(secret: str) -> str:
     return secret
 
 
-def configured() -> str | None:
+def configured(settings: Settings) -> str | None:
     """`GREENLIST_JWT_SECRET` when it is set (checked), else None."""
-    value = os.environ.get(SETTING)
+    value = settings.jwt_secret
     return check(value) if value else None
 
 
-def required() -> str:
+def required(settings: Settings) -> str:
     """The configured secret; a service that verifies tokens refuses to start without one."""
-    value = configured()
+    value = configured(settings)
     if value is None:
         raise SecretRefused(
             f"{SETTING} is not set: production needs a secret of at least {MIN_BYTES} bytes "
@@ -61,34 +61,28 @@ def required() -> str:
     return value
 
 
-def store_secret_path(url: str) -> Path:
+def store_secret_path(store: StoreUrl) -> Path:
     """Where the demo's generated secret of a store is kept: next to the SQLite file, or under
     `var/` for a server store (named by a digest of its URL, never the URL itself)."""
-    parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        path = unquote(parsed.netloc + parsed.path[1:])
-        if path and path != ":memory:":
-            return Path(path + ".jwt-secret")
-    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return Path("var") / f"jwt-secret-{digest}"
+    return store.file_beside(".jwt-secret", "jwt-secret-{digest}")
 
 
-def existing_store_secret(url: str) -> str | None:
+def existing_store_secret(store: StoreUrl) -> str | None:
     """The demo secret generated earlier for this store, if any."""
-    path = store_secret_path(url)
+    path = store_secret_path(store)
     try:
         return check(path.read_text().strip())
     except FileNotFoundError:
         return None
 
 
-def store_secret(url: str) -> str:
+def store_secret(store: StoreUrl) -> str:
     """The demo's secret for this store: read, or generated once (48 random bytes, URL-safe)
     into a file only its owner may read (0600; created with that mode, never widened)."""
-    found = existing_store_secret(url)
+    found = existing_store_secret(store)
     if found is not None:
         return found
-    path = store_secret_path(url)
+    path = store_secret_path(store)
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(48)
     try:
@@ -100,12 +94,12 @@ def store_secret(url: str) -> str:
     return value
 
 
-def for_service(url: str, generate: bool) -> str:
+def for_service(settings: Settings, generate: bool) -> str:
     """The secret a service verifies tokens with: the configured one, else (demo or test clock
     only, `generate`) the store's own; otherwise refused."""
-    value = configured()
+    value = configured(settings)
     if value is not None:
         return value
     if generate:
-        return store_secret(url)
-    return required()
+        return store_secret(settings.store)
+    return required(settings)

@@ -1,10 +1,9 @@
-"""The web process: the service, its read side and the HTTP API, wired from the environment.
+"""The web process: the service, its read side and the HTTP API, wired from its settings.
 With the embedded default the projection runners follow the log in this same process."""
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -13,19 +12,13 @@ from typing import Any
 from flask import Flask
 
 from api.app import create_app
-from api.limits import DEFAULT_FILING_LIMIT
 from domain.clock import Clock, SettableClock
 from domain.values import local_date
 from greenlist import token_secret
-from greenlist.config import (
-    SystemClock,
-    build_service,
-    database_url,
-    ready_max_lag,
-    token_max_lifetime,
-)
+from greenlist.config import SystemClock, build_service
 from greenlist.runtime import InProcessRunner, read_side
 from greenlist.scheduling import sweeper_for
+from greenlist.settings import Settings, settings_or_env
 from scheduler.sweeper import Sweeper
 
 log = logging.getLogger(__name__)
@@ -41,31 +34,36 @@ def clock_moved(sweeper: Sweeper) -> Callable[[datetime], list[dict[str, Any]]]:
     return catch_up
 
 
-def make_app(url: str | None = None, clock: Clock | None = None, follow: bool = True) -> Flask:
-    """`GREENLIST_DATABASE_URL` chooses the store, `GREENLIST_JWT_SECRET` signs tokens (the
-    app refuses to start without one, greenlist.token_secret, except with the test clock),
-    `GREENLIST_TOKEN_MAX_HOURS` bounds a token's lifetime (default 24),
-    `GREENLIST_TEST_CLOCK=1` enables PUT /api/v1/test/clock (tests and demos only),
-    `GREENLIST_FILING_LIMIT` bounds real-name reports per client (default
-    "5 per minute;50 per day") and `GREENLIST_RATE_LIMIT_STORAGE` says where the counts live
-    (default `memory://`: per process; see api.limits)."""
-    url = url or database_url()
-    test_clock = os.environ.get("GREENLIST_TEST_CLOCK") == "1"
+def make_app(
+    url: str | None = None,
+    clock: Clock | None = None,
+    follow: bool = True,
+    settings: Settings | None = None,
+) -> Flask:
+    """The web process's root: its settings (greenlist.settings) are those given, else read
+    from the environment here, once, with `url` naming the store. `GREENLIST_JWT_SECRET` signs
+    tokens (the app refuses to start without one, greenlist.token_secret, except with the test
+    clock), `GREENLIST_TEST_CLOCK=1` enables PUT /api/v1/test/clock (tests and demos only); the
+    token lifetime, the filing limit and its storage, the readiness lag and the idempotency
+    claims' expiry go to the API (api.app.create_app)."""
+    settings = settings_or_env(settings, url)
+    test_clock = settings.test_clock
     if clock is None:
         clock = SettableClock(datetime.now(UTC)) if test_clock else SystemClock()
-    secret = token_secret.for_service(url, generate=test_clock)
-    service = build_service(url, clock)
-    side = read_side(service, url)
+    secret = token_secret.for_service(settings, generate=test_clock)
+    service = build_service(clock=clock, settings=settings)
+    side = read_side(service, settings=settings)
     app = create_app(
         service,
         side.db,
         secret,
         [p.name for p in side.runner.projections],
         test_clock,
-        token_max_lifetime=token_max_lifetime(),
-        filing_limit=os.environ.get("GREENLIST_FILING_LIMIT", DEFAULT_FILING_LIMIT),
-        limit_storage=os.environ.get("GREENLIST_RATE_LIMIT_STORAGE", "memory://"),
-        ready_max_lag=ready_max_lag(),
+        token_max_lifetime=settings.token_max_lifetime,
+        filing_limit=settings.filing_limit,
+        limit_storage=settings.rate_limit_storage,
+        ready_max_lag=settings.ready_max_lag,
+        idempotency_claim_seconds=settings.idempotency_claim_seconds,
     )
     app.extensions["greenlist_runner"] = side.runner
     if test_clock:

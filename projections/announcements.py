@@ -18,17 +18,11 @@ from domain.events import unit as ev
 from domain.values import local_date
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
-from projections.engine.projection import Projection, Table, handles
+from projections.engine.projection import Projection, Table, columns, handles
 from projections.values import at, codes, day
 
 LEVEL_ZH = {"municipal": "市级", "provincial": "省级", "national": "国家级"}
 KINDS = ("publication", "removal", "rename")
-
-
-def columns(spec: str) -> tuple[tuple[str, str], ...]:
-    """Columns written "name" (text) or "name:type"."""
-    pairs = (f"{c}:text".split(":") for c in spec.split())
-    return tuple((name, kind) for name, kind, *_ in pairs)
 
 
 def judged_on(e: Any) -> date:

@@ -15,8 +15,8 @@ import pytest
 
 from domain.clock import SettableClock
 from domain.service import Greenlist
-from greenlist.config import build_service
-from projections.engine.db import Db, views_db
+from greenlist.config import build_service, views_db
+from projections.engine.db import Db
 from tests.on_time import on_time
 from tests.throwaway_postgres import Cluster, available, throwaway_cluster
 

@@ -26,7 +26,7 @@ from api.schemas.log import ConsistencyOut, ConsistencyQuery, InclusionOut, Incl
 from domain.aggregates.unit import unit_id
 from domain.errors import NotFound, OutOfRange
 from domain.values import Role
-from greenlist.stores import Leaf
+from greenlist.adapters.stores import Leaf
 from greenlist.vlog.tree import tree_of
 
 blp = Blueprint("log", __name__, url_prefix="/api/v1/log", description="可验证日志 Verifiable log")

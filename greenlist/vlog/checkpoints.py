@@ -26,7 +26,7 @@ from auditlog.offline import (
     verify_note,
 )
 from auditlog.signing import SignerKey, sign_checkpoint
-from greenlist.stores import LeafStore, StoredCheckpoint
+from greenlist.adapters.stores import LeafStore, StoredCheckpoint
 from greenlist.vlog.tree import tree_of
 
 LEAVES_FILE = "leaves.bin"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from auditlog.offline import ProofError
 from auditlog.signing import SignerKey
-from greenlist.config import SystemClock, build_service, database_url
+from greenlist.config import SystemClock, build_service
+from greenlist.settings import Settings
 from greenlist.vlog import keys
 from greenlist.vlog.checkpoints import LogDiverged, write_checkpoint
 from greenlist.vlog.verify import verify_store
@@ -55,28 +56,28 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """`settings`: the command's, read by `greenlist` (its `--database-url` already applied)."""
     if args.command == "log-key":
-        return run_log_key(args)
+        return run_log_key(args, settings)
     if args.command == "checkpoint":
-        return run_checkpoint(args)
-    return run_verify(args)
+        return run_checkpoint(args, settings)
+    return run_verify(args, settings)
 
 
-def run_log_key(args: argparse.Namespace) -> int:
+def run_log_key(args: argparse.Namespace, settings: Settings) -> int:
     """Print the verifier key (`<name>+<id>+<key>`, the format of golang.org/x/mod/sumdb/note)
     that auditors check checkpoints with; `--generate FILE` makes a new signing key first."""
-    url = args.database_url or database_url()
     try:
         if args.generate:
-            key = SignerKey.generate(keys.origin())
+            key = SignerKey.generate(settings.log_origin)
             keys.write_private(args.generate, key.text())
             print(
                 f"signing key written to {args.generate} (keep it out of the database)",
                 file=sys.stderr,
             )
         else:
-            key = keys.signer(url)
+            key = keys.signer(settings)
     except (keys.KeyUnavailable, FileExistsError, ValueError) as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
@@ -84,15 +85,14 @@ def run_log_key(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_checkpoint(args: argparse.Namespace) -> int:
-    url = args.database_url or database_url()
+def run_checkpoint(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        signer = keys.signer(url)
+        signer = keys.signer(settings)
     except keys.KeyUnavailable as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
-    directory = args.dir or keys.witness_dir(url)
-    app = build_service(url, SystemClock())
+    directory = args.dir or keys.witness_dir(settings)
+    app = build_service(clock=SystemClock(), settings=settings)
     try:
         checkpoint = write_checkpoint(app.recorder, signer, directory)
     except LogDiverged as error:
@@ -105,16 +105,15 @@ def run_checkpoint(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_verify(args: argparse.Namespace) -> int:
+def run_verify(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 only when every event matches its leaf and every held checkpoint holds."""
-    url = args.database_url or database_url()
-    directory = args.checkpoints or keys.witness_dir(url)
+    directory = args.checkpoints or keys.witness_dir(settings)
     try:
-        verifier_keys = keys.verifier_keys(url, args.key)
+        verifier_keys = keys.verifier_keys(settings, args.key)
     except (keys.KeyUnavailable, ProofError, ValueError) as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
-    app = build_service(url, SystemClock())
+    app = build_service(clock=SystemClock(), settings=settings)
     try:
         report = verify_store(app.recorder, verifier_keys, directory)
     finally:

@@ -9,67 +9,51 @@ secret. Checkpoints are also written to a directory outside the store
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from auditlog.offline import VerifierKey, parse_verifier_key
 from auditlog.signing import SignerKey
+from greenlist.settings import (
+    CHECKPOINT_DIR,
+    LOG_KEY_FILE,
+    LOG_ORIGIN,
+    LOG_VERIFIER_KEYS,
+    Settings,
+    StoreUrl,
+)
 
-KEY_FILE_SETTING = "GREENLIST_LOG_KEY_FILE"
-ORIGIN_SETTING = "GREENLIST_LOG_ORIGIN"
-WITNESS_SETTING = "GREENLIST_CHECKPOINT_DIR"
-VERIFIER_KEYS_SETTING = "GREENLIST_LOG_VERIFIER_KEYS"
-DEFAULT_ORIGIN = "greenlist.zhejiang.local/green-manufacturing"
-"""The checkpoint origin (c2sp.org/tlog-checkpoint: a schema-less URL naming the log); the key
-name equals it. Set `GREENLIST_LOG_ORIGIN` to the log's real address."""
+KEY_FILE_SETTING = LOG_KEY_FILE
+ORIGIN_SETTING = LOG_ORIGIN
+WITNESS_SETTING = CHECKPOINT_DIR
+VERIFIER_KEYS_SETTING = LOG_VERIFIER_KEYS
 
 
 class KeyUnavailable(Exception):
     """No signing key is configured (message in Chinese and English)."""
 
 
-def origin() -> str:
-    value = os.environ.get(ORIGIN_SETTING, DEFAULT_ORIGIN).strip()
-    if not value or any(c.isspace() or c == "+" for c in value):
-        raise ValueError(f"{ORIGIN_SETTING} must be non-empty, without spaces or '+'")
-    return value
-
-
-def _store_file(url: str, suffix: str) -> Path:
-    """A file that belongs to a store: next to its SQLite file, else under `var/` named by a
-    digest of its URL (never the URL, which may hold a password)."""
-    parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        path = unquote(parsed.netloc + parsed.path[1:])
-        if path and path != ":memory:":
-            return Path(path + suffix)
-    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return Path("var") / f"{digest}{suffix}"
-
-
-def witness_dir(url: str) -> Path:
+def witness_dir(settings: Settings) -> Path:
     """`GREENLIST_CHECKPOINT_DIR`, else `<store>.checkpoints/` beside the embedded store."""
-    configured = os.environ.get(WITNESS_SETTING)
-    return Path(configured) if configured else _store_file(url, ".checkpoints")
+    return settings.checkpoint_dir or settings.store.file_beside(
+        ".checkpoints", "{digest}.checkpoints"
+    )
 
 
-def store_key_path(url: str) -> Path:
-    return _store_file(url, ".log-key")
+def store_key_path(store: StoreUrl) -> Path:
+    return store.file_beside(".log-key", "{digest}.log-key")
 
 
 def _read_key(path: Path) -> SignerKey:
     return SignerKey.parse(path.read_text().strip())
 
 
-def signer(url: str, generate: bool = False) -> SignerKey:
+def signer(settings: Settings, generate: bool = False) -> SignerKey:
     """The checkpoint signer: `GREENLIST_LOG_KEY_FILE`, else the key generated for this store
     by the demo or the test clock (`generate` creates it once, 0600); else `KeyUnavailable`."""
-    configured = os.environ.get(KEY_FILE_SETTING)
-    if configured:
-        return _read_key(Path(configured))
-    path = store_key_path(url)
+    if settings.log_key_file:
+        return _read_key(settings.log_key_file)
+    path = store_key_path(settings.store)
     if path.exists():
         return _read_key(path)
     if not generate:
@@ -78,7 +62,7 @@ def signer(url: str, generate: bool = False) -> SignerKey:
             f"create one with `greenlist log-key --generate FILE` / "
             f"未配置日志签名密钥（{KEY_FILE_SETTING}）"
         )
-    key = SignerKey.generate(origin())
+    key = SignerKey.generate(settings.log_origin)
     write_private(path, key.text())
     return key
 
@@ -91,14 +75,11 @@ def write_private(path: Path, text: str) -> None:
         file.write(text + "\n")
 
 
-def verifier_keys(url: str, given: list[str] | None = None) -> list[VerifierKey]:
+def verifier_keys(settings: Settings, given: list[str] | None = None) -> list[VerifierKey]:
     """The keys a checkpoint is checked with: those given (`--key`), else
     `GREENLIST_LOG_VERIFIER_KEYS` (one per line or comma-separated), else the public half of
     the configured signer."""
-    texts = list(given or [])
+    texts = list(given or settings.log_verifier_keys)
     if not texts:
-        raw = os.environ.get(VERIFIER_KEYS_SETTING, "")
-        texts = [t.strip() for t in raw.replace(",", "\n").splitlines() if t.strip()]
-    if not texts:
-        texts = [signer(url).verifier_key()]
+        texts = [signer(settings).verifier_key()]
     return [parse_verifier_key(t) for t in texts]

@@ -10,7 +10,7 @@ from typing import cast
 from weakref import WeakKeyDictionary
 
 from auditlog.tree import MerkleTree
-from greenlist.stores import LeafStore
+from greenlist.adapters.stores import LeafStore
 
 
 class StoreLeaves:

@@ -34,7 +34,7 @@ from auditlog.offline import (
     verify_note,
 )
 from auditlog.tree import LeafList, MerkleTree
-from greenlist.stores import Leaf, LeafStore
+from greenlist.adapters.stores import Leaf, LeafStore
 from greenlist.vlog.checkpoints import LEAVES_FILE, held_checkpoints
 
 BATCH = 5_000

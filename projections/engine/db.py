@@ -2,22 +2,15 @@
 
 SQL is written once with `?` placeholders; PostgreSQL gets `%s`. Instants are stored as integer
 microseconds since the epoch (UTC), dates as ISO text, flags as 0/1, structures as JSON text:
-the same values come back from both stores."""
+the same values come back from both stores. The two databases: engine.sqlite_db (the embedded
+store's, and in memory) and engine.postgres_db."""
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import threading
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
 
 import psycopg
-from psycopg.rows import dict_row
 
 Row = dict[str, Any]
 
@@ -89,157 +82,3 @@ class Tx:
         else:
             marks = ", ".join("?" for _ in columns)
             self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
-def private_file(path: str | Path) -> None:
-    """Create a database file readable and writable by its owner only (0600) before SQLite
-    opens it, and narrow an existing one to that (issue 9, item 9: every local user could read
-    the stores). SQLite gives its -wal and -shm files the database file's permissions."""
-    file = Path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(file, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if os.fstat(fd).st_mode & 0o077:
-            os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
-
-
-class SQLiteDb(Db):
-    """The views of the embedded store, in their own file next to the events' file, so that
-    projection batches never hold the events' write lock."""
-
-    dialect = "sqlite"
-
-    def __init__(self, path: str) -> None:
-        """`path` is a file, or `:memory:` for a database shared by this process's threads."""
-        if path == ":memory:":
-            path = f"file:views-{uuid.uuid4().hex}?mode=memory&cache=shared"
-        else:
-            private_file(path)
-        self.path = path
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        self._keeper = self._connection()  # an in-memory database lives while one is open
-
-    def _connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(
-                self.path,
-                timeout=30,
-                isolation_level=None,
-                check_same_thread=False,
-                uri=self.path.startswith("file:"),
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
-
-    @contextmanager
-    def transaction(self) -> Iterator[Tx]:
-        conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield Tx(conn.cursor(), self.dialect)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
-
-
-class PostgresDb(Db):
-    """The views on PostgreSQL, in the events' schema; one connection per thread, opened again
-    when the server dropped it (a restart: issue 9, item 5)."""
-
-    dialect = "postgres"
-
-    def __init__(self, conninfo: str, schema: str | None, connect_timeout: int = 5) -> None:
-        """`connect_timeout` (whole seconds, libpq's) bounds a connection attempt to a server
-        that does not answer at all, so a request fails (503) instead of hanging."""
-        self.conninfo = conninfo
-        self.schema = schema
-        self.connect_timeout = connect_timeout
-        self._local = threading.local()
-        self._all: list[psycopg.Connection[Any]] = []
-        self._lock = threading.Lock()
-
-    def connect(self, autocommit: bool = False) -> psycopg.Connection[Any]:
-        conn = psycopg.connect(
-            self.conninfo,
-            row_factory=dict_row,
-            autocommit=autocommit,
-            connect_timeout=self.connect_timeout,
-        )
-        if self.schema:
-            conn.execute(f"SET search_path TO {self.schema}")
-            if not autocommit:
-                conn.commit()
-        return conn
-
-    def _connection(self) -> psycopg.Connection[Any]:
-        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            dropped = conn
-            conn = self.connect()
-            self._local.conn = conn
-            with self._lock:
-                if dropped is not None and dropped in self._all:
-                    self._all.remove(dropped)
-                self._all.append(conn)
-        return conn
-
-    @contextmanager
-    def transaction(self) -> Iterator[Tx]:
-        conn = self._connection()
-        with conn.transaction(), conn.cursor() as cursor:
-            tx = Tx(cursor, self.dialect)
-            try:
-                yield tx
-            finally:
-                tx.close()
-
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """A read, tried once more on a new connection when this thread's connection turns out
-        to have been dropped by the server (restarted since it was last used): a read changes
-        nothing, so trying it again is safe, and a read just after a restart succeeds."""
-        had = getattr(self._local, "conn", None)
-        try:
-            return super().query(sql, params)
-        except psycopg.OperationalError:
-            if had is None or not had.closed:
-                raise
-            return super().query(sql, params)
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
-
-
-def views_db(database_url: str, connect_timeout: int = 5) -> Db:
-    """The views' database for the events' database URL (see greenlist.config)."""
-    parsed = urlparse(database_url)
-    if parsed.scheme == "sqlite":
-        path = unquote(parsed.netloc + parsed.path[1:])
-        return SQLiteDb(":memory:" if path == ":memory:" else f"{path}.views")
-    if parsed.scheme in ("postgresql", "postgres"):
-        schema = parse_qs(parsed.query).get("schema", [None])[0]
-        conninfo = database_url.split("?", 1)[0]
-        return PostgresDb(conninfo, schema, connect_timeout)
-    if parsed.scheme == "memory":
-        return SQLiteDb(":memory:")
-    raise ValueError(f"no views database for {database_url!r}")

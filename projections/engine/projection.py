@@ -26,6 +26,11 @@ SQL_TYPES = {
 }
 
 
+def columns(spec: str) -> tuple[tuple[str, str], ...]:
+    """A table's columns written "name name:type ..." (text unless a type is given)."""
+    return tuple((c.partition(":")[0], c.partition(":")[2] or "text") for c in spec.split())
+
+
 @dataclass(frozen=True)
 class Table:
     """A table of a read model. With a `key` its rows are upserted by key; without one it is

@@ -27,8 +27,8 @@ from functools import partial
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import SHANGHAI, Level
-from greenlist.config import database_url
 from greenlist.runtime import read_side
+from greenlist.settings import Settings
 from simulation.cast import Member
 from simulation.demo.acts import Outcome, P, quotas
 from simulation.demo.dynamic import DemoDynamic
@@ -115,7 +115,7 @@ def load_if_empty(url: str | None = None, seed: int = SEED) -> Outcome | None:
     up to date. Returns what it did, or None if the store already held events."""
     from simulation import histories  # which imports this module
 
-    url = url or database_url()
+    url = url or Settings.from_env().store.url
     try:
         with histories.opened(url, "demo", seed=seed) as (app, generated):
             side = read_side(app, url)

@@ -43,7 +43,7 @@ from auditlog.signing import SignerKey
 from auditlog.tree import root_of
 from domain.aggregates.unit import unit_id
 from domain.service import Greenlist
-from greenlist.stores import LeafStore, StoredCheckpoint
+from greenlist.adapters.stores import LeafStore, StoredCheckpoint
 from greenlist.vlog.checkpoints import checkpoint_path, write_checkpoint
 from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, token

@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 from api.auth import BadToken, mint
 from domain.clock import SettableClock
 from greenlist import cli, token_secret
+from greenlist.settings import StoreUrl
 from greenlist.web import make_app
 from simulation import scenarios as s
 from tests.api.conftest import SECRET, event_count
@@ -96,7 +97,7 @@ def test_the_test_clock_generates_its_stores_own_secret_readable_by_its_owner_on
     monkeypatch.setenv("GREENLIST_TEST_CLOCK", "1")
     app = make_app(store_url, clock, follow=False)
     try:
-        path = token_secret.store_secret_path(store_url)
+        path = token_secret.store_secret_path(StoreUrl.parse(store_url))
         assert path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600
         generated = path.read_text().strip()
         assert len(generated) >= 48 and generated != OLD_README_SECRET

@@ -14,8 +14,8 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from auditlog.offline import event_leaf_hash
 from domain.clock import SettableClock
 from domain.service import Greenlist
+from greenlist.adapters.stores import LeafStore
 from greenlist.config import build_service
-from greenlist.stores import LeafStore
 from simulation import scenarios as s
 
 

@@ -18,12 +18,12 @@ from psycopg import errors, sql
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import UnitKind, local_date
+from greenlist.adapters.stores.postgres import StoreNotSetUp
+from greenlist.adapters.stores.restricted import APP_ROLE, append_only_tables
 from greenlist.cli import main
 from greenlist.config import build_service, store_settings
 from greenlist.runtime import read_side
 from greenlist.scheduling import sweeper_for
-from greenlist.stores.postgres import StoreNotSetUp
-from greenlist.stores.restricted import APP_ROLE, append_only_tables
 from greenlist.web import make_app
 from simulation import scenarios as s
 from tests.api.conftest import SECRET, city

@@ -28,9 +28,8 @@ from uuid import UUID
 import pytest
 
 from api.auth import mint
-from greenlist.config import build_service
+from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
-from projections.engine.db import views_db
 from projections.engine.runner import Runner
 from simulation import scenarios as s
 from tests.e2e.test_server import command, free_port

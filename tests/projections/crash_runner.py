@@ -12,10 +12,9 @@ from __future__ import annotations
 import sys
 import time
 
-from greenlist.config import build_service
+from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
 from projections.engine.batch import Batch
-from projections.engine.db import views_db
 from projections.engine.runner import Runner
 
 WAIT = 600.0

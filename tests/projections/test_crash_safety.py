@@ -31,10 +31,10 @@ import pytest
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist.config import build_service
+from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
 from projections.engine.checksum import table_checksums, table_rows
-from projections.engine.db import Db, views_db
+from projections.engine.db import Db
 from projections.engine.runner import TRACKING, RebuildSuperseded, Runner
 from simulation import scenarios as s
 from tests.on_time import on_time

@@ -21,10 +21,10 @@ from domain.clock import SettableClock
 from domain.errors import GreenlistError
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist.config import build_service
+from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
 from projections.engine.batch import Remembered
-from projections.engine.db import Db, Tx, views_db
+from projections.engine.db import Db, Tx
 from projections.engine.outage import Backoff, store_unreachable
 from projections.engine.projection import Projection
 from projections.engine.runner import Runner

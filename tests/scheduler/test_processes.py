@@ -19,8 +19,7 @@ import pytest
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import local_midnight
-from greenlist.config import build_service
-from projections.engine.db import views_db
+from greenlist.config import build_service, views_db
 from scheduler.sweeper import Outcome, Sweeper
 from simulation import scenarios as s
 

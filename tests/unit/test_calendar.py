@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from domain.calendar import CalendarNotCovered, Period
-from greenlist.calendars import ChineseWorkingCalendar, notice_period
+from greenlist.adapters.calendars import ChineseWorkingCalendar
+from greenlist.config import notice_period
+from greenlist.settings import Settings
 
 
 def test_fifteen_calendar_days_by_default() -> None:
@@ -33,12 +35,12 @@ def test_a_year_the_calendar_does_not_cover_is_a_clear_refusal() -> None:
 
 
 def test_the_period_is_configuration() -> None:
-    assert notice_period({}) == Period(15)
+    assert notice_period(Settings.from_env({})) == Period(15)
     configured = notice_period(
-        {"GREENLIST_NOTICE_DAYS": "10", "GREENLIST_NOTICE_WORKING_DAYS": "1"}
+        Settings.from_env({"GREENLIST_NOTICE_DAYS": "10", "GREENLIST_NOTICE_WORKING_DAYS": "1"})
     )
     assert configured.days == 10 and configured.working is not None
     with pytest.raises(ValueError, match="GREENLIST_NOTICE_DAYS"):
-        notice_period({"GREENLIST_NOTICE_DAYS": "fifteen"})
+        Settings.from_env({"GREENLIST_NOTICE_DAYS": "fifteen"})
     with pytest.raises(ValueError, match="at least 1"):
-        notice_period({"GREENLIST_NOTICE_DAYS": "0"})
+        Settings.from_env({"GREENLIST_NOTICE_DAYS": "0"})

@@ -17,8 +17,9 @@ from auditlog.signing import SignerKey
 from auditlog.tree import root_of
 from domain.service import Greenlist
 from greenlist import cli
+from greenlist.adapters.stores import LeafStore
 from greenlist.scheduling import checkpointing
-from greenlist.stores import LeafStore
+from greenlist.settings import Settings
 from greenlist.vlog.checkpoints import (
     LEAVES_FILE,
     checkpoint_path,
@@ -126,12 +127,13 @@ def test_the_scheduler_signs_checkpoints_when_a_key_is_configured(
     os.chmod(key_file, 0o600)
     monkeypatch.setenv("GREENLIST_CHECKPOINT_DIR", str(tmp_path / "w"))
     monkeypatch.delenv("GREENLIST_LOG_KEY_FILE", raising=False)
-    assert checkpointing(app, "sqlite:////nonexistent/x.db") == []  # no key: nothing signed
+    nowhere = Settings.from_env(database_url="sqlite:////nonexistent/x.db")
+    assert checkpointing(app, nowhere) == []  # no key: nothing signed
     monkeypatch.setenv("GREENLIST_LOG_KEY_FILE", str(key_file))
     monkeypatch.setenv("GREENLIST_CHECKPOINT_INTERVAL", "0")
-    assert checkpointing(app, store_url) == []  # turned off
+    assert checkpointing(app, Settings.from_env(database_url=store_url)) == []  # turned off
     monkeypatch.setenv("GREENLIST_CHECKPOINT_INTERVAL", "600")
-    (job,) = checkpointing(app, store_url)
+    (job,) = checkpointing(app, Settings.from_env(database_url=store_url))
     assert job.seconds == 600
     s.register_and_cultivate(app, s.credit_code(28))
     job.job()

@@ -8,16 +8,23 @@
   order and written in the same transaction as the event, so that the Merkle tree over them
   commits to the log as it was recorded. Nothing a rebuild of the read models derives can change
   them. `LeafStore` is the port the stores implement for the tree, the proofs and the verifier.
+
+Until issue 11 these modules were `greenlist.stores.*`; eventsourcing settings written with the
+old topics (`PERSISTENCE_MODULE=greenlist.stores.postgres:TimelinePostgresFactory`, an
+`APPLICATION_RECORDER_TOPIC` of `greenlist.stores.sqlite:...`) still resolve: the old package
+name is registered as a topic of this one.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import register_topic
 
 from auditlog.offline import event_leaf_hash
 
@@ -84,3 +91,8 @@ def leaf_hashes_of(stored_events: Sequence[StoredEvent], positions: Sequence[int
 
 def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
+
+
+OLD_PACKAGE = "greenlist.stores"
+"""Where these stores lived before issue 11; topics naming it resolve to this package."""
+register_topic(OLD_PACKAGE, sys.modules[__name__])

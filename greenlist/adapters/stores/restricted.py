@@ -75,7 +75,8 @@ def restricted_writer_sql(
     app (stores set up before the restricted writer existed)."""
     events = f"{prefix}_events"
     return f"""\
--- greenlist: the restricted writer (README, "Restricted writer"; greenlist/stores/restricted.py).
+-- greenlist: the restricted writer (README, "Restricted writer";
+-- greenlist/adapters/stores/restricted.py).
 -- Run as the owner of the event store's tables (or a superuser), after they were created
 -- (`greenlist db-roles` does both). Idempotent: run it again whenever new tables appear.
 -- The role's password is set apart, never here: ALTER ROLE {app_role} PASSWORD '...' (SCRAM).

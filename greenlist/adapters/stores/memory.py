@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
-from greenlist.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
+from greenlist.adapters.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
 
 
 class TimelinePOPORecorder(POPOApplicationRecorder):

@@ -24,14 +24,14 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from greenlist.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
-from greenlist.stores.restricted import lock_function
+from greenlist.adapters.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
+from greenlist.adapters.stores.restricted import lock_function
 
 log = logging.getLogger(__name__)
 
 RESTRICTED_WRITER = "RESTRICTED_WRITER"
 """The factory's setting (eventsourcing's environment, greenlist.config): the service runs as
-the restricted writer (greenlist.stores.restricted)."""
+the restricted writer (greenlist.adapters.stores.restricted)."""
 
 
 class StoreNotSetUp(RuntimeError):
@@ -270,9 +270,9 @@ class TimelinePostgresRecorder(PostgresApplicationRecorder):
 
     def restrict(self) -> None:
         """Write as the restricted writer: take the events table's write lock through its
-        owner's function (greenlist.stores.restricted: PostgreSQL grants EXCLUSIVE MODE only to
-        roles that may UPDATE, DELETE or TRUNCATE the table). Refuses, saying what to do, when
-        the owner has not set the store up (no table to write to, or no such function)."""
+        owner's function (greenlist.adapters.stores.restricted: PostgreSQL grants EXCLUSIVE MODE
+        only to roles that may UPDATE, DELETE or TRUNCATE the table). Refuses, saying what to do,
+        when the owner has not set the store up (no table to write to, or no such function)."""
         schema, function = self.datastore.schema, lock_function(self.events_table_name)
         with self.datastore.get_connection() as conn:
             row = conn.execute(

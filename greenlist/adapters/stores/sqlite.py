@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from greenlist.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
+from greenlist.adapters.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
 
 TABLE = "greenlist_timeline"
 LEAVES = "greenlist_leaves"

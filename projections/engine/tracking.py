@@ -1,0 +1,76 @@
+"""Where each read model stands: its row in the tracking table (the last log position it applied,
+and the version of its rows' shape), written in the same transaction as the rows, and the lock
+that serialises everything that writes the model.
+
+Why the position lives with the rows: a batch's rows and its position commit together or not
+at all, so a runner that crashes, or a store that goes away mid-batch, never leaves a model with
+an event applied twice or skipped. Why the lock: two runners of the same model (two processes, a
+rebuild beside a live runner) each take it for a batch and re-read the position under it, so
+the second waits, then skips what the first applied."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+from projections.engine.db import Db, Tx
+from projections.engine.projection import Projection
+from projections.errors import ProjectionsBehind
+
+TRACKING = "projection_tracking"
+NEXT = "__next"
+"""The suffix of a rebuild's new tables and of their tracking row."""
+
+
+class RebuildSuperseded(RuntimeError):
+    """Another rebuild of the same read model started meanwhile (it reset the new tables):
+    this one stops, so that no rebuild swaps in tables that miss events."""
+
+
+def lock(tx: Tx, name: str) -> None:
+    """The read model's lock until the transaction ends. Advisory locks are per database: the
+    key names the schema, so that views in other schemas do not wait for these. (On SQLite,
+    `BEGIN IMMEDIATE` already serialises every writer.)"""
+    if tx.dialect == "postgres":
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ?::text))",
+            (f":greenlist:{name}",),
+        )
+
+
+def marks(tx: Tx) -> dict[str, int]:
+    """Every tracking row's position, as this transaction sees it."""
+    rows = tx.fetchall(f"SELECT name, position FROM {TRACKING}")
+    return {r["name"]: int(r["position"]) for r in rows}
+
+
+def positions(db: Db) -> dict[str, int]:
+    rows = db.query(f"SELECT name, position FROM {TRACKING}")
+    return {r["name"]: int(r["position"]) for r in rows}
+
+
+def still_ours(group: Iterable[Projection], found: dict[str, int], position: int) -> None:
+    """A rebuild's new tables are still at the position it left them at; else another rebuild
+    reset them, and this one stops."""
+    reset = [p.name for p in group if found.get(p.name + NEXT) != position]
+    if reset:
+        raise RebuildSuperseded(f"another rebuild of {', '.join(reset)} started; stopping")
+
+
+def wait_for(db: Db, names: Sequence[str], position: int | None, timeout: float = 2.0) -> None:
+    """Read-your-writes: return once every named read model has applied `position`, or raise
+    `ProjectionsBehind` after `timeout` seconds."""
+    if not position:
+        return
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    wanted = set(names)
+    while True:
+        rows = db.query(f"SELECT name, position FROM {TRACKING}")
+        reached = {r["name"] for r in rows if int(r["position"]) >= position}
+        if wanted <= reached:
+            return
+        if time.monotonic() >= deadline:
+            raise ProjectionsBehind(position, sorted(wanted - reached), timeout)
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
