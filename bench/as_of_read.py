@@ -41,7 +41,7 @@ from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.service.base import UNIT_SNAPSHOT_INTERVAL, fold
 from domain.values import UnitKind
-from greenlist.scenarios import city_actor, credit_code
+from simulation.scenarios import city_actor, credit_code
 
 NAME = "as_of_read"
 GOAL_P99_MS = 5.0

@@ -22,20 +22,23 @@ the default mode; the other modes are reported.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from time import perf_counter
-from typing import Any, TypeVar
+from typing import Any
 
-from eventsourcing.persistence import StoredEvent
-
-from bench.common import Result, RoundTrips, Timings, describe, fresh_schema, service
+from bench.common import (
+    Result,
+    RoundTrips,
+    Timings,
+    chunk,
+    describe,
+    fresh_schema,
+    prepared_submissions,
+    raw_inserts,
+    service,
+)
 from domain.aggregates.unit import unit_id
-from domain.service import Greenlist
-from domain.service.base import Receipt
-from domain.values import Level, UnitKind
-from greenlist.scenarios import city_actor, credit_code, enterprise_actor, report_hash
+from simulation.scenarios import credit_code
 
 NAME = "command_throughput"
 MODES = ("trusted", "checked", "off")
@@ -44,46 +47,6 @@ GOAL_RATIO = 0.8
 COMMANDS = 800
 WARMUP = 50
 CHUNKS = 10
-
-T = TypeVar("T")
-
-
-def _submit_ops(app: Greenlist, codes: Sequence[str], tag: str) -> list[Callable[[], Receipt]]:
-    """One `submit_evaluation` per code, its arguments prepared outside the timed call."""
-
-    def op(code: str) -> Callable[[], Receipt]:
-        actor, content_hash = enterprise_actor(code), report_hash(f"{code}/{tag}")
-        return lambda: app.submit_evaluation(
-            actor, code, Level.MUNICIPAL, 2025, content_hash, 80.0, True
-        )
-
-    return [op(code) for code in codes]
-
-
-def _raw_ops(app: Greenlist, template: StoredEvent, count: int) -> list[Callable[[], Any]]:
-    """`insert_events` of one copy of the command's stored event, each on a new stream."""
-
-    def op(stored: StoredEvent) -> Callable[[], Any]:
-        return lambda: app.recorder.insert_events([stored])
-
-    return [
-        op(StoredEvent(uuid.uuid4(), template.originator_version, template.topic, template.state))
-        for _ in range(count)
-    ]
-
-
-def _chunk(items: Sequence[T], k: int) -> Sequence[T]:
-    return items[len(items) * k // CHUNKS : len(items) * (k + 1) // CHUNKS]
-
-
-def _setup(app: Greenlist, codes: list[str]) -> list[Callable[[], Receipt]]:
-    """Register the units and submit once on each; the second submissions, not yet run."""
-    actor = city_actor()
-    for code in codes:
-        app.register_unit(actor, code, UnitKind.FACTORY, f"示范工厂{code[-6:]}")
-    for receipt in Timings().run(_submit_ops(app, codes, "first")):
-        assert receipt.version == 2, receipt
-    return _submit_ops(app, codes, "second")
 
 
 def run(scale: float = 1.0) -> list[Result]:
@@ -95,24 +58,23 @@ def run(scale: float = 1.0) -> list[Result]:
         for m, (mode, app) in enumerate(apps.items()):
             started = perf_counter()
             first = m * 100_000 + 1
-            codes = [credit_code(serial) for serial in range(first, first + WARMUP + n)]
-            ops = _setup(app, codes)
+            ops = prepared_submissions(app, first, WARMUP + n)
             Timings().run(ops[:WARMUP])
             commands[mode] = ops[WARMUP:]
             setup_s[mode] = perf_counter() - started
-        last_event = next(raw_app.events.get(unit_id(codes[0]), desc=True, limit=1))
+        last_event = next(raw_app.events.get(unit_id(credit_code(first)), desc=True, limit=1))
         template = raw_app.mapper.to_stored_event(last_event)
-        Timings().run(_raw_ops(raw_app, template, WARMUP))
-        raws = {mode: _raw_ops(raw_app, template, n) for mode in MODES}
+        Timings().run(raw_inserts(raw_app, template, WARMUP))
+        raws = {mode: raw_inserts(raw_app, template, n) for mode in MODES}
 
         timings = {mode: (Timings(), Timings()) for mode in MODES}
         trips = {mode: RoundTrips(app) for mode, app in apps.items()}
         for k in range(CHUNKS):
             for mode in MODES[k % len(MODES) :] + MODES[: k % len(MODES)]:
                 command_times, raw_times = timings[mode]
-                for receipt in command_times.run(_chunk(commands[mode], k)):
+                for receipt in command_times.run(chunk(commands[mode], k, CHUNKS)):
                     assert receipt.version == 3, receipt
-                raw_times.run(_chunk(raws[mode], k))
+                raw_times.run(chunk(raws[mode], k, CHUNKS))
         for counter in trips.values():
             counter.close()
 

@@ -1,6 +1,7 @@
 """What the benchmarks share: fresh PostgreSQL schemas, the service as `greenlist.config` builds
-it, per-operation timings and statistics, a count of SQL round trips, and the result record
-that `bench.__main__` prints and writes as JSON."""
+it, the commands they time (registered factories' evaluations, raw inserts), per-operation
+timings and statistics, a count of SQL round trips, and the result record that
+`bench.__main__` prints and writes as JSON."""
 
 from __future__ import annotations
 
@@ -13,15 +14,19 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from time import perf_counter, process_time
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
 from domain.clock import Clock
 from domain.service import Greenlist
+from domain.service.base import Receipt
+from domain.values import Level, UnitKind
 from greenlist.config import build_service
+from simulation.scenarios import city_actor, credit_code, enterprise_actor, report_hash
 
 POSTGRES_URL = os.environ.get(
     "GREENLIST_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -31,6 +36,8 @@ POSTGRES_URL = os.environ.get(
 CACHE_SETTING = "GREENLIST_AGGREGATE_CACHE"
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 """Where settable clocks start."""
+
+T = TypeVar("T")
 
 
 def redacted(url: str) -> str:
@@ -81,6 +88,49 @@ def service(url: str, cache: str = "trusted", clock: Clock | None = None) -> Ite
         yield app
     finally:
         app.close()
+
+
+def submit_ops(app: Greenlist, codes: Sequence[str], tag: str) -> list[Callable[[], Receipt]]:
+    """One `submit_evaluation` by the enterprise itself per code (the fastest command of
+    all), its arguments prepared outside the timed call."""
+
+    def op(code: str) -> Callable[[], Receipt]:
+        actor, content_hash = enterprise_actor(code), report_hash(f"{code}/{tag}")
+        return lambda: app.submit_evaluation(
+            actor, code, Level.MUNICIPAL, 2025, content_hash, 80.0, True
+        )
+
+    return [op(code) for code in codes]
+
+
+def prepared_submissions(app: Greenlist, first: int, count: int) -> list[Callable[[], Receipt]]:
+    """Register `count` factories (credit codes from serial `first`) and submit once on each,
+    by service commands; their second submissions (each the unit's version 3), not run yet:
+    the steady state of a long-running writer."""
+    codes = [credit_code(serial) for serial in range(first, first + count)]
+    actor = city_actor()
+    for code in codes:
+        app.register_unit(actor, code, UnitKind.FACTORY, f"示范工厂{code[-6:]}")
+    for receipt in Timings().run(submit_ops(app, codes, "first")):
+        assert receipt.version == 2, receipt
+    return submit_ops(app, codes, "second")
+
+
+def raw_inserts(app: Greenlist, template: StoredEvent, count: int) -> list[Callable[[], Any]]:
+    """eventsourcing's raw `insert_events` of one copy of `template`, each on a new stream."""
+
+    def op(stored: StoredEvent) -> Callable[[], Any]:
+        return lambda: app.recorder.insert_events([stored])
+
+    return [
+        op(StoredEvent(uuid.uuid4(), template.originator_version, template.topic, template.state))
+        for _ in range(count)
+    ]
+
+
+def chunk(items: Sequence[T], k: int, rounds: int) -> Sequence[T]:
+    """The k-th of `rounds` slices of `items`, for measurements run interleaved."""
+    return items[len(items) * k // rounds : len(items) * (k + 1) // rounds]
 
 
 def percentile(values: Sequence[float], q: float) -> float:

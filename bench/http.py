@@ -4,7 +4,7 @@ concurrency, each as a ratio to a trivial endpoint of the same server in the sam
     .venv/bin/python -m bench.http [--threads 8] [--seconds 10] [--rounds 5] [--workers 2]
 
 1. A fresh PostgreSQL schema (`GREENLIST_BENCH_POSTGRES_URL`) gets the demo history
-   (greenlist.demo_history, what `greenlist serve --demo` loads: about 1,000 events, lists at
+   (simulation.demo.history, what `greenlist serve --demo` loads: about 1,000 events, lists at
    three levels, announcements), so the reads read realistic rows; the schema is dropped at
    the end.
 2. The server is started the README's way, `greenlist serve --workers 2 --port P` (gunicorn,
@@ -61,9 +61,9 @@ from bench.http_load import (
     running_server,
 )
 from domain.values import PROVINCE, SHANGHAI
-from greenlist import demo_history
-from greenlist.scenarios import credit_code
 from greenlist.serve import THREADS
+from simulation import demo as demo_history
+from simulation.scenarios import credit_code
 
 NAME = "http"
 RESULT = Path(__file__).resolve().parent.parent / "var" / "bench-http.json"

@@ -3,9 +3,9 @@ ratio to reading and decoding the same log without writing anything.
 
     .venv/bin/python -m bench.rebuild [--units N] [--keep] [--profile] [--rounds R]
 
-1. A realistic history (bench.rebuild_history) of at least `--min-events` events is generated
-   in its own schema; with `--keep` the schema is kept and used again by the next `--keep` run
-   (its name says what was generated), otherwise it is dropped at the end.
+1. A realistic history (simulation.histories: the province story) of at least `--min-events`
+   events is generated in its own schema; with `--keep` the schema is kept and used again by
+   the next `--keep` run (its name says what was generated), otherwise it is dropped at the end.
 2. Baseline: the whole log read with `select_notifications` in batches of the runner's batch
    size and decoded with `mapper.to_domain_event`, writing nothing; each batch's events are
    kept until the next batch is read, as for applying them. The same loop dropping each event
@@ -56,7 +56,8 @@ POSTGRES_URL = os.environ.get(
     "GREENLIST_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 GENERATOR_VERSION = 1
-"""Part of the kept schema's name: bump it when bench.rebuild_history changes."""
+"""Part of the kept schema's name: bump it when the province story (simulation.province)
+changes what it generates."""
 GOAL = 0.5
 RESULT = Path("var/bench-rebuild.json")
 INFO_TABLE = "bench_rebuild_info"
@@ -104,10 +105,10 @@ def drop_schema(schema: str) -> None:
 
 
 def generate_into(schema: str, units: int, last_year: int, seed: int) -> dict[str, Any]:
-    from bench.rebuild_history import generate
+    from simulation.histories import generate
 
     create_schema(schema)
-    info = generate(url_of(schema), units, last_year, seed)
+    info = generate(url_of(schema), "province", units=units, last_year=last_year, seed=seed).info()
     table = sql.Identifier(schema, INFO_TABLE)
     admin(sql.SQL("CREATE TABLE {} (info TEXT NOT NULL)").format(table))
     admin(sql.SQL("INSERT INTO {} VALUES (%s)").format(table), (json.dumps(info),))

@@ -1,7 +1,7 @@
 """Issue 10's benchmark: what the verifiable log costs, on PostgreSQL and on the embedded SQLite.
 
 1. Verification. A store is filled with `EVENTS` (200,000) events: a realistic sample of the
-   service's own stored events (bench.rebuild_history's generator, run in memory: every topic
+   service's own stored events (simulation.histories' province story, in memory: every topic
    and state as the commands record them, about 550 bytes of state on average) is copied over
    and over, each copy's aggregates under new ids, and written with the real recorder's
    `insert_events` in batches of `FILL_BATCH`, so that the store writes every leaf in the
@@ -33,12 +33,12 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -47,28 +47,26 @@ from eventsourcing.sqlite import SQLiteCursor
 from auditlog.offline import VerifierKey
 from auditlog.signing import SignerKey
 from bench.common import (
-    START,
     LoadSampler,
     Result,
     Timings,
+    chunk,
     fresh_schema,
     percentile,
+    prepared_submissions,
+    raw_inserts,
     service,
 )
-from bench.rebuild_history import BulkService, History
 from domain.aggregates.unit import unit_id
-from domain.clock import SettableClock
 from domain.service import Greenlist
-from domain.service.base import Receipt
-from domain.values import Level, UnitKind
 from greenlist.adapters.stores import LeafStore
 from greenlist.adapters.stores.postgres import TimelinePostgresRecorder
 from greenlist.adapters.stores.sqlite import TimelineSQLiteRecorder
-from greenlist.config import store_env
-from greenlist.scenarios import city_actor, credit_code, enterprise_actor, report_hash
 from greenlist.settings import Settings
 from greenlist.vlog.checkpoints import parse_verifier, write_checkpoint
 from greenlist.vlog.verify import BATCH, verify_store
+from simulation import histories
+from simulation.scenarios import credit_code
 
 NAME = "verify_log"
 EVENTS = 200_000
@@ -83,8 +81,6 @@ CHUNKS = 100
 """Rounds of the interleaved commands: small ones, as the machine may be shared."""
 VERIFY_GOAL = 0.5
 COST_GOAL = 1.1
-
-T = TypeVar("T")
 
 
 # --- the stores ------------------------------------------------------------------------------
@@ -130,17 +126,14 @@ def without_leaves(app: Greenlist, store: Store) -> Greenlist:
 
 def sample_events() -> list[StoredEvent]:
     """The service's own stored events, in log order: a small history generated in memory."""
-    clock = SettableClock(START)
-    app = BulkService(store_env("memory://"), clock)
-    try:
-        History(app, clock, SAMPLE_UNITS, 2026, 20240626).run()
-        app.flush()
+    story = histories.opened(
+        "memory://", "province", units=SAMPLE_UNITS, last_year=2026, seed=20240626
+    )
+    with story as (app, _):
         return [
             StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)
             for n in app.recorder.select_notifications(start=None, limit=10**7)
         ]
-    finally:
-        app.close()
 
 
 def copies(sample: Sequence[StoredEvent], count: int) -> Iterator[StoredEvent]:
@@ -279,43 +272,6 @@ def measure_verify(
 # --- 2. the leaf's cost to a command ---------------------------------------------------------
 
 
-def submit_ops(app: Greenlist, codes: Sequence[str], tag: str) -> list[Callable[[], Receipt]]:
-    """One `submit_evaluation` per code, its arguments prepared outside the timed call."""
-
-    def op(code: str) -> Callable[[], Receipt]:
-        actor, content_hash = enterprise_actor(code), report_hash(f"{code}/{tag}")
-        return lambda: app.submit_evaluation(
-            actor, code, Level.MUNICIPAL, 2025, content_hash, 80.0, True
-        )
-
-    return [op(code) for code in codes]
-
-
-def prepared_commands(app: Greenlist, first: int, count: int) -> list[Callable[[], Receipt]]:
-    """Register `count` units and submit once on each; their second submissions, not run."""
-    codes = [credit_code(serial) for serial in range(first, first + count)]
-    actor = city_actor()
-    for code in codes:
-        app.register_unit(actor, code, UnitKind.FACTORY, f"示范工厂{code[-6:]}")
-    for receipt in Timings().run(submit_ops(app, codes, "first")):
-        assert receipt.version == 2, receipt
-    return submit_ops(app, codes, "second")
-
-
-def raw_inserts(app: Greenlist, template: StoredEvent, count: int) -> list[Callable[[], Any]]:
-    def op(stored: StoredEvent) -> Callable[[], Any]:
-        return lambda: app.recorder.insert_events([stored])
-
-    return [
-        op(StoredEvent(uuid.uuid4(), template.originator_version, template.topic, template.state))
-        for _ in range(count)
-    ]
-
-
-def chunk(items: Sequence[T], k: int, rounds: int) -> Sequence[T]:
-    return items[len(items) * k // rounds : len(items) * (k + 1) // rounds]
-
-
 def measure_cost(store: Store, scale: float) -> list[Result]:
     n = max(int(COMMANDS * scale), 10)
     warmup = max(int(WARMUP * scale), 2)
@@ -327,7 +283,7 @@ def measure_cost(store: Store, scale: float) -> list[Result]:
         }
         commands, inserts = {}, {}
         for m, (arm, app) in enumerate(apps.items()):
-            ops = prepared_commands(app, 500_000 + m * 100_000, warmup + n)
+            ops = prepared_submissions(app, 500_000 + m * 100_000, warmup + n)
             Timings().run(ops[:warmup])
             commands[arm] = ops[warmup:]
         code = credit_code(500_000)

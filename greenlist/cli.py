@@ -23,10 +23,9 @@ from api.auth import BadToken, mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
-from greenlist import db_roles, demo_history, scheduling, token_secret
+from greenlist import db_roles, scheduling, token_secret
 from greenlist.config import SystemClock, build_service
 from greenlist.runtime import progress_bar, read_side
-from greenlist.scenarios import city_actor
 from greenlist.settings import TOKEN_MAX_HOURS, Settings, SettingsError, settings_or_env
 from greenlist.vlog import commands as log_commands
 from greenlist.vlog import keys as log_keys
@@ -38,9 +37,12 @@ AFTER_DEMO = datetime(2026, 6, 30, 18, tzinfo=SHANGHAI)
 
 
 def load_demo(settings: Settings) -> None:
-    """Load the demo history if the store is empty, saying what it did."""
+    """Load the demo history if the store is empty, saying what it did. The demo lives in the
+    simulation package, outside the production code path: imported only when asked for."""
+    from simulation.demo import load_if_empty
+
     print(f"store: {settings.store.redacted()}")
-    outcome = demo_history.load_if_empty(settings.store.url)
+    outcome = load_if_empty(settings.store.url)
     if outcome is None:
         print("(the store already holds events: nothing loaded)")
         return
@@ -54,10 +56,13 @@ def load_demo(settings: Settings) -> None:
 def run_demo(url: str | None = None, settings: Settings | None = None) -> int:
     """Load the demo history (if the store is empty), show a refusal and print the history of
     the unit that was listed, renamed, reported and removed."""
+    from simulation.demo import showcase_code
+    from simulation.scenarios import city_actor
+
     settings = settings_or_env(settings, url)
     load_demo(settings)
     app = build_service(clock=SettableClock(AFTER_DEMO), settings=settings)
-    code = demo_history.showcase_code()
+    code = showcase_code()
     try:
         app.nominate(city_actor(code[2:6] + "00"), code, Level.PROVINCIAL, 2026)
     except NotFound:
@@ -214,9 +219,11 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.demo or test_clock:  # a checkpoint key of this store's own, as the token secret
         log_key = log_keys.signer(settings, generate=True)
     if args.demo:
+        from simulation.demo import showcase_code
+
         load_demo(settings)
         token = mint(secret, "jxt-demo", "province", "330000", hours=12)
-        code = demo_history.showcase_code()
+        code = showcase_code()
         print(
             f"\ngreenlist on {url}  (API docs {url}/api/docs)\n\n"
             f"province token (12 h), signed with this store's own secret "

@@ -9,7 +9,7 @@ import pytest
 
 from domain.errors import RuleViolation
 from domain.service import Greenlist
-from greenlist import scenarios as s
+from simulation import scenarios as s
 
 
 @contextmanager

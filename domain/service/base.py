@@ -4,12 +4,12 @@ version of the record acted on, and who may act (from domain.rules.jurisdiction'
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, ClassVar, Final, Protocol, TypeVar
+from typing import Any, ClassVar, Final, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
@@ -106,6 +106,62 @@ class LogPositions(Protocol):
     def positions_of(self, originator_id: UUID) -> Mapping[int, int]: ...
 
 
+TimelineEntry = tuple[UUID, int, int]
+"""(aggregate id, version, recorded instant in microseconds): one row of the timeline index."""
+
+
+@runtime_checkable
+class AggregateStore(Protocol):
+    """The port through which commands load the aggregates they decide on and write what they
+    decided. The service's default is the event store (`StoredAggregates`); a bulk writer that
+    generates a large history for a benchmark (simulation.bulk) plugs in here instead, keeping
+    the aggregates in memory and writing many commands' events in one transaction, with the
+    rules checked exactly as in production."""
+
+    def load(self, aggregate_id: UUID, fresh: bool) -> GreenAggregate | None:
+        """The aggregate as a command sees it (a cached copy unless `fresh`), or None."""
+        ...
+
+    def write(
+        self, aggregates: Sequence[GreenAggregate], timeline: Sequence[TimelineEntry]
+    ) -> int | None:
+        """Record every pending event of `aggregates`, with their timeline entries, atomically;
+        the log position of the last one (None if it is not written yet). Raises
+        `ConcurrentUpdate` if another act wrote one of these aggregates first (or created it)."""
+        ...
+
+
+class StoredAggregates:
+    """The default `AggregateStore`: eventsourcing's repository (its cache, as configured, or
+    the store itself when `fresh`) and `Application.save`; a lost race evicts the stale copies
+    and is a `ConcurrentUpdate`."""
+
+    def __init__(self, service: ServiceBase) -> None:
+        self.service = service
+
+    def load(self, aggregate_id: UUID, fresh: bool) -> GreenAggregate | None:
+        service = self.service
+        repository = service.store_reader if fresh else service.repository
+        try:
+            aggregate: GreenAggregate = repository.get(aggregate_id, projector_func=fold)
+        except AggregateNotFoundError:
+            return None
+        return aggregate
+
+    def write(
+        self, aggregates: Sequence[GreenAggregate], timeline: Sequence[TimelineEntry]
+    ) -> int | None:
+        try:
+            recordings = self.service.save(*aggregates, timeline=list(timeline))
+        except IntegrityError:
+            self.service._evict(aggregates)
+            raise ConcurrentUpdate(
+                zh="数据已被其他操作修改，请刷新后重试",
+                en="another act changed the same record first; reload and retry",
+            ) from None
+        return max((r.notification.id for r in recordings), default=None)
+
+
 def fold(aggregate: Any, events: Iterable[Any]) -> Any:
     """Apply events in order. eventsourcing's default projector also asserts each event's type,
     which costs about half the time of a replay; our events are all `DomainEvent`s. An event
@@ -200,7 +256,12 @@ class ServiceBase(Application[UUID]):
     }
 
     def __init__(
-        self, env: Mapping[str, str], clock: Clock, notice_period: Period | None = None
+        self,
+        env: Mapping[str, str],
+        clock: Clock,
+        notice_period: Period | None = None,
+        *,
+        aggregates: AggregateStore | None = None,
     ) -> None:
         super().__init__(env=env)
         self.clock = clock
@@ -209,6 +270,8 @@ class ServiceBase(Application[UUID]):
         self.store_reader: Repository[UUID] = Repository(
             event_store=self.events, snapshot_store=self.snapshots
         )
+        self.aggregate_store: AggregateStore = aggregates or StoredAggregates(self)
+        """Where commands load and write aggregates: the event store unless told."""
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Every stored event and snapshot is decoded by `CheckedMapper`."""
@@ -259,15 +322,7 @@ class ServiceBase(Application[UUID]):
             for aggregate in aggregates
             for e in aggregate.pending_events
         ]
-        try:
-            recordings = self.save(*aggregates, timeline=timeline)
-        except IntegrityError:
-            self._evict(aggregates)
-            raise ConcurrentUpdate(
-                zh="数据已被其他操作修改，请刷新后重试",
-                en="another act changed the same record first; reload and retry",
-            ) from None
-        position = max((r.notification.id for r in recordings), default=None)
+        position = self.aggregate_store.write(aggregates, timeline)
         return Receipt(primary.id, primary.version, position, details)
 
     def _check_not_future_dated(self, aggregates: tuple[GreenAggregate, ...]) -> None:
@@ -327,11 +382,7 @@ class ServiceBase(Application[UUID]):
     def _get(self, cls: type[A], aggregate_id: UUID, what: str, fresh: bool = False) -> A:
         """Load an aggregate for a command (from the cache if enabled) or, `fresh`, from the
         store."""
-        repository = self.store_reader if fresh else self.repository
-        try:
-            aggregate: GreenAggregate = repository.get(aggregate_id, projector_func=fold)
-        except AggregateNotFoundError:
-            raise NotFound(zh=f"{what}不存在", en=f"{what} not found") from None
+        aggregate = self.aggregate_store.load(aggregate_id, fresh)
         if not isinstance(aggregate, cls):
             raise NotFound(zh=f"{what}不存在", en=f"{what} not found")
         return aggregate

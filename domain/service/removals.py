@@ -69,10 +69,10 @@ class RemovalPolicy(ServiceBase):
 
     def _parks_containing(self, member_code: str) -> list[Unit]:
         """The parks whose declaration lists this enterprise (A17 "含园区内企业")."""
-        index_id = membership_id(member_code)
-        if index_id not in self.repository:
+        try:
+            index = self._get(ParkMembership, membership_id(member_code), "membership")
+        except NotFound:
             return []
-        index = self._get(ParkMembership, index_id, "membership")
         return [self._get(Unit, UUID(park), "park") for park in index.parks]
 
     def _defer_removal_of_parks(

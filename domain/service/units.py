@@ -36,7 +36,7 @@ class UnitActs(ServiceBase):
         try:
             return self._save(unit, *self._index_members(act, unit, []))
         except ConcurrentUpdate:
-            if unit.id not in self.repository:
+            if self.aggregate_store.load(unit.id, fresh=False) is None:
                 raise
             what = unit.credit_code
             raise AlreadyExists(zh=f"单位{what}已存在", en=f"unit {what} already exists") from None

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, province
 from tests.api.module_store import module_app, module_store
 

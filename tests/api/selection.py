@@ -10,7 +10,7 @@ from werkzeug.test import TestResponse
 
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import event_count
 
 ROUNDS = "/api/v1/rounds/provincial/2025"
@@ -34,7 +34,7 @@ def candidate(api_app: Flask, serial: int, city: str = "330100", municipal: bool
     code = s.credit_code(serial, city)
     s.prepare_candidate(svc, code)
     if municipal:
-        svc.list_municipally(s.city_actor(city), code, occurred_at=s.at(date(2025, 3, 1)))
+        s.list_municipally(svc, code)
     return code
 
 

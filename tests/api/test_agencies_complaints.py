@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.service import Greenlist
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, event_count, province, token
 
 REPORTER = {"reporter_name": "王举报", "reporter_contact": "13800000000"}

@@ -34,7 +34,7 @@ import pytest
 from flask import Flask
 
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import SECRET, city, enterprise, event_count, province, token
 from tests.api.module_store import module_app, module_store
 

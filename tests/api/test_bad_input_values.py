@@ -19,7 +19,7 @@ import pytest
 from api.schemas import common
 from api.schemas.common import Act
 from domain.values import UnitKind
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.bad_input import CODE, CULTIVATE, Prepared, names, prepared, problem, store_url
 from tests.api.conftest import city, enterprise, event_count, province
 

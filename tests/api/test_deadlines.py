@@ -8,8 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.values import Level
-from greenlist import scenarios as s
 from greenlist.scheduling import sweeper_for
+from simulation import scenarios as s
 from tests.api.conftest import token
 
 

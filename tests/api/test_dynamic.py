@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import SHANGHAI
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, event_count, province, token
 
 INDICATORS = {"energy_per_output": 0.41, "water_reuse": 0.93}

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level, local_midnight
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, event_count, province, token
 from tests.api.selection import ROUNDS, under_notice
 

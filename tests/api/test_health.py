@@ -18,9 +18,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from domain.clock import SettableClock
-from greenlist import scenarios as s
 from greenlist.serve import close_app
 from greenlist.web import make_app
+from simulation import scenarios as s
 from tests.api.conftest import SECRET, city, token
 from tests.throwaway_postgres import Cluster
 

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 
 from api.idempotency import TABLE, Idempotency, fingerprint
 from domain.clock import SettableClock
-from greenlist import scenarios as s
 from greenlist.config import views_db
 from greenlist.web import make_app
+from simulation import scenarios as s
 from tests.api.conftest import SECRET, city, event_count
 from tests.api.test_units import register
 

@@ -43,9 +43,9 @@ from auditlog.signing import SignerKey
 from auditlog.tree import root_of
 from domain.aggregates.unit import unit_id
 from domain.service import Greenlist
-from greenlist import scenarios as s
 from greenlist.adapters.stores import LeafStore, StoredCheckpoint
 from greenlist.vlog.checkpoints import checkpoint_path, write_checkpoint
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, token
 from tests.api.module_store import module_app, module_store
 from tests.api.test_read_matrix import AGENCY, HZ, NB, history_of_two_sides

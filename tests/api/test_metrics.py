@@ -10,8 +10,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api.metrics import reporting_year
 from domain.values import Level
-from greenlist import scenarios as s
 from greenlist.scheduling import sweeper_for
+from simulation import scenarios as s
 from tests.api.conftest import city, token
 
 

@@ -33,8 +33,8 @@ from schemathesis.specs.openapi.checks import (
 from api.auth import is_public
 from domain.clock import SettableClock
 from domain.values import Level
-from greenlist import scenarios as s
 from greenlist.web import make_app
+from simulation import scenarios as s
 from tests.api.conftest import SECRET, province
 from tests.on_time import on_time
 

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, event_count, province
 
 PROBLEM = "application/problem+json"

@@ -31,7 +31,7 @@ from domain.aggregates.unit import unit_id
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import PROVINCE, Actor, Level, Role, UnitKind
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, province, token
 from tests.api.module_store import module_app, module_store
 

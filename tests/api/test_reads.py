@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, event_count
 
 PROBLEM = "application/problem+json"

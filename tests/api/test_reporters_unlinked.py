@@ -18,8 +18,8 @@ from domain.events import unit as un
 from domain.reporters import WITHHELD
 from domain.service import Greenlist
 from domain.values import Actor, Role
-from greenlist import scenarios as s
 from greenlist.web import make_app
+from simulation import scenarios as s
 from tests.api.conftest import SECRET, city, enterprise, event_count, province, token
 from tests.on_time import on_time
 

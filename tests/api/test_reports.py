@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
 from projections.audit import Audit
 from projections.engine.runner import Runner
 from projections.supervision import Supervision
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, event_count, province, token
 
 PROBLEM = "application/problem+json"

@@ -12,7 +12,7 @@ from werkzeug.test import TestResponse
 
 from domain.aggregates.round import round_id
 from domain.aggregates.unit import unit_id
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, event_count, province, token
 from tests.api.selection import (
     PROVINCIAL,

@@ -10,7 +10,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from domain.aggregates.unit import unit_id
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, province, token
 from tests.api.selection import ROUNDS, on
 

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from domain.clock import SettableClock
 from domain.values import Level
-from greenlist import scenarios as s
 from greenlist.web import make_app
+from simulation import scenarios as s
 from tests.api.conftest import SECRET, city, event_count, province, token
 
 CLOCK = "/api/v1/test/clock"

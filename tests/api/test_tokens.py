@@ -21,9 +21,9 @@ from flask.testing import FlaskClient
 from api.auth import BadToken, mint
 from domain.clock import SettableClock
 from greenlist import cli, token_secret
-from greenlist import scenarios as s
 from greenlist.settings import StoreUrl
 from greenlist.web import make_app
+from simulation import scenarios as s
 from tests.api.conftest import SECRET, event_count
 
 pytestmark = pytest.mark.stores("sqlite")

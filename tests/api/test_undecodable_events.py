@@ -30,8 +30,8 @@ from domain.errors import UndecodableEvent
 from domain.service import Greenlist
 from domain.values import Level, micros
 from greenlist import cli
-from greenlist import scenarios as s
 from greenlist.runtime import read_side
+from simulation import scenarios as s
 from tests.api.conftest import SECRET, enterprise, province
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")

@@ -3,7 +3,7 @@
 from flask import Flask
 from flask.testing import FlaskClient
 
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.api.conftest import city, enterprise, event_count, province, token
 
 

@@ -13,9 +13,10 @@ import pytest
 from domain.errors import RuleViolation
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 
 YEAR = 2025
+log_size = s.log_size
 HZ, NB = "330100", "330200"
 PROV, NAT = Level.PROVINCIAL, Level.NATIONAL
 P = s.PROVINCE_ACTOR
@@ -38,10 +39,6 @@ def refused(
     assert code in info.value.codes, info.value
     assert info.value.zh.strip() and info.value.en.strip()
     assert (unchanged(), log_size(app)) == before
-
-
-def log_size(app: Greenlist) -> int:
-    return app.recorder.max_notification_id() or 0
 
 
 def unit_version(app: Greenlist, code: str) -> Callable[[], int]:
@@ -72,7 +69,7 @@ def ready(app: Greenlist, code: str, level: Level = PROV, municipal: bool = True
     s.register_and_cultivate(app, code)
     s.evaluate(app, code, level)
     if municipal:
-        app.list_municipally(s.city_actor(code[2:6] + "00"), code, occurred_at=day(3, 1))
+        s.list_municipally(app, code, YEAR)
     if level is not Level.MUNICIPAL:
         s.ensure_round(app, level, YEAR)
     s.ensure_experts(app)

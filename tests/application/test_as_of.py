@@ -8,7 +8,7 @@ from domain.clock import SettableClock
 from domain.errors import NotFound
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
+from simulation import scenarios as s
 
 
 def instant(month: int, day: int) -> datetime:

@@ -22,7 +22,7 @@ from domain.rules.jurisdiction import ACTS, DEADLINES, describe
 from domain.service import Greenlist
 from domain.service.base import ANY_VERSION
 from domain.values import PROVINCE, Actor, Level, Role
-from greenlist import scenarios as s
+from simulation import scenarios as s
 
 READS_ONE_PERSON = {"read_reporter"}
 """The one method that takes an actor and is no command: a reporter's identity is read by the

@@ -1,4 +1,4 @@
-"""The generated demo history (greenlist.demo_history): valid, deterministic, and showing what
+"""The generated demo history (simulation.demo.history): valid, deterministic, and showing what
 the README promises, through the real service."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from domain.clock import SettableClock
 from domain.values import CITIES, SHANGHAI, Level
 from greenlist import cli
 from greenlist.config import build_service
-from greenlist.demo_cast import cast
-from greenlist.demo_history import START, DemoHistory, Outcome, load_if_empty, showcase_code
+from simulation.cast import cast
+from simulation.demo.history import START, DemoHistory, Outcome, load_if_empty, showcase_code
 
 P = Level.PROVINCIAL
 

@@ -13,8 +13,8 @@ from domain.rules import RULES, RULESET_VERSION, rule_order
 from domain.service import Greenlist
 from domain.service.explain import OVERRIDDEN, PASSED
 from domain.values import Level
-from greenlist import scenarios as s
-from greenlist.scenarios import at
+from simulation import scenarios as s
+from simulation.scenarios import at
 
 P = Level.PROVINCIAL
 WHY = "该企业为行业龙头，市级名单评选延期，特此说明"

@@ -10,7 +10,7 @@ from domain.clock import SettableClock
 from domain.errors import RuleViolation
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
+from simulation import scenarios as s
 
 PROV = Level.PROVINCIAL
 

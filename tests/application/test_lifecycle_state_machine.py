@@ -41,8 +41,8 @@ from domain.rules.checks import A17_CONTINUING, A17_GROUNDS
 from domain.service import Greenlist
 from domain.service.queries import EventView, UnitView
 from domain.values import Actor, Level, UnitKind
-from greenlist import scenarios as s
 from greenlist.config import build_service
+from simulation import scenarios as s
 
 UNIT_CITIES = ("330100", "330100", "330100", "330200", "330200", "330300")
 CITIES = sorted(set(UNIT_CITIES))

@@ -14,9 +14,9 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from auditlog.offline import event_leaf_hash
 from domain.clock import SettableClock
 from domain.service import Greenlist
-from greenlist import scenarios as s
 from greenlist.adapters.stores import LeafStore
 from greenlist.config import build_service
+from simulation import scenarios as s
 
 
 def leaves(app: Greenlist) -> LeafStore:

@@ -27,8 +27,8 @@ from domain.rules import RULES
 from domain.rules.checks import CLOCK_SKEW
 from domain.service import Greenlist
 from domain.values import PROVINCE, Actor, Level, Role, UnitKind, local_midnight
-from greenlist import scenarios as s
-from greenlist.scenarios import at
+from simulation import scenarios as s
+from simulation.scenarios import at
 from tests.application.rules_steps import PROV, YEAR, cosign_both, day, under_notice
 from tests.refusals import refused
 

@@ -18,8 +18,8 @@ from domain.clock import SettableClock
 from domain.errors import ConcurrentUpdate, RuleViolation
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
 from greenlist.config import build_service
+from simulation import scenarios as s
 from tests.on_time import on_time
 
 pytestmark = pytest.mark.postgres

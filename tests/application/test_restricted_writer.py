@@ -18,7 +18,6 @@ from psycopg import errors, sql
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import UnitKind, local_date
-from greenlist import scenarios as s
 from greenlist.adapters.stores.postgres import StoreNotSetUp
 from greenlist.adapters.stores.restricted import APP_ROLE, append_only_tables
 from greenlist.cli import main
@@ -26,6 +25,7 @@ from greenlist.config import build_service, store_settings
 from greenlist.runtime import read_side
 from greenlist.scheduling import sweeper_for
 from greenlist.web import make_app
+from simulation import scenarios as s
 from tests.api.conftest import SECRET, city
 from tests.on_time import on_time
 

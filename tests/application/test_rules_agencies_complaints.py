@@ -12,8 +12,8 @@ from domain.events import unit as un
 from domain.reporters import WITHHELD
 from domain.service import Greenlist
 from domain.values import Actor, Level, UnitKind
-from greenlist import scenarios as s
-from greenlist.scenarios import at
+from simulation import scenarios as s
+from simulation.scenarios import at
 from tests.refusals import refused
 
 M, P, N = Level.MUNICIPAL, Level.PROVINCIAL, Level.NATIONAL

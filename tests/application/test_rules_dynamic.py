@@ -12,8 +12,8 @@ from domain.aggregates.unit import Unit, unit_id
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
-from greenlist.scenarios import at
+from simulation import scenarios as s
+from simulation.scenarios import at
 from tests.refusals import refused
 
 P, M = Level.PROVINCIAL, Level.MUNICIPAL

@@ -9,8 +9,8 @@ import pytest
 
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
-from greenlist.scenarios import at
+from simulation import scenarios as s
+from simulation.scenarios import at
 from tests.refusals import refused
 
 P = Level.PROVINCIAL

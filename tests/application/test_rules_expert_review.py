@@ -13,7 +13,7 @@ from domain.errors import JustificationRequired, NotFound, OutOfJurisdiction, Ru
 from domain.rules.stages import Stage
 from domain.service import Greenlist
 from domain.values import PROVINCE, Actor, Role
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.application.rules_steps import (
     PROV,
     YEAR,

@@ -15,7 +15,7 @@ from domain.rules import RULESET_VERSION
 from domain.rules.catalogue import PRIOR_RULESET
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.application.rules_steps import (
     HZ,
     NB,

@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import OutOfJurisdiction
 from domain.service import Greenlist
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.application.rules_steps import (
     NAT,
     PROV,

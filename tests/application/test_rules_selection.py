@@ -10,7 +10,7 @@ from domain import draws
 from domain.errors import JustificationRequired, NotFound, RuleViolation
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.application.rules_steps import (
     HZ,
     NAT,

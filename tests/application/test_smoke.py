@@ -2,7 +2,7 @@
 
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 
 
 def test_a_factory_reaches_the_provincial_list(app: Greenlist) -> None:

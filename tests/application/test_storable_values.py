@@ -16,7 +16,7 @@ import pytest
 
 from domain.service import Greenlist
 from domain.values import PROVINCE, Actor, Level, Role, UnitKind
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.application.rules_steps import PROV, YEAR, P, day, nominate, ready
 from tests.refusals import refused
 

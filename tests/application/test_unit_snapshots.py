@@ -11,7 +11,7 @@ from api.schemas.common import plain
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level, micros
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.snapshots_v1 import WITH_EVENTS, snapshots, stored_events
 
 OLD = {o.version: o for o in snapshots() if o.code == WITH_EVENTS}

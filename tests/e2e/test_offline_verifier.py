@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 import auditlog.offline
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.e2e.test_server import OPENER, SECRET, Server, running, tok
 
 CODE = s.credit_code(4343, "330200")

@@ -28,10 +28,10 @@ from uuid import UUID
 import pytest
 
 from api.auth import mint
-from greenlist import scenarios as s
 from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
 from projections.engine.runner import Runner
+from simulation import scenarios as s
 from tests.e2e.test_server import command, free_port
 from tests.projections.test_crash_safety import assert_same_rows
 from tests.throwaway_postgres import Cluster

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.clock import SettableClock
-from greenlist import scenarios as s
 from greenlist.config import build_service
+from simulation import scenarios as s
 from tests.e2e.test_server import command, free_port
 from tests.on_time import on_time
 

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from api.auth import mint
-from greenlist import scenarios as s
+from simulation import scenarios as s
 
 SECRET = "greenlist-e2e-secret-of-at-least-32-bytes-long"
 Y = datetime.now(UTC).year + 1

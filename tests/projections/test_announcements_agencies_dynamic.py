@@ -11,14 +11,14 @@ import pytest
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
-from greenlist.scenarios import at
 from projections.agencies import Agencies, agency_performance, ledger
 from projections.announcements import Announcements, announcements
 from projections.dynamic import Dynamic, forms, rereviews_due
 from projections.engine.db import Db
 from projections.engine.projection import Projection
 from projections.engine.runner import Runner
+from simulation import scenarios as s
+from simulation.scenarios import at
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
 

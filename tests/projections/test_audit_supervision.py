@@ -21,8 +21,6 @@ from domain.reporters import WITHHELD
 from domain.rules import RULESET_VERSION
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
-from greenlist.scenarios import at
 from projections.audit import Audit, audit_trail
 from projections.audit_summaries import TEMPLATES, summary
 from projections.engine.db import Db
@@ -38,6 +36,8 @@ from projections.supervision import (
     reporter_reads,
 )
 from projections.values import at as micros
+from simulation import scenarios as s
+from simulation.scenarios import at
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
 

@@ -31,12 +31,12 @@ import pytest
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
 from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
 from projections.engine.checksum import table_checksums, table_rows
 from projections.engine.db import Db
 from projections.engine.runner import TRACKING, RebuildSuperseded, Runner
+from simulation import scenarios as s
 from tests.on_time import on_time
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,13 +13,13 @@ import pytest
 
 from domain.service import Greenlist
 from domain.values import PROVINCE, Actor, Level, Role
-from greenlist import scenarios as s
 from projections.audit import Audit, audit_trail
 from projections.engine.db import Db
 from projections.engine.projection import Projection
 from projections.engine.runner import Runner
 from projections.rounds import Rounds, scores
 from projections.supervision import Supervision, exceptions, on_site_supervision
+from simulation import scenarios as s
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
 
@@ -39,7 +39,7 @@ def expert(expert_id: str) -> Actor:
 def nominated(app: Greenlist, code: str) -> None:
     """Listed municipally on 1 March, nominated on 1 June."""
     s.prepare_candidate(app, code)
-    app.list_municipally(s.city_actor(), code, occurred_at=on(3, 1))
+    s.list_municipally(app, code)
     app.nominate(s.city_actor(), code, PROV, YEAR, occurred_at=on(6, 1))
 
 

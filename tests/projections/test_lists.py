@@ -6,11 +6,11 @@ import pytest
 
 from domain.clock import SettableClock
 from domain.service import Greenlist
-from greenlist import scenarios as s
 from projections.engine.db import Db
 from projections.engine.runner import Runner
 from projections.lists import list_as_of
 from projections.values import at
+from simulation import scenarios as s
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
 

@@ -11,7 +11,6 @@ import pytest
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
 from projections.engine.db import Db
 from projections.engine.projection import Projection
 from projections.engine.runner import Runner
@@ -19,6 +18,7 @@ from projections.pools import Pools, pool, pool_counts
 from projections.rounds import Rounds, nominations, objections, quota_usage, round_summary
 from projections.selection_rate import SelectionRate, selection_rates
 from projections.values import at
+from simulation import scenarios as s
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
 
@@ -126,7 +126,7 @@ def ready(app: Greenlist, code: str, municipal: bool = True) -> None:
     s.register_and_cultivate(app, code)
     s.evaluate(app, code, PROV)
     if municipal:
-        app.list_municipally(s.city_actor(code[2:6] + "00"), code, occurred_at=on(3, 1))
+        s.list_municipally(app, code)
 
 
 def round_until_nominations(app: Greenlist) -> dict[str, str]:

@@ -21,7 +21,6 @@ from domain.clock import SettableClock
 from domain.errors import GreenlistError
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import scenarios as s
 from greenlist.config import build_service, views_db
 from projections.catalogue import all_projections
 from projections.engine.batch import Remembered
@@ -29,6 +28,7 @@ from projections.engine.db import Db, Tx
 from projections.engine.outage import Backoff, store_unreachable
 from projections.engine.projection import Projection
 from projections.engine.runner import Runner
+from simulation import scenarios as s
 from tests.on_time import on_time
 from tests.projections.test_crash_safety import (
     assert_same_rows,

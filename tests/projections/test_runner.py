@@ -4,7 +4,6 @@ import pytest
 
 from domain.clock import SettableClock
 from domain.service import Greenlist
-from greenlist import scenarios as s
 from greenlist.runtime import InProcessRunner
 from projections.catalogue import all_projections
 from projections.engine.checksum import table_checksums
@@ -12,6 +11,7 @@ from projections.engine.db import Db
 from projections.engine.runner import Runner, wait_for
 from projections.errors import ProjectionsBehind
 from projections.lists import list_as_of
+from simulation import scenarios as s
 from tests.projections.test_crash_safety import record_history
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")

@@ -19,9 +19,9 @@ import pytest
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import local_midnight
-from greenlist import scenarios as s
 from greenlist.config import build_service, views_db
 from scheduler.sweeper import Outcome, Sweeper
+from simulation import scenarios as s
 
 pytestmark = [pytest.mark.postgres, pytest.mark.stores("postgres")]
 

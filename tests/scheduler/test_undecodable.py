@@ -16,10 +16,10 @@ from domain.clock import SettableClock
 from domain.errors import UndecodableEvent
 from domain.service import Greenlist
 from domain.values import Level, local_midnight
-from greenlist import scenarios as s
 from greenlist.config import build_service
 from projections.engine.db import Db
 from scheduler.sweeper import Sweeper, handled
+from simulation import scenarios as s
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")
 

@@ -11,9 +11,7 @@ import pytest
 
 from domain.service import Greenlist
 from domain.values import Level, local_midnight
-from greenlist import scenarios as s
 from greenlist.config import build_service
-from greenlist.scenarios import PROVINCE_ACTOR, at
 from projections.audit import audit_trail
 from projections.catalogue import all_projections
 from projections.deadlines import upcoming
@@ -21,6 +19,8 @@ from projections.engine.db import Db
 from projections.engine.runner import Runner
 from scheduler.jobs import JOBS, SCHEDULER
 from scheduler.sweeper import Sweeper, handled
+from simulation import scenarios as s
+from simulation.scenarios import PROVINCE_ACTOR, at
 from tests.on_time import on_time
 from tests.refusals import refused
 from tests.scheduler.conftest import Calendar

@@ -17,7 +17,6 @@ from api.limits import DEFAULT_FILING_LIMIT
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from greenlist import cli
-from greenlist import scenarios as s
 from greenlist.adapters.stores.memory import TimelinePOPOFactory
 from greenlist.adapters.stores.postgres import TimelinePostgresFactory, TimelinePostgresRecorder
 from greenlist.adapters.stores.sqlite import TimelineSQLiteRecorder
@@ -34,6 +33,7 @@ from greenlist.settings import (
     DEFAULT_FILING_LIMIT as SETTINGS_FILING_LIMIT,
 )
 from greenlist.worker import REQUEST_TIMEOUT
+from simulation import scenarios as s
 from tests.on_time import on_time
 
 ROOT = Path(__file__).resolve().parents[2]

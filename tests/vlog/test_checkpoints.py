@@ -17,7 +17,6 @@ from auditlog.signing import SignerKey
 from auditlog.tree import root_of
 from domain.service import Greenlist
 from greenlist import cli
-from greenlist import scenarios as s
 from greenlist.adapters.stores import LeafStore
 from greenlist.scheduling import checkpointing
 from greenlist.settings import Settings
@@ -31,6 +30,7 @@ from greenlist.vlog.tree import tree_of
 from projections.catalogue import all_projections
 from projections.engine.db import Db
 from projections.engine.runner import Runner
+from simulation import scenarios as s
 
 ORIGIN = "greenlist.test/zhejiang"
 

@@ -15,9 +15,9 @@ from auditlog.offline import Checkpoint, event_leaf_hash
 from auditlog.signing import SignerKey, sign_checkpoint
 from domain.service import Greenlist
 from greenlist import cli
-from greenlist import scenarios as s
 from greenlist.vlog.checkpoints import LogDiverged, checkpoint_path, write_checkpoint
 from greenlist.vlog.verify import Report, verify_store
+from simulation import scenarios as s
 from tests.vlog.tampering import Tamperer
 
 pytestmark = pytest.mark.stores("sqlite", "postgres")

@@ -8,7 +8,7 @@ from domain.errors import OutOfJurisdiction, RuleViolation
 from domain.rules import agencies as c
 from domain.rules.agencies import Outcome
 from domain.values import Actor, Level, Role, UnitKind
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.unit.rules.refusing import refused
 
 

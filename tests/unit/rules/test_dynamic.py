@@ -10,7 +10,7 @@ from domain.errors import RuleViolation
 from domain.rules import dynamic as c
 from domain.rules.dynamic import ChangeKind, ChangeStatus, FormStatus
 from domain.values import Level
-from greenlist.scenarios import at
+from simulation.scenarios import at
 from tests.unit.rules.refusing import refused
 
 

@@ -9,7 +9,7 @@ import pytest
 from domain.rules import eligibility as c
 from domain.rules.levels import passed_levels
 from domain.values import Level, UnitKind
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.unit.rules.refusing import refused
 
 # --- A8, A9.1, A10.1-2, A11.1-2: who is cultivated ---------------------------------------------

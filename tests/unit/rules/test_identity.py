@@ -7,7 +7,7 @@ import pytest
 from domain.errors import OutOfJurisdiction
 from domain.rules import identity as c
 from domain.values import CITIES, PROVINCE, Actor, Role
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.unit.rules.refusing import refused
 
 # --- ID.1 ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 
 from domain.rules import publication as c
 from domain.rules.calendar import notice_last_day, notice_over_on
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.unit.rules.refusing import refused
 
 D = date(2025, 9, 1)

@@ -10,7 +10,7 @@ from domain.errors import JustificationRequired
 from domain.rules import selection as c
 from domain.rules.stages import IN_SELECTION, Stage
 from domain.values import Level
-from greenlist import scenarios as s
+from simulation import scenarios as s
 from tests.unit.rules.refusing import refused
 
 # --- A13.1: the municipal list is the city's own ------------------------------------------------

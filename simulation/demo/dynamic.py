@@ -1,4 +1,4 @@
-"""The demo history after the 2025 publication (greenlist.demo_history): what happens to listed
+"""The demo history after the 2025 publication (simulation.demo.history): what happens to listed
 units (A17-A23), and the 2026 round, whose annual publication applies the removals and renames
 decided meanwhile (A19.1-3, A20.3). Planned once the 2025 list is known."""
 
@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from functools import partial
+from typing import Any
 
 from domain.values import UnitKind
-from greenlist.demo_acts import P, quotas
-from greenlist.demo_rounds import DemoRounds
-from greenlist.scenarios import PROVINCE_ACTOR, SYSTEM_ACTOR, city_actor
+from simulation import draws
+from simulation.demo.acts import P, quotas
+from simulation.demo.rounds import DemoRounds
+from simulation.scenarios import PROVINCE_ACTOR, SYSTEM_ACTOR, city_actor
 
-ACCIDENT = "车间爆燃事故，造成重大人员伤亡（应急管理部门认定为重大事故）"
 TEXTS = (
     "股份制改造后更名",
     "主体产线搬迁改造，停产约八个月",
@@ -44,7 +45,7 @@ class DemoDynamic(DemoRounds):
     def accident(self, code: str, occurred_on: date) -> None:
         """A19.4: reported by the city at once; removed from every level."""
         city = city_actor(self.city_of(code))
-        self.app.report_major_accident(city, code, occurred_on, ACCIDENT)
+        self.app.report_major_accident(city, code, occurred_on, draws.ACCIDENT)
 
     def after_2025(self) -> None:
         """Renames, a failed re-check, reports, negative records, an accident, yearly forms."""
@@ -63,7 +64,7 @@ class DemoDynamic(DemoRounds):
         self.grounded |= {showcase, scope, negative, accident, *overdue}
         agency, hz, city = self.cast.agencies[1][0], "330100", self.city_of
         t = TEXTS
-        plan = [
+        plan: list[tuple[Any, ...]] = [
             (date(2025, 10, 13), self.declare, showcase, "name", t[0], self.new_name(showcase)),
             (date(2025, 10, 27), self.recheck, showcase),
             (date(2025, 11, 5), self.declare, scope, "scope", t[1]),

@@ -128,6 +128,11 @@ def evaluate(
     )
 
 
+def list_municipally(app: Greenlist, code: str, year: int = 2025) -> None:
+    """The unit's city puts it on the municipal list on 1 March (A13.1)."""
+    app.list_municipally(city_actor(code[2:6] + "00"), code, occurred_at=at(date(year, 3, 1)))
+
+
 def ensure_round(app: Greenlist, level: Level, year: int) -> None:
     with suppress(AlreadyExists):
         app.open_round(PROVINCE_ACTOR, level, year, ALL_QUOTAS, occurred_at=at(date(year, 3, 1)))
@@ -187,7 +192,7 @@ def publish(app: Greenlist, level: Level, year: int = 2025, sample_size: int = 0
         occurred_at=at(date(year, 8, 1)),
     )
     for unit_id in app.get_round(level, year)["sample"] or []:
-        code = app.repository.get(UUID(unit_id)).credit_code
+        code: str = app.repository.get(UUID(unit_id)).credit_code
         app.record_site_inspection(
             PROVINCE_ACTOR, code, level, True, occurred_at=at(date(year, 8, 10))
         )
@@ -211,7 +216,7 @@ def list_provincially(
     """The whole path of one unit (a factory unless told) to the provincial list."""
     register_and_cultivate(app, code, kind, year=year, members=members)
     evaluate(app, code, Level.PROVINCIAL, year)
-    app.list_municipally(city_actor(code[2:6] + "00"), code, occurred_at=at(date(year, 3, 1)))
+    list_municipally(app, code, year)
     ensure_round(app, Level.PROVINCIAL, year)
     ensure_experts(app)
     nominate_and_review(app, code, Level.PROVINCIAL, year)
@@ -286,7 +291,7 @@ def list_provincially_together(app: Greenlist, *codes: str, year: int = 2025) ->
     for code in codes:
         evaluate(app, code, Level.PROVINCIAL, year)
     for code in codes:
-        app.list_municipally(city_actor(code[2:6] + "00"), code, occurred_at=at(date(year, 3, 1)))
+        list_municipally(app, code, year)
     ensure_round(app, Level.PROVINCIAL, year)
     ensure_experts(app)
     for code in codes:  # every nomination by its 1 June, before the first review in July

@@ -8,23 +8,18 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 from uuid import UUID
 
 from domain.aggregates.unit import unit_id
 from domain.clock import SettableClock
-from domain.rules.checks import (
-    NATIONAL_PROJECTS_PER_YEAR,
-    PROVINCIAL_PROJECTS_PER_YEAR,
-    a22_3_counts_as,
-)
+from domain.rules.checks import a22_3_counts_as
 from domain.service import Greenlist
-from domain.values import CITIES, Actor, Level, UnitKind, local_date
-from greenlist.demo_agenda import Agenda
-from greenlist.demo_cast import Cast, Member, cast
-from greenlist.scenarios import (
+from domain.values import CITIES, Actor, Level, local_date
+from simulation import draws
+from simulation.agenda import Agenda
+from simulation.cast import Cast, Member, cast
+from simulation.scenarios import (
     ECO_ENV,
-    FACTS,
     NDRC,
     PROVINCE_ACTOR,
     PUBLIC,
@@ -34,7 +29,6 @@ from greenlist.scenarios import (
     report_hash,
 )
 
-LIMITS = {"provincial": PROVINCIAL_PROJECTS_PER_YEAR, "national": NATIONAL_PROJECTS_PER_YEAR}
 P = Level.PROVINCIAL
 UNLISTED_REASON = "该企业整改后省级评价已通过，市级名单将于年内补列"
 
@@ -101,7 +95,7 @@ class DemoActs:
         pool: list[Member], n: int, limits: dict[str, int], taken: Counter[str]
     ) -> list[Member]:
         """Up to `n` units of `pool`, leaving each city one recommendation to spare (A13.2)."""
-        chosen = []
+        chosen: list[Member] = []
         for unit in pool:
             if len(chosen) < n and taken[unit.city] < limits[unit.city] - 1:
                 taken[unit.city] += 1
@@ -121,19 +115,15 @@ class DemoActs:
             self.agenda.later(5)
 
     def register(self, unit: Member) -> None:
-        by_itself = unit.kind is not UnitKind.PARK and self.rng.random() < 0.5
-        actor = enterprise_actor(unit.code) if by_itself else city_actor(unit.city)
+        actor = draws.registrant(self.rng, unit)
         self.app.register_unit(actor, unit.code, unit.kind, unit.name, unit.members)
 
     def cultivate(self, unit: Member, year: int) -> None:
-        facts: dict[str, Any] = dict(FACTS[unit.kind])
-        if unit.kind is UnitKind.FACTORY:
-            facts["site_region"] = unit.city[:4] + self.rng.choice(("02", "03", "81", "82"))
-        priority = self.rng.random() < 0.25
+        facts, priority = draws.cultivation(self.rng, unit)
         self.app.cultivate(city_actor(unit.city), unit.code, year, facts, priority)
 
     def evaluate(self, unit: Member, level: Level, year: int, passed: bool = True) -> None:
-        score = round(self.rng.uniform(76, 96) if passed else self.rng.uniform(52, 68), 1)
+        score = draws.report_score(self.rng, passed)
         digest = report_hash(f"{unit.code}/{level.value}/{year}/{score}")
         actor = self._evaluator(unit, level)
         self.app.submit_evaluation(actor, unit.code, level, year, digest, score, passed)
@@ -146,7 +136,7 @@ class DemoActs:
         if self.rng.random() < 0.6:
             for code, _, representative in agencies:
                 key = (representative, self.year, counts_as or "none")
-                if counts_as is None or self.used[key] < LIMITS[counts_as]:
+                if counts_as is None or self.used[key] < draws.A22_3_LIMITS[counts_as]:
                     self.used[key] += 1
                     return agency_actor(code)
         return enterprise_actor(unit.code)
@@ -164,7 +154,7 @@ class DemoActs:
         self.app.nominate(city_actor(unit.city), unit.code, P, year, why)
 
     def preliminary(self, unit: Member, passed: bool) -> None:
-        notes = "材料齐全，指标体系符合要求" if passed else "材料不全：缺少近三年能源审计报告"
+        notes = draws.PRELIMINARY_NOTES[passed]
         self.app.record_preliminary_review(PROVINCE_ACTOR, unit.code, P, passed, notes)
 
     def draw_panel(self, unit: Member, year: int) -> None:
@@ -173,11 +163,11 @@ class DemoActs:
         )
 
     def expert_review(self, unit: Member, passed: bool) -> None:
-        score = round(self.rng.uniform(80, 95) if passed else self.rng.uniform(55, 64), 1)
+        score = draws.expert_score(self.rng, passed)
         self.app.record_expert_review(PROVINCE_ACTOR, unit.code, P, passed, score)
 
     def inspect(self, code: str, passed: bool) -> None:
-        notes = "现场布局、工艺装备与报告一致" if passed else "现场能耗计量数据与评价报告不符"
+        notes = draws.INSPECTION_NOTES[passed]
         self.app.record_site_inspection(PROVINCE_ACTOR, code, P, passed, notes)
 
     def cosign(self, year: int) -> None:
@@ -186,24 +176,17 @@ class DemoActs:
         self.app.cosign_publication(ECO_ENV, P, year, "eco_env")
 
     def object(self, code: str) -> None:
-        receipt = self.app.raise_objection(
-            PROVINCE_ACTOR, code, P, "公示期间收到实名异议：反映该单位固废处置台账不完整"
-        )
+        receipt = self.app.raise_objection(PROVINCE_ACTOR, code, P, draws.OBJECTION)
         self.objections[code] = receipt.details["objection_id"]
 
     def decide(self, code: str, upheld: bool) -> None:
-        why = "经核查异议属实" if upheld else "经核查异议不成立"
+        why = draws.DECISION[upheld]
         self.app.decide_objection(PROVINCE_ACTOR, code, P, self.objections[code], upheld, why)
 
     # --- dynamic management (A17-A23) ---------------------------------------------------
 
     def form(self, code: str, year: int) -> None:
-        indicators = {
-            "energy_per_output_tce_per_10k_yuan": round(self.rng.uniform(0.05, 0.6), 3),
-            "water_reuse_rate_pct": round(self.rng.uniform(60, 98), 1),
-            "renewable_energy_share_pct": round(self.rng.uniform(3, 45), 1),
-            "co2_emissions_t": self.rng.randrange(2_000, 180_000),
-        }
+        indicators = draws.indicators(self.rng)
         self.app.submit_dynamic_form(enterprise_actor(code), code, P, year, indicators)
 
     def declare(self, code: str, kind: str, description: str, new_name: str = "") -> None:
@@ -216,21 +199,15 @@ class DemoActs:
 
     def complain(self, code: str, content: str, agency_city: str | None = None) -> None:
         target = "agency" if agency_city else "unit"
+        name, phone = draws.reporter(self.rng)
         receipt = self.app.file_complaint(
-            PUBLIC,
-            target,
-            code,
-            self.rng.choice(("李娜", "王强", "张磊", "陈芳")),
-            f"138{self.rng.randrange(10**7, 10**8)}",
-            ["现场照片.jpg", "监测报告.pdf"],
-            content,
-            city=agency_city,
+            PUBLIC, target, code, name, phone, list(draws.EVIDENCE), content, city=agency_city
         )
         self.complaints[code] = receipt.aggregate_id
 
     def accept(self, code: str, city: str) -> None:
         """A23.2: the handling city takes the report up; only now is the unit's history told."""
-        self.app.accept_complaint(city_actor(city), self.complaints[code], "受理，转核实")
+        self.app.accept_complaint(city_actor(city), self.complaints[code], draws.ACCEPTED)
 
     def verify(self, code: str, city: str, confirmed: bool, outcome: str, notes: str) -> None:
         complaint = self.complaints[code]
@@ -239,7 +216,7 @@ class DemoActs:
     def ground(
         self, code: str, ground: str, occurred: date, text: str, ended: date | None = None
     ) -> None:
-        source = "国家企业信用信息公示系统" if ground == "A17.1" else "信用中国"
+        source = draws.record_source(ground)
         city = city_actor(code[2:6] + "00")
         receipt = self.app.record_negative_record(city, code, ground, occurred, source, text, ended)
         self.records[code] = receipt.details["record_id"]

@@ -1,4 +1,4 @@
-"""The calendar the demo history (greenlist.demo_history) runs on: acts planned at instants of
+"""The calendar the demo history (simulation.demo.history) runs on: acts planned at instants of
 Asia/Shanghai working days, done in time order on a `SettableClock`, so that each act is
 recorded when it happened (its `occurred_at` is its recorded instant). An act may plan later
 acts from what it learned (a drawn sample, a published list)."""
@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from domain.clock import SettableClock
-from greenlist.scenarios import at
+from simulation.scenarios import at
 
 T = TypeVar("T")
 

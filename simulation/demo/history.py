@@ -4,12 +4,12 @@ each moment:
 
 - 2024: agencies (two under one legal representative, A22.3) and the expert pool (A15.2); 60
   factories, 8 parks with enterprises inside them and 8 supply-chain companies in the eleven
-  cities (demo_cast) registered (ID.1-2), cultivated (A8-A11), evaluated by themselves or by
+  cities (simulation.cast) registered (ID.1-2), cultivated (A8-A11), evaluated by themselves or by
   agencies (A12), three of them failing; the municipal lists (A13.1);
 - 2025: late joiners; the provincial round with quotas (A13.2), nominations by 30 June (A14.1,
   one with an A14.2 justification), reviews, panel draws, the site sample (one unit failing),
-  the notice with an upheld objection, co-signatures and the publication (A15-A16, demo_rounds);
-- 2025-2026 (demo_dynamic): renames and a failed re-check (A20), real-name reports, one
+  the notice with an upheld objection, co-signatures and the publication (A15-A16, rounds);
+- 2025-2026 (dynamic): renames and a failed re-check (A20), real-name reports, one
   confirmed for removal and one against an agency (A23, A22.1), negative records, one on an
   enterprise inside a listed park (A17), a major accident (A19.4), yearly forms on time, late
   and overdue (A18, A19.2); the 2026 round, whose annual publication applies the removals and
@@ -27,12 +27,12 @@ from functools import partial
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import SHANGHAI, Level
-from greenlist.config import build_service
-from greenlist.demo_acts import Outcome, P, quotas
-from greenlist.demo_cast import Member
-from greenlist.demo_dynamic import DemoDynamic
 from greenlist.runtime import read_side
-from greenlist.scenarios import PROVINCE_ACTOR, log_size
+from greenlist.settings import Settings
+from simulation.cast import Member
+from simulation.demo.acts import Outcome, P, quotas
+from simulation.demo.dynamic import DemoDynamic
+from simulation.scenarios import PROVINCE_ACTOR, log_size
 
 SEED = 20240626
 START = datetime(2024, 7, 1, 8, tzinfo=SHANGHAI)
@@ -44,7 +44,7 @@ __all__ = ["SEED", "START", "DemoHistory", "Outcome", "load_if_empty"]
 
 class DemoHistory(DemoDynamic):
     """Plans the first year, then does everything in time order; later years are planned as
-    their turn comes (demo_rounds, demo_dynamic)."""
+    their turn comes (rounds, dynamic)."""
 
     def __init__(self, app: Greenlist, clock: SettableClock, seed: int = SEED) -> None:
         super().__init__(app, clock, random.Random(seed), START)
@@ -111,22 +111,21 @@ class DemoHistory(DemoDynamic):
 
 
 def load_if_empty(url: str | None = None, seed: int = SEED) -> Outcome | None:
-    """Load the history into an empty store and bring the read models up to date. Returns
-    what it did, or None if the store already held events."""
-    clock = SettableClock(START)
-    app = build_service(url, clock)
+    """Load the history into an empty store (simulation.histories) and bring the read models
+    up to date. Returns what it did, or None if the store already held events."""
+    from simulation import histories  # which imports this module
+
+    url = url or Settings.from_env().store.url
     try:
-        if log_size(app):
-            return None
-        outcome = DemoHistory(app, clock, seed).run()
-        side = read_side(app, url)
-        try:
-            side.runner.catch_up()
-        finally:
-            side.close()
-        return outcome
-    finally:
-        app.close()
+        with histories.opened(url, "demo", seed=seed) as (app, generated):
+            side = read_side(app, url)
+            try:
+                side.runner.catch_up()
+            finally:
+                side.close()
+            return generated.outcome
+    except histories.StoreNotEmpty:
+        return None
 
 
 def showcase_code(seed: int = SEED) -> str:

@@ -1,4 +1,4 @@
-"""Who is in the demo history (greenlist.demo_history): the eleven cities' factories, parks with
+"""Who is in the demo history (simulation.demo.history): the eleven cities' factories, parks with
 the enterprises inside them, supply-chain lead companies, third-party agencies (two of them
 under one legal representative, A22.3) and the expert pool (A15.2). Generated from a seed: the
 same seed gives the same names and credit codes (valid GB 32100-2015 check characters, ID.1,
@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 
 from domain.values import CITIES, UnitKind
-from greenlist.scenarios import credit_code
+from simulation.scenarios import credit_code
 
 FACTORIES_PER_CITY = {
     "330100": 9,

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 
-from greenlist.demo_acts import DemoActs, P
-from greenlist.demo_cast import Member
-from greenlist.scenarios import PROVINCE_ACTOR
+from simulation.cast import Member
+from simulation.demo.acts import DemoActs, P
+from simulation.scenarios import PROVINCE_ACTOR
 
 
 class DemoRounds(DemoActs):
