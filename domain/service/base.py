@@ -3,23 +3,16 @@ version of the record acted on, and who may act (from domain.rules.jurisdiction'
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import Enum
-from typing import Any, ClassVar, Final, Protocol, TypeVar, runtime_checkable
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, Repository
-from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.application import Application, Repository
 from eventsourcing.persistence import (
-    IntegrityError,
     JSONTranscoder,
     Mapper,
-    StoredEvent,
-    Transcoding,
 )
 
 from domain.acts import Act
@@ -36,192 +29,50 @@ from domain.errors import (
     AlreadyExists,
     ConcurrentUpdate,
     NotFound,
-    UndecodableEvent,
     VersionMismatch,
 )
 from domain.rules import jurisdiction, rule_order
 from domain.rules.calendar import Period
 from domain.rules.exclusions import NegativeRecord
 from domain.rules.provenance import CLOCK_SKEW, check_not_future_dated
+from domain.service.mapping import CheckedMapper, DateAsISO, fold, required_fields
+from domain.service.ports import (
+    ANY_VERSION,
+    AggregateStore,
+    AnyVersion,
+    ExpectedVersion,
+    LogPositions,
+    Receipt,
+    Timeline,
+    TimelineEntry,
+)
+from domain.service.stored import StoredAggregates
 from domain.values import Actor, Level, micros
 
+__all__ = [
+    "ANY_VERSION",
+    "AggregateStore",
+    "AnyVersion",
+    "CheckedMapper",
+    "DateAsISO",
+    "ExpectedVersion",
+    "LogPositions",
+    "Receipt",
+    "ServiceBase",
+    "StoredAggregates",
+    "Timeline",
+    "TimelineEntry",
+    "fold",
+    "required_fields",
+]
+
 A = TypeVar("A", bound=GreenAggregate)
-
-
-class DateAsISO(Transcoding):
-    """Business dates (when something happened in the world) are stored as ISO dates."""
-
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """What a command returns: the aggregate it acted on, its new version, the log position of
-    the last event written (for read-your-writes) and any ids it created."""
-
-    aggregate_id: UUID
-    version: int
-    position: int | None
-    details: Mapping[str, Any] = field(default_factory=dict)
-
-
-class AnyVersion(Enum):
-    """The expectation of a caller that knows the record exists, whatever its version (HTTP
-    `If-Match: *`)."""
-
-    ANY = "any"
-
-
-ANY_VERSION: Final = AnyVersion.ANY
-ExpectedVersion = int | AnyVersion | None
-"""What the caller of a command expects of the record it acts on (the one its receipt names):
-the version it read (HTTP If-Match), `ANY_VERSION` (it exists), or None (no expectation)."""
 
 
 SNAPSHOT_INTERVAL = 50
 UNIT_SNAPSHOT_INTERVAL = 10
 """Units are read as of past instants: a snapshot every 10 events keeps any version within
 nine events of one."""
-
-
-class Timeline(Protocol):
-    """The port the event stores implement (greenlist.stores): the version an aggregate had at a
-    recorded instant, from an index written in the same transaction as the events."""
-
-    def version_at(self, originator_id: UUID, recorded_micros: int) -> int: ...
-
-
-class LogPositions(Protocol):
-    """The port the event stores implement (greenlist.stores): the log position (notification
-    id) of each event of an aggregate, by version, so that every decision shown names the
-    position an auditor proves it by (issue 10: the verifiable log)."""
-
-    def positions_of(self, originator_id: UUID) -> Mapping[int, int]: ...
-
-
-TimelineEntry = tuple[UUID, int, int]
-"""(aggregate id, version, recorded instant in microseconds): one row of the timeline index."""
-
-
-@runtime_checkable
-class AggregateStore(Protocol):
-    """The port through which commands load the aggregates they decide on and write what they
-    decided. The service's default is the event store (`StoredAggregates`); a bulk writer that
-    generates a large history for a benchmark (simulation.bulk) plugs in here instead, keeping
-    the aggregates in memory and writing many commands' events in one transaction, with the
-    rules checked exactly as in production."""
-
-    def load(self, aggregate_id: UUID, fresh: bool) -> GreenAggregate | None:
-        """The aggregate as a command sees it (a cached copy unless `fresh`), or None."""
-        ...
-
-    def write(
-        self, aggregates: Sequence[GreenAggregate], timeline: Sequence[TimelineEntry]
-    ) -> int | None:
-        """Record every pending event of `aggregates`, with their timeline entries, atomically;
-        the log position of the last one (None if it is not written yet). Raises
-        `ConcurrentUpdate` if another act wrote one of these aggregates first (or created it)."""
-        ...
-
-
-class StoredAggregates:
-    """The default `AggregateStore`: eventsourcing's repository (its cache, as configured, or
-    the store itself when `fresh`) and `Application.save`; a lost race evicts the stale copies
-    and is a `ConcurrentUpdate`."""
-
-    def __init__(self, service: ServiceBase) -> None:
-        self.service = service
-
-    def load(self, aggregate_id: UUID, fresh: bool) -> GreenAggregate | None:
-        service = self.service
-        repository = service.store_reader if fresh else service.repository
-        try:
-            aggregate: GreenAggregate = repository.get(aggregate_id, projector_func=fold)
-        except AggregateNotFoundError:
-            return None
-        return aggregate
-
-    def write(
-        self, aggregates: Sequence[GreenAggregate], timeline: Sequence[TimelineEntry]
-    ) -> int | None:
-        try:
-            recordings = self.service.save(*aggregates, timeline=list(timeline))
-        except IntegrityError:
-            self.service._evict(aggregates)
-            raise ConcurrentUpdate(
-                zh="数据已被其他操作修改，请刷新后重试",
-                en="another act changed the same record first; reload and retry",
-            ) from None
-        return max((r.notification.id for r in recordings), default=None)
-
-
-def fold(aggregate: Any, events: Iterable[Any]) -> Any:
-    """Apply events in order. eventsourcing's default projector also asserts each event's type,
-    which costs about half the time of a replay; our events are all `DomainEvent`s. An event
-    that decodes but cannot be applied (a value of the wrong type in its stored state) fails
-    the read with `UndecodableEvent`, naming it, not with whatever the handler raised."""
-    for event in events:
-        try:
-            aggregate = event.mutate(aggregate)
-        except Exception as error:
-            raise UndecodableEvent(
-                getattr(event, "originator_id", "?"),
-                getattr(event, "originator_version", 0),
-                f"{type(event).__name__} cannot be applied: {error!r}",
-            ) from error
-    return aggregate
-
-
-_REQUIRED: dict[type, frozenset[str]] = {}
-
-
-def required_fields(cls: type) -> frozenset[str]:
-    """The fields an event (or snapshot) class has no default for: its stored state must hold
-    each of them, or a handler or projection would fail on the first one it reads."""
-    names = _REQUIRED.get(cls)
-    if names is None:
-        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-            raise TypeError(f"{cls!r} is not an event class")
-        names = frozenset(
-            f.name
-            for f in dataclasses.fields(cls)
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        )
-        _REQUIRED[cls] = names
-    return names
-
-
-class CheckedMapper(Mapper[UUID]):
-    """eventsourcing's mapper, whose every failure to turn a stored event (or snapshot) back
-    into a domain event is an `UndecodableEvent` naming the aggregate, the version and, for a
-    record read from the log, its position (issue 9 item 7): a topic that names no event class
-    (`TopicError`), a state that is not JSON or names a transcoding nobody registered
-    (`MapperDeserialisationError`), a state that is no object (`TypeError`) or lacks a field of
-    its class. Without it, a read of the aggregate fails with whichever of these (a 500 with no
-    word of which event), and a projection rebuild dies on an AttributeError further on."""
-
-    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        try:
-            event = super().to_domain_event(stored_event)
-            required = required_fields(type(event))
-            if not vars(event).keys() >= required:
-                missing = ", ".join(sorted(required - vars(event).keys()))
-                raise ValueError(f"its state lacks {missing}")
-        except Exception as error:
-            raise UndecodableEvent(
-                stored_event.originator_id,
-                stored_event.originator_version,
-                f"topic {stored_event.topic!r}: {error}",
-                position=getattr(stored_event, "id", None),  # a Notification: its position
-            ) from error
-        return event
 
 
 class ServiceBase(Application[UUID]):

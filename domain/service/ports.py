@@ -1,0 +1,77 @@
+"""What the service offers and needs at its edges: the receipt of a command, the version a
+caller expects, and the ports the event stores implement (the timeline index, the log
+positions) and through which commands load and write aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Final, Protocol, runtime_checkable
+from uuid import UUID
+
+from domain.aggregates.base import GreenAggregate
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a command returns: the aggregate it acted on, its new version, the log position of
+    the last event written (for read-your-writes) and any ids it created."""
+
+    aggregate_id: UUID
+    version: int
+    position: int | None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+class AnyVersion(Enum):
+    """The expectation of a caller that knows the record exists, whatever its version (HTTP
+    `If-Match: *`)."""
+
+    ANY = "any"
+
+
+ANY_VERSION: Final = AnyVersion.ANY
+ExpectedVersion = int | AnyVersion | None
+"""What the caller of a command expects of the record it acts on (the one its receipt names):
+the version it read (HTTP If-Match), `ANY_VERSION` (it exists), or None (no expectation)."""
+
+
+class Timeline(Protocol):
+    """The port the event stores implement (greenlist.stores): the version an aggregate had at a
+    recorded instant, from an index written in the same transaction as the events."""
+
+    def version_at(self, originator_id: UUID, recorded_micros: int) -> int: ...
+
+
+class LogPositions(Protocol):
+    """The port the event stores implement (greenlist.stores): the log position (notification
+    id) of each event of an aggregate, by version, so that every decision shown names the
+    position an auditor proves it by (issue 10: the verifiable log)."""
+
+    def positions_of(self, originator_id: UUID) -> Mapping[int, int]: ...
+
+
+TimelineEntry = tuple[UUID, int, int]
+"""(aggregate id, version, recorded instant in microseconds): one row of the timeline index."""
+
+
+@runtime_checkable
+class AggregateStore(Protocol):
+    """The port through which commands load the aggregates they decide on and write what they
+    decided. The service's default is the event store (`StoredAggregates`); a bulk writer that
+    generates a large history for a benchmark (simulation.bulk) plugs in here instead, keeping
+    the aggregates in memory and writing many commands' events in one transaction, with the
+    rules checked exactly as in production."""
+
+    def load(self, aggregate_id: UUID, fresh: bool) -> GreenAggregate | None:
+        """The aggregate as a command sees it (a cached copy unless `fresh`), or None."""
+        ...
+
+    def write(
+        self, aggregates: Sequence[GreenAggregate], timeline: Sequence[TimelineEntry]
+    ) -> int | None:
+        """Record every pending event of `aggregates`, with their timeline entries, atomically;
+        the log position of the last one (None if it is not written yet). Raises
+        `ConcurrentUpdate` if another act wrote one of these aggregates first (or created it)."""
+        ...
