@@ -71,7 +71,7 @@ def url_of(schema: str) -> str:
     return f"{POSTGRES_URL}{separator}schema={schema}"
 
 
-def admin(statement: sql.Composable, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def admin(statement: sql.Composed | sql.SQL, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
         cursor = conn.execute(statement, params)
         return list(cursor.fetchall()) if cursor.description else []
@@ -203,7 +203,7 @@ class Split:
 
     def __init__(self, runner: Runner) -> None:
         self.runner = runner
-        self.seconds: dict[str, Counter[str]] = defaultdict(Counter)
+        self.seconds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self._current = ""
 
     @contextmanager
@@ -228,7 +228,7 @@ class Split:
 
         for projection in self.runner.projections:
             projection.process = self._timed(projection)  # type: ignore[method-assign]
-        Batch.flush = flush  # type: ignore[method-assign]
+        Batch.flush = flush  # type: ignore[method-assign,assignment]
         self.runner._read = read  # type: ignore[method-assign]
         try:
             yield

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,7 +144,7 @@ def copies(sample: Sequence[StoredEvent], count: int) -> Iterator[StoredEvent]:
         for event in sample:
             if made == count:
                 return
-            new = ids.setdefault(event.originator_id, uuid.uuid4())
+            new = ids.setdefault(uuid.UUID(str(event.originator_id)), uuid.uuid4())
             yield StoredEvent(new, event.originator_version, event.topic, event.state)
             made += 1
 
@@ -156,7 +156,9 @@ def fill(
     checkpoint each time another CHECKPOINTS-th of them is written (at least one, at the end)."""
     size = min(FILL_BATCH, max(count // 8, 1))
     every = max(count // CHECKPOINTS, 1)
-    started, batch, written, signed_at = perf_counter(), [], 0, []
+    started, written = perf_counter(), 0
+    batch: list[StoredEvent] = []
+    signed_at: list[int] = []
     for event in copies(sample, count):
         batch.append(event)
         if len(batch) == size or written + len(batch) == count:
@@ -215,13 +217,14 @@ def measure_verify(
     verify_s: list[float] = []
     with LoadSampler() as load:
         for _ in range(ROUNDS):
-            for times, op in (
+            ops: tuple[tuple[list[float], Callable[[], int]], ...] = (
                 (raw_s, lambda: read_raw(app.recorder)),
                 (
                     verify_s,
                     lambda: verify(app.recorder, verifier, witness, n, filled["checkpoints"]),
                 ),
-            ):
+            )
+            for times, op in ops:
                 started = perf_counter()
                 assert op() == n
                 times.append(perf_counter() - started)
@@ -308,7 +311,7 @@ def measure_cost(store: Store, scale: float) -> list[Result]:
         with_t, without_t = timings["with"][kind], timings["without"][kind]
         ratio = without_t.rate / with_t.rate
         p50 = percentile(with_t.wall, 50) / percentile(without_t.wall, 50)
-        raw = {
+        raw: dict[str, Any] = {
             "store": store.label,
             "with_leaf": with_t.summary(),
             "without_leaf": without_t.summary(),
