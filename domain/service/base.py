@@ -3,7 +3,7 @@ version of the record acted on, and who may act (from domain.rules.jurisdiction'
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
@@ -236,6 +236,17 @@ class ServiceBase(Application[UUID]):
         aggregate = self.aggregate_store.load(aggregate_id, fresh)
         if not isinstance(aggregate, cls):
             raise NotFound(zh=f"{what}不存在", en=f"{what} not found")
+        return aggregate
+
+    def _get_or_open(self, cls: type[A], aggregate_id: UUID, opened: Callable[[], A]) -> A:
+        """The aggregate of this id, or a new one (`opened()`, not saved yet) when there is
+        none: the queue, the expert pool, a park member's index, an agency's yearly quota are
+        opened by the first act that needs them."""
+        aggregate = self.aggregate_store.load(aggregate_id, False)
+        if aggregate is None:
+            return opened()
+        if not isinstance(aggregate, cls):
+            raise NotFound(zh=f"{cls.__name__}不存在", en=f"{cls.__name__} not found")
         return aggregate
 
     def _unit(self, credit_code: str, fresh: bool = False) -> Unit:

@@ -29,10 +29,7 @@ class RemovalPolicy(ServiceBase):
 
     def _queue(self, act: Act) -> AdjustmentQueue:
         """The province's queue of removals and renames waiting for the annual publication."""
-        try:
-            return self._get(AdjustmentQueue, QUEUE_ID, "queue")
-        except NotFound:
-            return AdjustmentQueue.open(act)
+        return self._get_or_open(AdjustmentQueue, QUEUE_ID, lambda: AdjustmentQueue.open(act))
 
     def _defer_removal(
         self,

@@ -12,7 +12,6 @@ from domain.aggregates.experts import POOL_ID, ExpertPool
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit
 from domain.draws import inspection_weight
-from domain.errors import NotFound
 from domain.rules import identity, review
 from domain.rules.stages import Stage, check_stage
 from domain.service.base import ExpectedVersion, Receipt
@@ -39,10 +38,7 @@ class ReviewActs(RemovalPolicy):
         self._authorise(actor, "enrol_expert")
         employer = identity.check_id1_credit_code(employer_code.strip().upper())
         act = self._act(actor, occurred_at, rules=("A15.2",))
-        try:
-            pool = self._get(ExpertPool, POOL_ID, "expert pool")
-        except NotFound:
-            pool = ExpertPool.open(act)
+        pool = self._get_or_open(ExpertPool, POOL_ID, lambda: ExpertPool.open(act))
         self._expect(pool, expected_version)
         pool.enrol(act, expert_id, name, employer)
         return self._save(pool)

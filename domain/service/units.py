@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
@@ -11,7 +12,7 @@ from domain.acts import Act
 from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id
 from domain.aggregates.membership import ParkMembership, membership_id
 from domain.aggregates.unit import Unit
-from domain.errors import AlreadyExists, ConcurrentUpdate, NotFound
+from domain.errors import AlreadyExists, ConcurrentUpdate
 from domain.service.base import ExpectedVersion, Receipt, ServiceBase
 from domain.values import Actor, Level, Role, UnitKind
 
@@ -63,10 +64,9 @@ class UnitActs(ServiceBase):
         """Keep each member's list of parks in step with the park's declaration."""
         changed = []
         for code in sorted(set(before) ^ set(park.members)):
-            try:
-                index = self._get(ParkMembership, membership_id(code), "membership")
-            except NotFound:
-                index = ParkMembership.open(act, code)
+            index = self._get_or_open(
+                ParkMembership, membership_id(code), partial(ParkMembership.open, act, code)
+            )
             if code in park.members:
                 index.join(act, park.id)
             else:
@@ -151,10 +151,11 @@ class UnitActs(ServiceBase):
         return self._save(unit, report_id=report_id)
 
     def _quota(self, act: Any, legal_representative: str, year: int) -> EvaluationQuota:
-        try:
-            return self._get(EvaluationQuota, quota_id(legal_representative, year), "quota")
-        except NotFound:
-            return EvaluationQuota.open(act, legal_representative, year)
+        return self._get_or_open(
+            EvaluationQuota,
+            quota_id(legal_representative, year),
+            lambda: EvaluationQuota.open(act, legal_representative, year),
+        )
 
     def list_municipally(
         self,
