@@ -98,12 +98,12 @@ class SetQuota(Act):
     def one_basis(self, data: dict[str, Any], **kwargs: Any) -> None:
         """Exactly one basis: derived from `inputs`, or `quota` by hand."""
         if (data.get("quota") is None) == (data.get("inputs") is None):
-            raise ValidationError(
+            message = (
                 "A13.2: give either `inputs` (derived quota) or `quota` with a `justification` "
                 "(set by hand), not both / A13.2：须提供测算依据 inputs，"
-                "或手工名额 quota 及书面说明，二者择一",
-                "_schema",
+                "或手工名额 quota 及书面说明，二者择一"
             )
+            raise ValidationError({"quota": [message], "inputs": [message]})
 
 
 class Nominate(Act):
