@@ -88,8 +88,8 @@ class Queries(ServiceBase):
           snapshot; no other unit is replayed.
         - `world` only: what was true at W by everything recorded now, the events whose stated
           world time (`occurred_at`) is at or before W: an act back-entered counts from its
-          world date (a removal recorded in May for an accident in March shows as of April),
-          an act recorded before W but stated after it does not count yet.
+          world date (a removal recorded in May for an accident in March shows as of April);
+          an act stated after W does not count, whenever it was recorded.
         - both: what the system knew at R about W, the events recorded by R and stated by W.
 
         The world view folds a subset of the stream, in the order of the record, leaving out
