@@ -159,7 +159,7 @@ class DemoActs:
 
     def draw_panel(self, unit: Member, year: int) -> None:
         self.app.draw_expert_panel(
-            PROVINCE_ACTOR, unit.code, P, year, size=5, seed=f"{year}-panel-{unit.code}"
+            PROVINCE_ACTOR, unit.code, P, year, size=5
         )
 
     def expert_review(self, unit: Member, passed: bool) -> None:

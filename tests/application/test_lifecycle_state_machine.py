@@ -306,7 +306,7 @@ class Lifecycle(RuleBasedStateMachine):
         self.act(
             "panel draw",
             lambda: self.app.draw_expert_panel(
-                s.PROVINCE_ACTOR, code, level, year, size=3, seed=f"panel-{seed}"
+                s.PROVINCE_ACTOR, code, level, year, size=3
             ),
         )
 
@@ -501,7 +501,7 @@ class Lifecycle(RuleBasedStateMachine):
             (
                 "panel draw",
                 lambda: app.draw_expert_panel(
-                    s.PROVINCE_ACTOR, code, level, year, size=3, seed=code
+                    s.PROVINCE_ACTOR, code, level, year, size=3
                 ),
             ),
             (
