@@ -48,7 +48,11 @@ def draw_panel(seed: str, candidates: Sequence[str], size: int) -> list[str]:
 
 
 def panel_seed(
-    log_size: int, log_root: str, round_id: UUID | str, unit_id: UUID | str, candidates: Sequence[str]
+    log_size: int,
+    log_root: str,
+    round_id: UUID | str,
+    unit_id: UUID | str,
+    candidates: Sequence[str],
 ) -> str:
     """A15.2: the panel's seed, which nobody chooses: SHA-256 (hex) over the canonical JSON of
     the verifiable log's head when the pool was frozen (its size and hex root), the round, the
@@ -64,22 +68,24 @@ def panel_seed(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def seed_of_record(record: Any) -> str:
-    """The seed a recorded panel draw (`ExpertPanelDrawn`) was drawn with, as anyone derives it
-    from the record: from the log head recorded with it, or (a draw from before issue 12, whose
-    seed the province gave) the recorded seed itself."""
+def seed_of_record(record: Any, round_id: UUID | str | None = None) -> str:
+    """The seed a recorded panel draw (`ExpertPanelDrawn`, or its fields as a read shows them)
+    was drawn with, as anyone derives it from the record: from the log head recorded with it,
+    the round (`round_id`, by default the event's `originator_id`), the unit and the
+    candidates; or, for a draw from before issue 12 whose seed the province gave, the recorded
+    seed itself."""
     if getattr(record, "seed_source", SEED_FROM_CALLER) != SEED_FROM_LOG:
         return str(record.seed)
-    return panel_seed(
-        record.log_size, record.log_root, record.originator_id, record.unit_id, record.candidates
-    )
+    rid = record.originator_id if round_id is None else round_id
+    return panel_seed(record.log_size, record.log_root, rid, record.unit_id, record.candidates)
 
 
-def redraw_from_record(record: Any) -> list[str]:
+def redraw_from_record(record: Any, round_id: UUID | str | None = None) -> list[str]:
     """A15.2: re-run a recorded panel draw from the record alone (the log head, the round, the
-    unit, the candidates and the size it recorded); an honest record gives back its panel.
-    Raises ValueError if the recorded seed is not the one its log head derives."""
-    seed = seed_of_record(record)
+    unit, the candidates and the size it recorded; see `seed_of_record`); an honest record
+    gives back its panel. Raises ValueError if the recorded seed is not the one its log head
+    derives (the record was altered, or the log head is not the one the draw used)."""
+    seed = seed_of_record(record, round_id)
     if seed != record.seed:
         raise ValueError("the recorded seed is not the one the recorded log head derives")
     return draw_panel(seed, record.candidates, record.size)
