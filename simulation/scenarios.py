@@ -172,7 +172,6 @@ def review(app: Greenlist, code: str, level: Level, year: int = 2025) -> None:
         level,
         year,
         size=3,
-        seed=f"seed-{code}",
         occurred_at=at(date(year, 7, 10)),
     )
     app.record_expert_review(

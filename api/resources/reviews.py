@@ -70,18 +70,21 @@ class ExpertPanel(MethodView):
     @command(blp, "draw_expert_panel")
     def post(self, body: dict[str, Any], code: str) -> Receipt:
         """The province draws the unit's expert panel at random from the pool, excluding the
-        applicant's and its agency's employees; seed and candidates are recorded (A15.2). The
-        receipt (and If-Match) is the round's; `details.panel` names the experts."""
+        applicant's and its agency's employees (A15.2). Nobody chooses the seed: it derives
+        from the verifiable log's root, and a body stating `seed` is refused (422, A15.2); the
+        pool, the exclusions with their reasons, the log head, the seed and the panel are
+        recorded. The receipt (and If-Match) is the round's; `details.panel` names the
+        experts."""
         return ctx().service.draw_expert_panel(
             acting(),
             code,
             Level(body["level"]),
             body["year"],
             body["size"],
-            body["seed"],
             body["justification"],
             occurred_at=body["occurred_at"],
             expected_version=expected_version(),
+            seed=body["seed"],
         )
 
 

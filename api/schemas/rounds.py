@@ -124,7 +124,14 @@ class DrawPanel(Act):
     level = round_level()
     year = year_field(required=True)
     size = fields.Integer(load_default=5, validate=validate.Range(1, 50))
-    seed = seed()
+    seed = fields.String(
+        load_default=None,
+        metadata={
+            "description": "refused if present (A15.2): nobody chooses the panel's seed; it "
+            "derives from the verifiable log's root when the pool is frozen, and is recorded "
+            "with the pool, the exclusions and the log head"
+        },
+    )
     justification = justification("required to draw a second panel for the same unit (A15.2)")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from uuid import UUID
 
 from domain.acts import Act
@@ -39,6 +40,19 @@ class ExpertPool(GreenAggregate):
         return sorted(
             x for x, employer in self.experts.items() if employer not in excluded_employers
         )
+
+    def frozen(self) -> list[str]:
+        """A15.2: the pool as it is when a panel is drawn from it (every expert id, sorted)."""
+        return sorted(self.experts)
+
+    def exclusions_for(self, reasons: Mapping[str, str]) -> list[dict[str, str]]:
+        """A15.2: each expert whose employer has a conflict of interest (`reasons`: employer
+        credit code -> why it conflicts), with that reason, to be recorded with the draw."""
+        return [
+            {"expert_id": x, "employer_code": employer, "reason": reasons[employer]}
+            for x, employer in sorted(self.experts.items())
+            if employer in reasons
+        ]
 
     @applies
     def _(self, e: ev.ExpertPoolOpened) -> None:

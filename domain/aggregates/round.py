@@ -103,14 +103,29 @@ class Round(GreenAggregate):
         self.record(ev.NominationAccepted, act, ["A13.2", "A14.1"], unit_id=unit_id, city=city)
 
     def draw_panel(
-        self, act: Act, unit_id: UUID, seed: str, candidates: list[str], size: int
+        self,
+        act: Act,
+        unit_id: UUID,
+        log_head: tuple[int, str],
+        pool: list[str],
+        exclusions: list[dict[str, str]],
+        size: int,
     ) -> list[str]:
-        """A15.2: the panel is drawn at random from the eligible pool; seed and candidates are
-        recorded so that anyone can re-run the draw. Drawing again for the same unit needs a
-        written justification and is flagged as an exception for the supervisors."""
+        """A15.2: the panel is drawn at random from the eligible pool (the pool less the
+        exclusions for conflicts of interest), with a seed nobody chooses: it derives from the
+        verifiable log's head (`log_head`: size and hex root) when the pool was frozen, the
+        round, the unit and the candidates (`domain.draws.panel_seed`). The pool, the
+        exclusions with their reasons, the log head and the seed are recorded so that anyone
+        can re-run the draw (`domain.draws.redraw_from_record`). Drawing again for the same
+        unit needs a written justification and is flagged as an exception for the
+        supervisors."""
         review.check_a15_nominated(str(unit_id) in self.nominations, "A15.2")
+        excluded = {x["expert_id"] for x in exclusions}
+        candidates = sorted(set(pool) - excluded)
         review.check_a15_2_panel_size(size, len(candidates))
         redraw = selection.in_principle("A15.2", str(unit_id) not in self.panels, act.justification)
+        log_size, log_root = log_head
+        seed = draws.panel_seed(log_size, log_root, self.id, unit_id, candidates)
         panel = draws.draw_panel(seed, candidates, size)
         self.record(
             ev.ExpertPanelDrawn,
@@ -119,10 +134,15 @@ class Round(GreenAggregate):
             exceptions=redraw,
             unit_id=unit_id,
             seed=seed,
-            candidates=sorted(candidates),
+            candidates=candidates,
             size=size,
             panel=panel,
-            method=draws.PANEL_METHOD,
+            method=draws.PANEL_METHOD_FROM_LOG,
+            seed_source=draws.SEED_FROM_LOG,
+            log_size=log_size,
+            log_root=log_root,
+            pool=sorted(pool),
+            exclusions=sorted(exclusions, key=lambda x: x["expert_id"]),
         )
         return panel
 

@@ -58,7 +58,17 @@ class NominationAccepted(DomainEvent):
 
 
 class ExpertPanelDrawn(DomainEvent):
-    """A panel was drawn at random for one unit; seed + candidates let anyone re-run it (A15.2)."""
+    """A panel was drawn at random for one unit; seed + candidates let anyone re-run it (A15.2).
+
+    class_version 2 (issue 12 item 4): the seed is nobody's choice. It derives from the
+    verifiable log's head when the pool was frozen (`log_size`, `log_root` hex;
+    `domain.draws.panel_seed`, `seed_source` "log-head"), recorded with the pool as it was
+    (`pool`: every expert id) and each exclusion with its reason (`exclusions`: expert_id,
+    employer_code, reason); `candidates` are the pool less the exclusions. A version-1 draw had
+    the province's seed: it reads with `seed_source` "caller" and no log head, pool or
+    exclusions (None: not recorded then, which is not the same as none)."""
+
+    class_version = 2
 
     unit_id: UUID
     seed: str
@@ -66,6 +76,20 @@ class ExpertPanelDrawn(DomainEvent):
     size: int
     panel: list[str]
     method: str
+    seed_source: str
+    log_size: int | None
+    log_root: str | None
+    pool: list[str] | None
+    exclusions: list[dict[str, str]] | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A draw recorded before issue 12: the caller chose its seed; nothing else was kept."""
+        state["seed_source"] = "caller"
+        state["log_size"] = None
+        state["log_root"] = None
+        state["pool"] = None
+        state["exclusions"] = None
 
 
 class SiteSampleDrawn(DomainEvent):

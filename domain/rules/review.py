@@ -50,6 +50,18 @@ def check_a15_2_panel_size(size: int, candidates: int) -> None:
         )
 
 
+def check_a15_2_seed_not_chosen(seed: object) -> None:
+    """A15.2 (第十五条第三款, "随机选取"; issue 12 item 4): nobody chooses a panel's seed, the
+    province least of all: it derives from the verifiable log's head (domain.draws.panel_seed).
+    A request that states one is refused rather than ignored, so nobody believes it was used."""
+    if seed is not None:
+        raise RuleViolation(
+            "A15.2",
+            zh="专家组随机抽取的种子不得由任何人指定（包括省级主管部门）：种子由可验证日志的根哈希导出",
+            en="the panel draw's seed may not be chosen: it derives from the verifiable log's root",
+        )
+
+
 def check_a15_2_panel_drawn(panel: Iterable[str] | None) -> None:
     """A15.2: the expert review's conclusion is that of a panel drawn for the unit."""
     if panel is None:

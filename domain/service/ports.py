@@ -52,6 +52,15 @@ class LogPositions(Protocol):
     def positions_of(self, originator_id: UUID) -> Mapping[int, int]: ...
 
 
+class LogHead(Protocol):
+    """The port the event stores implement (greenlist.adapters.stores): the verifiable log's
+    head now, its tree size and RFC 6962 root, which depends on every event recorded before.
+    A15.2's panel seed derives from it, so the province cannot choose the seed (issue 12
+    item 4; domain.draws.panel_seed)."""
+
+    def log_head(self) -> tuple[int, bytes]: ...
+
+
 TimelineEntry = tuple[UUID, int, int]
 """(aggregate id, version, recorded instant in microseconds): one row of the timeline index."""
 

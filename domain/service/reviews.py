@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import cast
 from uuid import UUID
 
 from domain.aggregates.agency import Agency
 from domain.aggregates.experts import POOL_ID, ExpertPool
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit
-from domain.draws import inspection_weight
+from domain.draws import EXCLUDED_AGENCY, EXCLUDED_APPLICANT, inspection_weight
 from domain.rules import identity, review
 from domain.rules.stages import Stage, check_stage
 from domain.service.base import ExpectedVersion, Receipt
+from domain.service.ports import LogHead
 from domain.service.removals import RemovalPolicy
 from domain.values import Actor, Level
 
@@ -50,33 +52,40 @@ class ReviewActs(RemovalPolicy):
         level: Level,
         year: int,
         size: int = 5,
-        seed: str | None = None,
         justification: str = "",
         occurred_at: datetime | None = None,
         *,
         expected_version: ExpectedVersion = None,
+        seed: str | None = None,
     ) -> Receipt:
         """A15.2: draw a panel at random, excluding experts employed by the applicant or by the
-        agency that evaluated it; the seed and candidates are recorded. A second draw for the
-        same unit needs a justification. The panel is the round's: `expected_version` is the
-        round's."""
+        agency that evaluated it. Nobody chooses the seed (issue 12 item 4): it derives from
+        the verifiable log's head as the pool and the exclusions are frozen (the stores'
+        `LogHead` port; `domain.draws.panel_seed`), and the pool, the exclusions with their
+        reasons, the log head, the seed and the panel are recorded, so anyone re-runs the
+        draw from the record (`domain.draws.redraw_from_record`). A second draw for the same
+        unit needs a justification and shows in supervision. The panel is the round's:
+        `expected_version` is the round's. A `seed` the caller states is refused (A15.2), not
+        ignored, so that nobody believes it was used."""
         self._authorise(actor, "draw_expert_panel")
+        review.check_a15_2_seed_not_chosen(seed)
         unit = self._unit(credit_code)
         check_stage(
             unit.stage(level), [Stage.PRELIMINARY_PASSED], ("A15.1", "A15.2"), "draw a panel"
         )
         rnd = self._expect(self._round(level, year), expected_version)
         pool = self._get(ExpertPool, POOL_ID, "expert pool")
-        excluded = {unit.credit_code}
+        reasons = {unit.credit_code: EXCLUDED_APPLICANT}
         agency = unit.evaluating_agency(level)
         if agency is not None:
-            excluded.add(self._agency_code(agency))
-        candidates = pool.eligible_for(excluded)
+            reasons.setdefault(self._agency_code(agency), EXCLUDED_AGENCY)
+        size_now, root = cast(LogHead, self.recorder).log_head()
         panel = rnd.draw_panel(
             self._act(actor, occurred_at, justification, rules=("A15.2",)),
             unit.id,
-            seed or secrets.token_hex(16),
-            candidates,
+            (size_now, root.hex()),
+            pool.frozen(),
+            pool.exclusions_for(reasons),
             size,
         )
         return self._save(rnd, panel=panel)

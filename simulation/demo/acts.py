@@ -209,9 +209,7 @@ class DemoActs:
         self.app.record_preliminary_review(PROVINCE_ACTOR, unit.code, P, passed, notes)
 
     def draw_panel(self, unit: Member, year: int) -> None:
-        self.app.draw_expert_panel(
-            PROVINCE_ACTOR, unit.code, P, year, size=5, seed=f"{year}-panel-{unit.code}"
-        )
+        self.app.draw_expert_panel(PROVINCE_ACTOR, unit.code, P, year, size=5)
 
     def expert_review(self, unit: Member, passed: bool) -> None:
         score = draws.expert_score(self.rng, passed)

@@ -135,12 +135,11 @@ class ProvinceRounds(ProvinceLife):
 
     def draw_panel(self, level: Level, year: int, code: str) -> None:
         draw = self.app.draw_expert_panel
-        self.act(draw, PROVINCE_ACTOR, code, level, year, size=5, seed=f"{year}-{code}")
+        self.act(draw, PROVINCE_ACTOR, code, level, year, size=5)  # A15.2: nobody's seed
         if self.rng.random() < 0.02:  # A15.2: an expert withdrew; drawn again, with reasons
             self.agenda.later(90)
             why = "原抽取专家因回避事由申请退出，经批准重新抽取"
-            seed = f"{year}-{code}-2"
-            self.act(draw, PROVINCE_ACTOR, code, level, year, 5, seed, why)
+            self.act(draw, PROVINCE_ACTOR, code, level, year, 5, why)
 
     def plan_expert_reviews(self, level: Level, year: int, first: date, last: date) -> None:
         ready = self.round_units(level, year, Stage.PRELIMINARY_PASSED)

@@ -311,7 +311,7 @@ def under_expert_review(service: Any, code: str) -> None:
     service.nominate(city_bureau, code, Level.PROVINCIAL, 2025, occurred_at=s.at(date(2025, 6, 1)))
     s.ensure_experts(service, 3)
     service.record_preliminary_review(s.PROVINCE_ACTOR, code, Level.PROVINCIAL, True)
-    service.draw_expert_panel(s.PROVINCE_ACTOR, code, Level.PROVINCIAL, 2025, 3, seed="matrix")
+    service.draw_expert_panel(s.PROVINCE_ACTOR, code, Level.PROVINCIAL, 2025, 3)
 
 
 @dataclass

@@ -33,7 +33,7 @@ def panel_drawn(api_app: Flask, serial: int) -> tuple[str, list[str], str]:
     svc = service(api_app)
     s.ensure_experts(svc, 9)
     svc.record_preliminary_review(s.PROVINCE_ACTOR, code, PROVINCIAL, True)
-    drawn = svc.draw_expert_panel(s.PROVINCE_ACTOR, code, PROVINCIAL, 2025, 3, seed="p")
+    drawn = svc.draw_expert_panel(s.PROVINCE_ACTOR, code, PROVINCIAL, 2025, 3)
     panel = list(drawn.details["panel"])
     outsider = next(f"E{i:03d}" for i in range(9) if f"E{i:03d}" not in panel)
     return code, panel, outsider

@@ -282,7 +282,7 @@ def history_of_two_sides(service: Greenlist) -> UUID:
     on(service, date(2025, 7, 5))
     for code in (HZ, NB):
         service.record_preliminary_review(s.PROVINCE_ACTOR, code, P, True)
-        service.draw_expert_panel(s.PROVINCE_ACTOR, code, P, 2025, 3, seed=f"panel-{code}")
+        service.draw_expert_panel(s.PROVINCE_ACTOR, code, P, 2025, 3)
     on(service, date(2025, 7, 10))
     for code, expert in ((HZ, "E000"), (NB, "E003")):
         service.score_unit(Actor(expert, Role.EXPERT, PROVINCE), P, 2025, code, 90.0, "好")

@@ -107,7 +107,7 @@ def test_the_panel_excludes_conflicts_and_is_redrawn_only_with_a_reason(
     s.ensure_experts(svc, 3)
     svc.enrol_expert(s.PROVINCE_ACTOR, "E-conflict", "申报单位员工", code)
     url = units(code, "expert-panel")
-    body = {"level": "provincial", "year": 2025, "size": 3, "seed": "p-1", "occurred_at": on(7, 10)}
+    body = {"level": "provincial", "year": 2025, "size": 3, "occurred_at": on(7, 10)}
     before = event_count(api_app)
     refused(api_app, before, client.post(url, json=body, headers=province()), 422, "A15.1", "A15.2")
     svc.record_preliminary_review(s.PROVINCE_ACTOR, code, PROVINCIAL, True)
@@ -137,7 +137,7 @@ def test_the_expert_review_needs_a_drawn_panel(api_app: Flask, client: FlaskClie
     body = {"level": "provincial", "passed": True, "score": 91.5, "occurred_at": on(7, 20)}
     before = event_count(api_app)
     refused(api_app, before, client.post(url, json=body, headers=province()), 422, "A15.2")
-    svc.draw_expert_panel(s.PROVINCE_ACTOR, code, PROVINCIAL, 2025, size=3, seed="p")
+    svc.draw_expert_panel(s.PROVINCE_ACTOR, code, PROVINCIAL, 2025, size=3)
     before = event_count(api_app)
     refused(api_app, before, client.post(url, json=body, headers=token("expert")), 403)
     bad = client.post(url, json={**body, "score": 101}, headers=province())

@@ -69,7 +69,6 @@ def test_a_factory_goes_through_the_whole_selection_to_the_provincial_list(
         level=PROVINCIAL,
         year=2025,
         size=3,
-        seed="panel-61",
         occurred_at=on(7, 10),
     )
     assert sorted(panel["details"]["panel"]) == ["E0", "E1", "E2"]

@@ -306,9 +306,7 @@ class Lifecycle(RuleBasedStateMachine):
         year = self.selection_year(code, level)
         self.act(
             "panel draw",
-            lambda: self.app.draw_expert_panel(
-                s.PROVINCE_ACTOR, code, level, year, size=3, seed=f"panel-{seed}"
-            ),
+            lambda: self.app.draw_expert_panel(s.PROVINCE_ACTOR, code, level, year, size=3),
         )
 
     @rule(code=units, level=selection_levels, passed=mostly, score=st.sampled_from([65, 82, 96]))
@@ -501,9 +499,7 @@ class Lifecycle(RuleBasedStateMachine):
             ),
             (
                 "panel draw",
-                lambda: app.draw_expert_panel(
-                    s.PROVINCE_ACTOR, code, level, year, size=3, seed=code
-                ),
+                lambda: app.draw_expert_panel(s.PROVINCE_ACTOR, code, level, year, size=3),
             ),
             (
                 "expert review",

@@ -250,7 +250,7 @@ class Story:
         app.list_municipally(s.city_actor(), cand, occurred_at=at(date(2026, 3, 1)))
         s.nominate(app, cand, PROV, 2026)
         app.record_preliminary_review(P, cand, PROV, True, occurred_at=day(7, 5, year=2026))
-        drawn = app.draw_expert_panel(P, cand, PROV, 2026, 3, "s", occurred_at=day(7, 6, year=2026))
+        drawn = app.draw_expert_panel(P, cand, PROV, 2026, 3, occurred_at=day(7, 6, year=2026))
         self.expert: str = drawn.details["panel"][0]
 
     def commands(self) -> dict[str, Callable[[Greenlist, datetime], Any]]:
@@ -285,7 +285,7 @@ class Story:
                 P, "E900", "专家", s.credit_code(901), occurred_at=t
             ),
             "draw_expert_panel": lambda a, t: a.draw_expert_panel(
-                P, cand, PROV, 2026, 3, "again", "重抽", occurred_at=t
+                P, cand, PROV, 2026, 3, "重抽", occurred_at=t
             ),
             "record_preliminary_review": lambda a, t: a.record_preliminary_review(
                 P, cand, PROV, True, occurred_at=t

@@ -41,7 +41,7 @@ def under_review(app: Greenlist, code: str, size: int = 3) -> list[str]:
     ready(app, code)
     nominate(app, code)
     app.record_preliminary_review(P, code, PROV, True, occurred_at=day(7, 5))
-    drawn = app.draw_expert_panel(P, code, PROV, YEAR, size, "panel", occurred_at=day(7, 6))
+    drawn = app.draw_expert_panel(P, code, PROV, YEAR, size, occurred_at=day(7, 6))
     return list(drawn.details["panel"])
 
 
@@ -137,7 +137,7 @@ def test_a_redrawn_panel_scores_afresh(app: Greenlist) -> None:
     panel = under_review(app, code)
     score(app, panel[0], code, 70.0)
     app.draw_expert_panel(
-        P, code, PROV, YEAR, 9, "again", justification="一名专家回避后重抽", occurred_at=day(7, 9)
+        P, code, PROV, YEAR, 9, justification="一名专家回避后重抽", occurred_at=day(7, 9)
     )
     assert scores_of(app, code) == {}
     assert score(app, panel[0], code, 75.0) is None  # no correction: the earlier panel is gone

@@ -131,7 +131,7 @@ def test_no_panel_is_drawn_before_the_preliminary_review(app: Greenlist) -> None
     ready(app, code)
     nominate(app, code)
     with refused(app, "A15.1", versions(app, code)):
-        app.draw_expert_panel(P, code, PROV, YEAR, 3, "s", occurred_at=day(7, 1))
+        app.draw_expert_panel(P, code, PROV, YEAR, 3, occurred_at=day(7, 1))
     with refused(app, "A15.2", versions(app, code)):
         app.record_expert_review(P, code, PROV, True, 90.0, occurred_at=day(7, 2))
 
@@ -141,7 +141,7 @@ def test_a_second_expert_review_is_refused(app: Greenlist) -> None:
     ready(app, code)
     nominate(app, code)
     app.record_preliminary_review(P, code, PROV, True, occurred_at=day(7, 5))
-    app.draw_expert_panel(P, code, PROV, YEAR, 3, "s", occurred_at=day(7, 6))
+    app.draw_expert_panel(P, code, PROV, YEAR, 3, occurred_at=day(7, 6))
     app.record_expert_review(P, code, PROV, False, 50.0, occurred_at=day(7, 7))
     with refused(app, "A15.2", versions(app, code)):
         app.record_expert_review(P, code, PROV, True, 90.0, occurred_at=day(7, 8))
@@ -152,11 +152,11 @@ def test_drawing_a_second_panel_for_a_unit_needs_a_justification(app: Greenlist)
     ready(app, code)
     nominate(app, code)
     app.record_preliminary_review(P, code, PROV, True, occurred_at=day(7, 5))
-    app.draw_expert_panel(P, code, PROV, YEAR, 3, "s1", occurred_at=day(7, 6))
+    app.draw_expert_panel(P, code, PROV, YEAR, 3, occurred_at=day(7, 6))
     with refused(app, "A15.2", versions(app, code)):
-        app.draw_expert_panel(P, code, PROV, YEAR, 3, "s2", occurred_at=day(7, 7))
+        app.draw_expert_panel(P, code, PROV, YEAR, 3, occurred_at=day(7, 7))
     app.draw_expert_panel(
-        P, code, PROV, YEAR, 3, "s2", justification="专家回避后重抽", occurred_at=day(7, 7)
+        P, code, PROV, YEAR, 3, justification="专家回避后重抽", occurred_at=day(7, 7)
     )
     redraw = [e for e in app.round_history(PROV, YEAR) if e.type == "ExpertPanelDrawn"][-1]
     assert redraw.exceptions == ["A15.2"]
@@ -170,7 +170,7 @@ def test_expert_review_before_a_panel_is_drawn_is_refused(app: Greenlist) -> Non
     app.record_preliminary_review(P, code, PROV, True, occurred_at=day(7, 5))
     with refused(app, "A15.2", versions(app, code)):
         app.record_expert_review(P, code, PROV, True, 90.0, occurred_at=day(7, 6))
-    app.draw_expert_panel(P, code, PROV, YEAR, 3, "s", occurred_at=day(7, 7))
+    app.draw_expert_panel(P, code, PROV, YEAR, 3, occurred_at=day(7, 7))
     app.record_expert_review(P, code, PROV, True, 90.0, occurred_at=day(7, 8))
     assert app.get_unit(code).status(PROV) == "expert_passed"
 
@@ -189,7 +189,7 @@ def test_the_panel_draw_is_reproducible_and_excludes_conflicted_experts(app: Gre
         nominate(app, unit)
     for unit in (code, other):
         app.record_preliminary_review(P, unit, PROV, True, occurred_at=day(7, 5))
-        app.draw_expert_panel(P, unit, PROV, YEAR, 5, f"seed-{unit}", occurred_at=day(7, 6))
+        app.draw_expert_panel(P, unit, PROV, YEAR, 5, occurred_at=day(7, 6))
     drawn = {
         e.data["unit_id"]: e for e in app.round_history(PROV, YEAR) if e.type == "ExpertPanelDrawn"
     }
@@ -211,7 +211,7 @@ def test_a_panel_larger_than_the_eligible_pool_is_refused(app: Greenlist) -> Non
     ready(app, code)
     nominate(app, code)
     with refused(app, "A15.2", versions(app, code)):
-        app.draw_expert_panel(P, code, PROV, YEAR, 10, "s", occurred_at=day(7, 6))
+        app.draw_expert_panel(P, code, PROV, YEAR, 10, occurred_at=day(7, 6))
 
 
 def test_site_inspection_of_a_unit_not_sampled_is_refused(app: Greenlist) -> None:

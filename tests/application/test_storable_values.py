@@ -113,7 +113,7 @@ def test_an_expert_score_outside_0_to_100_is_refused(app: Greenlist, points: Any
     ready(app, code)
     nominate(app, code)
     app.record_preliminary_review(P, code, PROV, True, occurred_at=day(7, 5))
-    panel = app.draw_expert_panel(P, code, PROV, YEAR, 3, "panel", occurred_at=day(7, 6))
+    panel = app.draw_expert_panel(P, code, PROV, YEAR, 3, occurred_at=day(7, 6))
     expert = Actor(panel.details["panel"][0], Role.EXPERT, PROVINCE)
     with refused(app, "A15.2", code):
         app.score_unit(expert, PROV, YEAR, code, points, "意见", occurred_at=day(7, 8))

@@ -90,8 +90,8 @@ def rest_of_story(app: Greenlist, clock: SettableClock) -> None:
         s.PROVINCE_ACTOR, OFF_LIST, P, True, occurred_at=at(date(2026, 7, 5))
     )
     draw = app.draw_expert_panel
-    draw(s.PROVINCE_ACTOR, OFF_LIST, P, 2026, 3, "s1", occurred_at=at(date(2026, 7, 6)))
-    draw(s.PROVINCE_ACTOR, OFF_LIST, P, 2026, 3, "s2", REDRAW, at(date(2026, 7, 7)))
+    draw(s.PROVINCE_ACTOR, OFF_LIST, P, 2026, 3, occurred_at=at(date(2026, 7, 6)))
+    draw(s.PROVINCE_ACTOR, OFF_LIST, P, 2026, 3, REDRAW, at(date(2026, 7, 7)))
 
 
 @pytest.fixture

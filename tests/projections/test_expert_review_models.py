@@ -47,7 +47,7 @@ def under_review(app: Greenlist, code: str) -> list[str]:
     """Past the preliminary review (5 July), a panel of three drawn (6 July)."""
     s.ensure_experts(app)
     app.record_preliminary_review(P, code, PROV, True, occurred_at=on(7, 5))
-    drawn = app.draw_expert_panel(P, code, PROV, YEAR, 3, f"seed-{code}", occurred_at=on(7, 6))
+    drawn = app.draw_expert_panel(P, code, PROV, YEAR, 3, occurred_at=on(7, 6))
     return list(drawn.details["panel"])
 
 
@@ -65,7 +65,7 @@ def story(app: Greenlist) -> tuple[list[str], list[str]]:
     )
     app.score_unit(expert(redrawn[0]), PROV, YEAR, REDRAWN, 60.0, "", occurred_at=on(7, 8))
     app.score_unit(expert(panel[1]), PROV, YEAR, SCORED, 77.5, "一般", CORRECTION, on(7, 9))
-    app.draw_expert_panel(P, REDRAWN, PROV, YEAR, 9, "again", "专家回避后重抽", on(7, 9))
+    app.draw_expert_panel(P, REDRAWN, PROV, YEAR, 9, "专家回避后重抽", on(7, 9))
     return panel, redrawn
 
 

@@ -153,9 +153,9 @@ def round_until_nominations(app: Greenlist) -> dict[str, str]:
     s.review(app, codes["objected"], PROV, YEAR)
     app.record_preliminary_review(P, codes["failed"], PROV, False, "材料不全", on(7, 5))
     app.record_preliminary_review(P, redrawn, PROV, True, occurred_at=on(7, 5))
-    app.draw_expert_panel(P, redrawn, PROV, YEAR, 3, "s1", occurred_at=on(7, 6))
+    app.draw_expert_panel(P, redrawn, PROV, YEAR, 3, occurred_at=on(7, 6))
     why = "专家回避后重抽"
-    app.draw_expert_panel(P, redrawn, PROV, YEAR, 3, "s2", justification=why, occurred_at=on(7, 7))
+    app.draw_expert_panel(P, redrawn, PROV, YEAR, 3, justification=why, occurred_at=on(7, 7))
     app.record_expert_review(P, redrawn, PROV, True, 85.0, occurred_at=on(7, 20))
     return codes
 
@@ -194,7 +194,8 @@ def test_a_round_shows_quota_use_stages_panels_sample_and_objections(
     assert failed["exceptions"] == "A14.2" and failed["justification"] == "培育成效突出"
     assert by_code[codes["listed"]]["exceptions"] == ""
     redrawn = by_code[codes["redrawn"]]
-    assert redrawn["panel_draws"] == 2 and redrawn["panel_seed"] == "s2"
+    last_draw = [e for e in app.round_history(PROV, YEAR) if e.type == "ExpertPanelDrawn"][-1]
+    assert redrawn["panel_draws"] == 2 and redrawn["panel_seed"] == last_draw.data["seed"]
     assert redrawn["exceptions"] == "A15.2" and redrawn["redraw_justification"] == "专家回避后重抽"
     unit_id = str(app.get_unit(codes["redrawn"]).id)
     assert redrawn["panel"] == app.get_round(PROV, YEAR)["panels"][unit_id]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -73,6 +73,19 @@ class LeafStore(Protocol):
     def insert_checkpoint(self, checkpoint: StoredCheckpoint) -> None: ...
 
     def latest_checkpoint(self) -> StoredCheckpoint | None: ...
+
+
+class LogHeadOfLeaves:
+    """The `LogHead` port (domain.service.ports) for a store that implements `LeafStore`: the
+    tree size now and its root, through the process's cached tree (greenlist.vlog.tree). A15.2's
+    panel seed derives from it (issue 12 item 4)."""
+
+    def log_head(self) -> tuple[int, bytes]:
+        from greenlist.vlog.tree import tree_of  # it imports this package: resolved at call
+
+        store = cast(LeafStore, self)
+        size = store.leaf_count()
+        return size, tree_of(self).root(size)
 
 
 def leaf_hashes_of(stored_events: Sequence[StoredEvent], positions: Sequence[int]) -> list[bytes]:

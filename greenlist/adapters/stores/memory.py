@@ -10,10 +10,16 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
-from greenlist.adapters.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
+from greenlist.adapters.stores import (
+    TIMELINE_KWARG,
+    Leaf,
+    LogHeadOfLeaves,
+    StoredCheckpoint,
+    leaf_hashes_of,
+)
 
 
-class TimelinePOPORecorder(POPOApplicationRecorder):
+class TimelinePOPORecorder(LogHeadOfLeaves, POPOApplicationRecorder):
     """eventsourcing's in-memory recorder plus the index and the leaves."""
 
     def __init__(self) -> None:

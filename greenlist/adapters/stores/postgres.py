@@ -24,7 +24,13 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from greenlist.adapters.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
+from greenlist.adapters.stores import (
+    TIMELINE_KWARG,
+    Leaf,
+    LogHeadOfLeaves,
+    StoredCheckpoint,
+    leaf_hashes_of,
+)
 from greenlist.adapters.stores.restricted import lock_function
 
 log = logging.getLogger(__name__)
@@ -38,7 +44,7 @@ class StoreNotSetUp(RuntimeError):
     """The restricted writer finds no event store to write to: its owner has not set it up."""
 
 
-class TimelinePostgresRecorder(PostgresApplicationRecorder):
+class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
     """eventsourcing's recorder (default mode: table lock, no DB functions) plus the index and
     the leaves. The leaves are numbered under the events table's EXCLUSIVE lock, which every
     write takes before its events get their positions: leaf order is log order."""

@@ -11,7 +11,13 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from greenlist.adapters.stores import TIMELINE_KWARG, Leaf, StoredCheckpoint, leaf_hashes_of
+from greenlist.adapters.stores import (
+    TIMELINE_KWARG,
+    Leaf,
+    LogHeadOfLeaves,
+    StoredCheckpoint,
+    leaf_hashes_of,
+)
 
 TABLE = "greenlist_timeline"
 LEAVES = "greenlist_leaves"
@@ -20,7 +26,7 @@ CHECKPOINTS = "greenlist_checkpoints"
 log = logging.getLogger(__name__)
 
 
-class TimelineSQLiteRecorder(SQLiteApplicationRecorder):
+class TimelineSQLiteRecorder(LogHeadOfLeaves, SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder plus the index and the leaves."""
 
     def construct_create_table_statements(self) -> list[str]:
