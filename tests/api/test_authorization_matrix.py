@@ -144,7 +144,12 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "register_agency": (
         "POST",
         "/api/v1/agencies",
-        {"credit_code": AGENCY, "name": "浙江绿评", "legal_representative": "张评"},
+        {
+            "credit_code": AGENCY,
+            "name": "浙江绿评",
+            "legal_representative": "张评",
+            "representative_id": s.representative_id("张评"),
+        },
     ),
     "report_misconduct": ("POST", "/api/v1/agencies/{code}/misconduct", {"description": TEXT}),
     "file_complaint": (
@@ -328,8 +333,12 @@ def prepared(store_url: str) -> Iterator[Prepared]:
     s.register_and_cultivate(service, OTHER_UNIT)
     s.ensure_round(service, Level.PROVINCIAL, 2025)
     under_expert_review(service, SCORED)
-    service.register_agency(s.PROVINCE_ACTOR, AGENCY, "浙江绿评", "张评")
-    service.register_agency(s.PROVINCE_ACTOR, OTHER_AGENCY, "甬城绿评", "李评")
+    service.register_agency(
+        s.PROVINCE_ACTOR, AGENCY, "浙江绿评", "张评", s.representative_id("张评")
+    )
+    service.register_agency(
+        s.PROVINCE_ACTOR, OTHER_AGENCY, "甬城绿评", "李评", s.representative_id("李评")
+    )
     complaint = service.file_complaint(
         s.PUBLIC,
         "agency",

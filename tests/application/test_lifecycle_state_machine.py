@@ -181,7 +181,13 @@ class Lifecycle(RuleBasedStateMachine):
     def experts_and_agencies(self) -> None:
         s.ensure_experts(self.app, 4)
         for i, code in enumerate(AGENCIES):
-            self.app.register_agency(s.PROVINCE_ACTOR, code, f"评价机构{i}", REPRESENTATIVE)
+            self.app.register_agency(
+                s.PROVINCE_ACTOR,
+                code,
+                f"评价机构{i}",
+                REPRESENTATIVE,
+                s.representative_id(REPRESENTATIVE),
+            )
         self.agency_ids = {str(self.app.get_agency(code)["id"]) for code in AGENCIES}
 
     # --- the calendar -------------------------------------------------------------------------
@@ -696,7 +702,11 @@ class Lifecycle(RuleBasedStateMachine):
             qid = quota_id(REPRESENTATIVE, year)
             used = (
                 self.cached(
-                    "quota", qid, lambda year=year: self.app.quota_used(REPRESENTATIVE, year)
+                    "quota",
+                    qid,
+                    lambda year=year: self.app.quota_used(
+                        s.representative_id(REPRESENTATIVE), year
+                    ),
                 )
                 if qid in self.saved
                 else {"national": 0, "provincial": 0}
