@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
-from domain.aggregates.agency import quota_id
+from domain.aggregates.agency import quota_id, quota_key
 from domain.aggregates.base import GreenAggregate
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import unit_id
@@ -699,7 +699,8 @@ class Lifecycle(RuleBasedStateMachine):
         twice = [key for key, n in nominated.items() if n > 1]
         assert not twice, f"nominated twice in one round (a failed step ends the year): {twice}"
         for year in YEARS:
-            qid = quota_id(REPRESENTATIVE, year)
+            person = self.app.identity(s.representative_id(REPRESENTATIVE))  # A22.3's key
+            qid = quota_id(quota_key("", person), year)
             used = (
                 self.cached(
                     "quota",
