@@ -152,6 +152,11 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         },
     ),
     "report_misconduct": ("POST", "/api/v1/agencies/{code}/misconduct", {"description": TEXT}),
+    "change_representative": (
+        "POST",
+        "/api/v1/agencies/{code}/legal-representative",
+        {"legal_representative": "王评", "representative_id": s.representative_id("王评")},
+    ),
     "file_complaint": (
         "POST",
         "/api/v1/complaints",
@@ -210,7 +215,7 @@ ROLES: dict[str, Acts] = {
         anywhere="register open_round set_quota preliminary_review draw_panel expert_review"
         " site_sample site_inspection notice decide_objection publish enrol_expert"
         " record_negative end_negative mark_overdue decide_removal major_accident"
-        " register_agency report_misconduct " + OBJECT_AND_REPORT
+        " register_agency report_misconduct change_representative " + OBJECT_AND_REPORT
     ),
     "codept": acts(anywhere="cosign " + OBJECT_AND_REPORT),
     "expert": acts(own="score", anywhere=OBJECT_AND_REPORT),
