@@ -52,14 +52,22 @@ class UnitResource(MethodView):
     @blp.arguments(AsOf, location="query")
     @blp.response(200, UnitOut, headers=READ_ETAG)
     def get(self, query: dict[str, Any], code: str) -> Response:
-        """A unit now, or as the system knew it at `as_of`; the ETag is its version. For the
-        readers of the unit (api.access: its city, itself, its agencies, its experts, the
-        province-wide readers); 403 (ID.3) for anyone else."""
+        """A unit now, or as of either time (M21): as the system knew it at `as_of` (by
+        recorded time), as it was in the world at `as_of` with `basis=world` (every act
+        recorded so far, counted from the instant it states: a removal entered in May for a
+        March accident shows as of April), or, with `recorded_as_of` and `world_as_of`, what
+        the system knew at the one about the other. The ETag is the version shown (in a world
+        view, the last act it holds). For the readers of the unit (api.access: its city,
+        itself, its agencies, its experts, the province-wide readers); 403 (ID.3) for anyone
+        else."""
         unit_reader(code)
         service = ctx().service
-        view = (
-            service.unit_as_of(code, query["as_of"]) if query["as_of"] else service.get_unit(code)
-        )
+        recorded, world = query["recorded_as_of"], query["world_as_of"]
+        if query["basis"] == "world":
+            world = query["as_of"] or service.clock.now()
+        elif query["as_of"]:
+            recorded = query["as_of"]
+        view = service.unit_as_of(code, recorded, world=world)
         response = jsonify(plain(asdict(view)))
         response.headers["ETag"] = etag(view.version)
         return response

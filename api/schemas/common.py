@@ -142,10 +142,41 @@ class Page(Schema):
 
 
 class AsOf(Schema):
+    """A unit as of either time (M21): `as_of` with a `basis`, or `recorded_as_of` and
+    `world_as_of`, alone or together ("what the system knew at R about W")."""
+
     as_of = fields.AwareDateTime(
         load_default=None,
         validate=check_read_instant,
-        metadata={"description": "an ISO 8601 instant: the state as the system knew it then"},
+        metadata={
+            "description": "an ISO 8601 instant: the state as the system knew it then (or, "
+            "with basis=world, as it was in the world then)"
+        },
+    )
+    basis = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["recorded", "world"]),
+        metadata={
+            "description": "recorded (default): as the system knew it at `as_of`; world: as "
+            "it was at `as_of` by the instants the acts state, every act recorded so far "
+            "counted (default `as_of`: now)"
+        },
+    )
+    recorded_as_of = fields.AwareDateTime(
+        load_default=None,
+        validate=check_read_instant,
+        metadata={
+            "description": "an ISO 8601 instant: only the acts recorded by then (with "
+            "`world_as_of`: what the system knew then about that world instant)"
+        },
+    )
+    world_as_of = fields.AwareDateTime(
+        load_default=None,
+        validate=check_read_instant,
+        metadata={
+            "description": "an ISO 8601 instant: only the acts stated to have happened by "
+            "then, whenever they were recorded (with `recorded_as_of`: those recorded by it)"
+        },
     )
     wait_for = fields.Integer(
         load_default=None,
@@ -155,6 +186,21 @@ class AsOf(Schema):
             "have applied it (read-your-writes)"
         },
     )
+
+    @validates_schema
+    def one_way(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """`as_of`/`basis` or `recorded_as_of`/`world_as_of`, never both ways at once: which
+        instant would be which is then unclear."""
+        if data.get("recorded_as_of") is None and data.get("world_as_of") is None:
+            return
+        mixed = [name for name in ("as_of", "basis") if data.get(name) is not None]
+        if mixed:
+            raise ValidationError(
+                {
+                    name: ["not with recorded_as_of or world_as_of (use one way or the other)"]
+                    for name in mixed
+                }
+            )
 
 
 def plain(value: Any) -> Any:

@@ -18,6 +18,7 @@ from domain.events.base import Provenance
 from domain.reporters import shown_actor
 from domain.service.base import LogPositions, ServiceBase, Timeline, fold
 from domain.service.views import UnitView
+from domain.service.world_time import fold_stated_by
 from domain.values import Level, micros
 
 
@@ -56,31 +57,81 @@ def positioned(recorder: object, originator_id: UUID, views: list[EventView]) ->
     return [replace(v, position=positions.get(v.version)) for v in views]
 
 
+def _micros(instant: datetime) -> int:
+    """An instant the stores can compare, or `OutOfRange` (never an overflow deeper down)."""
+    try:
+        return micros(instant)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-14:00, past year 9999 in UTC
+        raise OutOfRange(
+            zh=f"时点{instant.isoformat()}超出可表示的范围",
+            en=f"the instant {instant.isoformat()} is outside the representable range",
+        ) from None
+
+
 class Queries(ServiceBase):
     """Reads of one unit, round or ledger."""
 
     def get_unit(self, credit_code: str) -> UnitView:
         return UnitView.of(self._unit(credit_code, fresh=True))
 
-    def unit_as_of(self, credit_code: str, instant: datetime) -> UnitView:
-        """The unit as the system knew it at a recorded instant: one look-up in the timeline
-        index, then a versioned read from the nearest snapshot; no other unit is replayed."""
+    def unit_as_of(
+        self,
+        credit_code: str,
+        recorded: datetime | None = None,
+        *,
+        world: datetime | None = None,
+    ) -> UnitView:
+        """The unit as of a recorded instant, a world instant, or both (M21).
+
+        - `recorded` only: what the system knew at R, the state after the events recorded by
+          R: one look-up in the timeline index, then a versioned read from the nearest
+          snapshot; no other unit is replayed.
+        - `world` only: what was true at W by everything recorded now, the events whose stated
+          world time (`occurred_at`) is at or before W: an act back-entered counts from its
+          world date (a removal recorded in May for an accident in March shows as of April);
+          an act stated after W does not count, whenever it was recorded.
+        - both: what the system knew at R about W, the events recorded by R and stated by W.
+
+        The world view folds a subset of the stream, in the order of the record, leaving out
+        too an event that presupposes what it left out (domain.service.world_time says why);
+        its `version` is that of the last event it holds. Neither: the unit now."""
+        if world is None:
+            if recorded is None:
+                return self.get_unit(credit_code)
+            return UnitView.of(self._unit_recorded_by(credit_code, recorded))
         uid = unit_id(credit_code.strip().upper())
-        try:
-            at = micros(instant)
-        except OverflowError:  # e.g. 9999-12-31T23:59:59-14:00, past year 9999 in UTC
-            raise OutOfRange(
-                zh=f"时点{instant.isoformat()}超出可表示的范围",
-                en=f"the instant {instant.isoformat()} is outside the representable range",
-            ) from None
-        version = cast(Timeline, self.recorder).version_at(uid, at)
+        _micros(world)
+        if recorded is None:
+            events = list(self.events.get(uid))
+            if not events:
+                raise NotFound(zh=f"单位{credit_code}不存在", en=f"unit {credit_code} not found")
+        else:
+            version = self._version_recorded_by(uid, recorded)
+            events = list(self.events.get(uid, lte=version))
+        folded = fold_stated_by(events, world)
+        if folded.aggregate is None:
+            raise NotFound(
+                zh="按所述发生时间，该时点单位尚未登记",
+                en="by the dates the acts state, the unit was not registered at that instant",
+            )
+        assert isinstance(folded.aggregate, Unit)
+        return UnitView.of(folded.aggregate)
+
+    def _version_recorded_by(self, uid: UUID, recorded: datetime) -> int:
+        """The version the unit had at a recorded instant (the timeline index)."""
+        version = cast(Timeline, self.recorder).version_at(uid, _micros(recorded))
         if version == 0:
             raise NotFound(
                 zh="该时点单位尚未登记", en="the unit was not registered at that instant"
             )
+        return version
+
+    def _unit_recorded_by(self, credit_code: str, recorded: datetime) -> Unit:
+        uid = unit_id(credit_code.strip().upper())
+        version = self._version_recorded_by(uid, recorded)
         unit = self.store_reader.get(uid, version=version, projector_func=fold)
         assert isinstance(unit, Unit)
-        return UnitView.of(unit)
+        return unit
 
     def unit_history(self, credit_code: str) -> list[EventView]:
         """Every event of the unit's stream, oldest first."""
