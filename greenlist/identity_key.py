@@ -14,6 +14,8 @@ from contextlib import suppress
 from pathlib import Path
 
 from domain.identity import KeyedHash
+
+__all__ = ["KeyedHash", "for_service", "store_key_path"]
 from greenlist.settings import Settings, StoreUrl
 from greenlist.vlog.keys import write_private
 
