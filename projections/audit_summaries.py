@@ -112,7 +112,11 @@ TEMPLATES: dict[type, Template] = {
     ),
     # rounds
     ro.RoundOpened: lambda e, w, lb: f"{w}开启{lb}，各市名额合计{sum(e.quotas.values())}个",
-    ro.QuotaSet: lambda e, w, lb: f"{w}将{_city(e.city)}{lb}推荐名额设为{e.quota}个",
+    ro.QuotaSet: lambda e, w, lb: (
+        f"{w}将{_city(e.city)}{lb}推荐名额设为{e.quota}个"
+        + ("（按上年度入选率和培育体系测算）" if e.basis == "derived" else "（手工设定）")
+        + ("" if e.basis_kept else "（记录依据之前设定）")
+    ),
     ro.NominationAccepted: lambda e, w, lb: f"{lb}受理{_city(e.city)}推荐，计入名额",
     ro.ExpertPanelDrawn: lambda e, w, lb: (
         f"{w}为{lb}随机抽取{e.size}人专家组" + ("（重新抽取）" if e.exceptions else "")

@@ -2,7 +2,10 @@
 second look, without reading the whole audit trail.
 
 - every exception: an act that overrode an "in principle" rule with a written justification
-  (A14.2/A14.3 nominations off the lower list, A15.2 panel redraws), with who and why;
+  (A14.2/A14.3 nominations off the lower list, A15.2 panel redraws, A13.2 quotas set by hand
+  rather than by the formula), with who and why, and what it was about (`detail`: a quota's
+  city and number); a quota recorded before its basis was kept is shown too, as set by hand,
+  its justification saying so (the committee sees every quota nobody derived);
 - the same seen from the rule: how often each code was overridden, and by whom;
 - acts recorded after their deadline: dynamic forms recorded after 15 April (A18, `late`), and
   back-entered acts, recorded more than one day after the world time they state;
@@ -56,6 +59,7 @@ class Supervision(Projection):
     """Exceptions, overrides per rule, late and back-entered acts, reporter reads, activity."""
 
     name = "supervision"
+    version = 2  # supervision_exceptions gained `detail` (A13.2 quotas)
     tables = (
         Table(
             "supervision_exceptions",
@@ -65,6 +69,7 @@ class Supervision(Projection):
                 ("exceptions", "text"),
                 ("ruleset", "text"),
                 ("justification", "text"),
+                ("detail", "text"),
             ),
             indexes=(("position",),),
         ),
@@ -108,16 +113,19 @@ class Supervision(Projection):
         b.bump("supervision_activity", {**actor, "event_type": cls.__name__}, events=1)
         if cls in TRACKED:
             self.subjects.track(e, b)
-        if e.exceptions:
+        quota_unbased = cls is ro.QuotaSet and not e.basis_kept
+        if e.exceptions or quota_unbased:
+            overridden = list(e.exceptions) or ["A13.2"]
             b.add(
                 "supervision_exceptions",
                 **self._act(e, b, actor),
                 rules=codes(e.rules),
-                exceptions=codes(e.exceptions),
+                exceptions=codes(overridden),
                 ruleset=e.ruleset,
-                justification=e.justification,
+                justification=ro.BASIS_NOT_KEPT if quota_unbased else e.justification,
+                detail=_detail(e),
             )
-            for code in e.exceptions:
+            for code in overridden:
                 b.bump("supervision_overrides", {"rule": code, **actor}, times=1)
         late = cls is un.DynamicFormSubmitted and e.late
         back_entered = e.timestamp - e.occurred_at > DAY
@@ -154,6 +162,14 @@ class Supervision(Projection):
             "occurred": at(e.occurred_at),
             "recorded": at(e.timestamp),
         }
+
+
+def _detail(e: Any) -> str | None:
+    """What an exception was about, where its event says more than its subject: a quota set
+    by hand names its city, level, year and number (A13.2)."""
+    if isinstance(e, ro.QuotaSet):
+        return f"{e.city} quota {e.quota} ({e.basis})"
+    return None
 
 
 def exceptions(db: Db, since: int | None = None) -> list[Row]:

@@ -57,13 +57,32 @@ class Quota(MethodView):
     @blp.arguments(SetQuota)
     @command(blp, "set_quota")
     def put(self, body: dict[str, Any], level: str, year: int, city: str) -> Receipt:
-        """The province changes one city's quota, never below the nominations made (A13.2)."""
-        return ctx().service.set_quota(
+        """The province sets one city's quota, never below the nominations made (A13.2):
+        derived from `inputs` (the previous year's selection rate, the cultivation pool's size
+        and the base; the formula and its inputs are recorded with the quota), or `quota` set
+        by hand with a written `justification` (refused without one, 422 A13.2; shown to the
+        discipline inspection committee in supervision). The receipt's details give the quota
+        and its basis."""
+        service, inputs = ctx().service, body["inputs"]
+        if inputs is not None:
+            return service.derive_quota(
+                acting(),
+                Level(level),
+                year,
+                city,
+                inputs["previous_rate"],
+                inputs["pool_size"],
+                inputs["base"],
+                occurred_at=body["occurred_at"],
+                expected_version=expected_version(),
+            )
+        return service.set_quota(
             acting(),
             Level(level),
             year,
             city,
             body["quota"],
+            body["justification"],
             occurred_at=body["occurred_at"],
             expected_version=expected_version(),
         )

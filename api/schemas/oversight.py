@@ -123,6 +123,9 @@ class ExceptionRow(ActRow):
     exceptions = Codes()
     ruleset = text()
     justification = text()
+    detail = text(
+        metadata={"description": "what it was about, e.g. a quota set by hand: city and number"}
+    )
 
 
 class LateRow(ActRow):

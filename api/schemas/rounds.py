@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.schemas.common import Act, CreditCode, city_field, level_field, year_field
 from domain.rules.checks import CO_PUBLISHERS, SUPERVISED_ACTIVITIES
@@ -48,8 +48,62 @@ class OpenRound(Act):
     )
 
 
+class QuotaInputs(Act):
+    """What A13.2 weighs for one city (domain.rules.selection.derive_quota)."""
+
+    class Meta:
+        exclude = ("occurred_at",)
+
+    previous_rate = fields.Float(
+        required=True,
+        allow_none=True,
+        validate=validate.Range(0, 1),
+        metadata={
+            "description": "the city's selection rate (入选率) at this level the previous year, "
+            "listed / nominated (GET /api/v1/selection-rates); null if it nominated nobody"
+        },
+    )
+    pool_size = fields.Integer(
+        required=True,
+        validate=validate.Range(0, 100_000),
+        metadata={"description": "units in the city's cultivation pool (培育库, A8)"},
+    )
+    base = fields.Integer(
+        required=True,
+        validate=validate.Range(0, 1000),
+        metadata={"description": "the city's share of the province's yearly target"},
+    )
+
+
 class SetQuota(Act):
-    quota = fields.Integer(required=True, validate=validate.Range(0, 10_000))
+    """A13.2: either `inputs` (the quota is derived by the formula round_half_up(base × (0.5 +
+    previous_rate)) + pool_size // 10, the inputs recorded with it) or `quota` with a
+    `justification` (set by hand; an exception the supervisors see). Not both."""
+
+    quota = fields.Integer(
+        load_default=None,
+        validate=validate.Range(0, 10_000),
+        metadata={"description": "a quota set by hand (needs `justification`)"},
+    )
+    justification = justification(
+        "why the quota is set by hand rather than derived (required with `quota`, A13.2)"
+    )
+    inputs = fields.Nested(
+        QuotaInputs,
+        load_default=None,
+        metadata={"description": "derive the quota from these inputs (A13.2)"},
+    )
+
+    @validates_schema(skip_on_field_errors=True)
+    def one_basis(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Exactly one basis: derived from `inputs`, or `quota` by hand."""
+        if (data.get("quota") is None) == (data.get("inputs") is None):
+            message = (
+                "A13.2: give either `inputs` (derived quota) or `quota` with a `justification` "
+                "(set by hand), not both / A13.2：须提供测算依据 inputs，"
+                "或手工名额 quota 及书面说明，二者择一"
+            )
+            raise ValidationError({"quota": [message], "inputs": [message]})
 
 
 class Nominate(Act):

@@ -60,10 +60,39 @@ class Round(GreenAggregate):
         return Counter(self.nominations.values())[city]
 
     def set_quota(self, act: Act, city: str, quota: int) -> None:
-        """A13.2: the quota weighs the city's system and last year's selection rate."""
+        """A13.2: a quota set by hand, not by the formula: it needs the act's written
+        justification and is recorded as an exception (supervision shows it)."""
         selection.check_a13_2_quota_valid(city, quota)
         selection.check_a13_2_quota_covers(quota, self.used(city))
-        self.record(ev.QuotaSet, act, ["A13.2"], city=city, quota=quota)
+        manual = selection.check_a13_2_manual_justified(act.justification)
+        self.record(
+            ev.QuotaSet,
+            act,
+            ["A13.2"],
+            exceptions=manual,
+            city=city,
+            quota=quota,
+            basis="manual",
+            inputs={},
+        )
+
+    def derive_quota(self, act: Act, city: str, inputs: selection.QuotaInputs) -> int:
+        """A13.2: the quota weighs the city's cultivation system and its previous year's
+        selection rate, by the documented formula; the inputs are recorded with it, so that
+        anyone can recompute it. Returns the quota."""
+        quota = selection.derive_quota(inputs)
+        selection.check_a13_2_quota_valid(city, quota)
+        selection.check_a13_2_quota_covers(quota, self.used(city))
+        self.record(
+            ev.QuotaSet,
+            act,
+            ["A13.2"],
+            city=city,
+            quota=quota,
+            basis="derived",
+            inputs=inputs.stored(),
+        )
+        return quota
 
     def accept_nomination(self, act: Act, unit_id: UUID, city: str) -> None:
         """A14.1 (by 30 June) and A13.2 (within the city's quota)."""

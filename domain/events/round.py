@@ -17,11 +17,37 @@ class RoundOpened(DomainCreated):
     quotas: dict[str, int]
 
 
+BASIS_NOT_KEPT = "recorded before the basis was kept (记录依据之前设定)"
+"""What a quota set before its basis was recorded says in place of a justification."""
+
+
 class QuotaSet(DomainEvent):
-    """The province set a city's quota (A13.2)."""
+    """The province set a city's quota (A13.2), with its basis: `derived` by the formula from
+    the `inputs` recorded here (domain.rules.selection.derive_quota: anyone can recompute it),
+    or `manual`, with the written justification in the provenance and "A13.2" among its
+    exceptions (supervision shows it).
+
+    class_version 2: version 1 carried no basis; such a quota reads as `manual` with no inputs
+    and no justification (`basis_kept` False: recorded before the basis was kept)."""
+
+    class_version = 2
 
     city: str
     quota: int
+    basis: str
+    inputs: dict[str, Any]
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A quota recorded before the basis was kept: set by hand, without inputs."""
+        state["basis"] = "manual"
+        state["inputs"] = {}
+
+    @property
+    def basis_kept(self) -> bool:
+        """False for a quota recorded before the basis was kept (class_version 1): by hand,
+        and nobody was asked why. A manual quota recorded since always has a justification."""
+        return self.basis == "derived" or bool(self.justification.strip())
 
 
 class NominationAccepted(DomainEvent):

@@ -94,6 +94,7 @@ ACTS: dict[str, Grants] = {
     # the yearly selection (A13.2-A16)
     "open_round": province_wide(P),
     "set_quota": province_wide(P),
+    "derive_quota": province_wide(P),
     "nominate": on_unit(C),
     "enrol_expert": province_wide(P),
     "draw_expert_panel": province_wide(P),

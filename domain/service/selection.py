@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from domain.aggregates.round import Round
 from domain.aggregates.unit import Unit
 from domain.rules import publication, review
+from domain.rules.selection import QuotaInputs
 from domain.rules.stages import PAST_REVIEW, Stage
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.reviews import ReviewActs
@@ -38,15 +39,44 @@ class SelectionActs(ReviewActs):
         year: int,
         city: str,
         quota: int,
+        justification: str = "",
         occurred_at: datetime | None = None,
         *,
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A13.2: change one city's quota."""
+        """A13.2: set one city's quota by hand, with a written justification (refused without:
+        JustificationRequired); recorded as an exception the supervisors see. A quota weighed
+        by the article's formula is `derive_quota`."""
         self._authorise(actor, "set_quota")
         rnd = self._expect(self._round(level, year), expected_version)
-        rnd.set_quota(self._act(actor, occurred_at, rules=("A13.2",)), city, quota)
-        return self._save(rnd)
+        act = self._act(actor, occurred_at, justification, rules=("A13.2",))
+        rnd.set_quota(act, city, quota)
+        return self._save(rnd, basis="manual", quota=quota)
+
+    def derive_quota(
+        self,
+        actor: Actor,
+        level: Level,
+        year: int,
+        city: str,
+        previous_rate: float | None,
+        pool_size: int,
+        base: int,
+        occurred_at: datetime | None = None,
+        *,
+        expected_version: ExpectedVersion = None,
+    ) -> Receipt:
+        """A13.2: derive one city's quota from the previous year's selection rate (listed /
+        nominated at this level, the selection_rates read model; None if it nominated nobody),
+        its cultivation pool's size (its cultivation system, A8) and its base share of the
+        yearly target; the inputs and the formula's name are recorded with the quota
+        (domain.rules.selection.derive_quota). The receipt's details carry the quota."""
+        self._authorise(actor, "derive_quota")
+        rnd = self._expect(self._round(level, year), expected_version)
+        act = self._act(actor, occurred_at, rules=("A13.2",))
+        inputs = QuotaInputs(previous_rate=previous_rate, pool_size=pool_size, base=base)
+        quota = rnd.derive_quota(act, city, inputs)
+        return self._save(rnd, basis="derived", quota=quota)
 
     def nominate(
         self,

@@ -13,6 +13,7 @@ from uuid import UUID
 from domain.aggregates.unit import unit_id
 from domain.clock import SettableClock
 from domain.rules.checks import a22_3_counts_as
+from domain.rules.selection import QuotaInputs, derive_quota
 from domain.service import Greenlist
 from domain.values import CITIES, Actor, Level, local_date
 from simulation import draws
@@ -35,8 +36,16 @@ UNLISTED_REASON = "该企业整改后省级评价已通过，市级名单将于�
 
 
 def quotas(big: int, other: int = 4) -> dict[str, int]:
-    """A13.2: the two largest cities get more recommendations."""
+    """A13.2: the two largest cities get more recommendations (the bases: each city's share of
+    the yearly target, which the round opens with before the quotas are derived)."""
     return {c: big if c in ("330100", "330200") else other for c in CITIES}
+
+
+MANUAL_QUOTA = (
+    "330100",
+    "杭州市新增省级园区培育对象2家，经厅务会研究在测算名额外追加1个推荐名额",
+)
+"""A13.2: the one quota the demo sets by hand, with its justification (supervision shows it)."""
 
 
 @dataclass
@@ -90,6 +99,48 @@ class DemoActs:
 
     def codes(self, unit_ids: list[str]) -> list[str]:
         return sorted(self.code_of[u] for u in unit_ids)
+
+    def quota_inputs(
+        self, year: int, base: dict[str, int], cultivated: list[Member]
+    ) -> dict[str, QuotaInputs]:
+        """A13.2: what each city's quota weighs: its provincial selection rate of the previous
+        year, from that round's record (nominated) and publication (listed), none if it had
+        no round or nominated nobody; the units in its cultivation pool; its base."""
+        nominated: Counter[str] = Counter()
+        listed: Counter[str] = Counter()
+        if year - 1 in self.out.listed:
+            cities = self.app.get_round(P, year - 1)["nominations"]
+            nominated.update(cities.values())
+            by_code = {self.code_of[u]: c for u, c in cities.items()}
+            listed.update(by_code[c] for c in self.out.listed[year - 1] if c in by_code)
+        pool = Counter(u.city for u in cultivated)
+        return {
+            c: QuotaInputs(
+                previous_rate=listed[c] / nominated[c] if nominated[c] else None,
+                pool_size=pool[c],
+                base=base[c],
+            )
+            for c in CITIES
+        }
+
+    @staticmethod
+    def derived(inputs: dict[str, QuotaInputs]) -> dict[str, int]:
+        """The quotas the formula gives (A13.2): the demo plans its nominations within them."""
+        return {c: derive_quota(i) for c, i in inputs.items()}
+
+    def set_quotas(
+        self, year: int, inputs: dict[str, QuotaInputs], manual: dict[str, tuple[int, str]]
+    ) -> None:
+        """A13.2: each city's quota derived from its inputs, or set by hand with a
+        justification where `manual` says so."""
+        for city, i in inputs.items():
+            if city in manual:
+                quota, why = manual[city]
+                self.app.set_quota(PROVINCE_ACTOR, P, year, city, quota, why)
+            else:
+                self.app.derive_quota(
+                    PROVINCE_ACTOR, P, year, city, i.previous_rate, i.pool_size, i.base
+                )
 
     @staticmethod
     def pick(

@@ -108,7 +108,9 @@ class DemoDynamic(DemoRounds):
     def plan_2026(self) -> None:
         """Those not listed in 2025 try again, with the late joiners, more factories, parks and
         supply chains; one fails its preliminary review."""
-        a, listed, limits = self.agenda, set(self.out.listed[2025]), quotas(6)
+        a, listed, base = self.agenda, set(self.out.listed[2025]), quotas(6)
+        inputs = self.quota_inputs(2026, base, list(self.cast.units))
+        limits = self.derived(inputs)
         tried = {u.code for u in self.nominees[2025]}
         again = [u for u in self.nominees[2025] if u.code not in listed]
         skip = {self.abnormal.code, *self.grounded, *tried, *(u.code for u in self.late)}
@@ -118,6 +120,8 @@ class DemoDynamic(DemoRounds):
         self.rng.shuffle(fresh)
         nominees = [*again, *self.late]
         taken = Counter(u.city for u in nominees)
+        short = [c for c in taken if taken[c] > limits[c]]
+        assert not short, f"A13.2: the derived quotas leave no room for {short}"
         first_fresh = len(nominees)
         for pool, n in ((fresh, 6), (parks, 3), (chains, 3)):
             nominees += self.pick(pool, n, limits, taken)
@@ -125,7 +129,8 @@ class DemoDynamic(DemoRounds):
         self.fail[2026] = {"preliminary": nominees[first_fresh]}
         a.spread(nominees, date(2026, 1, 5), date(2026, 1, 16), partial(self.cultivate, year=2026))
         a.spread(nominees, date(2026, 1, 19), date(2026, 2, 13), self.provincial_report)
-        a.on(date(2026, 3, 2), partial(self.app.open_round, PROVINCE_ACTOR, P, 2026, limits))
+        a.on(date(2026, 3, 2), partial(self.app.open_round, PROVINCE_ACTOR, P, 2026, base))
+        a.on(date(2026, 3, 2), partial(self.set_quotas, 2026, inputs, {}), hour=15)
         a.spread(nominees, date(2026, 3, 16), date(2026, 4, 3), partial(self.nominate, 2026))
         self.plan_round(2026, date(2026, 4, 8), sample=3)
 

@@ -30,7 +30,7 @@ from domain.values import SHANGHAI, Level
 from greenlist.runtime import read_side
 from greenlist.settings import Settings
 from simulation.cast import Member
-from simulation.demo.acts import Outcome, P, quotas
+from simulation.demo.acts import MANUAL_QUOTA, Outcome, P, quotas
 from simulation.demo.dynamic import DemoDynamic
 from simulation.scenarios import PROVINCE_ACTOR, log_size
 
@@ -72,7 +72,12 @@ class DemoHistory(DemoDynamic):
         self.evaluate(unit, M, year, passed=unit not in self.refused)
 
     def plan_2025(self) -> None:
-        a, limits, taken = self.agenda, quotas(5), Counter[str]()
+        a, base, taken = self.agenda, quotas(5), Counter[str]()
+        inputs = self.quota_inputs(2025, base, self.early)
+        limits = self.derived(inputs)
+        city, why = MANUAL_QUOTA
+        limits[city] += 1
+        manual = {city: (limits[city], why)}
         members = [f for f in self.cast.factories if f not in self.free]
         parks, chains = list(self.cast.parks), list(self.cast.supply_chains)
         for pool in (members, parks, chains):
@@ -91,7 +96,8 @@ class DemoHistory(DemoDynamic):
         a.spread(self.early, date(2025, 1, 6), date(2025, 1, 24), cultivate)
         a.spread(nominees, date(2025, 2, 3), date(2025, 2, 28), self.provincial_report)
         a.spread(self.late, date(2025, 2, 17), date(2025, 2, 28), self.register)
-        a.on(date(2025, 3, 3), partial(self.app.open_round, PROVINCE_ACTOR, P, 2025, limits))
+        a.on(date(2025, 3, 3), partial(self.app.open_round, PROVINCE_ACTOR, P, 2025, base))
+        a.on(date(2025, 3, 3), partial(self.set_quotas, 2025, inputs, manual), hour=15)
         a.spread(self.late, date(2025, 3, 4), date(2025, 3, 14), cultivate)
         again = [*self.late, *self.refused[1:]]
         report = partial(self.evaluate, level=M, year=2025)

@@ -80,7 +80,7 @@ class ProvinceHistory(ProvinceRounds):
         }
         for level in (P, N):
             a.on(day(3, 2), partial(self.open_round, level, year, quotas[level]))
-            a.on(day(4, 8), partial(self.adjust_quotas, level, year), hour=15)
+            a.on(day(4, 8), partial(self.derive_quotas, level, year), hour=15)
             nominate = partial(self.nominate_with, level, year)
             a.spread(nominees[level], day(5, 6), day(6, 20), nominate)
             first = date(year, 7, 1)

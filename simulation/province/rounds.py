@@ -1,4 +1,5 @@
-"""The province story's rounds, provincial and national, each year: quotas (A13.2), nominations
+"""The province story's rounds, provincial and national, each year: quotas (A13.2: derived from
+the previous year's selection rate and the cultivation pool, one a year set by hand), nominations
 (some off the lower list, with a justification, A14.2/A14.3), preliminary and expert reviews,
 panel draws (a few redrawn), the weighted site sample and its inspections, the notice with
 objections, co-signatures and the joint publication (A15-A16)."""
@@ -13,6 +14,7 @@ from uuid import UUID
 
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import IN_SELECTION, Unit
+from domain.rules.selection import QuotaInputs, derive_quota
 from domain.rules.stages import Stage
 from domain.values import CITIES, Level
 from simulation import draws
@@ -32,11 +34,46 @@ class ProvinceRounds(ProvinceLife):
     def open_round(self, level: Level, year: int, quotas: dict[str, int]) -> None:
         self.act(self.app.open_round, PROVINCE_ACTOR, level, year, quotas)
 
-    def adjust_quotas(self, level: Level, year: int) -> None:
-        """A13.2: two cities get one more recommendation."""
+    def previous_rates(self, level: Level, year: int) -> dict[str, float | None]:
+        """A13.2: each city's selection rate at `level` the year before, from that round's
+        record (its nominations) and the units' standing (listed); None for a city that
+        nominated nobody, or when there was no round."""
+        try:
+            before = self.store.get(Round, round_id(level, year - 1))
+        except KeyError:
+            return dict.fromkeys(CITIES)
+        nominated, listed = Counter[str](), Counter[str]()
+        for uid, city in before.nominations.items():
+            nominated[city] += 1
+            unit = self.store.get(Unit, UUID(uid))
+            listed[city] += unit.stage_in(level, year - 1) is Stage.LISTED
+        return {c: listed[c] / nominated[c] if nominated[c] else None for c in CITIES}
+
+    def derive_quotas(self, level: Level, year: int) -> None:
+        """A13.2: each city's quota derived from its previous year's selection rate, its
+        cultivation pool (A8) and its base (the quota the round opened with); one city, drawn
+        at random, gets one more by hand, with a written justification (supervision shows it)."""
         rnd = self.store.get(Round, round_id(level, year))
-        for city in self.rng.sample(list(CITIES), 2):
-            self.act(self.app.set_quota, PROVINCE_ACTOR, level, year, city, rnd.quotas[city] + 1)
+        rates = self.previous_rates(level, year)
+        pools = Counter(u.city for u in self.units if self.unit(u.code).pools)
+        by_hand = self.rng.choice(sorted(CITIES))
+        for city in sorted(CITIES):
+            inputs = QuotaInputs(rates[city], pools[city], rnd.quotas[city])
+            if city == by_hand:
+                why = f"{CITIES[city]}新增重点培育对象，经厅务会研究在测算名额外追加1个推荐名额"
+                quota = derive_quota(inputs) + 1
+                self.act(self.app.set_quota, PROVINCE_ACTOR, level, year, city, quota, why)
+                continue
+            self.act(
+                self.app.derive_quota,
+                PROVINCE_ACTOR,
+                level,
+                year,
+                city,
+                inputs.previous_rate,
+                inputs.pool_size,
+                inputs.base,
+            )
 
     def nominate(self, level: Level, year: int, unit: Member, why: str) -> None:
         u = self.unit(unit.code)

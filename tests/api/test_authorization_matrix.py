@@ -96,7 +96,7 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "/api/v1/rounds",
         {"level": "provincial", "year": 2025, "quotas": s.ALL_QUOTAS},
     ),
-    "set_quota": ("PUT", ROUND + "/quotas/{city}", {"quota": 10}),
+    "set_quota": ("PUT", ROUND + "/quotas/{city}", {"quota": 10, "justification": "调整"}),
     "site_sample": ("POST", ROUND + "/site-sample", {"size": 0}),
     "score": ("POST", ROUND + "/units/{code}/scores", {"score": 85.0, "opinion": TEXT}),
     "supervise": (

@@ -120,7 +120,7 @@ MISSING = [
     ("evaluate", without(EVALUATE, "content_hash", "passed"), ("content_hash", "passed")),
     ("negative", without(NEGATIVE, "ground", "occurred_on"), ("ground", "occurred_on")),
     ("open_round", without(ROUND, "quotas"), ("quotas",)),
-    ("quota", {}, ("quota",)),
+    ("quota", {}, ("quota", "inputs")),  # A13.2: one basis, derived or by hand
     ("complaint", without(COMPLAINT, "target_type", "content"), ("target_type", "content")),
     ("verify", {}, ("confirmed", "outcome")),
 ]

@@ -194,7 +194,9 @@ def test_if_match_any_passes_for_an_existing_record(api_app: Flask, client: Flas
     done = score(client, code, {**expert(panel[0]), "If-Match": "*"})
     assert done.status_code == 201, done.json
     quota = client.put(
-        f"{ROUNDS}/quotas/330300", json={"quota": 4}, headers={**province(), "If-Match": " * "}
+        f"{ROUNDS}/quotas/330300",
+        json={"quota": 4, "justification": "调整"},
+        headers={**province(), "If-Match": " * "},
     )
     assert quota.status_code == 200, quota.json
     before = event_count(api_app)

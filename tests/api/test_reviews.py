@@ -56,7 +56,7 @@ def test_a_nomination_beyond_the_citys_quota_is_refused(
     api_app: Flask, client: FlaskClient
 ) -> None:
     first, second = candidate(api_app, 33), candidate(api_app, 34)
-    service(api_app).set_quota(s.PROVINCE_ACTOR, PROVINCIAL, 2025, "330100", 1)
+    service(api_app).set_quota(s.PROVINCE_ACTOR, PROVINCIAL, 2025, "330100", 1, "名额压缩")
     assert nominate(client, first, on(6, 1)).status_code == 201
     before = event_count(api_app)
     refused(api_app, before, nominate(client, second, on(6, 2)), 422, "A13.2")

@@ -77,7 +77,7 @@ def test_reading_an_unknown_round_or_without_a_token_is_refused(
 def test_the_province_sets_a_quota_under_if_match(api_app: Flask, client: FlaskClient) -> None:
     open_round(client)
     url = f"{ROUNDS}/quotas/330300"
-    body = {"quota": 4}
+    body = {"quota": 4, "justification": "温州市培育体系扩充"}
     done = client.put(url, json=body, headers={**province(), "If-Match": '"1"'})
     assert done.status_code == 200 and done.headers["ETag"] == '"2"'
     assert client.get(ROUNDS, headers=city("330300")).json["quotas"] == {"330300": 4}
@@ -93,9 +93,13 @@ def test_a_quota_below_the_nominations_made_or_for_no_city_is_refused(
 ) -> None:
     nominated(api_app, 11)
     before = event_count(api_app)
-    below = client.put(f"{ROUNDS}/quotas/330100", json={"quota": 0}, headers=province())
+    below = client.put(
+        f"{ROUNDS}/quotas/330100", json={"quota": 0, "justification": "压缩"}, headers=province()
+    )
     refused(api_app, before, below, 422, "A13.2")
-    nowhere = client.put(f"{ROUNDS}/quotas/339900", json={"quota": 1}, headers=province())
+    nowhere = client.put(
+        f"{ROUNDS}/quotas/339900", json={"quota": 1, "justification": "x"}, headers=province()
+    )
     refused(api_app, before, nowhere, 422, "A13.2")
 
 

@@ -283,7 +283,8 @@ class Lifecycle(RuleBasedStateMachine):
     @rule(level=selection_levels, year=years, city=st.sampled_from(CITIES), quota=st.integers(0, 3))
     def set_quota(self, level: Level, year: int, city: str, quota: int) -> None:
         self.act(
-            "set quota", lambda: self.app.set_quota(s.PROVINCE_ACTOR, level, year, city, quota)
+            "set quota",
+            lambda: self.app.set_quota(s.PROVINCE_ACTOR, level, year, city, quota, "调整"),
         )
 
     @rule(code=units, level=selection_levels, next_year=st.booleans(), justify=st.booleans())

@@ -281,7 +281,9 @@ class Story:
             "open_round": lambda a, t: a.open_round(
                 P, Level.NATIONAL, 2026, s.ALL_QUOTAS, occurred_at=t
             ),
-            "set_quota": lambda a, t: a.set_quota(P, PROV, 2026, "330100", 5, occurred_at=t),
+            "set_quota": lambda a, t: a.set_quota(
+                P, PROV, 2026, "330100", 5, "调整", occurred_at=t
+            ),
             "nominate": lambda a, t: a.nominate(city, cand, PROV, 2026, occurred_at=t),
             "enrol_expert": lambda a, t: a.enrol_expert(
                 P, "E900", "专家", s.credit_code(901), occurred_at=t

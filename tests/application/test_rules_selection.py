@@ -55,7 +55,7 @@ def test_the_quota_plus_one_th_nomination_of_a_city_is_refused(app: Greenlist) -
     nominate(app, second)
     with refused(app, "A13.2", versions(app, third)):
         nominate(app, third)
-    app.set_quota(P, PROV, YEAR, HZ, 3, occurred_at=day(6, 2))
+    app.set_quota(P, PROV, YEAR, HZ, 3, "杭州市追加名额", occurred_at=day(6, 2))
     nominate(app, third, when=day(6, 3))
     assert list(app.get_round(PROV, YEAR)["nominations"].values()) == [HZ, HZ, HZ]
 

@@ -143,7 +143,7 @@ def round_until_nominations(app: Greenlist) -> dict[str, str]:
         ready(app, code, municipal=role != "failed")
     s.ensure_round(app, PROV, YEAR)
     s.ensure_experts(app)
-    app.set_quota(P, PROV, YEAR, HZ, 3, occurred_at=on(4, 1))
+    app.set_quota(P, PROV, YEAR, HZ, 3, "杭州市培育库调整", occurred_at=on(4, 1))
     s.nominate(app, codes["listed"], PROV, YEAR)  # every nomination by 30 June (A14.1) ...
     s.nominate(app, codes["objected"], PROV, YEAR)
     ningbo, redrawn = s.city_actor(NB), codes["redrawn"]

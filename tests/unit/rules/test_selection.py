@@ -72,6 +72,51 @@ def test_a_unit_whose_last_attempt_ended_may_be_nominated_again(stage: Stage | N
     c.check_a13_2_nominable(stage, Level.PROVINCIAL)
 
 
+# --- A13.2: the quota weighs the previous year's rate and the cultivation system ---------------
+
+
+@pytest.mark.parametrize(
+    ("rate", "pool", "base", "quota"),
+    [
+        (None, 0, 4, 4),  # no rate last year: the base
+        (0.0, 0, 4, 2),  # nobody listed: half
+        (1.0, 0, 4, 6),  # everyone listed: one and a half times
+        (0.75, 23, 4, 7),  # 5 + two for 23 units in the pool
+        (0.25, 9, 3, 2),  # 2.25 -> 2; 9 units add nothing
+        (0.5, 10, 1, 2),  # 1 + one for ten units
+        (1 / 3, 0, 3, 2),  # the rate as recorded (0.333...): 2.4999... -> 2, not 1/3's 2.5
+        (0.0, 0, 1, 1),  # 0.5 rounds half up, the same on every machine
+    ],
+)
+def test_a13_2_the_formula_weighs_the_rate_and_the_pool(
+    rate: float | None, pool: int, base: int, quota: int
+) -> None:
+    assert c.derive_quota(c.QuotaInputs(rate, pool, base)) == quota
+
+
+def test_a13_2_the_inputs_are_recorded_with_the_formulas_name() -> None:
+    stored = c.QuotaInputs(0.6, 12, 5).stored()
+    assert stored == {"previous_rate": 0.6, "pool_size": 12, "base": 5, "formula": c.QUOTA_FORMULA}
+    assert c.QUOTA_FORMULA.startswith("A13.2/")
+
+
+@pytest.mark.parametrize(
+    ("rate", "pool", "base"), [(1.01, 0, 1), (-0.5, 0, 1), (float("inf"), 0, 1), (0.5, -1, 1)]
+)
+def test_a13_2_inputs_the_formula_cannot_weigh_are_refused(
+    rate: float, pool: int, base: int
+) -> None:
+    with refused("A13.2"):
+        c.derive_quota(c.QuotaInputs(rate, pool, base))
+
+
+def test_a13_2_a_quota_by_hand_needs_a_written_justification() -> None:
+    for empty in ("", "  \n"):
+        with refused("A13.2", JustificationRequired):
+            c.check_a13_2_manual_justified(empty)
+    assert c.check_a13_2_manual_justified("追加名额") == ["A13.2"]
+
+
 # --- A14.1: the window ------------------------------------------------------------------------
 
 
