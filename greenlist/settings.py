@@ -30,6 +30,7 @@ DATABASE_URL = "GREENLIST_DATABASE_URL"
 RESTRICTED_WRITER = "GREENLIST_RESTRICTED_WRITER"
 AGGREGATE_CACHE = "GREENLIST_AGGREGATE_CACHE"
 JWT_SECRET = "GREENLIST_JWT_SECRET"
+IDENTITY_KEY = "GREENLIST_IDENTITY_KEY"
 TOKEN_MAX_HOURS = "GREENLIST_TOKEN_MAX_HOURS"
 TEST_CLOCK = "GREENLIST_TEST_CLOCK"
 FILING_LIMIT = "GREENLIST_FILING_LIMIT"
@@ -180,6 +181,15 @@ Parse = Callable[[str, str], Any]
 
 
 def _text(_name: str, raw: str) -> str:
+    return raw
+
+
+def _identity_key(name: str, raw: str) -> str:
+    """A22.3's identity key: HMAC-SHA256 keys no shorter than the hash (RFC 2104 §3)."""
+    if len(raw.encode()) < 32:
+        raise SettingsError(
+            name, "must be at least 32 bytes (random)", "至少须为32字节（随机生成）"
+        )
     return raw
 
 
@@ -340,6 +350,18 @@ class Settings:
             "signs and checks every bearer token (HS256, at least 32 bytes); checked where "
             "tokens are signed or verified (greenlist.token_secret): commands that use none "
             "run without it",
+        ),
+        repr=False,
+    )
+    identity_key: str | None = field(
+        default=None,
+        metadata=about(
+            IDENTITY_KEY,
+            _identity_key,
+            "keys the HMAC-SHA256 under which a legal representative's ID number is kept (A22.3; "
+            "at least 32 bytes, never changed once used: agencies of one person share a quota by "
+            "it); unset: each store gets one generated beside it, a memory store one per "
+            "process (greenlist.identity_key)",
         ),
         repr=False,
     )

@@ -91,6 +91,14 @@ class Agencies(Projection):
             city=e.city,
         )
 
+    @handles(aev.LegalRepresentativeChanged)
+    def representative_changed(self, e: aev.LegalRepresentativeChanged, b: Batch) -> None:
+        """A22.3: the agency's new legal representative (by name; the ledger rows of past
+        projects stay under the name they were counted for)."""
+        agency = b.row("agencies_register", str(e.originator_id))
+        if agency is not None:
+            b.put("agencies_register", **{**agency, "legal_representative": e.legal_representative})
+
     @handles(aev.QuotaLedgerOpened)
     def ledger_opened(self, e: aev.QuotaLedgerOpened, b: Batch) -> None:
         """A22.3: one ledger per legal representative and year; its projects name only it."""

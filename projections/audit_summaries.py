@@ -148,6 +148,9 @@ TEMPLATES: dict[type, Template] = {
     # agencies and their quota
     ag.AgencyRegistered: lambda e, w, _: f"{w}登记第三方评价机构“{e.name}”（{e.credit_code}）",
     ag.AgencyMisconductReported: lambda e, w, _: f"{w}上报第三方评价机构弄虚作假或故意隐瞒",
+    ag.LegalRepresentativeChanged: lambda e, w, _: (
+        f"{w}变更第三方评价机构法定代表人为{e.legal_representative}"
+    ),
     ag.QuotaLedgerOpened: lambda e, w, _: (
         f"建立法定代表人{e.legal_representative}{e.year}年评价项目台账"
     ),

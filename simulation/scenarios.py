@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from stdnum.cn import uscc
+from stdnum.cn import ric, uscc
 
 from domain.errors import AlreadyExists, RuleViolation
 from domain.service import Greenlist
@@ -276,10 +276,27 @@ def record_ground(
     )
 
 
+def representative_id(person: str) -> str:
+    """A valid resident ID number (居民身份证号码, 桐庐县, born 1960-1999) for a made-up person,
+    the same every time for the same name (spaces around it ignored): in scenarios one name is
+    one person, so agencies registered with it share the A22.3 quota."""
+    n = int.from_bytes(hashlib.sha256(person.strip().encode()).digest()[:8], "big")
+    born = date(1960, 1, 1) + timedelta(days=n % (40 * 365))
+    body = f"330122{born:%Y%m%d}{n // 14600 % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
 def register_agency(app: Greenlist, serial: int, legal_representative: str) -> str:
-    """A third-party evaluation agency registered by the province. Returns its credit code."""
+    """A third-party evaluation agency registered by the province, its legal representative
+    identified by `representative_id`. Returns its credit code."""
     code = credit_code(serial, "330100")
-    app.register_agency(PROVINCE_ACTOR, code, f"第三方评价机构{serial}", legal_representative)
+    app.register_agency(
+        PROVINCE_ACTOR,
+        code,
+        f"第三方评价机构{serial}",
+        legal_representative,
+        representative_id(legal_representative),
+    )
     return code
 
 

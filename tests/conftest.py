@@ -29,6 +29,9 @@ TEST_FILING_LIMIT = "100000 per minute"
 (schemathesis, the authorization matrix): the per-client limit on filing (api.limits) is
 raised for them all; the tests of the limit itself set a low one."""
 os.environ.setdefault("GREENLIST_FILING_LIMIT", TEST_FILING_LIMIT)
+os.environ.setdefault("GREENLIST_IDENTITY_KEY", "tests-only-identity-key-" + "k" * 24)
+"""A22.3's identity key for every store of the tests (a store without one would get a key file
+of its own, one per PostgreSQL schema under var/)."""
 STORES = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

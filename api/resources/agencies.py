@@ -12,7 +12,12 @@ from flask_smorest import Blueprint
 from api.access import agency_reader
 from api.commands import Created, acting, command, expected_version
 from api.context import ctx
-from api.schemas.agencies_complaints import AgencyOut, RegisterAgency, ReportMisconduct
+from api.schemas.agencies_complaints import (
+    AgencyOut,
+    ChangeLegalRepresentative,
+    RegisterAgency,
+    ReportMisconduct,
+)
 from api.schemas.common import plain
 from domain.service.base import Receipt
 
@@ -34,6 +39,7 @@ class Agencies(MethodView):
             code,
             body["name"],
             body["legal_representative"],
+            body["representative_id"],
             occurred_at=body["occurred_at"],
         )
         return Created(receipt, f"/api/v1/agencies/{code}")
@@ -60,6 +66,24 @@ class Misconduct(MethodView):
             acting(),
             code.strip().upper(),
             body["description"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
+        )
+
+
+@blp.route("/<string:code>/legal-representative")
+class LegalRepresentative(MethodView):
+    @blp.arguments(ChangeLegalRepresentative)
+    @command(blp, "change_legal_representative", 201)
+    def post(self, body: dict[str, Any], code: str) -> Receipt:
+        """The province records an agency's new legal representative (A22.3): its next
+        projects count toward the new person's yearly quota. The ID number is kept only as a
+        keyed hash."""
+        return ctx().service.change_legal_representative(
+            acting(),
+            code.strip().upper(),
+            body["legal_representative"],
+            body["representative_id"],
             occurred_at=body["occurred_at"],
             expected_version=expected_version(),
         )

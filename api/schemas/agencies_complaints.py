@@ -8,12 +8,35 @@ from api.schemas.common import Act, CreditCode, city_field
 from domain.aggregates.complaint import OUTCOMES
 
 
+def representative_id_field() -> fields.String:
+    """A22.3: the legal representative's resident ID number (居民身份证号码). Checked by the
+    service (an invalid one is refused under A22.3), kept only as a keyed hash, never stored,
+    logged or answered (load only)."""
+    return fields.String(
+        required=True,
+        load_only=True,
+        metadata={
+            "description": "居民身份证号码 of the legal representative (A22.3): identifies the "
+            "person whose yearly quota the agency's projects count toward; kept only as a "
+            "keyed hash, never returned"
+        },
+    )
+
+
 class RegisterAgency(Act):
     """A12, A22.3: an agency and the legal representative who keys its yearly quota."""
 
     credit_code = CreditCode(required=True)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     legal_representative = fields.String(required=True, validate=validate.Length(1, 100))
+    representative_id = representative_id_field()
+
+
+class ChangeLegalRepresentative(Act):
+    """A22.3: the agency's new legal representative, named and identified by the ID number."""
+
+    legal_representative = fields.String(required=True, validate=validate.Length(1, 100))
+    representative_id = representative_id_field()
 
 
 class ReportMisconduct(Act):

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import Enum
 
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
+
 from domain.errors import OutOfJurisdiction, RuleViolation
 from domain.values import CITIES, Actor, Level, Role, UnitKind
 
@@ -29,6 +32,30 @@ def check_a22_3_registration(name: str, legal_representative: str) -> None:
             "A22.3",
             zh="须登记机构名称和法定代表人",
             en="an agency needs a name and a legal representative",
+        )
+
+
+def check_a22_3_representative_id(id_number: str) -> str:
+    """A22.3: the legal representative is identified by a valid resident ID number (居民身份证
+    号码: length, birth date, place, check digit), so that the cap follows the person and not
+    the way a name was typed. Returns its compact form (the one that is hashed)."""
+    try:
+        return str(ric.validate(id_number))
+    except ValidationError:
+        raise RuleViolation(
+            "A22.3",
+            zh="法定代表人居民身份证号码无效",
+            en="the legal representative's resident ID number is not valid",
+        ) from None
+
+
+def check_a22_3_new_representative(same_person: bool) -> None:
+    """A22.3: a change of legal representative names another person."""
+    if same_person:
+        raise RuleViolation(
+            "A22.3",
+            zh="新法定代表人与现任法定代表人为同一人",
+            en="the new legal representative is the current one",
         )
 
 

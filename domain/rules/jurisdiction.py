@@ -128,6 +128,7 @@ ACTS: dict[str, Grants] = {
     "lapse_negative_record": DEADLINES,
     # agencies (A12, A22) and real-name reports (A23)
     "register_agency": {**province_wide(P), **_grant(Reach.ITSELF, (A,))},
+    "change_legal_representative": province_wide(P),
     "report_agency_misconduct": _grant(Reach.OWN_REGION, (C, P)),
     "file_complaint": _grant(Reach.OPEN, EVERYONE_ELSE),
     "accept_complaint": _grant(Reach.HANDLING_CITY, (C,)),

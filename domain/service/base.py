@@ -31,7 +31,8 @@ from domain.errors import (
     NotFound,
     VersionMismatch,
 )
-from domain.rules import jurisdiction, rule_order
+from domain.identity import IdentityHasher, KeyedHash
+from domain.rules import agencies, jurisdiction, rule_order
 from domain.rules.calendar import Period
 from domain.rules.exclusions import NegativeRecord
 from domain.rules.provenance import CLOCK_SKEW, check_not_future_dated
@@ -113,9 +114,13 @@ class ServiceBase(Application[UUID]):
         notice_period: Period | None = None,
         *,
         aggregates: AggregateStore | None = None,
+        identity: IdentityHasher | None = None,
     ) -> None:
         super().__init__(env=env)
         self.clock = clock
+        self.identity: IdentityHasher = identity or KeyedHash.ephemeral()
+        """A22.3: turns a legal representative's ID number into the keyed identity that is
+        stored (domain.identity); the composition root passes the configured key."""
         self.notice_period = notice_period or Period()
         """A16.1: 15 calendar days unless configured (domain.calendar)."""
         self.store_reader: Repository[UUID] = Repository(
@@ -123,6 +128,10 @@ class ServiceBase(Application[UUID]):
         )
         self.aggregate_store: AggregateStore = aggregates or StoredAggregates(self)
         """Where commands load and write aggregates: the event store unless told."""
+
+    def _person(self, representative_id: str) -> str:
+        """A22.3: the keyed identity of a valid resident ID number (the number is not kept)."""
+        return self.identity(agencies.check_a22_3_representative_id(representative_id))
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Every stored event and snapshot is decoded by `CheckedMapper`."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id
+from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id, quota_key
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit, unit_id
 from domain.errors import NotFound, OutOfRange
@@ -178,12 +178,12 @@ class Queries(ServiceBase):
         rid = round_id(level, year)
         return positioned(self.recorder, rid, [self._event_view(e) for e in self.events.get(rid)])
 
-    def quota_used(self, legal_representative: str, year: int) -> Mapping[str, int]:
-        """A22.3: projects counted for a legal representative in a year."""
+    def quota_used(self, representative_id: str, year: int) -> Mapping[str, int]:
+        """A22.3: projects counted for a legal representative (by resident ID number, hashed
+        like at registration) in a year."""
+        key = quota_key("", self._person(representative_id))
         try:
-            quota = self._get(
-                EvaluationQuota, quota_id(legal_representative, year), "quota", fresh=True
-            )
+            quota = self._get(EvaluationQuota, quota_id(key, year), "quota", fresh=True)
         except NotFound:
             return {"national": 0, "provincial": 0, "none": 0}
         return dict(quota.used)

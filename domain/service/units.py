@@ -122,7 +122,7 @@ class UnitActs(ServiceBase):
         self._authorise(actor, "submit_evaluation", unit)  # an agency: any unit that engaged it
         if by_agency:
             agency = self._get(Agency, agency_id(actor.id), f"机构 agency {actor.id}")
-            quota = self._quota(act, agency.legal_representative, act.on.year)
+            quota = self._quota(act, agency, act.on.year)
             quota.count(act, report_id, unit.id, agency.id, level, unit.kind)
             unit.submit_evaluation(
                 act,
@@ -150,11 +150,16 @@ class UnitActs(ServiceBase):
         )
         return self._save(unit, report_id=report_id)
 
-    def _quota(self, act: Any, legal_representative: str, year: int) -> EvaluationQuota:
+    def _quota(self, act: Any, agency: Agency, year: int) -> EvaluationQuota:
+        """A22.3: the yearly ledger of the agency's legal representative as of now: the person
+        (keyed identity), shared by every agency registered with them; for an agency registered
+        before identities were recorded, the name's ledger it always used."""
         return self._get_or_open(
             EvaluationQuota,
-            quota_id(legal_representative, year),
-            lambda: EvaluationQuota.open(act, legal_representative, year),
+            quota_id(agency.quota_key, year),
+            lambda: EvaluationQuota.open(
+                act, agency.legal_representative, agency.representative, year
+            ),
         )
 
     def list_municipally(

@@ -28,6 +28,7 @@ from simulation.scenarios import (
     city_actor,
     enterprise_actor,
     report_hash,
+    representative_id,
 )
 
 P = Level.PROVINCIAL
@@ -157,7 +158,9 @@ class DemoActs:
 
     def register_agencies(self) -> None:
         for code, name, representative in self.cast.agencies:
-            self.app.register_agency(PROVINCE_ACTOR, code, name, representative)
+            self.app.register_agency(
+                PROVINCE_ACTOR, code, name, representative, representative_id(representative)
+            )
             self.agenda.later(12)
 
     def enrol_experts(self) -> None:

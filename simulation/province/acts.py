@@ -29,6 +29,7 @@ from simulation.scenarios import (
     credit_code,
     enterprise_actor,
     report_hash,
+    representative_id,
 )
 
 M, P, N = Level.MUNICIPAL, Level.PROVINCIAL, Level.NATIONAL
@@ -145,7 +146,14 @@ class ProvinceActs:
             code = credit_code(5000 + i * 13, city)
             representative = f"法定代表人{i % 30:02d}"
             name = f"{CITIES[city]}绿色评价技术服务有限公司{i:02d}"
-            self.act(self.app.register_agency, PROVINCE_ACTOR, code, name, representative)
+            self.act(
+                self.app.register_agency,
+                PROVINCE_ACTOR,
+                code,
+                name,
+                representative,
+                representative_id(representative),
+            )
             self.agencies.append((code, representative))
             self.agenda.later(7)
 

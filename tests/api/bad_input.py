@@ -113,7 +113,9 @@ def prepared(store_url: str) -> Iterator[Prepared]:
     service = app.extensions["greenlist"].service
     s.register_and_cultivate(service, CODE)
     s.ensure_round(service, Level.PROVINCIAL, 2025)
-    service.register_agency(s.PROVINCE_ACTOR, AGENCY, "浙江绿评", "张评")
+    service.register_agency(
+        s.PROVINCE_ACTOR, AGENCY, "浙江绿评", "张评", s.representative_id("张评")
+    )
     complaint = service.file_complaint(
         s.PUBLIC, "agency", AGENCY, "王举报", "13800000000", ["https://e.org/0"], "造假", "330100"
     )

@@ -67,7 +67,12 @@ def test_the_province_registers_an_agency_and_the_city_bureaus_read_it(
     client: FlaskClient,
 ) -> None:
     code = s.credit_code(72)
-    body = {"credit_code": code, "name": "浙江绿评", "legal_representative": "李四"}
+    body = {
+        "credit_code": code,
+        "name": "浙江绿评",
+        "legal_representative": "李四",
+        "representative_id": s.representative_id("李四"),
+    }
     response = client.post("/api/v1/agencies", json=body, headers=province())
     assert response.status_code == 201, response.json
     assert response.headers["Location"] == f"/api/v1/agencies/{code}"
@@ -88,7 +93,11 @@ def test_the_province_registers_an_agency_and_the_city_bureaus_read_it(
 def test_an_agency_registers_only_itself(api_app: Flask, client: FlaskClient) -> None:
     own, other = s.credit_code(75), s.credit_code(76)
     headers = token("agency", "330100", agency=own)
-    body = {"name": "第三方机构", "legal_representative": "赵六"}
+    body = {
+        "name": "第三方机构",
+        "legal_representative": "赵六",
+        "representative_id": s.representative_id("赵六"),
+    }
     before = event_count(api_app)
     refused(
         client.post("/api/v1/agencies", json={**body, "credit_code": other}, headers=headers),

@@ -144,9 +144,19 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "register_agency": (
         "POST",
         "/api/v1/agencies",
-        {"credit_code": AGENCY, "name": "浙江绿评", "legal_representative": "张评"},
+        {
+            "credit_code": AGENCY,
+            "name": "浙江绿评",
+            "legal_representative": "张评",
+            "representative_id": s.representative_id("张评"),
+        },
     ),
     "report_misconduct": ("POST", "/api/v1/agencies/{code}/misconduct", {"description": TEXT}),
+    "change_representative": (
+        "POST",
+        "/api/v1/agencies/{code}/legal-representative",
+        {"legal_representative": "王评", "representative_id": s.representative_id("王评")},
+    ),
     "file_complaint": (
         "POST",
         "/api/v1/complaints",
@@ -205,7 +215,7 @@ ROLES: dict[str, Acts] = {
         anywhere="register open_round set_quota preliminary_review draw_panel expert_review"
         " site_sample site_inspection notice decide_objection publish enrol_expert"
         " record_negative end_negative mark_overdue decide_removal major_accident"
-        " register_agency report_misconduct " + OBJECT_AND_REPORT
+        " register_agency report_misconduct change_representative " + OBJECT_AND_REPORT
     ),
     "codept": acts(anywhere="cosign " + OBJECT_AND_REPORT),
     "expert": acts(own="score", anywhere=OBJECT_AND_REPORT),
@@ -328,8 +338,12 @@ def prepared(store_url: str) -> Iterator[Prepared]:
     s.register_and_cultivate(service, OTHER_UNIT)
     s.ensure_round(service, Level.PROVINCIAL, 2025)
     under_expert_review(service, SCORED)
-    service.register_agency(s.PROVINCE_ACTOR, AGENCY, "浙江绿评", "张评")
-    service.register_agency(s.PROVINCE_ACTOR, OTHER_AGENCY, "甬城绿评", "李评")
+    service.register_agency(
+        s.PROVINCE_ACTOR, AGENCY, "浙江绿评", "张评", s.representative_id("张评")
+    )
+    service.register_agency(
+        s.PROVINCE_ACTOR, OTHER_AGENCY, "甬城绿评", "李评", s.representative_id("李评")
+    )
     complaint = service.file_complaint(
         s.PUBLIC,
         "agency",

@@ -122,8 +122,8 @@ def test_an_11th_provincial_report_dated_into_next_year_is_a_422(
         "A12",
         "A22.3",
     )
-    assert service.quota_used("郑十", 2026)["provincial"] == 0
-    assert service.quota_used("郑十", 2025)["provincial"] == 10
+    assert service.quota_used(s.representative_id("郑十"), 2026)["provincial"] == 0
+    assert service.quota_used(s.representative_id("郑十"), 2025)["provincial"] == 10
 
 
 def test_four_seconds_ahead_are_accepted_six_are_a_422(

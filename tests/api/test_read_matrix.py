@@ -257,8 +257,12 @@ def history_of_two_sides(service: Greenlist) -> UUID:
     """The history described in the module's docstring; returns the report's id."""
     hz_city, nb_city = s.city_actor("330100"), s.city_actor("330200")
     on(service, date(2025, 1, 10))
-    service.register_agency(s.PROVINCE_ACTOR, AGENCY, "浙江绿评", "张评")
-    service.register_agency(s.PROVINCE_ACTOR, OTHER_AGENCY, "甬城绿评", "李评")
+    service.register_agency(
+        s.PROVINCE_ACTOR, AGENCY, "浙江绿评", "张评", s.representative_id("张评")
+    )
+    service.register_agency(
+        s.PROVINCE_ACTOR, OTHER_AGENCY, "甬城绿评", "李评", s.representative_id("李评")
+    )
     for i in range(6):  # employees of the other side's agency: each panel is its own side's
         employer = OTHER_AGENCY if i < 3 else AGENCY
         service.enrol_expert(s.PROVINCE_ACTOR, f"E00{i}", f"专家{i}", employer)

@@ -98,5 +98,5 @@ def test_third_party_projects_count_in_the_year_they_are_submitted(
     app.submit_evaluation(
         s.agency_actor(agency), code, Level.NATIONAL, 2026, s.report_hash("r"), 90.0, True
     )
-    assert app.quota_used("李四", 2025)["national"] == 1
-    assert app.quota_used("李四", 2026)["national"] == 0
+    assert app.quota_used(s.representative_id("李四"), 2025)["national"] == 1
+    assert app.quota_used(s.representative_id("李四"), 2026)["national"] == 0

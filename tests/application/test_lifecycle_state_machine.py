@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
-from domain.aggregates.agency import quota_id
+from domain.aggregates.agency import quota_id, quota_key
 from domain.aggregates.base import GreenAggregate
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import unit_id
@@ -181,7 +181,13 @@ class Lifecycle(RuleBasedStateMachine):
     def experts_and_agencies(self) -> None:
         s.ensure_experts(self.app, 4)
         for i, code in enumerate(AGENCIES):
-            self.app.register_agency(s.PROVINCE_ACTOR, code, f"评价机构{i}", REPRESENTATIVE)
+            self.app.register_agency(
+                s.PROVINCE_ACTOR,
+                code,
+                f"评价机构{i}",
+                REPRESENTATIVE,
+                s.representative_id(REPRESENTATIVE),
+            )
         self.agency_ids = {str(self.app.get_agency(code)["id"]) for code in AGENCIES}
 
     # --- the calendar -------------------------------------------------------------------------
@@ -690,10 +696,15 @@ class Lifecycle(RuleBasedStateMachine):
         twice = [key for key, n in nominated.items() if n > 1]
         assert not twice, f"nominated twice in one round (a failed step ends the year): {twice}"
         for year in YEARS:
-            qid = quota_id(REPRESENTATIVE, year)
+            person = self.app.identity(s.representative_id(REPRESENTATIVE))  # A22.3's key
+            qid = quota_id(quota_key("", person), year)
             used = (
                 self.cached(
-                    "quota", qid, lambda year=year: self.app.quota_used(REPRESENTATIVE, year)
+                    "quota",
+                    qid,
+                    lambda year=year: self.app.quota_used(
+                        s.representative_id(REPRESENTATIVE), year
+                    ),
                 )
                 if qid in self.saved
                 else {"national": 0, "provincial": 0}

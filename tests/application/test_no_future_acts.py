@@ -111,19 +111,23 @@ def test_an_11th_provincial_report_dated_into_next_year_is_refused(
 
     for code in codes[:10]:
         report(code, at(date(2025, 2, 1)))
-    assert app.quota_used("钱七", 2025)["provincial"] == 10
+    assert app.quota_used(s.representative_id("钱七"), 2025)["provincial"] == 10
     service, eleventh = app.unwrapped, codes[10]
     clock.set(at(date(2025, 12, 31), 20))
     with refused_as_future(service, ("A12", "A22.3"), eleventh):
         report(eleventh, at(date(2026, 1, 1), 9), service)
-    assert service.quota_used("钱七", 2026) == {"national": 0, "provincial": 0, "none": 0}
+    assert service.quota_used(s.representative_id("钱七"), 2026) == {
+        "national": 0,
+        "provincial": 0,
+        "none": 0,
+    }
     with refused(service, "A22.3", eleventh):  # dated now, it is 2025's 11th: the quota is full
         report(eleventh, None, service)
 
     clock.set(at(date(2026, 1, 1), 9))  # in the new year it counts in the new year's quota
     report(eleventh, at(date(2026, 1, 1), 9), service)
-    assert service.quota_used("钱七", 2026)["provincial"] == 1
-    assert service.quota_used("钱七", 2025)["provincial"] == 10
+    assert service.quota_used(s.representative_id("钱七"), 2026)["provincial"] == 1
+    assert service.quota_used(s.representative_id("钱七"), 2025)["provincial"] == 10
 
 
 # --- the clock skew ---------------------------------------------------------------------------
@@ -310,7 +314,7 @@ class Story:
             ),
             "publish_round": lambda a, t: a.publish_round(P, PROV, 2026, occurred_at=t),
             "register_agency": lambda a, t: a.register_agency(
-                P, s.credit_code(115), "机构", "周九", occurred_at=t
+                P, s.credit_code(115), "机构", "周九", s.representative_id("周九"), occurred_at=t
             ),
             "report_agency_misconduct": lambda a, t: a.report_agency_misconduct(
                 city, self.agency, "造假", occurred_at=t

@@ -87,7 +87,13 @@ def test_a22_3_caps_national_reports_of_one_legal_representative(service: Greenl
     app = service
     agencies = [s.credit_code(800 + i, "330200") for i in range(2)]
     for i, code in enumerate(agencies):
-        app.register_agency(s.PROVINCE_ACTOR, code, f"第三方评价机构{i}", REPRESENTATIVE)
+        app.register_agency(
+            s.PROVINCE_ACTOR,
+            code,
+            f"第三方评价机构{i}",
+            REPRESENTATIVE,
+            s.representative_id(REPRESENTATIVE),
+        )
     units = [s.credit_code(100 + i, CITY) for i in range(24)]
     for code in units:
         app.register_unit(s.city_actor(CITY), code, UnitKind.FACTORY, f"示范工厂{code[-6:]}")
@@ -133,7 +139,7 @@ def test_a22_3_caps_national_reports_of_one_legal_representative(service: Greenl
     print(f"\nA22.3 race: {len(accepted)} accepted, {len(refused)} refused, {conflicts} conflicts")
     assert len(accepted) == 15
     assert len(refused) == len(units) - 15
-    assert app.quota_used(REPRESENTATIVE, YEAR)["national"] == 15
+    assert app.quota_used(s.representative_id(REPRESENTATIVE), YEAR)["national"] == 15
     by_agency = [
         e
         for code in units

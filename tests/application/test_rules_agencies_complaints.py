@@ -91,16 +91,20 @@ def test_the_16th_national_project_of_one_legal_representative_is_refused_across
     kinds = list(units.values())
     for i in range(15):  # factories, parks and supply chains together, split over two agencies
         report(app, (first, second)[i % 2], kinds[i % 3], N)
-    assert app.quota_used("张三", 2025) == {"national": 15, "provincial": 0, "none": 0}
+    assert app.quota_used(s.representative_id("张三"), 2025) == {
+        "national": 15,
+        "provincial": 0,
+        "none": 0,
+    }
 
     for agency in (first, second):
         with refused(app, "A22.3", units[UnitKind.FACTORY]):
             report(app, agency, units[UnitKind.FACTORY], N)
-    assert app.quota_used("张三", 2025)["national"] == 15
+    assert app.quota_used(s.representative_id("张三"), 2025)["national"] == 15
     report(app, other, units[UnitKind.FACTORY], N)
     report(app, first, units[UnitKind.FACTORY], N, year=2026)
-    assert app.quota_used("张三", 2026)["national"] == 1
-    assert app.quota_used("李四", 2025)["national"] == 1
+    assert app.quota_used(s.representative_id("张三"), 2026)["national"] == 1
+    assert app.quota_used(s.representative_id("李四"), 2025)["national"] == 1
 
 
 def test_the_11th_provincial_factory_or_park_project_is_refused(app: Greenlist) -> None:
@@ -116,7 +120,11 @@ def test_the_11th_provincial_factory_or_park_project_is_refused(app: Greenlist) 
     report(app, first, units[UnitKind.SUPPLY_CHAIN], P)  # supply chains do not count
     report(app, second, factory, M)  # municipal projects do not count
     report(app, first, park, N)
-    assert app.quota_used("王五", 2025) == {"national": 1, "provincial": 10, "none": 2}
+    assert app.quota_used(s.representative_id("王五"), 2025) == {
+        "national": 1,
+        "provincial": 10,
+        "none": 2,
+    }
     submitted = [e for e in app.unit_history(factory) if e.type == "EvaluationSubmitted"]
     assert submitted[-1].data["evaluator"] == "third_party"
     assert "A22.3" in submitted[-1].rules
@@ -130,7 +138,11 @@ def test_an_11th_provincial_supply_chain_report_is_accepted_after_10_factory_one
     for _ in range(10):
         report(app, agency, units[UnitKind.FACTORY], P)
     report(app, agency, units[UnitKind.SUPPLY_CHAIN], P)
-    assert app.quota_used("孙七", 2025) == {"national": 0, "provincial": 10, "none": 1}
+    assert app.quota_used(s.representative_id("孙七"), 2025) == {
+        "national": 0,
+        "provincial": 10,
+        "none": 1,
+    }
     with refused(app, "A22.3", units[UnitKind.PARK]):
         report(app, agency, units[UnitKind.PARK], P)
 

@@ -99,7 +99,7 @@ def test_a_ground_refuses_cultivation_and_evaluation_until_three_years_have_pass
         app.submit_evaluation(
             s.agency_actor(agency), code, P, 2025, "h", 90.0, True, occurred_at=at(date(2025, 2, 1))
         )
-    assert app.quota_used("王五", 2025)["provincial"] == 0
+    assert app.quota_used(s.representative_id("王五"), 2025)["provincial"] == 0
 
     app.cultivate(HANGZHOU, code, 2027, s.FACTORY_FACTS, occurred_at=at(date(2027, 11, 1)))
     app.submit_evaluation(

@@ -256,7 +256,14 @@ def test_a_self_evaluation_is_recorded_with_its_hash_score_and_result(app: Green
 def test_a_third_party_report_names_the_agency_that_answers_for_it(app: Greenlist) -> None:
     code, agency = s.credit_code(33), s.credit_code(733)
     register(app, code)
-    app.register_agency(s.PROVINCE_ACTOR, agency, "某评价机构", "王五", occurred_at=day(1, 5))
+    app.register_agency(
+        s.PROVINCE_ACTOR,
+        agency,
+        "某评价机构",
+        "王五",
+        s.representative_id("王五"),
+        occurred_at=day(1, 5),
+    )
     app.submit_evaluation(
         s.agency_actor(agency), code, Level.PROVINCIAL, YEAR, "h", 91.0, True, occurred_at=day(2, 1)
     )

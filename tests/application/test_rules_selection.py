@@ -177,7 +177,9 @@ def test_expert_review_before_a_panel_is_drawn_is_refused(app: Greenlist) -> Non
 
 def test_the_panel_draw_is_reproducible_and_excludes_conflicted_experts(app: Greenlist) -> None:
     code, other, agency = s.credit_code(14), s.credit_code(15), s.credit_code(814)
-    app.register_agency(P, agency, "某评价机构", "赵六", occurred_at=day(1, 5))
+    app.register_agency(
+        P, agency, "某评价机构", "赵六", s.representative_id("赵六"), occurred_at=day(1, 5)
+    )
     for unit in (code, other):
         ready(app, unit)
     app.submit_evaluation(

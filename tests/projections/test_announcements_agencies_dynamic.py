@@ -196,7 +196,11 @@ def test_the_ledger_counts_projects_per_legal_representative_and_the_remaining_q
     assert (zhang["provincial"], zhang["provincial_remaining"]) == (1, 9)
     assert zhang["uncounted"] == 1
     assert zhang["agencies"] == sorted([agencies["first"], agencies["second"]])
-    assert app.quota_used("张三", 2025) == {"national": 3, "provincial": 1, "none": 1}
+    assert app.quota_used(s.representative_id("张三"), 2025) == {
+        "national": 3,
+        "provincial": 1,
+        "none": 1,
+    }
     assert [(r["legal_representative"], r["national"]) for r in ledger(views, year=2026)] == [
         ("张三", 1)
     ]
