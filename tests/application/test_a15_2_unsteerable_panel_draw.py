@@ -44,7 +44,9 @@ def leaves(app: Greenlist) -> LeafStore:
 def conflicted(app: Greenlist) -> None:
     """An applicant evaluated by an agency; the pool holds an employee of each and of another
     unit, besides the scenario's experts; the applicant passed its preliminary review."""
-    app.register_agency(P, AGENCY, "某评价机构", "赵六", occurred_at=day(1, 5))
+    app.register_agency(
+        P, AGENCY, "某评价机构", "赵六", s.representative_id("赵六"), occurred_at=day(1, 5)
+    )
     for unit in (APPLICANT, OTHER):
         ready(app, unit)
     app.submit_evaluation(
