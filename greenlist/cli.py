@@ -23,7 +23,7 @@ from api.auth import BadToken, mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
-from greenlist import db_roles, scheduling, token_secret
+from greenlist import db_roles, identity_key, scheduling, token_secret
 from greenlist.config import SystemClock, build_service
 from greenlist.runtime import progress_bar, read_side
 from greenlist.settings import TOKEN_MAX_HOURS, Settings, SettingsError, settings_or_env
@@ -212,7 +212,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     test_clock = settings.test_clock
     try:
         secret = token_secret.for_service(settings, generate=args.demo or test_clock)
-    except token_secret.SecretRefused as refused:
+        identity_key.required_for_server(settings)
+    except (token_secret.SecretRefused, identity_key.KeyRequired) as refused:
         print(refused, file=sys.stderr)
         return 2
     settings = replace(settings, jwt_secret=secret)  # the workers, the scheduler alongside

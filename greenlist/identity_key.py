@@ -15,13 +15,31 @@ from pathlib import Path
 
 from domain.identity import KeyedHash
 
-__all__ = ["KeyedHash", "for_service", "store_key_path"]
+__all__ = ["KeyRequired", "KeyedHash", "for_service", "required_for_server", "store_key_path"]
 from greenlist.settings import Settings, StoreUrl
 from greenlist.vlog.keys import write_private
 
 
 def store_key_path(store: StoreUrl) -> Path:
     return store.file_beside(".identity-key", "identity-key-{digest}")
+
+
+class KeyRequired(Exception):
+    """A server store's service refuses to start without the configured key (zh/en)."""
+
+
+def required_for_server(settings: Settings) -> None:
+    """`greenlist serve`, `greenlist scheduler` and the WSGI app refuse to start on PostgreSQL
+    without `GREENLIST_IDENTITY_KEY` (except with the test clock): the store is shared by
+    hosts, each of which would generate a key of its own, and the agencies of one person
+    would then count on different quotas (A22.3)."""
+    if settings.store.kind != "postgres" or settings.identity_key or settings.test_clock:
+        return
+    raise KeyRequired(
+        "GREENLIST_IDENTITY_KEY is not set: a PostgreSQL store is shared by hosts and needs one "
+        "key (at least 32 random bytes) for the legal representatives' ID numbers (A22.3) / "
+        "未设置GREENLIST_IDENTITY_KEY：PostgreSQL存储须配置统一的身份号码密钥"
+    )
 
 
 def for_service(settings: Settings) -> KeyedHash:

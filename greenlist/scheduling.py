@@ -12,7 +12,7 @@ from datetime import date
 from domain.clock import Clock
 from domain.service import Greenlist
 from domain.values import local_date
-from greenlist import token_secret
+from greenlist import identity_key, token_secret
 from greenlist.config import SystemClock, build_service, views_db
 from greenlist.settings import Settings
 from greenlist.vlog import keys as log_keys
@@ -41,7 +41,8 @@ def run_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     `settings`: the process's, read by `greenlist` (its `--database-url` applied)."""
     try:  # a production deployment is configured whole (issue 9, item 1)
         token_secret.required(settings)
-    except token_secret.SecretRefused as refused:
+        identity_key.required_for_server(settings)
+    except (token_secret.SecretRefused, identity_key.KeyRequired) as refused:
         print(refused, file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

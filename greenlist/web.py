@@ -14,7 +14,7 @@ from flask import Flask
 from api.app import create_app
 from domain.clock import Clock, SettableClock
 from domain.values import local_date
-from greenlist import token_secret
+from greenlist import identity_key, token_secret
 from greenlist.config import SystemClock, build_service
 from greenlist.runtime import InProcessRunner, read_side
 from greenlist.scheduling import sweeper_for
@@ -51,6 +51,7 @@ def make_app(
     if clock is None:
         clock = SettableClock(datetime.now(UTC)) if test_clock else SystemClock()
     secret = token_secret.for_service(settings, generate=test_clock)
+    identity_key.required_for_server(settings)
     service = build_service(clock=clock, settings=settings)
     side = read_side(service, settings=settings)
     app = create_app(

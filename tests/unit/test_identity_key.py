@@ -32,3 +32,17 @@ def test_a22_3_a_store_without_a_key_keeps_its_own(tmp_path: Path) -> None:
     path = identity_key.store_key_path(settings.store)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert NUMBER not in first(NUMBER)
+
+
+def test_a_server_store_refuses_to_start_without_the_key() -> None:
+    """A22.3: on PostgreSQL every host must hash with one key, or one person's agencies would
+    count on different quotas; serve, the scheduler and the WSGI app refuse to start."""
+    from greenlist.identity_key import KeyRequired, required_for_server
+
+    url = "postgresql://postgres@127.0.0.1:5432/test"
+    bare = Settings.from_env({}, database_url=url)
+    with pytest.raises(KeyRequired, match="GREENLIST_IDENTITY_KEY"):
+        required_for_server(bare)
+    required_for_server(Settings.from_env({"GREENLIST_IDENTITY_KEY": "k" * 32}, database_url=url))
+    required_for_server(Settings.from_env({"GREENLIST_TEST_CLOCK": "1"}, database_url=url))
+    required_for_server(Settings.from_env({}, database_url="sqlite:///var/x.db"))
