@@ -63,7 +63,7 @@ from greenlist.adapters.stores import LeafStore
 from greenlist.adapters.stores.postgres import TimelinePostgresRecorder
 from greenlist.adapters.stores.sqlite import TimelineSQLiteRecorder
 from greenlist.settings import Settings
-from greenlist.vlog.checkpoints import parse_verifier, write_checkpoint
+from greenlist.vlog.checkpoints import write_checkpoint
 from greenlist.vlog.verify import BATCH, verify_store
 from simulation import histories
 from simulation.scenarios import credit_code
@@ -211,7 +211,7 @@ def measure_verify(
 ) -> list[Result]:
     key = SignerKey.generate(Settings.from_env().log_origin)
     filled = fill(app, sample, n, key, witness)
-    verifier = [parse_verifier(key)]
+    verifier = [key.verifier()]
     read_raw(app.recorder)  # warm the server's and the OS's caches
     raw_s: list[float] = []
     verify_s: list[float] = []

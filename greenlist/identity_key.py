@@ -14,10 +14,10 @@ from contextlib import suppress
 from pathlib import Path
 
 from domain.identity import KeyedHash
-
-__all__ = ["KeyRequired", "KeyedHash", "for_service", "required_for_server", "store_key_path"]
 from greenlist.settings import Settings, StoreUrl
 from greenlist.vlog.keys import write_private
+
+__all__ = ["KeyRequired", "KeyedHash", "for_service", "required_for_server", "store_key_path"]
 
 
 def store_key_path(store: StoreUrl) -> Path:

@@ -22,7 +22,6 @@ from auditlog.offline import (
     ProofError,
     VerifierKey,
     parse_checkpoint,
-    parse_verifier_key,
     verify_note,
 )
 from auditlog.signing import SignerKey, sign_checkpoint
@@ -73,7 +72,7 @@ def write_checkpoint(recorder: object, key: SignerKey, directory: Path) -> Check
     store = cast(LeafStore, recorder)
     tree = tree_of(recorder)
     size = store.leaf_count()
-    keys = [parse_verifier(key)]
+    keys = [key.verifier()]
     held = latest_held(directory, keys)
     if held is not None:
         if held.size > size:
@@ -95,10 +94,6 @@ def write_checkpoint(recorder: object, key: SignerKey, directory: Path) -> Check
     _write_new(checkpoint_path(directory, size), note)
     store.insert_checkpoint(StoredCheckpoint(size, checkpoint.root, note))
     return checkpoint
-
-
-def parse_verifier(key: SignerKey) -> VerifierKey:
-    return parse_verifier_key(key.verifier_key())
 
 
 def _append_leaves(store: LeafStore, path: Path, size: int) -> None:
