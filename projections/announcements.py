@@ -4,8 +4,9 @@ One row per announcement item: each joint publication (A16.2, with the deferred 
 adjustments it applied, A19.1-3, A20.3), each removal from a list (deferred to the annual
 publication, A19.1-3 / A20.3, or immediate, A19.4 and A20.2 for the municipal list, "with an
 announcement") and each name change (A20.2 confirmed by the city; A20.3 applied to the provincial
-and national lists at the annual publication). Every row carries a one-line sentence in Chinese,
-the rule codes, the world date and the recorded instant."""
+and national lists at the annual publication), and each MIIT outcome the province records for
+a unit it recommended (A16.3, with MIIT's document number). Every row carries a one-line
+sentence in Chinese, the rule codes, the world date and the recorded instant."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, columns, handles
 from projections.values import at, codes, day
 
-KINDS = ("publication", "removal", "rename")
+KINDS = ("publication", "removal", "rename", "miit_outcome")
 
 
 def judged_on(e: Any) -> date:
@@ -124,6 +125,35 @@ class Announcements(Projection):
             recorded=at(e.timestamp),
             rules=codes(e.rules),
             **row,
+        )
+
+    @handles(ev.MiitOutcomeRecorded)
+    def miit_outcome(self, e: ev.MiitOutcomeRecorded, b: Batch) -> None:
+        """A16.3: MIIT's outcome on a unit the province recommended, with its document number
+        (文号), as the province records it; the national list follows it. A legacy listing's
+        back-entered outcome (`migrated`) was announced by its old publication."""
+        uid = str(e.originator_id)
+        if e.listed:
+            self._set(b, uid, "listed", e.level, e.name)
+        if e.migrated:
+            return
+        verdict = "列入" if e.listed else "未列入"
+        text = (
+            f"工业和信息化部于{e.published_on}发布（{e.document_number}）："
+            f"“{e.name}”{verdict}{e.year}年度国家级绿色制造名单。"
+        )
+        unit = self._unit(b, uid)
+        self._announce(
+            b,
+            e,
+            "miit_outcome",
+            unit,
+            e.published_on,
+            level=e.level,
+            year=e.year,
+            name=e.name,
+            reason=e.document_number,
+            text=text,
         )
 
     @handles(rev.Published)

@@ -81,6 +81,11 @@ TEMPLATES: dict[type, Template] = {
     un.ObjectionDecided: lambda e, w, _: f"{w}裁定对该单位的异议{'成立' if e.upheld else '不成立'}",
     un.Listed: lambda e, w, _: f"“{e.name}”列入{e.year}年{_lv(e)}名单（{e.listed_on}发布）",
     un.ListingWithheld: lambda e, w, _: f"该单位未列入{e.year}年{_lv(e)}名单",
+    un.RecommendedToMiit: lambda e, w, _: f"{w}推荐该单位至工业和信息化部（{e.year}年国家级）",
+    un.MiitOutcomeRecorded: lambda e, w, _: (
+        f"{w}{'补录' if e.migrated else '登记'}工业和信息化部{e.published_on}发布结果"
+        f"（{e.document_number}）：“{e.name}”{'列入' if e.listed else '未列入'}{e.year}年国家级名单"
+    ),
     un.NegativeRecordAdded: lambda e, w, _: (
         f"{w}记录第十七条情形{e.ground}（发生于{e.occurred_on}，来源：{e.source}）"
     ),
@@ -140,6 +145,9 @@ TEMPLATES: dict[type, Template] = {
     ),
     ro.OnSiteSupervisionRecorded: lambda e, w, lb: (
         f"{w}对{lb}{_ACTIVITIES.get(e.activity, e.activity)}进行现场监督"
+    ),
+    ro.MiitRecommendationSubmitted: lambda e, w, lb: (
+        f"{w}于{e.recommended_on}向工业和信息化部推荐{lb}单位{len(e.unit_ids)}家"
     ),
     ro.Published: lambda e, w, lb: (
         f"{lb}结果于{e.published_on}联合发布：列入{len(e.listed)}家，"

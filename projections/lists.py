@@ -91,6 +91,14 @@ class Lists(Projection):
     def listed(self, e: ev.Listed, b: Batch) -> None:
         self._listed(b, e, e.level, e.year, e.listed_on.isoformat(), e.name)
 
+    @handles(ev.MiitOutcomeRecorded)
+    def miit_outcome(self, e: ev.MiitOutcomeRecorded, b: Batch) -> None:
+        """A16.3: the national list follows MIIT's outcomes: listed, the unit is on it from
+        MIIT's date; back-entered for a legacy national listing (`migrated`), the membership
+        its old `Listed` opened stays the same one."""
+        if e.listed and not e.migrated:
+            self._listed(b, e, e.level, e.year, e.published_on.isoformat(), e.name)
+
     def _listed(self, b: Batch, e: Any, level: str, year: int, listed_on: str, name: str) -> None:
         uid = str(e.originator_id)
         unit = b.row("list_units", uid) or {}

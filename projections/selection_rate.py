@@ -63,6 +63,13 @@ class SelectionRate(Projection):
     def listed(self, e: ev.Listed, b: Batch) -> None:
         self._bump(b, e, "listed")
 
+    @handles(ev.MiitOutcomeRecorded)
+    def miit_outcome(self, e: ev.MiitOutcomeRecorded, b: Batch) -> None:
+        """A16.3: a national nominee counts as listed by MIIT's outcome (a back-entered one
+        was counted by its old `Listed`)."""
+        if e.listed and not e.migrated:
+            self._bump(b, e, "listed")
+
     @handles(ev.ListingWithheld)
     def withheld(self, e: ev.ListingWithheld, b: Batch) -> None:
         self._bump(b, e, "withheld")

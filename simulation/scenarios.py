@@ -182,6 +182,58 @@ def review(app: Greenlist, code: str, level: Level, year: int = 2025) -> None:
 def publish(app: Greenlist, level: Level, year: int = 2025, sample_size: int = 0) -> date:
     """Site sample, 15-day notice, co-signature and the joint publication (A15.3-A16.2).
     Returns the publication date."""
+    sample_and_inspect(app, level, year, sample_size)
+    opened = date(year, 9, 1)
+    app.open_public_notice(PROVINCE_ACTOR, level, year, occurred_at=at(opened))
+    published = opened + timedelta(days=15)
+    if level is Level.PROVINCIAL:  # signed the morning of the publication, before it
+        app.cosign_publication(NDRC, level, year, "ndrc", occurred_at=at(published, 9))
+        app.cosign_publication(ECO_ENV, level, year, "eco_env", occurred_at=at(published, 9))
+    app.publish_round(PROVINCE_ACTOR, level, year, occurred_at=at(published))
+    return published
+
+
+MIIT_PUBLISHED = (11, 20)
+"""(month, day) MIIT publishes its national list in the scenarios: after the recommendation."""
+
+
+def miit_document(year: int, serial: int = 1) -> str:
+    """A MIIT document number (文号) as the ministry's notices are numbered."""
+    return f"工信厅节函〔{year}〕{serial}号"
+
+
+def recommend_to_miit(app: Greenlist, year: int = 2025, sample_size: int = 0) -> date:
+    """Site sample, then the province's recommendation to MIIT of the national round's units
+    past their reviews, on 1 September, with no notice (A15.3, A16.3). Returns its date."""
+    sample_and_inspect(app, Level.NATIONAL, year, sample_size)
+    recommended = date(year, 9, 1)
+    app.recommend_to_miit(PROVINCE_ACTOR, year, occurred_at=at(recommended))
+    return recommended
+
+
+def miit_outcome(app: Greenlist, code: str, year: int = 2025, listed: bool = True) -> Receipt:
+    """The province records MIIT's published outcome on a recommended unit (A16.3): listed or
+    not, with MIIT's document number, published on MIIT_PUBLISHED of `year`."""
+    published = at(date(year, *MIIT_PUBLISHED))
+    return app.record_miit_outcome(
+        PROVINCE_ACTOR, code, year, listed, miit_document(year), published
+    )
+
+
+def list_nationally(app: Greenlist, code: str, year: int = 2025) -> date:
+    """A unit on the provincial list of `year - 1` nominated, reviewed and recommended to MIIT
+    in `year`, then listed by MIIT (A14.3, A15.4, A16.3). Returns MIIT's publication date."""
+    evaluate(app, code, Level.NATIONAL, year)
+    ensure_round(app, Level.NATIONAL, year)
+    ensure_experts(app)
+    nominate_and_review(app, code, Level.NATIONAL, year)
+    recommend_to_miit(app, year)
+    miit_outcome(app, code, year)
+    return date(year, *MIIT_PUBLISHED)
+
+
+def sample_and_inspect(app: Greenlist, level: Level, year: int, sample_size: int) -> None:
+    """The weighted site sample on 1 August, each sampled unit inspected on the 10th (A15.3)."""
     app.draw_site_sample(
         PROVINCE_ACTOR,
         level,
@@ -195,14 +247,6 @@ def publish(app: Greenlist, level: Level, year: int = 2025, sample_size: int = 0
         app.record_site_inspection(
             PROVINCE_ACTOR, code, level, True, occurred_at=at(date(year, 8, 10))
         )
-    opened = date(year, 9, 1)
-    app.open_public_notice(PROVINCE_ACTOR, level, year, occurred_at=at(opened))
-    published = opened + timedelta(days=15)
-    if level is Level.PROVINCIAL:  # signed the morning of the publication, before it
-        app.cosign_publication(NDRC, level, year, "ndrc", occurred_at=at(published, 9))
-        app.cosign_publication(ECO_ENV, level, year, "eco_env", occurred_at=at(published, 9))
-    app.publish_round(PROVINCE_ACTOR, level, year, occurred_at=at(published))
-    return published
 
 
 def list_provincially(

@@ -1,5 +1,6 @@
 """The Round: the yearly selection at one level (A13.2 quotas, A14.1 window, A15 reviews,
-A16 notice and joint publication)."""
+A16 notice and joint publication; a national round ends with the recommendation to MIIT,
+A15.4 / A16.3)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from domain import draws
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies, natural_id
 from domain.events import round as ev
-from domain.rules import publication, review, selection
+from domain.rules import miit, publication, review, selection
 from domain.rules.calendar import (
     Period,
     nomination_window_closed_on,
@@ -242,6 +243,7 @@ class Round(GreenAggregate):
     def open_notice(self, act: Act, unit_ids: list[str], period: Period | None = None) -> date:
         """A16.1: the proposed list goes under notice for 15 days (or the configured period,
         domain.calendar); the sample must be drawn."""
+        miit.check_a16_3_provincial_procedure_only(self.national, "公示 notice")
         review.check_a15_3_sample_drawn(self.sample)
         publication.check_a16_1_not_open(self.notice is not None)
         last_day = notice_last_day(act.on, period)
@@ -257,6 +259,7 @@ class Round(GreenAggregate):
 
     def cosign(self, act: Act, department: str) -> None:
         """A16.2: 省发展改革委 and 省生态环境厅 sign the joint publication."""
+        miit.check_a16_3_provincial_procedure_only(self.national, "会签 co-signature")
         publication.check_a16_2_department(department)
         if self.signers.get(department) == act.actor.id:
             return  # the same signature again changes nothing
@@ -265,7 +268,9 @@ class Round(GreenAggregate):
         self.record(ev.PublicationCosigned, act, ["A16.2"], department=department)
 
     def check_publishable(self, act: Act) -> None:
-        """A16.1 (the notice is over) and A16.2 (co-signed, for the provincial list)."""
+        """A16.1 (the notice is over) and A16.2 (co-signed); a national round is not published
+        by the province: it recommends to MIIT (A16.3)."""
+        miit.check_a16_3_provincial_procedure_only(self.national, "发布 publication")
         publication.check_a16_2_not_published(self.published_on)
         last_day = self.notice["last_day"] if self.notice else None
         publication.check_a16_1_notice_over(last_day, act.judged_at)
@@ -275,9 +280,37 @@ class Round(GreenAggregate):
     def publish(self, act: Act, outcome: dict[str, list[str]]) -> None:
         """A16.2: the joint publication, with the removals and adjustments applied (A19, A20.3)."""
         rules = ["A16.2", "A19.1", "A19.2", "A19.3", "A20.3"]
-        if self.round_level is Level.NATIONAL:
-            rules += NATIONAL_PUBLICATION_RULES
         self.record(ev.Published, act, rules, published_on=act.on, **outcome)
+
+    @property
+    def national(self) -> bool:
+        return self.round_level is Level.NATIONAL
+
+    @property
+    def recommended_on(self) -> date | None:
+        """A16.3: when the national round's units were recommended to MIIT (None: not yet)."""
+        recommendation: dict[str, Any] | None = getattr(self, "recommendation", None)
+        return recommendation["recommended_on"] if recommendation else None
+
+    def check_recommendable(self) -> None:
+        """A16.3 (a national round, once) and A15.3 (the sample is drawn), as for a notice."""
+        miit.check_a16_3_national_round(self.national)
+        miit.check_a16_3_not_recommended(self.recommended_on)
+        review.check_a15_3_sample_drawn(self.sample)
+
+    def recommend_to_miit(self, act: Act, unit_ids: list[str], withheld: list[str]) -> None:
+        """A15.4 / A16.3: the national round ends with the province's recommendation of the
+        units past their reviews to MIIT, who decides the national list; no 15-day provincial
+        notice and no co-signature come before it (domain.rules.miit)."""
+        self.check_recommendable()
+        self.record(
+            ev.MiitRecommendationSubmitted,
+            act,
+            list(NATIONAL_PUBLICATION_RULES),
+            recommended_on=act.on,
+            unit_ids=sorted(unit_ids),
+            withheld=sorted(withheld),
+        )
 
     # --- state changes (pure) ------------------------------------------------------------
 
@@ -293,6 +326,7 @@ class Round(GreenAggregate):
         self.signers: dict[str, str] = {}
         self.published_on: date | None = None
         self.window_closed_on: date | None = None
+        self.recommendation: dict[str, Any] | None = None
 
     @applies
     def _(self, e: ev.QuotaSet) -> None:
@@ -336,6 +370,10 @@ class Round(GreenAggregate):
     @applies
     def _(self, e: ev.Published) -> None:
         self.published_on = e.published_on
+
+    @applies
+    def _(self, e: ev.MiitRecommendationSubmitted) -> None:
+        self.recommendation = {"recommended_on": e.recommended_on, "unit_ids": list(e.unit_ids)}
 
     @applies
     def _(self, e: ev.ExpertScoreRecorded) -> None:

@@ -159,3 +159,13 @@ class OnSiteSupervisionRecorded(DomainEvent):
 
     activity: str
     notes: str
+
+
+class MiitRecommendationSubmitted(DomainEvent):
+    """The province recommended the national round's units past their reviews to MIIT
+    (A15.4, A16.3) on `recommended_on`: `unit_ids`; `withheld`: those an article 17 ground
+    found since their nomination kept back. No provincial notice precedes it."""
+
+    recommended_on: date
+    unit_ids: list[str]
+    withheld: list[str]

@@ -115,13 +115,61 @@ class ObjectionDecided(DomainEvent):
     upheld: bool
 
 
+LEGACY_NATIONAL_LISTING = "province (recorded before MIIT outcomes were kept)"
+"""Who decided a national `Listed` written before the MIIT outcomes were kept (its upcast):
+the province's own national publication then stood for MIIT's decision (A16.3)."""
+DECIDED_BY_PROVINCE = "province"
+"""Who decides every other `Listed`: the province's joint publication (A16.2)."""
+
+
 class Listed(DomainEvent):
-    """The joint publication put the unit on the list of a level (A16.2)."""
+    """The joint publication put the unit on the provincial list (A16.2), by the province.
+
+    class_version 2 (issue 12 item 1): `decided_by` says who decided the listing. The national
+    list is MIIT's (A16.3): since then a national listing is a `MiitOutcomeRecorded`, never a
+    `Listed`. A version-1 national `Listed` was written by the province's own national
+    publication before MIIT outcomes were kept: it reads with `decided_by`
+    LEGACY_NATIONAL_LISTING (the record as it was, never edited) until the migration act
+    back-enters MIIT's outcome for it (`Greenlist.migrate_national_outcome`)."""
+
+    class_version = 2
 
     level: str
     year: int
     listed_on: date
     name: str
+    decided_by: str
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A listing recorded before issue 12: the province's, a national one as a legacy."""
+        national = state.get("level") == "national"
+        state["decided_by"] = LEGACY_NATIONAL_LISTING if national else DECIDED_BY_PROVINCE
+
+
+class RecommendedToMiit(DomainEvent):
+    """The province recommended the unit to MIIT for the national list (A16.3), at the end of
+    the national round's reviews (A15.4); no provincial notice precedes it."""
+
+    level: str
+    year: int
+    recommended_on: date
+
+
+class MiitOutcomeRecorded(DomainEvent):
+    """The province recorded MIIT's published decision on a recommended unit (A16.3): `listed`
+    or not, MIIT's document number (文号) and publication date (`published_on`, also the
+    event's occurred_at). Listed, the unit is on the national list from `published_on`; not
+    listed, its national attempt of `year` ends. `migrated`: back-entered by the migration act
+    for a national listing recorded before MIIT outcomes were kept (its date is the listing's)."""
+
+    level: str
+    year: int
+    listed: bool
+    document_number: str
+    published_on: date
+    name: str
+    migrated: bool
 
 
 class ListingWithheld(DomainEvent):

@@ -107,6 +107,10 @@ ACTS: dict[str, Grants] = {
     "decide_objection": province_wide(P),
     "cosign_publication": _grant(Reach.OWN_DEPARTMENT, (Role.CODEPT,)),
     "publish_round": province_wide(P),
+    # the national list is MIIT's (A15.4, A16.3): the recommendation, MIIT's outcome, migration
+    "recommend_to_miit": province_wide(P),
+    "record_miit_outcome": province_wide(P),
+    "migrate_national_outcome": province_wide(P),
     # the expert review's own acts (A15.2)
     "score_unit": _grant(Reach.PANEL, (Role.EXPERT,)),
     "record_on_site_supervision": province_wide(Role.INSPECTOR),

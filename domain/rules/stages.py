@@ -3,7 +3,9 @@
 A nomination (A13.2, A14) starts the year's attempt; the three reviews come in order (A15.1
 preliminary, A15.2 expert, A15.3 site, the last only for the sampled units), each passed or
 failed; the units past them go under notice (A16.1) and are listed or withheld at the
-publication (A16.2). A listed unit may later be removed (A19, A20.2)."""
+publication (A16.2); at the national level they are recommended to MIIT instead, and listed
+or not by MIIT's outcome (A16.3, domain.rules.miit). A listed unit may later be removed (A19,
+A20.2)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,10 @@ class Stage(Enum):
     WITHHELD = "withheld"
     """Not listed at the publication: an upheld objection (A16.1) or an A17 ground."""
     REMOVED = "removed"
+    RECOMMENDED = "recommended_to_miit"
+    """National: recommended to MIIT (A16.3), awaiting MIIT's published outcome."""
+    NOT_LISTED = "not_listed_by_miit"
+    """National: MIIT did not list the recommended unit (A16.3); the year's attempt ends."""
 
 
 IN_SELECTION = (
@@ -36,6 +42,7 @@ IN_SELECTION = (
     Stage.EXPERT_PASSED,
     Stage.SITE_PASSED,
     Stage.UNDER_NOTICE,
+    Stage.RECOMMENDED,
 )
 """A13.2: the stages of a unit nominated this year and not yet decided."""
 PAST_REVIEW = (Stage.EXPERT_PASSED, Stage.SITE_PASSED)

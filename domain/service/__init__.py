@@ -6,6 +6,7 @@ from domain.service.deadlines import DeadlineActs
 from domain.service.dynamic import DynamicManagementActs
 from domain.service.expert_review import ExpertReviewActs
 from domain.service.explain import Explanations
+from domain.service.miit import MiitActs
 from domain.service.queries import Queries
 from domain.service.selection import SelectionActs
 from domain.service.units import UnitActs
@@ -14,6 +15,7 @@ from domain.service.units import UnitActs
 class Greenlist(
     UnitActs,
     SelectionActs,
+    MiitActs,
     ExpertReviewActs,
     DynamicManagementActs,
     DeadlineActs,

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from domain.aggregates.unit import Unit
 from domain.aggregates.unit.state import NegativeEntry, Report, Standing
+from domain.events.unit import LEGACY_NATIONAL_LISTING
 from domain.values import Level
 
 
@@ -31,7 +32,9 @@ class UnitView:
     """Per level: `status` (the stage) and `year`, then what the steps recorded, each member
     present once it is: `round_id`, `expert_score`, `last_day`, `objections` (id: upheld, null
     while undecided), `listed_on`, `listed_name`, `pending_removal`, `last_rereview`,
-    `rereview_fell_due`; after a removal only `status`, `year` and `removed_on`."""
+    `rereview_fell_due`, nationally `recommended_on` and `miit_document` (A16.3; `decided_by`
+    on a national listing recorded before MIIT outcomes were kept); after a removal only
+    `status`, `year` and `removed_on`."""
     negatives: Mapping[str, Mapping[str, Any]]
     reports: Mapping[str, Mapping[str, Any]]
     forms: Mapping[str, str]
@@ -50,7 +53,7 @@ class UnitView:
             names=list(unit.names),
             city=unit.city,
             members=list(unit.members),
-            standing={level.value: standing_view(s) for level, s in unit.standing},
+            standing={level.value: standing_view(s, level) for level, s in unit.standing},
             negatives={key: negative_view(r) for key, r in unit.negatives.items()},
             reports={key: report_view(r) for key, r in unit.reports.items()},
             forms={f"{f.level.value}/{f.year}": f.status.value for f in unit.forms.items},
@@ -66,9 +69,15 @@ def _present(**members: Any) -> dict[str, Any]:
     return {name: value for name, value in members.items() if value is not None}
 
 
-def standing_view(s: Standing) -> dict[str, Any]:
-    """One level's standing, with the members its steps recorded."""
+def standing_view(s: Standing, level: Level | None = None) -> dict[str, Any]:
+    """One level's standing, with the members its steps recorded; a national listing says who
+    decided it (A16.3): MIIT (with its document number), or the province's own publication
+    before MIIT outcomes were kept (`decided_by` LEGACY_NATIONAL_LISTING)."""
+    legacy = level is Level.NATIONAL and s.legacy_national_listing
     return _present(
+        decided_by=LEGACY_NATIONAL_LISTING if legacy else None,
+        recommended_on=s.recommended_on,
+        miit_document=s.miit_document,
         status=s.stage.value,
         year=s.year,
         round_id=str(s.round_id) if s.round_id else None,

@@ -110,6 +110,19 @@ class Nominations:
     def listed(self, e: ev.Listed, b: Batch) -> None:
         self._step(b, e, "listed", listed_on=day(e.listed_on))
 
+    @handles(ev.RecommendedToMiit)
+    def recommended(self, e: ev.RecommendedToMiit, b: Batch) -> None:
+        """A16.3: the national nominee went to MIIT."""
+        self._step(b, e, "recommended_to_miit")
+
+    @handles(ev.MiitOutcomeRecorded)
+    def miit_outcome(self, e: ev.MiitOutcomeRecorded, b: Batch) -> None:
+        """A16.3: MIIT listed the nominee, or not."""
+        if e.listed:
+            self._step(b, e, "listed", listed_on=day(e.published_on))
+        else:
+            self._step(b, e, "not_listed_by_miit")
+
     @handles(ev.ListingWithheld)
     def withheld(self, e: ev.ListingWithheld, b: Batch) -> None:
         """An upheld objection (A16.1) or an A17 ground found since the nomination."""

@@ -2,7 +2,8 @@
 the previous year's selection rate and the cultivation pool, one a year set by hand), nominations
 (some off the lower list, with a justification, A14.2/A14.3), preliminary and expert reviews,
 panel draws (a few redrawn), the weighted site sample and its inspections, the notice with
-objections, co-signatures and the joint publication (A15-A16)."""
+objections, co-signatures and the joint publication (A15-A16); the national round ends with the
+recommendation to MIIT and MIIT's outcomes, recorded when the ministry publishes (A16.3)."""
 
 from __future__ import annotations
 
@@ -118,10 +119,12 @@ class ProvinceRounds(ProvinceLife):
         a.on(day(13), partial(self.plan_panels, level, year, day(13), day(24)))
         a.on(day(27), partial(self.plan_expert_reviews, level, year, day(27), day(38)))
         a.on(day(41), partial(self.sample_sites, level, year, day(42), day(50)))
-        notice = date(year, 9, 1) if level is P else date(year, 9, 2)
+        if level is not P:  # A16.3: recommended to MIIT, who decides; no provincial notice
+            a.on(date(year, 9, 2), partial(self.recommend_to_miit, year), hour=9, minute=30)
+            return
+        notice = date(year, 9, 1)
         a.on(notice, partial(self.notice, level, year), hour=9, minute=30)
-        if level is P:
-            a.on(date(year, 9, 16), partial(self.cosign, year), hour=15)
+        a.on(date(year, 9, 16), partial(self.cosign, year), hour=15)
         a.on(notice + timedelta(days=17), partial(self.publish, level, year))
 
     def preliminary(self, level: Level, code: str) -> None:
@@ -207,3 +210,23 @@ class ProvinceRounds(ProvinceLife):
 
     def publish(self, level: Level, year: int) -> None:
         self.act(self.app.publish_round, PROVINCE_ACTOR, level, year)
+
+    def recommend_to_miit(self, year: int) -> None:
+        """A16.3: the national round's units past their reviews go to MIIT; MIIT publishes its
+        list in late November and the province records each outcome (most listed)."""
+        receipt = self.act(self.app.recommend_to_miit, PROVINCE_ACTOR, year)
+        if receipt is None:
+            return
+        codes = [self.store.get(Unit, UUID(u)).credit_code for u in receipt.details["recommended"]]
+        published = date(year, 11, 22)
+        document = f"工信厅节函〔{year}〕{300 + year % 100}号"
+        for code in codes:
+            listed = self.rng.random() < 0.8
+            outcome = partial(self.miit_outcome, year, code, listed, document)
+            self.agenda.on(published, outcome, hour=16)
+
+    def miit_outcome(self, year: int, code: str, listed: bool, document: str) -> None:
+        """A16.3: recorded the day MIIT published (occurred_at: the publication)."""
+        published = self.agenda.now
+        record = self.app.record_miit_outcome
+        self.act(record, PROVINCE_ACTOR, code, year, listed, document, published)

@@ -38,12 +38,13 @@ def test_the_national_round_follows_the_same_procedure_and_recommends_to_miit(
     s.nominate_and_review(app, code, NAT, nyear)
     assert last_event(app.unit_history(code), "Nominated").exceptions == []
     with refused(app, "A15.3", versions(app, code, level=NAT, year=nyear)):
-        app.open_public_notice(P, NAT, nyear, occurred_at=day(8, 1, year=nyear))
-    s.publish(app, NAT, nyear)
+        app.recommend_to_miit(P, nyear, occurred_at=day(8, 1, year=nyear))
+    s.recommend_to_miit(app, nyear)  # MIIT decides (test_a16_3_miit_decides_the_national_list)
+    s.miit_outcome(app, code, nyear)
     assert app.get_unit(code).status(NAT) == "listed"
-    listed = last_event(app.unit_history(code), "Listed")
-    published = last_event(app.round_history(NAT, nyear), "Published")
-    for event in (listed, published):
+    recorded = last_event(app.unit_history(code), "MiitOutcomeRecorded")
+    recommended = last_event(app.round_history(NAT, nyear), "MiitRecommendationSubmitted")
+    for event in (recorded, recommended):
         assert {"A15.4", "A16.3"} <= set(event.rules)
 
 

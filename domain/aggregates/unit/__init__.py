@@ -1,9 +1,10 @@
 """The Unit: one applicant (factory, park or supply-chain company) and its whole history.
 
 Split by concern: `core` (identity, state, questions, the acts before selection), `selection`
-(A13-A16), `exclusions` (A17), `dynamic` (A18-A21) and `complaints` (A23); the typed state is
-in `state`. The class is assembled here so that its topic, stored in every snapshot and in
-each unit's first event, stays `domain.aggregates.unit:Unit`."""
+(A13-A16), `miit` (the national recommendation and MIIT's outcome, A16.3), `exclusions` (A17),
+`dynamic` (A18-A21) and `complaints` (A23); the typed state is in `state`. The class is
+assembled here so that its topic, stored in every snapshot and in each unit's first event,
+stays `domain.aggregates.unit:Unit`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from domain.aggregates.unit.complaints import Complaints
 from domain.aggregates.unit.core import unit_id
 from domain.aggregates.unit.dynamic import DynamicManagement
 from domain.aggregates.unit.exclusions import Exclusions
+from domain.aggregates.unit.miit import MiitOutcomes
 from domain.aggregates.unit.selection import Selection
 from domain.aggregates.unit.state import (
     TRANSCODINGS,
@@ -27,7 +29,7 @@ from domain.rules.stages import IN_SELECTION
 from domain.values import UnitKind
 
 
-class Unit(Selection, Exclusions, DynamicManagement, Complaints):
+class Unit(Selection, MiitOutcomes, Exclusions, DynamicManagement, Complaints):
     """An applicant unit: standing per level, names, negative records, reports, forms, changes.
 
     class_version 2: the state is typed (domain.aggregates.unit.state); a snapshot of version 1

@@ -18,7 +18,7 @@ from domain.aggregates.unit.state import Objection, Standing
 from domain.events import unit as ev
 from domain.rules import eligibility, publication, selection
 from domain.rules.exclusions import A17, NegativeRecord, a17_grounds_in_force
-from domain.rules.levels import NATIONAL_PUBLICATION_RULES, PRINCIPLE
+from domain.rules.levels import PRINCIPLE
 from domain.rules.stages import (
     PAST_REVIEW,
     REVIEW_STEPS,
@@ -164,15 +164,15 @@ class Selection(UnitCore):
             grounds = sorted({r.ground for r in found})
             self.record(ev.ListingWithheld, act, grounds, level=level.value, year=year)
             return False
-        national = list(NATIONAL_PUBLICATION_RULES) if level is Level.NATIONAL else []
         self.record(
             ev.Listed,
             act,
-            ["A16.2", *A17, *national],
+            ["A16.2", *A17],
             level=level.value,
             year=year,
             listed_on=act.on,
             name=self.name,
+            decided_by=ev.DECIDED_BY_PROVINCE,
         )
         return True
 

@@ -52,6 +52,17 @@ class Standing:
     last_rereview: date | None = None
     rereview_fell_due: date | None = None
     removed_on: date | None = None
+    recommended_on: date | None = None
+    """National: when the province recommended the unit to MIIT (A16.3)."""
+    miit_document: str | None = None
+    """National: the document number (文号) of MIIT's recorded outcome (A16.3); None on a
+    national listing recorded before MIIT outcomes were kept (a legacy listing)."""
+
+    @property
+    def legacy_national_listing(self) -> bool:
+        """A national listing recorded by the province's own publication, before MIIT outcomes
+        were kept (A16.3): listed, without MIIT's document number."""
+        return self.stage is Stage.LISTED and self.miit_document is None
 
     @property
     def pending_objection(self) -> bool:
@@ -88,6 +99,8 @@ class Standing:
             "last_rereview": self.last_rereview,
             "rereview_fell_due": self.rereview_fell_due,
             "removed_on": self.removed_on,
+            "recommended_on": self.recommended_on,
+            "miit_document": self.miit_document,
         }
         return {name: value for name, value in members.items() if value is not None}
 
@@ -111,6 +124,8 @@ class Standing:
             last_rereview=data.get("last_rereview"),
             rereview_fell_due=data.get("rereview_fell_due"),
             removed_on=data.get("removed_on"),
+            recommended_on=data.get("recommended_on"),
+            miit_document=data.get("miit_document"),
         )
 
 
