@@ -213,8 +213,9 @@ def round_scope() -> Scope:
 
 def round_view(seen: Scope, view: Mapping[str, Any]) -> dict[str, Any]:
     """A round as its reader may see it: whole for the province-wide readers; for a city
-    bureau its own quota and its own units' nominations, panels, sample and notice; for an
-    enterprise its own unit's; for an expert the units whose panel it sits on."""
+    bureau its own quota and its own units' nominations, panels, sample, notice and MIIT
+    recommendation (A16.3); for an enterprise its own unit's; for an expert the units whose
+    panel it sits on."""
     if seen.everything:
         return dict(view)
     actor = seen.actor
@@ -232,6 +233,10 @@ def round_view(seen: Scope, view: Mapping[str, Any]) -> dict[str, Any]:
     notice = view["notice"]
     if notice is not None:
         notice = {**notice, "unit_ids": [u for u in notice["unit_ids"] if sees(u)]}
+    recommendation = view.get("recommendation")
+    if recommendation is not None:  # A16.3, like the notice: only the units it sees
+        units = [u for u in recommendation["unit_ids"] if sees(u)]
+        recommendation = {**recommendation, "unit_ids": units}
     sample = view["sample"]
     return {
         **view,
@@ -242,6 +247,7 @@ def round_view(seen: Scope, view: Mapping[str, Any]) -> dict[str, Any]:
         "panels": {u: p for u, p in panels.items() if sees(u)},
         "sample": None if sample is None else [u for u in sample if sees(u)],
         "notice": notice,
+        "recommendation": recommendation,
     }
 
 

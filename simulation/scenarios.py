@@ -220,18 +220,6 @@ def miit_outcome(app: Greenlist, code: str, year: int = 2025, listed: bool = Tru
     )
 
 
-def list_nationally(app: Greenlist, code: str, year: int = 2025) -> date:
-    """A unit on the provincial list of `year - 1` nominated, reviewed and recommended to MIIT
-    in `year`, then listed by MIIT (A14.3, A15.4, A16.3). Returns MIIT's publication date."""
-    evaluate(app, code, Level.NATIONAL, year)
-    ensure_round(app, Level.NATIONAL, year)
-    ensure_experts(app)
-    nominate_and_review(app, code, Level.NATIONAL, year)
-    recommend_to_miit(app, year)
-    miit_outcome(app, code, year)
-    return date(year, *MIIT_PUBLISHED)
-
-
 def sample_and_inspect(app: Greenlist, level: Level, year: int, sample_size: int) -> None:
     """The weighted site sample on 1 August, each sampled unit inspected on the 10th (A15.3)."""
     app.draw_site_sample(

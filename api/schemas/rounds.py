@@ -212,9 +212,17 @@ class NoticeOut(Schema):
     unit_ids = fields.List(fields.String())
 
 
+class RecommendationOut(Schema):
+    """A16.3: the national round's recommendation to MIIT."""
+
+    recommended_on = fields.String()
+    unit_ids = fields.List(fields.String())
+
+
 class RoundOut(Schema):
     """A round as recorded: quotas, nominations (unit id → city), panels (unit id → experts),
-    the site sample, the notice, the co-signatures and the publication date."""
+    the site sample, the notice, the co-signatures and the publication date; for the national
+    round, its recommendation to MIIT (A16.3; null until made, and on a provincial round)."""
 
     id = fields.String()
     version = fields.Integer()
@@ -227,3 +235,4 @@ class RoundOut(Schema):
     notice = fields.Nested(NoticeOut, allow_none=True)
     cosigned = fields.List(fields.String())
     published_on = fields.String(allow_none=True)
+    recommendation = fields.Nested(RecommendationOut, allow_none=True)

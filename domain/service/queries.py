@@ -172,6 +172,7 @@ class Queries(ServiceBase):
             "notice": deepcopy(rnd.notice),
             "cosigned": list(rnd.cosigned),
             "published_on": rnd.published_on,
+            "recommendation": deepcopy(getattr(rnd, "recommendation", None)),  # A16.3
         }
 
     def round_history(self, level: Level, year: int) -> list[EventView]:

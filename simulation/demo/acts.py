@@ -60,6 +60,8 @@ class Outcome:
     accident: str = ""
     late_forms: list[str] = field(default_factory=list)
     overdue_forms: list[str] = field(default_factory=list)
+    miit: dict[str, bool] = field(default_factory=dict)
+    """A16.3: MIIT's outcome (listed or not) per unit the province recommended."""
     events: int = 0
 
 
@@ -80,6 +82,7 @@ class DemoActs:
         self.out = Outcome()
         self.nominees: dict[int, list[Member]] = {}
         self.fail: dict[int, dict[str, Member | None]] = {}
+        self.national: dict[int, list[Member]] = {}
         self.grounded: set[str] = set()
         """Units with an article 17 ground: not nominated again (A17)."""
         parks = {code for park in self.cast.parks for code in park.members}

@@ -9,6 +9,9 @@ each moment:
 - 2025: late joiners; the provincial round with quotas (A13.2), nominations by 30 June (A14.1,
   one with an A14.2 justification), reviews, panel draws, the site sample (one unit failing),
   the notice with an upheld objection, co-signatures and the publication (A15-A16, rounds);
+- 2025 (national, simulation.demo.national): three factories recommended to MIIT after the
+  national round's reviews, with no provincial notice; MIIT lists two and not the third, each
+  outcome recorded with MIIT's document number when the ministry publishes (A15.4, A16.3);
 - 2025-2026 (dynamic): renames and a failed re-check (A20), real-name reports, one
   confirmed for removal and one against an agency (A23, A22.1), negative records, one on an
   enterprise inside a listed park (A17), a major accident (A19.4), yearly forms on time, late
@@ -31,7 +34,7 @@ from greenlist.runtime import read_side
 from greenlist.settings import Settings
 from simulation.cast import Member
 from simulation.demo.acts import MANUAL_QUOTA, Outcome, P, quotas
-from simulation.demo.dynamic import DemoDynamic
+from simulation.demo.national import DemoNational
 from simulation.scenarios import PROVINCE_ACTOR, log_size
 
 SEED = 20240626
@@ -42,7 +45,7 @@ M = Level.MUNICIPAL
 __all__ = ["SEED", "START", "DemoHistory", "Outcome", "load_if_empty"]
 
 
-class DemoHistory(DemoDynamic):
+class DemoHistory(DemoNational):
     """Plans the first year, then does everything in time order; later years are planned as
     their turn comes (rounds, dynamic)."""
 
@@ -114,6 +117,8 @@ class DemoHistory(DemoDynamic):
         )
         a.on(date(2025, 6, 23), abnormal)
         self.plan_round(2025, date(2025, 7, 1), sample=4)
+        chosen = {*nominees, *self.late, *self.refused, self.abnormal, self.showcase}
+        self.plan_national(2025, [u for u in self.free[9:] if u not in chosen])
 
 
 def load_if_empty(url: str | None = None, seed: int = SEED) -> Outcome | None:

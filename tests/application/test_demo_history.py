@@ -84,6 +84,20 @@ def test_the_rounds_list_withhold_and_remove(history: tuple) -> None:
         assert "removed" in {s["status"] for s in standing[code].values()}
 
 
+def test_a16_3_the_demo_recommends_to_miit_and_records_its_outcomes(history: tuple) -> None:
+    """The national round of 2025 ends with the recommendation to MIIT, no notice; MIIT lists
+    two of the three recommended factories and not the third (A15.4, A16.3)."""
+    outcome, events, standing = history
+    kinds = Counter(kind for _, kind, _ in events)
+    assert kinds["MiitRecommendationSubmitted"] == 1 and kinds["RecommendedToMiit"] == 3
+    assert kinds["MiitOutcomeRecorded"] == 3 and kinds["Published"] == 2  # no national one
+    assert sorted(outcome.miit.values()) == [False, True, True]
+    for code, listed in outcome.miit.items():
+        national = standing[code]["national"]
+        assert national["status"] == ("listed" if listed else "not_listed_by_miit")
+        assert national["miit_document"] == "工信厅节函〔2025〕412号"
+
+
 def test_the_history_is_deterministic(history: tuple) -> None:
     outcome, events, _ = history
     clock = SettableClock(START)
