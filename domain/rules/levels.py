@@ -31,7 +31,8 @@ HIGHER_LEVELS = (Level.PROVINCIAL, Level.NATIONAL)
 publication; the municipal list is the city's own (A20.2)."""
 
 NATIONAL_PUBLICATION_RULES = ("A15.4", "A16.3")
-"""A15.4 / A16.3: a national listing follows the provincial procedure and goes to MIIT."""
+"""A15.4 / A16.3: the national round follows the provincial procedure and ends with the
+province's recommendation to MIIT, whose recorded outcome decides the national list."""
 
 
 def passed_levels(best: Level | None) -> frozenset[Level]:

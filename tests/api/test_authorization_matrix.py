@@ -107,6 +107,22 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "notice": ("POST", ROUND + "/notice", {}),
     "cosign": ("POST", ROUND + "/cosignatures", {"department": "ndrc"}),
     "publish": ("POST", ROUND + "/publication", {}),
+    "recommend_to_miit": ("POST", "/api/v1/rounds/national/{year}/recommendation", {}),
+    "miit_outcome": (
+        "POST",
+        UNIT + "/miit-outcomes",
+        {
+            "year": 2025,
+            "listed": True,
+            "document_number": s.miit_document(2025),
+            "occurred_at": "2024-07-01T10:00:00+08:00",
+        },
+    ),
+    "migrate_national": (
+        "POST",
+        UNIT + "/miit-outcomes/migration",
+        {"document_number": s.miit_document(2025)},
+    ),
     "enrol_expert": (
         "POST",
         "/api/v1/experts",
@@ -215,7 +231,8 @@ ROLES: dict[str, Acts] = {
         anywhere="register open_round set_quota preliminary_review draw_panel expert_review"
         " site_sample site_inspection notice decide_objection publish enrol_expert"
         " record_negative end_negative mark_overdue decide_removal major_accident"
-        " register_agency report_misconduct change_representative " + OBJECT_AND_REPORT
+        " register_agency report_misconduct change_representative recommend_to_miit"
+        " miit_outcome migrate_national " + OBJECT_AND_REPORT
     ),
     "codept": acts(anywhere="cosign " + OBJECT_AND_REPORT),
     "expert": acts(own="score", anywhere=OBJECT_AND_REPORT),
