@@ -21,6 +21,7 @@ The province-wide readers (`EVERYTHING`) are the province (省经信厅), the co
 | a round's scores | 403 | 403 | 403 | its own (A15.2) |
 | an agency | any (A22.1: it reports any agency) | 403 | itself | 403 |
 | the agencies' ledger, performance | 403 | 403 | its own rows | 403 |
+| the refused acts (`/refusals`, A29) | 403 | 403 | 403 | 403 |
 
 An agency reads the units it submitted a third-party report on (A12), an expert those on whose
 current panel it sits (A15.2). The province-wide readers read all of these whole; no token (the

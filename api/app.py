@@ -19,6 +19,7 @@ from api.idempotency import CLAIM_SECONDS, Idempotency
 from api.limits import DEFAULT_FILING_LIMIT, install_limits
 from api.metrics import install_metrics
 from api.openapi import AccessPlugin
+from api.refusals import Refusals
 from api.schemas.problem import Problem
 from domain.errors import GreenlistError
 from domain.service import Greenlist
@@ -84,7 +85,9 @@ def create_app(
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     idempotency = Idempotency(views, jwt_secret.encode(), idempotency_claim_seconds)
-    app.extensions["greenlist"] = Context(service, views, idempotency, read_models)
+    app.extensions["greenlist"] = Context(
+        service, views, idempotency, read_models, refusals=Refusals(views)
+    )
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [AccessPlugin()]})
     app.before_request(refuse_oversized)
     install_limits(app, filing_limit, limit_storage)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -23,11 +24,13 @@ from api.context import ctx, etag
 from api.openapi import ACT, ETAG, IDEMPOTENCY_KEY, IF_MATCH, REPLAYED, header
 from api.schemas.common import Receipt as ReceiptOut
 from api.schemas.common import plain
+from domain.errors import RuleViolation
 from domain.service import Greenlist
 from domain.service.base import ANY_VERSION, ExpectedVersion, Receipt
 from domain.values import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
+LOG = logging.getLogger("greenlist.refusals")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,18 @@ def expected_version() -> ExpectedVersion:
     if not value.isdigit():
         raise PreconditionFailed("If-Match must be an ETag given by a read of this record, or *")
     return int(value)
+
+
+def keep_refusal(act: str, refusal: RuleViolation) -> None:
+    """The refusals trail (api.refusals): who was refused which act on what, under which rules."""
+    context = ctx()
+    if context.refusals is None:
+        return
+    try:
+        at = context.service.clock.now()
+        context.refusals.record(acting(), act, request.view_args or {}, refusal, at)
+    except Exception:  # the caller still gets its refusal; the failure to keep it is logged
+        LOG.exception("the refusal of %s could not be kept", act)
 
 
 def receipt_body(receipt: Receipt) -> dict[str, Any]:
@@ -96,7 +111,11 @@ def command(blp: Blueprint, act: str, status: int = 200, *, location: str = "") 
         def run(*args: Any, **kwargs: Any) -> Response:
             def handle() -> Response:
                 expected_version()  # a malformed If-Match is refused, whatever the command
-                answer = view(*args, **kwargs)
+                try:
+                    answer = view(*args, **kwargs)
+                except RuleViolation as refusal:
+                    keep_refusal(act, refusal)
+                    raise
                 created = answer if isinstance(answer, Created) else None
                 receipt = created.receipt if created else answer
                 response = jsonify(receipt_body(receipt))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from api.idempotency import Idempotency
+from api.refusals import Refusals
 from domain.service import Greenlist
 from projections.engine.db import Db
 
@@ -20,6 +21,8 @@ class Context:
     idempotency: Idempotency
     read_models: list[str] = field(default_factory=list)
     wait_timeout: float = 5.0
+    refusals: Refusals | None = None
+    """The refusals trail (api.refusals); None: refusals are not kept (an app built without)."""
 
 
 def ctx() -> Context:

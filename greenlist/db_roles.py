@@ -17,6 +17,7 @@ import psycopg
 from psycopg import sql
 
 from api.idempotency import TABLE as IDEMPOTENCY_TABLE
+from api.refusals import TABLE as REFUSALS_TABLE
 from domain.service import Greenlist
 from greenlist.adapters.stores.restricted import APP_ROLE, append_only_tables, restricted_writer_sql
 from greenlist.config import SystemClock, build_service
@@ -29,8 +30,8 @@ from scheduler.sweeper import HANDLED
 def service_tables() -> list[str]:
     """The tables the service creates and rewrites itself, which its login role must own: every
     read model's (and its rebuild's), their tracking positions, idempotency keys, handled
-    deadlines."""
-    names = {TRACKING, IDEMPOTENCY_TABLE, HANDLED}
+    deadlines, the refusals trail."""
+    names = {TRACKING, IDEMPOTENCY_TABLE, HANDLED, REFUSALS_TABLE}
     for projection in all_projections():
         for table in projection.tables:
             names |= {table.name, table.name + NEXT}

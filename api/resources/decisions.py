@@ -30,14 +30,20 @@ class Decision(MethodView):
     @blp.response(200, DecisionOut)
     def get(self, query: dict[str, Any], code: str, version: int) -> dict[str, Any]:
         """The decision recorded at `version` of the unit's stream: the event, the unit just
-        before it and each rule applied, passed or overridden with justification (A29).
+        before it and each rule with its true outcome (passed, refused, waived with the
+        justification, not applicable; "applied" where the event recorded no evaluation), why,
+        the inputs the act saw (a round's quota ledger, the A17 records checked, a park's
+        members' records) and the rule-set version (A29).
 
         Read from the log itself, so it is never behind: `wait_for` is accepted and needs no
         wait. For the readers of the unit (api.access); 403 (ID.3) for anyone else."""
         unit_reader(code)
         explanation = ctx().service.explain_decision(code, version)
+        body = plain(asdict(explanation))
+        for rule, out in zip(explanation.rules, body["rules"], strict=True):
+            out["statement_zh"], out["statement_en"] = rule.statement_zh, rule.statement_en
         return {
-            **plain(asdict(explanation)),
+            **body,
             "justification": explanation.justification,
             "ruleset": explanation.ruleset,
             "position": explanation.event.position,

@@ -4,7 +4,7 @@ the explanation of a decision (A29)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from api.schemas.read_rows import paged
 from api.schemas.reads import Codes, Instant, flag, number, text
@@ -188,7 +188,30 @@ class RuleOutcomeOut(Schema):
     zh = fields.String()
     en = fields.String()
     effect = fields.String()
-    outcome = fields.String(metadata={"description": "passed or overridden with justification"})
+    outcome = fields.String(
+        validate=validate.OneOf(["passed", "refused", "waived", "not_applicable", "applied"]),
+        metadata={
+            "description": "passed (checked and met), refused (went against the unit), waived "
+            "(an in-principle rule overridden with the written justification), not_applicable, "
+            "or applied (no evaluation recorded: the act was recorded under the rule)"
+        },
+    )
+    because_zh = fields.String(metadata={"description": 'why, as recorded ("" if not)'})
+    because_en = fields.String(metadata={"description": 'why, as recorded ("" if not)'})
+    inputs = fields.Dict(
+        keys=fields.String(),
+        metadata={
+            "description": "what the check saw: e.g. the round's quota ledger, the A17 records "
+            "checked (the unit's and a park's members'), a review's result and score"
+        },
+    )
+    evaluated = fields.Boolean(
+        metadata={"description": "recorded with the event (false: inferred from its type)"}
+    )
+    statement_zh = fields.String()
+    statement_en = fields.String(
+        metadata={"description": 'e.g. "A17.2 refused because …"'},
+    )
 
 
 class DecisionOut(Schema):
@@ -205,3 +228,8 @@ class DecisionOut(Schema):
     rules = fields.List(fields.Nested(RuleOutcomeOut))
     justification = fields.String()
     ruleset = fields.String()
+    evaluations_recorded = fields.Boolean(
+        metadata={"description": "false: the event carries no evaluations (see note_en)"}
+    )
+    note_zh = fields.String()
+    note_en = fields.String()

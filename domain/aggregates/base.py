@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Self, TypeVar, get_type_hints
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.acts import Act
+from domain.rules.evaluation import Evaluation
 from domain.rules.provenance import check_storable
 
 F = TypeVar("F", bound=Callable[..., None])
@@ -61,9 +62,22 @@ class GreenAggregate(Aggregate):
         check_storable(kwargs.get("rules", ()), kwargs)
         return super()._create(event_class, id=id, **kwargs)
 
-    def record(self, event_class: type[Any], act: Act, rules: list[str], **fields: Any) -> None:
-        """Trigger an event carrying the act's provenance and the rule codes applied; an event
-        holding a value no store keeps is refused under those rules (`check_storable`)."""
-        check_storable(rules, fields)
+    def record(
+        self,
+        event_class: type[Any],
+        act: Act,
+        rules: list[str],
+        *,
+        evaluations: Iterable[Evaluation] = (),
+        **fields: Any,
+    ) -> None:
+        """Trigger an event carrying the act's provenance, the rule codes applied and, where
+        the act records them, how each rule was evaluated with the inputs it saw (A29,
+        `domain.rules.evaluation`); an event holding a value no store keeps is refused under
+        those rules (`check_storable`)."""
+        stored = tuple(e.stored() for e in evaluations)
+        check_storable(rules, {**fields, "evaluations": stored})
         exceptions = fields.pop("exceptions", [])
+        if stored:
+            fields["evaluations"] = stored
         self.trigger_event(event_class, **act.provenance(rules, exceptions), **fields)

@@ -16,11 +16,13 @@ from domain.events import round as ev
 from domain.rules import miit, publication, review, selection
 from domain.rules.calendar import (
     Period,
+    nomination_deadline,
     nomination_window_closed_on,
     notice_last_day,
     notice_over_on,
 )
 from domain.rules.eligibility import check_score
+from domain.rules.evaluation import Evaluation, quota_and_window
 from domain.rules.levels import NATIONAL_PUBLICATION_RULES
 from domain.rules.stages import Stage, check_stage
 from domain.values import Level
@@ -95,13 +97,25 @@ class Round(GreenAggregate):
         )
         return quota
 
-    def accept_nomination(self, act: Act, unit_id: UUID, city: str) -> None:
-        """A14.1 (by 30 June) and A13.2 (within the city's quota)."""
+    def accept_nomination(self, act: Act, unit_id: UUID, city: str) -> list[Evaluation]:
+        """A14.1 (by 30 June) and A13.2 (within the city's quota). Returns the two rules'
+        evaluations with the ledger and window seen, which the unit's `Nominated` records too."""
         selection.check_a14_1_deadline(self.year, act.judged_at)
         selection.check_a13_2_not_in_round(str(unit_id) in self.nominations)
-        selection.check_a13_2_quota(city, self.used(city), self.quotas.get(city, 0))
+        used, quota = self.used(city), self.quotas.get(city, 0)
+        selection.check_a13_2_quota(city, used, quota)
         selection.check_a14_1_in_review(self.notice is not None, "A14.1")
-        self.record(ev.NominationAccepted, act, ["A13.2", "A14.1"], unit_id=unit_id, city=city)
+        deadline = nomination_deadline(self.year)
+        seen = quota_and_window(self.level, self.year, city, used, quota, deadline, act.on)
+        self.record(
+            ev.NominationAccepted,
+            act,
+            ["A13.2", "A14.1"],
+            evaluations=seen,
+            unit_id=unit_id,
+            city=city,
+        )
+        return seen
 
     def draw_panel(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +13,8 @@ from eventsourcing.domain import Aggregate
 class Provenance:
     """Who acted (id, role, region), when it happened in the world (`occurred_at`; the recorded
     instant is the event's `timestamp`), the rule codes applied, the "in principle" rules that
-    were overridden (`exceptions`), the rule-set version (A29) and the written justification."""
+    were overridden (`exceptions`), the rule-set version (A29), the written justification and
+    how each rule was evaluated (`evaluations`)."""
 
     actor_id: str
     actor_role: str
@@ -23,6 +24,11 @@ class Provenance:
     exceptions: list[str]
     ruleset: str
     justification: str
+    evaluations: tuple[dict[str, Any], ...] = field(default=(), kw_only=True)
+    """How each rule was evaluated (A29; `domain.rules.evaluation.Evaluation.stored`): its
+    outcome, why and the inputs the act saw. Empty for an act that records none and for every
+    event stored before they were kept (the class default reads for them: no upcast needed);
+    such an event is explained from its type, never as "passed" (domain.service.explain)."""
 
 
 class _AppliedByWhen:

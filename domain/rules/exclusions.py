@@ -58,6 +58,10 @@ class NegativeRecord:
     occurred_on: date
     ended_on: date | None
     whose: str
+    record_id: str = ""
+    """The record's id on its unit (a removal's: `removal/<version>`), for the explanation."""
+    source: str = ""
+    """Who reported the ground (a department, a court), for the explanation."""
 
 
 def a17_grounds_in_force(records: Iterable[NegativeRecord], on: date) -> list[NegativeRecord]:

@@ -241,6 +241,7 @@ READS: dict[str, frozenset[Role]] = {
     "supervision": READ_ONLY,
     "audit_trail": AUDITORS,
     "log": AUDITORS,
+    "refusals": READ_EVERYTHING,
 }
 """Every read that needs a token -> the roles that may read it (ID.3 applied to reads, issue
 9 item 2). The province-wide readers read it whole; the others each see their part, which the
@@ -252,7 +253,8 @@ nominations and objections); `city_rows`: of cities' rows (pool sizes, quota usa
 rates); `agency`: an agency's registration (every city bureau: it reports any agency, A22.1);
 `agency_rows`: the agencies' ledger and performance (A22.2-3); `round`: a round's record;
 `round_summary`: a round's province-wide totals; `scores`: the experts' scores (A15.2);
-`supervision`: the on-site supervision records; `audit_trail` and `log`: the log itself. A
+`supervision`: the on-site supervision records; `audit_trail` and `log`: the log itself;
+`refusals`: the officials' refused acts (api.refusals, A29). A
 reporter's identity (A23.1) is the handling city's and the inspectors', decided by the report
 (domain.aggregates.complaint), each look recorded."""
 

@@ -95,8 +95,8 @@ class SelectionActs(ReviewActs):
         self._authorise(actor, "nominate", unit)
         rnd = self._round(level, year)
         act = self._act(actor, occurred_at, justification, rules=("A13.2", "A14.1"))
-        rnd.accept_nomination(act, unit.id, unit.city)
-        unit.nominate(act, level, year, rnd.id, self._member_records(unit))
+        seen = rnd.accept_nomination(act, unit.id, unit.city)
+        unit.nominate(act, level, year, rnd.id, self._member_records(unit), seen)
         return self._save(unit, rnd)
 
     def open_public_notice(

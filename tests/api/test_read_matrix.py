@@ -175,6 +175,7 @@ READS: dict[str, Read] = {
     "selection_rates": read("/api/v1/selection-rates?level=provincial", "cities", cities),
     "audit_trail": read(f"/api/v1/audit-trail?unit={HZ}&limit=5", "audit"),
     "supervision": read("/api/v1/supervision", "supervision"),
+    "refusals": read("/api/v1/refusals?limit=5", "refusals"),
     "reporter": read("/api/v1/complaints/{complaint}/reporter", "reporter"),
     "log_event": read(
         "/api/v1/log/proof/inclusion?position={position}&credit_code={code}",
@@ -191,6 +192,7 @@ registration) is read by the unit's readers naming the unit (`credit_code`), any
 FIXED: dict[str, frozenset[str]] = {
     "audit": frozenset({"province", "inspector", "auditor"}),
     "supervision": frozenset({"inspector", "auditor"}),
+    "refusals": frozenset(PROVINCE_WIDE),
     "reporter": frozenset({"city/own", "inspector"}),
 }
 """The reads kept to a few readers whatever the side: the audit trail, supervision and a

@@ -106,8 +106,10 @@ class UnitCore(GreenAggregate):
     def negative_records(self) -> list[NegativeRecord]:
         """The A17 grounds recorded on the unit, oldest first."""
         return [
-            NegativeRecord(r.ground.value, r.occurred_on, r.ended_on, self.credit_code)
-            for r in self.negatives.values()
+            NegativeRecord(
+                r.ground.value, r.occurred_on, r.ended_on, self.credit_code, key, r.source
+            )
+            for key, r in self.negatives.items()
         ]
 
     def passed_levels(self) -> frozenset[Level]:

@@ -13,7 +13,7 @@ from domain.aggregates.base import applies
 from domain.aggregates.unit.core import UnitCore
 from domain.aggregates.unit.state import Change, Form, NegativeEntry, Standing
 from domain.events import unit as ev
-from domain.rules import dynamic
+from domain.rules import dynamic, evaluation
 from domain.rules.calendar import rereview_due
 from domain.rules.dynamic import ChangeKind, ChangeStatus, FormStatus
 from domain.rules.exclusions import Ground
@@ -145,17 +145,36 @@ class DynamicManagement(UnitCore):
         self._require_listed(level, codes[0])
         if self.pending_removal(level):
             return
-        self.record(ev.RemovalDecided, act, codes, level=level.value, reason=reason)
+        seen = evaluation.removal(codes, reason, level.value, listed=True, takes_effect="annual")
+        self.record(
+            ev.RemovalDecided,
+            act,
+            codes,
+            evaluations=seen,
+            level=level.value,
+            reason=reason,
+        )
 
     def remove(
         self, act: Act, level: Level, codes: list[str], immediate: bool, reason: str
     ) -> None:
         """The unit leaves a list (A19); the removal is itself an A17.3 ground for three years."""
         self._require_listed(level, codes[0])
+        seen = [
+            *evaluation.removal(codes, reason, level.value, listed=True, immediate=immediate),
+            evaluation.Evaluation(
+                "A17.3",
+                evaluation.Outcome.APPLIED,
+                f"撤销本身自{act.on.isoformat()}起三年内构成第十七条第三项情形",
+                f"the removal is itself an A17.3 ground for three years from {act.on.isoformat()}",
+                {"effective_on": act.on},
+            ),
+        ]
         self.record(
             ev.Removed,
             act,
             [*codes, "A17.3"],
+            evaluations=seen,
             level=level.value,
             effective_on=act.on,
             immediate=immediate,

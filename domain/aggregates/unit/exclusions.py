@@ -89,7 +89,7 @@ class Exclusions(UnitCore):
 
     @applies
     def _on_negative_record_added(self, e: ev.NegativeRecordAdded) -> None:
-        entry = NegativeEntry(Ground(e.ground), e.occurred_on, e.ended_on)
+        entry = NegativeEntry(Ground(e.ground), e.occurred_on, e.ended_on, source=e.source)
         self.negatives[str(e.record_id)] = entry
 
     @applies

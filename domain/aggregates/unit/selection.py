@@ -16,7 +16,8 @@ from domain.aggregates.base import applies, applies_to
 from domain.aggregates.unit.core import UnitCore
 from domain.aggregates.unit.state import Objection, Standing
 from domain.events import unit as ev
-from domain.rules import eligibility, publication, selection
+from domain.rules import eligibility, evaluation, publication, selection
+from domain.rules.evaluation import Evaluation
 from domain.rules.exclusions import A17, NegativeRecord, a17_grounds_in_force
 from domain.rules.levels import PRINCIPLE
 from domain.rules.stages import (
@@ -41,6 +42,16 @@ STEP_OF = {event: step for step, event in REVIEW_EVENTS.items()}
 class Selection(UnitCore):
     """Lists, nominations, reviews, notice and publication of one unit."""
 
+    def _standard_seen(self, level: Level) -> Evaluation:
+        """The standards (A9.2/A10.3/A11.3), checked already: the passing reports seen."""
+        reports = [
+            {"report_id": rid, "level": r.level, "year": r.year, "passed": r.passed}
+            for rid, r in self.reports.items()
+        ]
+        return evaluation.standard_evaluation(
+            eligibility.STANDARD_RULE[self.kind], level.value, self.passed_levels(), reports
+        )
+
     def expert_score(self, level: Level) -> float | None:
         standing = self.standing_at(level)
         return standing.expert_score if standing else None
@@ -50,10 +61,21 @@ class Selection(UnitCore):
         selection.check_a13_1_not_listed(self.is_listed(Level.MUNICIPAL))
         self.check_cultivated()
         eligibility.check_passing_report(self.kind, self.passed_levels(), Level.MUNICIPAL)
-        self.check_not_excluded(act.on, member_records)
+        records = [*self.negative_records(), *member_records]
+        self.check_not_excluded(act.on, records)
         standard = eligibility.STANDARD_RULE[self.kind]
+        seen = [
+            evaluation.passed("A13.1", "尚未列入市级名单", "not yet on the municipal list"),
+            self._standard_seen(Level.MUNICIPAL),
+            *evaluation.a17_evaluations(records, act.on),
+        ]
         self.record(
-            ev.MunicipallyListed, act, ["A13.1", standard, *A17], listed_on=act.on, name=self.name
+            ev.MunicipallyListed,
+            act,
+            ["A13.1", standard, *A17],
+            evaluations=seen,
+            listed_on=act.on,
+            name=self.name,
         )
 
     def nominate(
@@ -63,19 +85,36 @@ class Selection(UnitCore):
         year: int,
         round_id: UUID,
         member_records: Iterable[NegativeRecord],
+        round_seen: Iterable[Evaluation] = (),
     ) -> None:
-        """A14 + A17 + the standards; the round checks the deadline and quota (A13.2, A14.1)."""
+        """A14 + A17 + the standards; the round checks the deadline and quota (A13.2, A14.1)
+        and hands over what it saw (`round_seen`: the quota ledger and the window)."""
         selection.check_a13_2_nominable(self.stage(level), level)
         self.check_cultivated()
         eligibility.check_passing_report(self.kind, self.passed_levels(), level)
-        self.check_not_excluded(act.on, member_records)
+        records = [*self.negative_records(), *member_records]
+        self.check_not_excluded(act.on, records)
         lower, principle = PRINCIPLE[level]
-        exceptions = selection.in_principle(principle, self.is_listed(lower), act.justification)
+        listed_lower = self.is_listed(lower)
+        exceptions = selection.in_principle(principle, listed_lower, act.justification)
         standard = eligibility.STANDARD_RULE[self.kind]
+        seen = [
+            *round_seen,
+            evaluation.in_principle(
+                principle,
+                exceptions,
+                act.justification,
+                required_listing=lower.value,
+                listed=listed_lower,
+            ),
+            self._standard_seen(level),
+            *evaluation.a17_evaluations(records, act.on),
+        ]
         self.record(
             ev.Nominated,
             act,
             ["A13.2", "A14.1", principle, standard, *A17],
+            evaluations=seen,
             exceptions=exceptions,
             level=level.value,
             year=year,
@@ -100,10 +139,12 @@ class Selection(UnitCore):
     def _review(self, act: Act, level: Level, step: Review, passed: bool, **details: Any) -> None:
         """A15.1-A15.3: a review step, in its order; passed, it leads to the next stage."""
         rule = check_review_step(step, self.stage(level))
+        seen = evaluation.review_step(rule.codes, rule.act, passed, self.stage(level), details)
         self.record(
             REVIEW_EVENTS[step],
             act,
             list(rule.codes),
+            evaluations=seen,
             level=level.value,
             year=self._at(level).year,
             passed=passed,
@@ -157,17 +198,36 @@ class Selection(UnitCore):
         publication.check_a16_1_objections_decided(standing.pending_objection)
         year = standing.year
         if standing.upheld_objection:
-            self.record(ev.ListingWithheld, act, ["A16.1"], level=level.value, year=year)
+            upheld = [o.id for o in standing.objections or () if o.upheld]
+            seen = [evaluation.objection_upheld(upheld)]
+            self.record(
+                ev.ListingWithheld, act, ["A16.1"], evaluations=seen, level=level.value, year=year
+            )
             return False
-        found = a17_grounds_in_force([*self.negative_records(), *member_records], act.on)
+        records = [*self.negative_records(), *member_records]
+        found = a17_grounds_in_force(records, act.on)
         if found:
             grounds = sorted({r.ground for r in found})
-            self.record(ev.ListingWithheld, act, grounds, level=level.value, year=year)
+            seen = evaluation.a17_evaluations(records, act.on, grounds)
+            self.record(
+                ev.ListingWithheld, act, grounds, evaluations=seen, level=level.value, year=year
+            )
             return False
+        seen = [
+            evaluation.passed(
+                "A16.2",
+                f"公示期满（至{standing.last_day}），异议均已处理且无成立者",
+                f"the notice ended ({standing.last_day}) and no objection was upheld",
+                last_day=standing.last_day,
+                objections=[o.id for o in standing.objections or ()],
+            ),
+            *evaluation.a17_evaluations(records, act.on),
+        ]
         self.record(
             ev.Listed,
             act,
             ["A16.2", *A17],
+            evaluations=seen,
             level=level.value,
             year=year,
             listed_on=act.on,

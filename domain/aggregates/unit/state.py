@@ -197,6 +197,9 @@ class NegativeEntry:
     occurred_on: date
     ended_on: date | None = None
     lapsed_on: date | None = None
+    source: str = field(default="", compare=False)
+    """Who reported it, kept from the record for the explanations (A29): no rule reads it, so
+    it takes no part in equality ("" in a snapshot taken before it was kept)."""
 
     def stored(self) -> Stored:
         data: Stored = {
@@ -204,12 +207,18 @@ class NegativeEntry:
             "occurred_on": self.occurred_on,
             "ended_on": self.ended_on,
         }
+        if self.source:
+            data["source"] = self.source
         return data if self.lapsed_on is None else data | {"lapsed_on": self.lapsed_on}
 
     @classmethod
     def from_stored(cls, data: Mapping[str, Any]) -> NegativeEntry:
         return cls(
-            Ground(data["ground"]), data["occurred_on"], data["ended_on"], data.get("lapsed_on")
+            Ground(data["ground"]),
+            data["occurred_on"],
+            data["ended_on"],
+            data.get("lapsed_on"),
+            str(data.get("source", "")),
         )
 
 
