@@ -294,7 +294,8 @@ class Round(GreenAggregate):
     def publish(self, act: Act, outcome: dict[str, list[str]]) -> None:
         """A16.2: the joint publication, with the removals and adjustments applied (A19, A20.3)."""
         rules = ["A16.2", "A19.1", "A19.2", "A19.3", "A20.3"]
-        self.record(ev.Published, act, rules, published_on=act.on, **outcome)
+        fields: dict[str, Any] = {"published_on": act.on, **outcome}
+        self.record(ev.Published, act, rules, **fields)
 
     @property
     def national(self) -> bool:
