@@ -21,7 +21,7 @@ from domain.rules.calendar import (
 )
 from domain.rules.eligibility import check_score
 from domain.rules.levels import NATIONAL_PUBLICATION_RULES
-from domain.rules.stages import Stage, check_stage
+from domain.rules.stages import Stage, check_a15_1_order
 from domain.values import Level
 
 
@@ -159,7 +159,7 @@ class Round(GreenAggregate):
         expert = act.actor.id
         check_score("A15.2", score)
         review.check_a15_2_panel_member(expert, self.panel_of(unit_id))
-        check_stage(stage, [Stage.PRELIMINARY_PASSED], "A15.2", "score the unit")
+        check_a15_1_order(stage, [Stage.PRELIMINARY_PASSED], "score the unit")
         previous = self.score_of(unit_id, expert)
         correction = review.check_a15_2_one_score(previous, act.justification)
         self.record(

@@ -14,7 +14,7 @@ from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit
 from domain.draws import EXCLUDED_AGENCY, EXCLUDED_APPLICANT, inspection_weight
 from domain.rules import identity, review
-from domain.rules.stages import Stage, check_stage
+from domain.rules.stages import Review, Stage, check_a15_1_order, check_review_step
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.ports import LogHead
 from domain.service.removals import RemovalPolicy
@@ -70,9 +70,7 @@ class ReviewActs(RemovalPolicy):
         self._authorise(actor, "draw_expert_panel")
         review.check_a15_2_seed_not_chosen(seed)
         unit = self._unit(credit_code)
-        check_stage(
-            unit.stage(level), [Stage.PRELIMINARY_PASSED], ("A15.1", "A15.2"), "draw a panel"
-        )
+        check_a15_1_order(unit.stage(level), [Stage.PRELIMINARY_PASSED], "draw a panel")
         rnd = self._expect(self._round(level, year), expected_version)
         pool = self._get(ExpertPool, POOL_ID, "expert pool")
         reasons = {unit.credit_code: EXCLUDED_APPLICANT}
@@ -119,9 +117,12 @@ class ReviewActs(RemovalPolicy):
         *,
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A15.2: the drawn panel's conclusion; refused before a panel is drawn."""
+        """A15.2: the drawn panel's conclusion; refused before a panel is drawn. A15.1: the
+        order first (a unit whose preliminary review is not recorded is refused naming A15.1,
+        whether or not a panel was drawn)."""
         self._authorise(actor, "record_expert_review")
         unit = self._expect(self._unit(credit_code), expected_version)
+        check_review_step(Review.EXPERT, unit.stage(level))
         year = unit.year(level)
         panel = self._round(level, year).panel_of(unit.id) if year else None
         review.check_a15_2_panel_drawn(panel)
@@ -169,9 +170,11 @@ class ReviewActs(RemovalPolicy):
         *,
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A15.3: only sampled units are inspected on site."""
+        """A15.3: only sampled units are inspected on site. A15.1: the order first (a unit not
+        past its expert review is refused naming A15.1, before the sample is looked at)."""
         self._authorise(actor, "record_site_inspection")
         unit = self._expect(self._unit(credit_code), expected_version)
+        check_review_step(Review.SITE, unit.stage(level))
         year = unit.year(level)
         review.check_a15_3_sampled(bool(year) and self._round(level, year or 0).is_sampled(unit.id))
         unit.inspect_site(self._act(actor, occurred_at, rules=("A15.3",)), level, passed, notes)
