@@ -186,10 +186,16 @@ class Round(GreenAggregate):
         self.record(ev.OnSiteSupervisionRecorded, act, ["A15.2"], activity=activity, notes=notes)
 
     def draw_site_sample(
-        self, act: Act, seed: str, candidates: list[tuple[str, float]], size: int
+        self, act: Act, seed: str, inputs: dict[str, dict[str, Any]], size: int
     ) -> list[str]:
-        """A15.3: a sample of the units past the expert review, weighted by their results."""
+        """A15.3: a sample of the units past the expert review, weighted by their results: each
+        unit's `inputs` (expert score, open questions of its preliminary review) make its
+        weight by `draws.WEIGHT_FORMULA`; inputs, weights and formula are recorded."""
         review.check_a15_3_sample_not_drawn(self.sample)
+        candidates = [
+            (uid, draws.inspection_weight(True, i["expert_score"], i["open_questions"]))
+            for uid, i in inputs.items()
+        ]
         sample = draws.draw_weighted_sample(seed, candidates, size)
         self.record(
             ev.SiteSampleDrawn,
@@ -200,6 +206,8 @@ class Round(GreenAggregate):
             size=size,
             sample=sample,
             method=draws.SAMPLE_METHOD,
+            inputs={uid: dict(inputs[uid]) for uid in sorted(inputs)},
+            weight_formula=draws.WEIGHT_FORMULA,
         )
         return sample
 

@@ -69,10 +69,10 @@ def _require(code: str, facts: Mapping[str, Any], names: Iterable[str]) -> None:
 
 
 def operating_site(facts: Mapping[str, Any]) -> str | None:
-    """The region code (GB/T 2260) of the site where the unit actually produces or operates, as
-    the city recorded it with the cultivation facts (`site_region`); None when unknown: facts
-    recorded before a supply-chain company's site was asked for (issue 12 item 7) name none,
-    and their `Cultivated` events load and read as they were."""
+    """A9.1 / A11.1: the region code (GB/T 2260) of the site where the unit actually produces
+    or operates, as the city recorded it with the cultivation facts (`site_region`); None
+    when unknown: facts recorded before a supply-chain company's site was asked for (issue 12
+    item 7) name none, and their `Cultivated` events load and read as they were."""
     site = facts.get("site_region")
     return str(site) if site not in (None, "") else None
 
