@@ -73,9 +73,39 @@ class PerformanceRow(Schema):
     pass_rate = fields.Float(allow_none=True)
     problems = number()
     from_reports = number()
+    national = number()
+    provincial = number()
+    municipal = number()
+    counted_national = number()
+    counted_provincial = number()
 
 
 PerformancePage = paged(PerformanceRow, "PerformancePage")
+
+
+class PublishedPerformanceRow(Schema):
+    """A22.2: an agency's work as the province publishes it (no legal representative, no
+    reporter): reports per level, outcomes, misconduct found, projects counted to A22.3."""
+
+    credit_code = text()
+    name = text()
+    city = text()
+    year = number()
+    reports = number()
+    national = number()
+    provincial = number()
+    municipal = number()
+    passed = number()
+    failed = number()
+    pass_rate = fields.Float(allow_none=True)
+    problems = number()
+    counted_national = number()
+    counted_provincial = number()
+    national_limit = number()
+    provincial_limit = number()
+
+
+PublishedPerformancePage = paged(PublishedPerformanceRow, "PublishedPerformancePage")
 
 
 class AuditRow(Schema):
