@@ -159,12 +159,21 @@ class NegativeRecordEnded(DomainEvent):
 
 
 class DynamicFormSubmitted(DomainEvent):
-    """The yearly dynamic management form was submitted (A18)."""
+    """The yearly dynamic management form was submitted (A18). Version 2: `declared_changes`,
+    the ids of the changes the form declared (A20.1, each recorded as a `ChangeDeclared` of the
+    same act); a version 1 form declared none."""
+
+    class_version = 2
 
     level: str
     year: int
     indicators: dict[str, Any]
     late: bool
+    declared_changes: list[str]
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["declared_changes"] = []
 
 
 class DynamicFormOverdue(DomainEvent):
