@@ -83,24 +83,13 @@ class PerformanceRow(Schema):
 PerformancePage = paged(PerformanceRow, "PerformancePage")
 
 
-class PublishedPerformanceRow(Schema):
+class PublishedPerformanceRow(PerformanceRow):
     """A22.2: an agency's work as the province publishes it (no legal representative, no
     reporter): reports per level, outcomes, misconduct found, projects counted to A22.3."""
 
-    credit_code = text()
-    name = text()
-    city = text()
-    year = number()
-    reports = number()
-    national = number()
-    provincial = number()
-    municipal = number()
-    passed = number()
-    failed = number()
-    pass_rate = fields.Float(allow_none=True)
-    problems = number()
-    counted_national = number()
-    counted_provincial = number()
+    class Meta:
+        exclude = ("agency_id", "legal_representative", "from_reports")
+
     national_limit = number()
     provincial_limit = number()
 
