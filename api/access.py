@@ -25,7 +25,8 @@ The province-wide readers (`EVERYTHING`) are the province (省经信厅), the co
 
 An agency reads the units it submitted a third-party report on (A12), an expert those on whose
 current panel it sits (A15.2). The province-wide readers read all of these whole; no token (the
-public) reads none of them (401): the published lists and announcements are its reads. The
+public) reads none of them (401): the published lists, announcements and the agencies'
+published performance (A22.2, `/agencies/performance`, no representative) are its reads. The
 audit trail (province, inspectors, auditors), supervision (inspectors, auditors) and a
 reporter's identity (the handling city, inspectors; A23.1) keep their own narrower rules.
 

@@ -171,13 +171,15 @@ PUBLIC_ROUTES = (
     ("GET", "/api/docs"),
     ("GET", "/api/v1/lists"),
     ("GET", "/api/v1/announcements"),
+    ("GET", "/api/v1/agencies/performance"),
     ("GET", "/api/v1/log/checkpoint"),
     ("GET", "/api/v1/log/proof/consistency"),
     ("POST", "/api/v1/complaints"),
 )
-"""What anyone may reach without a token: published lists, announcements, filing a report, and
-the verifiable log's signed checkpoint and consistency proofs (hashes only, issue 10: anyone
-holding a checkpoint must be able to check that a later one extends it)."""
+"""What anyone may reach without a token: published lists, announcements, the agencies'
+performance (A22.2), filing a report, and the verifiable log's signed checkpoint and
+consistency proofs (hashes only, issue 10: anyone holding a checkpoint must be able to check
+that a later one extends it)."""
 
 
 def is_public(method: str, path: str) -> bool:

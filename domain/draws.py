@@ -39,6 +39,15 @@ EXCLUDED_APPLICANT = "employer is the applicant"
 EXCLUDED_AGENCY = "employer is the agency that evaluated the applicant"
 """The reasons A15.2's conflicts of interest exclude an expert, as recorded with the draw."""
 SAMPLE_METHOD = "Efraimidis-Spirakis: top size by random.Random(seed).random() ** (1/weight) v1"
+OPEN_QUESTION_WEIGHT = 2.0
+"""A15.3: what each question the preliminary review left open adds to a unit's weight."""
+MAX_WEIGHED_QUESTIONS = 5
+"""A15.3: open questions beyond this many add nothing more (one unit cannot swamp the sample)."""
+WEIGHT_FORMULA = (
+    "weight = 1 + max(0, 100 - expert_score) / 10 + 2 * min(open_questions, 5)"
+    " + (5 if the preliminary review failed)"
+)
+"""A15.3: the site sample's weight of a unit, recorded with each draw (`SiteSampleDrawn`)."""
 
 
 def draw_panel(seed: str, candidates: Sequence[str], size: int) -> list[str]:
@@ -101,7 +110,12 @@ def draw_weighted_sample(
     return [item for _, item in keyed[:size]]
 
 
-def inspection_weight(preliminary_passed: bool, expert_score: float) -> float:
-    """A15.3: the sample weighs the preliminary and expert results: a weaker expert score (and
-    open questions from the preliminary review) makes a site visit likelier."""
-    return 1.0 + max(0.0, 100.0 - expert_score) / 10.0 + (0.0 if preliminary_passed else 5.0)
+def inspection_weight(
+    preliminary_passed: bool, expert_score: float, open_questions: int = 0
+) -> float:
+    """A15.3 (核查名单综合考虑初审与评审情况确定): the sample weighs the preliminary and expert
+    results: a weaker expert score, and each question the preliminary review left open (待确认
+    问题, up to five), make a site visit likelier (`WEIGHT_FORMULA`)."""
+    questions = OPEN_QUESTION_WEIGHT * min(max(open_questions, 0), MAX_WEIGHED_QUESTIONS)
+    failed = 0.0 if preliminary_passed else 5.0
+    return 1.0 + max(0.0, 100.0 - expert_score) / 10.0 + questions + failed

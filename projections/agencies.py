@@ -23,6 +23,8 @@ from projections.engine.projection import Projection, Table, handles
 LIMITS = {"national": NATIONAL_PROJECTS_PER_YEAR, "provincial": PROVINCIAL_PROJECTS_PER_YEAR}
 """A22.3, from the rule book's checks: the one place the limits are written."""
 COUNTS_AS = {"national": "national", "provincial": "provincial", "none": "uncounted"}
+PROJECTS = ("national", "provincial", "municipal", "counted_national", "counted_provincial")
+"""A22.2: an agency's reports per level, and its projects counted toward the A22.3 limits."""
 
 
 def judged_year(e: Any) -> int:
@@ -34,6 +36,8 @@ class Agencies(Projection):
     """Agencies, the A22.3 ledger and the A22.2 performance counters."""
 
     name = "agencies"
+    version = 2
+    """2: the performance rows count reports per level and projects counted to A22.3 (A22.2)."""
     tables = (
         Table(
             "agencies_register",
@@ -74,6 +78,11 @@ class Agencies(Projection):
                 ("failed", "count"),
                 ("problems", "count"),
                 ("from_reports", "count"),
+                ("national", "count"),
+                ("provincial", "count"),
+                ("municipal", "count"),
+                ("counted_national", "count"),
+                ("counted_provincial", "count"),
             ),
             key=("agency_id", "year"),
             indexes=(("year",),),
@@ -118,6 +127,9 @@ class Agencies(Projection):
             return
         key = {"legal_representative": quota["legal_representative"], "year": quota["year"]}
         b.bump("agencies_ledger", key, **{COUNTS_AS[e.counts_as]: 1})
+        if e.counts_as in LIMITS:  # A22.2: the agency's own share of the quota used
+            mine = {"agency_id": str(e.agency_id), "year": quota["year"]}
+            b.bump("agencies_performance", mine, **{f"counted_{e.counts_as}": 1})
 
     @handles(ev.EvaluationSubmitted)
     def submitted(self, e: ev.EvaluationSubmitted, b: Batch) -> None:
@@ -125,7 +137,8 @@ class Agencies(Projection):
         if e.agency_id is None:
             return
         key = {"agency_id": str(e.agency_id), "year": judged_year(e)}
-        b.bump("agencies_performance", key, reports=1, **{"passed" if e.passed else "failed": 1})
+        outcome = "passed" if e.passed else "failed"
+        b.bump("agencies_performance", key, reports=1, **{outcome: 1, e.level: 1})
 
     @handles(aev.AgencyMisconductReported)
     def misconduct(self, e: aev.AgencyMisconductReported, b: Batch) -> None:
@@ -170,16 +183,68 @@ def agency_performance(db: Db, year: int | None = None) -> list[Row]:
         "SELECT a.agency_id, a.credit_code, a.name, a.legal_representative, a.city, "
         "COALESCE(SUM(p.reports), 0) AS reports, COALESCE(SUM(p.passed), 0) AS passed, "
         "COALESCE(SUM(p.failed), 0) AS failed, COALESCE(SUM(p.problems), 0) AS problems, "
-        "COALESCE(SUM(p.from_reports), 0) AS from_reports "
-        "FROM agencies_register a LEFT JOIN agencies_performance p "
+        "COALESCE(SUM(p.from_reports), 0) AS from_reports, "
+        + ", ".join(f"COALESCE(SUM(p.{c}), 0) AS {c}" for c in PROJECTS)
+        + " FROM agencies_register a LEFT JOIN agencies_performance p "
         f"ON p.agency_id = a.agency_id{on} "
         "GROUP BY a.agency_id, a.credit_code, a.name, a.legal_representative, a.city "
         "ORDER BY a.credit_code",
         [year] if year is not None else [],
     )
     for row in rows:
-        for column in ("reports", "passed", "failed", "problems", "from_reports"):
+        for column in ("reports", "passed", "failed", "problems", "from_reports", *PROJECTS):
             row[column] = int(row[column])  # PostgreSQL's SUM of BIGINT is NUMERIC
         row["pass_rate"] = row["passed"] / row["reports"] if row["reports"] else None
         row["year"] = year
     return rows
+
+
+PUBLISHED = [
+    "credit_code",
+    "name",
+    "city",
+    "year",
+    "reports",
+    "passed",
+    "failed",
+    "pass_rate",
+    "problems",
+    "national",
+    "provincial",
+    "municipal",
+    "counted_national",
+    "counted_provincial",
+    "national_limit",
+    "provincial_limit",
+]
+"""A22.2: what the province publishes of an agency's performance. Neither the legal
+representative (nor the keyed hash of the ID number, which no read model holds) nor where a
+problem came from (a real-name report's filer, A23.1) is published."""
+
+
+def published_performance(db: Db, year: int | None = None) -> list[Row]:
+    """A22.2 (第二十二条第二款: 省经济和信息化厅适时公布第三方机构开展评价工作的有关情况): every
+    registered agency's work in `year` (every agency, with zeros), or, without a year, one row
+    per agency and year it worked in: its reports per level (national, provincial, municipal),
+    passed, failed and pass rate, the misconduct found (A22.1, `problems`), and the projects
+    counted toward the A22.3 yearly limits (its own share; the limits bind its legal
+    representative's agencies together)."""
+    if year is not None:
+        rows = agency_performance(db, year)
+    else:
+        rows = []
+        years = db.query("SELECT DISTINCT year FROM agencies_performance ORDER BY year DESC", [])
+        for each in years:
+            worked = {
+                r["agency_id"]
+                for r in db.query(
+                    "SELECT agency_id FROM agencies_performance WHERE year = ?", [each["year"]]
+                )
+            }
+            rows += [r for r in agency_performance(db, each["year"]) if r["agency_id"] in worked]
+    published = []
+    for row in rows:
+        row["national_limit"] = LIMITS["national"]
+        row["provincial_limit"] = LIMITS["provincial"]
+        published.append({column: row[column] for column in PUBLISHED})
+    return published

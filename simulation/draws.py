@@ -43,6 +43,8 @@ def cultivation(rng: random.Random, unit: Member) -> tuple[dict[str, Any], bool]
     facts: dict[str, Any] = dict(FACTS[unit.kind])
     if unit.kind is UnitKind.FACTORY:
         facts["site_region"] = unit.city[:4] + rng.choice(("02", "03", "81", "82"))
+    elif unit.kind is UnitKind.SUPPLY_CHAIN:
+        facts["site_region"] = unit.city  # A11.1: operating in its city (no draw: same story)
     return facts, rng.random() < 0.25
 
 

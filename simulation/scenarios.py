@@ -40,6 +40,8 @@ SUPPLY_CHAIN_FACTS: dict[str, Any] = {
     "chain_leader": True,
     "creating_green_factory": True,
     "supplier_plan": True,
+    "site_region": "330106",
+    "site_address": "杭州市西湖区",
 }
 FACTS = {
     UnitKind.FACTORY: FACTORY_FACTS,

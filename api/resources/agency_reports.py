@@ -12,9 +12,9 @@ from flask_smorest import Blueprint
 
 from api.access import agency_rows_scope
 from api.reads import page, views
-from api.schemas.oversight import LedgerPage, PerformancePage
+from api.schemas.oversight import LedgerPage, PerformancePage, PublishedPerformancePage
 from api.schemas.reads import LedgerQuery, PerformanceQuery
-from projections.agencies import agency_performance, ledger
+from projections.agencies import agency_performance, ledger, published_performance
 
 blp = Blueprint(
     "agency_reports",
@@ -53,3 +53,17 @@ class Performance(MethodView):
         db = views("agencies", position=query["wait_for"])
         rows = seen.agencies(agency_performance(db, query["year"]), lambda r: [r["credit_code"]])
         return page(rows, query["limit"], query["after"])
+
+
+@blp.route("/agencies/performance")
+class PublishedPerformance(MethodView):
+    @blp.arguments(PerformanceQuery, location="query")
+    @blp.response(200, PublishedPerformancePage)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """How the third-party agencies performed, as the province publishes it (A22.2,
+        public, no token): per agency and year, its reports per level, passed, failed and pass
+        rate, the misconduct found (A22.1) and its projects counted toward the yearly limits
+        (A22.3). With `year`, every registered agency in that year; without, each agency's
+        years of work, latest first. No legal representative and no reporter is shown."""
+        db = views("agencies", position=query["wait_for"])
+        return page(published_performance(db, query["year"]), query["limit"], query["after"])

@@ -72,7 +72,8 @@ class DynamicForms(MethodView):
     @blp.arguments(SubmitForm)
     @command(blp, "submit_dynamic_form", 201)
     def post(self, body: dict[str, Any], code: str) -> Receipt:
-        """The unit's yearly dynamic management form, due 15 April of the following year (A18)."""
+        """The unit's yearly dynamic management form, due 15 April of the following year (A18),
+        with the changes of name, scope, address or boundary it declares (A20.1)."""
         return ctx().service.submit_dynamic_form(
             acting(),
             code,
@@ -81,6 +82,7 @@ class DynamicForms(MethodView):
             body["indicators"],
             occurred_at=body["occurred_at"],
             expected_version=expected_version(),
+            changes=body["changes"],
         )
 
 

@@ -61,6 +61,7 @@ class PreliminaryReviews(MethodView):
             body["notes"],
             occurred_at=body["occurred_at"],
             expected_version=expected_version(),
+            open_questions=body["open_questions"],
         )
 
 

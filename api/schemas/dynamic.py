@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from api.schemas.common import LEVELS, Act, storable, year_field
 from domain.rules.checks import A17_GROUNDS
@@ -52,6 +52,18 @@ class EndNegative(Act):
     ended_on = date_field(required=True)
 
 
+class FormChange(Schema):
+    """A20.1: a change declared in the yearly form: name, scope, address or boundary."""
+
+    change_kind = fields.String(required=True, validate=validate.OneOf(CHANGE_KINDS))
+    description = text(2000, required=True)
+    new_name = fields.String(
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"description": "required for a name change"},
+    )
+
+
 class SubmitForm(Act):
     """A18: the yearly dynamic management form."""
 
@@ -66,18 +78,16 @@ class SubmitForm(Act):
             "example": {"energy_per_output": 0.41, "water_reuse": 0.93},
         },
     )
-
-
-class DeclareChange(Act):
-    """A20.1: a change of name, scope, address or boundary."""
-
-    change_kind = fields.String(required=True, validate=validate.OneOf(CHANGE_KINDS))
-    description = text(2000, required=True)
-    new_name = fields.String(
-        load_default="",
-        validate=validate.Length(max=200),
-        metadata={"description": "required for a name change"},
+    changes = fields.List(
+        fields.Nested(FormChange),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "A20.1: the changes the form declares, for the city's re-check"},
     )
+
+
+class DeclareChange(FormChange, Act):
+    """A20.1: a change of name, scope, address or boundary (outside the yearly form)."""
 
 
 class RecheckChange(Act):

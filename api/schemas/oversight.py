@@ -73,9 +73,28 @@ class PerformanceRow(Schema):
     pass_rate = fields.Float(allow_none=True)
     problems = number()
     from_reports = number()
+    national = number()
+    provincial = number()
+    municipal = number()
+    counted_national = number()
+    counted_provincial = number()
 
 
 PerformancePage = paged(PerformanceRow, "PerformancePage")
+
+
+class PublishedPerformanceRow(PerformanceRow):
+    """A22.2: an agency's work as the province publishes it (no legal representative, no
+    reporter): reports per level, outcomes, misconduct found, projects counted to A22.3."""
+
+    class Meta:
+        exclude = ("agency_id", "legal_representative", "from_reports")
+
+    national_limit = number()
+    provincial_limit = number()
+
+
+PublishedPerformancePage = paged(PublishedPerformanceRow, "PublishedPerformancePage")
 
 
 class AuditRow(Schema):

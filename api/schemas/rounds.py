@@ -118,6 +118,12 @@ class PreliminaryReview(Act):
     level = round_level()
     passed = fields.Boolean(required=True)
     notes = fields.String(load_default="", validate=NOTE)
+    open_questions = fields.List(
+        fields.String(validate=NOTE),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"description": "A15.3: questions left open for the site inspection (待确认问题)"},
+    )
 
 
 class DrawPanel(Act):

@@ -24,7 +24,7 @@ from domain.rules.calendar import (
 from domain.rules.eligibility import check_score
 from domain.rules.evaluation import Evaluation, quota_and_window
 from domain.rules.levels import NATIONAL_PUBLICATION_RULES
-from domain.rules.stages import Stage, check_stage
+from domain.rules.stages import Stage, check_a15_1_order
 from domain.values import Level
 
 
@@ -174,7 +174,7 @@ class Round(GreenAggregate):
         expert = act.actor.id
         check_score("A15.2", score)
         review.check_a15_2_panel_member(expert, self.panel_of(unit_id))
-        check_stage(stage, [Stage.PRELIMINARY_PASSED], "A15.2", "score the unit")
+        check_a15_1_order(stage, [Stage.PRELIMINARY_PASSED], "score the unit")
         previous = self.score_of(unit_id, expert)
         correction = review.check_a15_2_one_score(previous, act.justification)
         self.record(
@@ -201,10 +201,16 @@ class Round(GreenAggregate):
         self.record(ev.OnSiteSupervisionRecorded, act, ["A15.2"], activity=activity, notes=notes)
 
     def draw_site_sample(
-        self, act: Act, seed: str, candidates: list[tuple[str, float]], size: int
+        self, act: Act, seed: str, inputs: dict[str, dict[str, Any]], size: int
     ) -> list[str]:
-        """A15.3: a sample of the units past the expert review, weighted by their results."""
+        """A15.3: a sample of the units past the expert review, weighted by their results: each
+        unit's `inputs` (expert score, open questions of its preliminary review) make its
+        weight by `draws.WEIGHT_FORMULA`; inputs, weights and formula are recorded."""
         review.check_a15_3_sample_not_drawn(self.sample)
+        candidates = [
+            (uid, draws.inspection_weight(True, i["expert_score"], i["open_questions"]))
+            for uid, i in inputs.items()
+        ]
         sample = draws.draw_weighted_sample(seed, candidates, size)
         self.record(
             ev.SiteSampleDrawn,
@@ -215,6 +221,8 @@ class Round(GreenAggregate):
             size=size,
             sample=sample,
             method=draws.SAMPLE_METHOD,
+            inputs={uid: dict(inputs[uid]) for uid in sorted(inputs)},
+            weight_formula=draws.WEIGHT_FORMULA,
         )
         return sample
 

@@ -93,13 +93,25 @@ class ExpertPanelDrawn(DomainEvent):
 
 
 class SiteSampleDrawn(DomainEvent):
-    """The site-inspection sample, weighted by the review results, drawn reproducibly (A15.3)."""
+    """The site-inspection sample, weighted by the review results, drawn reproducibly (A15.3).
+    Version 2: each candidate's `inputs` (its expert score and the number of questions its
+    preliminary review left open) and the `weight_formula` that made its weight from them;
+    a version 1 draw kept only the weights (`inputs` and `weight_formula` None)."""
+
+    class_version = 2
 
     seed: str
     candidates: list[list[Any]]
     size: int
     sample: list[str]
     method: str
+    inputs: dict[str, dict[str, Any]] | None
+    weight_formula: str | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["inputs"] = None
+        state["weight_formula"] = None
 
 
 class PublicNoticeOpened(DomainEvent):

@@ -62,12 +62,21 @@ class Nominated(DomainEvent):
 
 
 class PreliminaryReviewed(DomainEvent):
-    """The materials were reviewed (A15.1); failing ends this year's attempt."""
+    """The materials were reviewed (A15.1); failing ends this year's attempt. Version 2: the
+    questions the review left open (待确认问题, A15.3), which the site inspection checks and the
+    site sample weighs; a version 1 review recorded none."""
+
+    class_version = 2
 
     level: str
     year: int
     passed: bool
     notes: str
+    open_questions: list[str]
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["open_questions"] = []
 
 
 class ExpertReviewed(DomainEvent):
@@ -198,12 +207,21 @@ class NegativeRecordEnded(DomainEvent):
 
 
 class DynamicFormSubmitted(DomainEvent):
-    """The yearly dynamic management form was submitted (A18)."""
+    """The yearly dynamic management form was submitted (A18). Version 2: `declared_changes`,
+    the ids of the changes the form declared (A20.1, each recorded as a `ChangeDeclared` of the
+    same act); a version 1 form declared none."""
+
+    class_version = 2
 
     level: str
     year: int
     indicators: dict[str, Any]
     late: bool
+    declared_changes: list[str]
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["declared_changes"] = []
 
 
 class DynamicFormOverdue(DomainEvent):

@@ -68,14 +68,32 @@ def _require(code: str, facts: Mapping[str, Any], names: Iterable[str]) -> None:
         )
 
 
+def operating_site(facts: Mapping[str, Any]) -> str | None:
+    """A9.1 / A11.1: the region code (GB/T 2260) of the site where the unit actually produces
+    or operates, as the city recorded it with the cultivation facts (`site_region`); None
+    when unknown: facts recorded before a supply-chain company's site was asked for (issue 12
+    item 7) name none, and their `Cultivated` events load and read as they were."""
+    site = facts.get("site_region")
+    return str(site) if site not in (None, "") else None
+
+
+def check_site_in_zhejiang(code: str, facts: Mapping[str, Any], zh: str, en: str) -> None:
+    """A9.1 / A11.1: the actual production (operating) site is in Zhejiang: its region code
+    is one of Zhejiang's (33xxxx)."""
+    site = operating_site(facts) or ""
+    if not (len(site) == 6 and site.isdigit() and site.startswith("33")):
+        raise RuleViolation(
+            code,
+            zh=f"实际{zh}场所（{site or '未填报'}）不在浙江省行政区域范围内",
+            en=f"the {en} site ({site or 'not given'}) is not in Zhejiang (region 33xxxx)",
+        )
+
+
 def check_a9_1_factory(facts: Mapping[str, Any]) -> None:
     """A9.1: a legal person or independently accounting branch, actually manufacturing, whose
     production site is in Zhejiang."""
     _require("A9.1", facts, FACTORY_FACTS)
-    if not str(facts.get("site_region", "")).startswith("33"):
-        raise RuleViolation(
-            "A9.1", zh="实际生产场所不在浙江省内", en="the production site is not in Zhejiang"
-        )
+    check_site_in_zhejiang("A9.1", facts, "生产", "production")
 
 
 def check_a10_park(facts: Mapping[str, Any]) -> None:
@@ -99,8 +117,13 @@ def check_a10_park(facts: Mapping[str, Any]) -> None:
 
 
 def check_a11_supply_chain(facts: Mapping[str, Any]) -> None:
-    """A11.1: a Zhejiang chain leader creating its own green factory; A11.2: a supplier plan."""
+    """A11.1 (第十一条第1项: "注册地和实际生产(经营)场所在浙江省行政区域范围内"): a chain leader
+    creating its own green factory, registered (its credit code, A9.1 / ID.2) AND operating in
+    Zhejiang: its operating site (`site_region`, a region code; `site_address` may say where)
+    is recorded with the facts, and a site outside Zhejiang, or none, is refused.
+    A11.2: a supplier plan."""
     _require("A11.1", facts, SUPPLY_CHAIN_FACTS)
+    check_site_in_zhejiang("A11.1", facts, "生产（经营）", "operating")
     _require("A11.2", facts, ("supplier_plan",))
 
 

@@ -130,6 +130,24 @@ def check_a15_3_sample_drawn(sample: list[str] | None) -> None:
         )
 
 
+MAX_OPEN_QUESTIONS = 50
+"""A15.3: more open questions than this in one preliminary review is a mistake of input."""
+
+
+def check_a15_3_open_questions(questions: Iterable[str]) -> list[str]:
+    """A15.3 (第十五条第四款: 现场核查...以及前期审查过程中待确认问题): the questions the
+    preliminary review leaves open for the site inspection, each a non-empty text, at most 50.
+    Returns them stripped."""
+    kept = [str(q).strip() for q in questions]
+    if any(not q for q in kept) or len(kept) > MAX_OPEN_QUESTIONS:
+        raise RuleViolation(
+            "A15.3",
+            zh=f"待确认问题须逐条填写且不超过{MAX_OPEN_QUESTIONS}条",
+            en=f"open questions are non-empty texts, at most {MAX_OPEN_QUESTIONS}",
+        )
+    return kept
+
+
 def check_a15_3_sampled(sampled: bool) -> None:
     """A15.3 (抽查): only the units in the site sample are inspected on site."""
     if not sampled:

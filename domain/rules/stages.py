@@ -95,8 +95,18 @@ def check_stage(
         )
 
 
+def check_a15_1_order(actual: Stage | None, expected: Iterable[Stage], act: str) -> None:
+    """A15.1 (第十五条第二款: "综合评审流程分为材料初审、专家评审、现场核查等环节"): the
+    review's steps come in their order, the preliminary review first. An act out of that
+    order (an expert review, an expert's score, a panel draw or a site inspection of a unit
+    whose preliminary review is not recorded, or whose step is already past) is refused
+    naming A15.1, the order, not the code of the step attempted."""
+    check_stage(actual, expected, "A15.1", act)
+
+
 def check_review_step(step: Review, actual: Stage | None) -> ReviewStep:
-    """A15.1, A15.2, A15.3: a review step follows the one before it. Returns the step."""
+    """A15.1: a review step follows the one before it (refused naming A15.1, the order; the
+    step records its own rules). Returns the step."""
     rule = REVIEW_STEPS[step]
-    check_stage(actual, [rule.after], rule.codes, rule.act)
+    check_a15_1_order(actual, [rule.after], rule.act)
     return rule

@@ -3,10 +3,12 @@ major accidents and five-yearly re-reviews (A17-A21)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from domain.aggregates.unit.dynamic import DeclaredChange
 from domain.rules.dynamic import DEFERRED_GROUNDS as DEFERRED_GROUNDS  # api.schemas reads it
 from domain.rules.dynamic import check_a19_deferred_ground, check_a19_listed
 from domain.rules.exclusions import A17_CONTINUING, A17_GROUNDS
@@ -91,14 +93,27 @@ class DynamicManagementActs(RemovalPolicy):
         occurred_at: datetime | None = None,
         *,
         expected_version: ExpectedVersion = None,
+        changes: Sequence[Mapping[str, str]] = (),
     ) -> Receipt:
-        """A18: the yearly dynamic management form, due 15 April of the following year."""
+        """A18: the yearly dynamic management form, due 15 April of the following year. A20.1:
+        the changes it declares (`changes`: each a `change_kind`, a `description` and, for a
+        rename, a `new_name`) are recorded with it, in the same act, for the city to re-check
+        (A20.2); the receipt names their ids (`change_ids`)."""
         self._may(actor, "submit_dynamic_form")
         unit = self._expect(self._unit(credit_code), expected_version)
         self._authorise(actor, "submit_dynamic_form", unit)
-        act = self._act(actor, occurred_at, rules=("A18",))
-        unit.submit_dynamic_form(act, level, year, indicators)
-        return self._save(unit)
+        rules = ("A18", "A20.1") if changes else ("A18",)
+        act = self._act(actor, occurred_at, rules=rules)
+        declared = [
+            DeclaredChange(
+                uuid4(), c["change_kind"], c.get("description", ""), c.get("new_name", "")
+            )
+            for c in changes
+        ]
+        unit.submit_dynamic_form(act, level, year, indicators, declared)
+        if not declared:
+            return self._save(unit)
+        return self._save(unit, change_ids=[c.change_id for c in declared])
 
     def mark_form_overdue(
         self,

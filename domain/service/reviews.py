@@ -4,17 +4,18 @@ drawn at random and its conclusion, the site-inspection sample and its inspectio
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from domain.aggregates.agency import Agency
 from domain.aggregates.experts import POOL_ID, ExpertPool
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit
-from domain.draws import EXCLUDED_AGENCY, EXCLUDED_APPLICANT, inspection_weight
+from domain.draws import EXCLUDED_AGENCY, EXCLUDED_APPLICANT
 from domain.rules import identity, review
-from domain.rules.stages import Stage, check_stage
+from domain.rules.stages import Review, Stage, check_a15_1_order, check_review_step
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.ports import LogHead
 from domain.service.removals import RemovalPolicy
@@ -70,9 +71,7 @@ class ReviewActs(RemovalPolicy):
         self._authorise(actor, "draw_expert_panel")
         review.check_a15_2_seed_not_chosen(seed)
         unit = self._unit(credit_code)
-        check_stage(
-            unit.stage(level), [Stage.PRELIMINARY_PASSED], ("A15.1", "A15.2"), "draw a panel"
-        )
+        check_a15_1_order(unit.stage(level), [Stage.PRELIMINARY_PASSED], "draw a panel")
         rnd = self._expect(self._round(level, year), expected_version)
         pool = self._get(ExpertPool, POOL_ID, "expert pool")
         reasons = {unit.credit_code: EXCLUDED_APPLICANT}
@@ -100,12 +99,14 @@ class ReviewActs(RemovalPolicy):
         occurred_at: datetime | None = None,
         *,
         expected_version: ExpectedVersion = None,
+        open_questions: Sequence[str] = (),
     ) -> Receipt:
-        """A15.1: the first review step."""
+        """A15.1: the first review step; A15.3: the questions it leaves open (待确认问题) go to
+        the site inspection and weigh on its sample."""
         self._authorise(actor, "record_preliminary_review")
         unit = self._expect(self._unit(credit_code), expected_version)
         act = self._act(actor, occurred_at, rules=("A15.1",))
-        unit.review_preliminarily(act, level, passed, notes)
+        unit.review_preliminarily(act, level, passed, notes, list(open_questions))
         return self._save(unit)
 
     def record_expert_review(
@@ -119,9 +120,12 @@ class ReviewActs(RemovalPolicy):
         *,
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A15.2: the drawn panel's conclusion; refused before a panel is drawn."""
+        """A15.2: the drawn panel's conclusion; refused before a panel is drawn. A15.1: the
+        order first (a unit whose preliminary review is not recorded is refused naming A15.1,
+        whether or not a panel was drawn)."""
         self._authorise(actor, "record_expert_review")
         unit = self._expect(self._unit(credit_code), expected_version)
+        check_review_step(Review.EXPERT, unit.stage(level))
         year = unit.year(level)
         panel = self._round(level, year).panel_of(unit.id) if year else None
         review.check_a15_2_panel_drawn(panel)
@@ -144,16 +148,18 @@ class ReviewActs(RemovalPolicy):
         """A15.3: sample units past the expert review, weighted by their review results."""
         self._authorise(actor, "draw_site_sample")
         rnd = self._expect(self._round(level, year), expected_version)
-        candidates = []
+        inputs: dict[str, dict[str, Any]] = {}
         for uid in rnd.nominations:
             unit = self._get(Unit, UUID(uid), "unit")
             if unit.stage(level) is Stage.EXPERT_PASSED:
-                score = float(unit.expert_score(level) or 0)
-                candidates.append((uid, inspection_weight(True, score)))
+                inputs[uid] = {
+                    "expert_score": float(unit.expert_score(level) or 0),
+                    "open_questions": unit.open_questions(level),
+                }
         sample = rnd.draw_site_sample(
             self._act(actor, occurred_at, rules=("A15.3",)),
             seed or secrets.token_hex(16),
-            candidates,
+            inputs,
             size,
         )
         return self._save(rnd, sample=sample)
@@ -169,9 +175,11 @@ class ReviewActs(RemovalPolicy):
         *,
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A15.3: only sampled units are inspected on site."""
+        """A15.3: only sampled units are inspected on site. A15.1: the order first (a unit not
+        past its expert review is refused naming A15.1, before the sample is looked at)."""
         self._authorise(actor, "record_site_inspection")
         unit = self._expect(self._unit(credit_code), expected_version)
+        check_review_step(Review.SITE, unit.stage(level))
         year = unit.year(level)
         review.check_a15_3_sampled(bool(year) and self._round(level, year or 0).is_sampled(unit.id))
         unit.inspect_site(self._act(actor, occurred_at, rules=("A15.3",)), level, passed, notes)

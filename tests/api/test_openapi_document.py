@@ -43,6 +43,7 @@ def test_every_error_is_documented_as_a_problem_and_every_operation_but_the_publ
     assert public == {
         "GET /api/v1/lists/{level}",
         "GET /api/v1/announcements",
+        "GET /api/v1/agencies/performance",
         "GET /api/v1/log/checkpoint",
         "GET /api/v1/log/proof/consistency",
         "POST /api/v1/complaints",

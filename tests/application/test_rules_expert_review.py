@@ -126,9 +126,9 @@ def test_the_scores_come_before_the_recorded_conclusion(app: Greenlist) -> None:
     panel = under_review(app, code)
     score(app, panel[0], code, 91.0)
     app.record_expert_review(P, code, PROV, True, 91.0, occurred_at=day(7, 20))
-    with refused(app, "A15.2", versions(app, code)):
+    with refused(app, "A15.1", versions(app, code)):  # the order (A15.1): the review is past
         score(app, panel[1], code, 90.0)
-    with refused(app, "A15.2", versions(app, code)):
+    with refused(app, "A15.1", versions(app, code)):
         score(app, panel[0], code, 92.0, CORRECTION)
 
 

@@ -132,7 +132,7 @@ def test_no_panel_is_drawn_before_the_preliminary_review(app: Greenlist) -> None
     nominate(app, code)
     with refused(app, "A15.1", versions(app, code)):
         app.draw_expert_panel(P, code, PROV, YEAR, 3, occurred_at=day(7, 1))
-    with refused(app, "A15.2", versions(app, code)):
+    with refused(app, "A15.1", versions(app, code)):
         app.record_expert_review(P, code, PROV, True, 90.0, occurred_at=day(7, 2))
 
 
@@ -143,7 +143,7 @@ def test_a_second_expert_review_is_refused(app: Greenlist) -> None:
     app.record_preliminary_review(P, code, PROV, True, occurred_at=day(7, 5))
     app.draw_expert_panel(P, code, PROV, YEAR, 3, occurred_at=day(7, 6))
     app.record_expert_review(P, code, PROV, False, 50.0, occurred_at=day(7, 7))
-    with refused(app, "A15.2", versions(app, code)):
+    with refused(app, "A15.1", versions(app, code)):
         app.record_expert_review(P, code, PROV, True, 90.0, occurred_at=day(7, 8))
 
 
@@ -212,6 +212,7 @@ def test_a_panel_larger_than_the_eligible_pool_is_refused(app: Greenlist) -> Non
     code = s.credit_code(16)
     ready(app, code)
     nominate(app, code)
+    app.record_preliminary_review(P, code, PROV, True, occurred_at=day(7, 5))
     with refused(app, "A15.2", versions(app, code)):
         app.draw_expert_panel(P, code, PROV, YEAR, 10, occurred_at=day(7, 6))
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -20,6 +21,17 @@ from domain.rules.exclusions import Ground
 from domain.rules.levels import HIGHER_LEVELS
 from domain.rules.stages import Stage
 from domain.values import Level
+
+
+@dataclass(frozen=True)
+class DeclaredChange:
+    """A20.1: a change declared in the yearly form: its id, kind (name, scope, address,
+    boundary), the new name (for a rename) and the explanation."""
+
+    change_id: UUID
+    kind: str
+    description: str
+    new_name: str = ""
 
 
 class DynamicManagement(UnitCore):
@@ -59,26 +71,40 @@ class DynamicManagement(UnitCore):
         return rereview_due(standing.listed_on, standing.last_rereview)
 
     def submit_dynamic_form(
-        self, act: Act, level: Level, year: int, indicators: dict[str, Any]
+        self,
+        act: Act,
+        level: Level,
+        year: int,
+        indicators: dict[str, Any],
+        changes: Sequence[DeclaredChange] = (),
     ) -> None:
         """A18: a listed unit's yearly form, for a year that has begun and in which it was
         listed (as `mark_form_overdue` asks: a form for an earlier year would settle a deadline
         that never was and open the next, long past due); one after 15 April is recorded as
-        late."""
+        late. A20.1 (第二十条: "应在填报动态管理表时予以说明"): the form declares the unit's
+        changes of name, scope, address or boundary, each recorded as a `ChangeDeclared` of
+        the same act, for the city to re-check (A20.2)."""
         dynamic.check_a18_year_begun(year, act.recorded_at)
         standing = self._require_listed(level, "A18")
         dynamic.check_a18_listed_in(year, standing.listed_on)
         dynamic.check_a18_not_recorded(year, self.forms.of(level, year))
+        for change in changes:
+            dynamic.check_a20_1_change(True, change.kind, change.new_name)
         late = dynamic.form_status(year, act.on) is FormStatus.LATE
         self.record(
             ev.DynamicFormSubmitted,
             act,
-            ["A18"],
+            ["A18", *(["A20.1"] if changes else [])],
             level=level.value,
             year=year,
             indicators=indicators,
             late=late,
+            declared_changes=[str(c.change_id) for c in changes],
         )
+        for change in changes:
+            self.declare_change(
+                act, change.change_id, change.kind, change.new_name, change.description
+            )
 
     def mark_form_overdue(self, act: Act, level: Level, year: int) -> None:
         """A18 -> A19.2: the form was not in by 15 April."""

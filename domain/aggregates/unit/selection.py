@@ -16,7 +16,7 @@ from domain.aggregates.base import applies, applies_to
 from domain.aggregates.unit.core import UnitCore
 from domain.aggregates.unit.state import Objection, Standing
 from domain.events import unit as ev
-from domain.rules import eligibility, evaluation, publication, selection
+from domain.rules import eligibility, evaluation, publication, review, selection
 from domain.rules.evaluation import Evaluation
 from domain.rules.exclusions import A17, NegativeRecord, a17_grounds_in_force
 from domain.rules.levels import PRINCIPLE
@@ -121,9 +121,18 @@ class Selection(UnitCore):
             round_id=round_id,
         )
 
-    def review_preliminarily(self, act: Act, level: Level, passed: bool, notes: str) -> None:
-        """A15.1: the materials are reviewed first."""
-        self._review(act, level, Review.PRELIMINARY, passed, notes=notes)
+    def review_preliminarily(
+        self, act: Act, level: Level, passed: bool, notes: str, open_questions: list[str]
+    ) -> None:
+        """A15.1: the materials are reviewed first; A15.3: the questions left open (待确认问题)
+        are recorded for the site inspection, and weigh on its sample."""
+        questions = review.check_a15_3_open_questions(open_questions)
+        self._review(act, level, Review.PRELIMINARY, passed, notes=notes, open_questions=questions)
+
+    def open_questions(self, level: Level) -> int:
+        """A15.3: how many questions this year's preliminary review left open."""
+        standing = self.standing_at(level)
+        return (standing.open_questions or 0) if standing else 0
 
     def review_by_experts(
         self, act: Act, level: Level, passed: bool, score: float, panel: list[str]
@@ -256,6 +265,8 @@ class Selection(UnitCore):
         reviewed = replace(self._at(Level(e.level)), stage=passed if e.passed else Stage.FAILED)
         if isinstance(e, ev.ExpertReviewed):
             reviewed = replace(reviewed, expert_score=e.score)
+        if isinstance(e, ev.PreliminaryReviewed) and e.open_questions:
+            reviewed = replace(reviewed, open_questions=len(e.open_questions))
         self._put(e.level, reviewed)
 
     @applies

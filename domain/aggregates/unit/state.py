@@ -46,6 +46,8 @@ class Standing:
     listed_on: date | None = None
     listed_name: str | None = None
     expert_score: float | None = None
+    open_questions: int | None = None
+    """A15.3: how many questions the preliminary review left open (None: none recorded)."""
     last_day: date | None = None
     objections: tuple[Objection, ...] | None = None
     pending_removal: tuple[str, ...] | None = None
@@ -93,6 +95,7 @@ class Standing:
             "listed_on": self.listed_on,
             "listed_name": self.listed_name,
             "expert_score": self.expert_score,
+            "open_questions": self.open_questions,
             "last_day": self.last_day,
             "objections": None if objections is None else {o.id: o.upheld for o in objections},
             "pending_removal": None if self.pending_removal is None else list(self.pending_removal),
@@ -116,6 +119,7 @@ class Standing:
             listed_on=data.get("listed_on"),
             listed_name=data.get("listed_name"),
             expert_score=data.get("expert_score"),
+            open_questions=data.get("open_questions"),
             last_day=data.get("last_day"),
             objections=None
             if objections is None

@@ -46,6 +46,6 @@ def test_each_review_step_follows_the_one_before_it_only(step: Review) -> None:
     rule = REVIEW_STEPS[step]
     assert check_review_step(step, rule.after) is rule
     for stage in [None, *(s for s in Stage if s is not rule.after)]:
-        with refused(rule.codes[-1]) as caught:
+        with refused("A15.1") as caught:
             check_review_step(step, stage)
-        assert caught.value.codes == rule.codes
+        assert caught.value.codes == ("A15.1",)  # the order, not the step attempted
