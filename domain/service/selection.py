@@ -12,11 +12,12 @@ from domain.rules import publication, review
 from domain.rules.selection import QuotaInputs
 from domain.rules.stages import PAST_REVIEW, Stage
 from domain.service.base import ExpectedVersion, Receipt
+from domain.service.objections import ObjectionActs
 from domain.service.reviews import ReviewActs
 from domain.values import Actor, Level
 
 
-class SelectionActs(ReviewActs):
+class SelectionActs(ObjectionActs, ReviewActs):
     """Province and cities acting on a (level, year) round."""
 
     def open_round(
@@ -200,6 +201,7 @@ class SelectionActs(ReviewActs):
         rnd = self._expect(self._round(level, year), expected_version)
         act = self._act(actor, occurred_at, rules=("A16.1", "A16.2"))
         rnd.check_publishable(act)
+        self._check_filed_objections_decided(rnd)
         loaded: dict[UUID, Unit] = {}
         outcome: dict[str, list[str]] = {
             "listed": [],

@@ -84,6 +84,13 @@ def test_the_rounds_list_withhold_and_remove(history: tuple) -> None:
         assert "removed" in {s["status"] for s in standing[code].values()}
 
 
+def test_a16_1_the_demo_has_a_public_objection_registered_and_decided(history: tuple) -> None:
+    _, events, _ = history
+    kinds = Counter(kind for _, kind, _ in events)
+    assert kinds["ObjectionFiled"] == kinds["ObjectionRegistered"] == 1
+    assert kinds["ObjectionHandled"] == 1 and kinds["ObjectionDocketed"] == 1
+
+
 def test_the_history_is_deterministic(history: tuple) -> None:
     outcome, events, _ = history
     clock = SettableClock(START)
