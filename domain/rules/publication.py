@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from domain.errors import OutOfJurisdiction, RuleViolation
+from domain.rules.agencies import a23_1_missing
 from domain.values import PROVINCE, Actor, Role, local_date
 
 CO_PUBLISHERS = frozenset({"ndrc", "eco_env"})
@@ -90,11 +91,7 @@ def check_a16_1_objections_decided(pending: bool) -> None:
 def check_a16_1_real_name(name: str, contact: str, evidence: Iterable[str]) -> None:
     """A16.1 with A23.1: anyone may object during the notice, under their real name, with
     contact details and evidence, as a real-name report must (举报 A23.1)."""
-    missing = [
-        label for label, value in (("name", name), ("contact", contact)) if not value.strip()
-    ]
-    if not [e for e in evidence if e.strip()]:
-        missing.append("evidence")
+    missing = a23_1_missing(name, contact, evidence)
     if missing:
         raise RuleViolation(
             ("A16.1", "A23.1"),
