@@ -140,6 +140,17 @@ def check_a16_1_registered(registered: bool, decided: bool) -> None:
         )
 
 
+def check_a16_1_not_filed(filed: bool) -> None:
+    """A16.1: an objection filed by the public is decided on the objection itself, which records
+    the outcome and its reasons with the unit's (never on the unit alone)."""
+    if filed:
+        raise RuleViolation(
+            "A16.1",
+            zh="公众实名提出的异议须在异议记录上作出处理决定",
+            en="an objection filed by the public is decided on the objection itself",
+        )
+
+
 def check_a16_1_reasons(reasons: str) -> None:
     """A16.1: the decision on an objection states its reasons."""
     if not reasons.strip():

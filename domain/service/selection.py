@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from domain.aggregates.objection import NoticeObjection
 from domain.aggregates.round import Round
 from domain.aggregates.unit import Unit
 from domain.rules import publication, review
@@ -160,6 +161,8 @@ class SelectionActs(ObjectionActs, ReviewActs):
         """A16.1: the province decides; an upheld objection blocks the unit."""
         self._authorise(actor, "decide_objection")
         unit = self._expect(self._unit(credit_code), expected_version)
+        filed = self.aggregate_store.load(objection_id, False)
+        publication.check_a16_1_not_filed(isinstance(filed, NoticeObjection))
         unit.decide_objection(
             self._act(actor, occurred_at, justification, rules=("A16.1",)),
             level,

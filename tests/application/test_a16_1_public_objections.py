@@ -154,6 +154,8 @@ def test_a16_1_a_filed_objection_is_registered_and_decided_once(app: Greenlist) 
         app.register_objection(P, objection, occurred_at=day(9, 16))
     with refused(app, "A16.1", versions(app, code)):
         app.decide_filed_objection(P, objection, True, " ", occurred_at=day(9, 16))
+    with refused(app, "A16.1", versions(app, code)):  # decided on the objection, not the unit
+        app.decide_objection(P, code, PROV, objection, True, occurred_at=day(9, 16))
     app.decide_filed_objection(P, objection, False, "不成立", occurred_at=day(9, 17))
     with refused(app, "A16.1", versions(app, code)):
         app.decide_filed_objection(P, objection, True, "改判", occurred_at=day(9, 17))
