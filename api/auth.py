@@ -175,11 +175,13 @@ PUBLIC_ROUTES = (
     ("GET", "/api/v1/log/checkpoint"),
     ("GET", "/api/v1/log/proof/consistency"),
     ("POST", "/api/v1/complaints"),
+    ("GET", "/api/v1/notices"),
+    ("POST", "/api/v1/notices"),
 )
 """What anyone may reach without a token: published lists, announcements, the agencies'
-performance (A22.2), filing a report, and the verifiable log's signed checkpoint and
-consistency proofs (hashes only, issue 10: anyone holding a checkpoint must be able to check
-that a later one extends it)."""
+performance (A22.2), filing a report, the public notices and objecting to them (A16.1), and the
+verifiable log's signed checkpoint and consistency proofs (hashes only, issue 10: anyone holding
+a checkpoint must be able to check that a later one extends it)."""
 
 
 def is_public(method: str, path: str) -> bool:

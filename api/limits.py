@@ -20,7 +20,7 @@ from flask_limiter import Limiter, RateLimitExceeded
 from limits import parse_many
 
 from api.problems import problem
-from api.resources import complaints
+from api.resources import complaints, notices
 
 DEFAULT_FILING_LIMIT = "5 per minute;50 per day"
 """Per client: a person files a report now and then, a script hundreds."""
@@ -46,7 +46,8 @@ def check_limit(value: str) -> str:
 def install_limits(
     app: Flask, filing_limit: str = DEFAULT_FILING_LIMIT, storage_uri: str = "memory://"
 ) -> Limiter:
-    """Limit POST /api/v1/complaints per client. Registered before authentication and the body
+    """Limit POST /api/v1/complaints and objections to a notice (POST /api/v1/notices/...)
+    per client. Registered before authentication and the body
     checks, so a throttled request costs neither a token check nor a read of its body."""
     limiter = Limiter(
         client_address,
@@ -57,6 +58,7 @@ def install_limits(
         headers_enabled=False,
     )
     limiter.limit(check_limit(filing_limit), methods=["POST"])(complaints.blp)
+    limiter.limit(check_limit(filing_limit), methods=["POST"])(notices.blp)
 
     def too_many(error: RateLimitExceeded) -> Response:
         current = limiter.current_limit

@@ -12,15 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 from domain.events import complaint as co
+from domain.events import objection as ob
 from domain.events import unit as un
 from domain.values import PROVINCE, Role
 
 WITHHELD = ("reporter", Role.PUBLIC.value, PROVINCE)
 """(actor id, role, region) shown for the filer of a report."""
 
-FILINGS: frozenset[type] = frozenset({co.ComplaintFiled, un.ComplaintReceived})
+FILINGS: frozenset[type] = frozenset(
+    {
+        co.ComplaintFiled,
+        un.ComplaintReceived,
+        ob.ObjectionFiled,
+        ob.ObjectionDocketOpened,
+        ob.ObjectionDocketed,
+    }
+)
 """The events whose actor is the filer: the filing itself and, in streams written before
-reports were accepted for verification, the unit's retired `ComplaintReceived`."""
+reports were accepted for verification, the unit's retired `ComplaintReceived`; an objection
+filed during the notice (A16.1) and its entry on the round's docket, which the filing
+records."""
 
 
 def shown_actor(event: Any) -> tuple[str, str, str]:

@@ -1,7 +1,8 @@
 """One line in Chinese per event of the audit trail, e.g. "杭州市经信局推荐该单位参加2025年省级
 遴选": what an auditor reads first. A template per event type; a generic line for any other.
 
-A23: no template reads a complaint's reporter name, contact or content."""
+A23: no template reads a complaint's reporter name, contact or content; A16.1: nor an
+objection's objector or grounds."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from domain.events import agency as ag
 from domain.events import complaint as co
 from domain.events import experts as ex
 from domain.events import membership as me
+from domain.events import objection as ob
 from domain.events import round as ro
 from domain.events import unit as un
 from domain.rules.levels import LEVEL_ZH
@@ -172,6 +174,13 @@ TEMPLATES: dict[type, Template] = {
     co.ComplaintVerified: lambda e, w, _: (
         f"{w}核实举报：{_yes(e.confirmed)}（{_OUTCOMES.get(e.outcome, e.outcome)}）"
     ),
+    # objections filed during the notice (A16.1): never the objector, never the grounds
+    ob.ObjectionFiled: lambda e, w, _: f"对{e.year}年{_lv(e)}公示名单中的该单位提出实名异议",
+    ob.ObjectorIdentityRead: lambda e, w, _: f"{w}查阅异议人身份信息",
+    ob.ObjectionRegistered: lambda e, w, _: f"{w}登记异议，进行处理",
+    ob.ObjectionHandled: lambda e, w, _: f"{w}处理异议：{'成立' if e.upheld else '不成立'}",
+    ob.ObjectionDocketOpened: lambda e, w, _: f"建立{e.year}年{_lv(e)}公示期异议登记簿",
+    ob.ObjectionDocketed: lambda e, w, _: "公示期异议列入登记簿",
     # the expert pool, the adjustment queue, park memberships
     ex.ExpertPoolOpened: lambda e, w, _: f"{w}建立省绿色低碳专家库",
     ex.ExpertEnrolled: lambda e, w, _: f"{w}将专家{e.name}（{e.expert_id}）纳入专家库",

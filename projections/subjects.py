@@ -20,6 +20,7 @@ import domain.events
 from domain.events import agency as ag
 from domain.events import complaint as co
 from domain.events import membership as me
+from domain.events import objection as ob
 from domain.events import round as ro
 from domain.events import unit as un
 from domain.events.base import Provenance
@@ -34,7 +35,12 @@ _MODULE_TYPES = {
     "adjustments": "adjustment_queue",
     "membership": "park_membership",
 }
-_CLASS_TYPES: dict[type, str] = {ag.QuotaLedgerOpened: "quota", ag.ProjectCounted: "quota"}
+_CLASS_TYPES: dict[type, str] = {
+    ag.QuotaLedgerOpened: "quota",
+    ag.ProjectCounted: "quota",
+    ob.ObjectionDocketOpened: "objection_docket",
+    ob.ObjectionDocketed: "objection_docket",
+}
 
 
 def _event_classes() -> dict[type, str]:
@@ -95,6 +101,8 @@ TRACKED = frozenset(
         me.MembershipIndexOpened,
         ro.RoundOpened,
         co.ComplaintFiled,
+        ob.ObjectionFiled,
+        ob.ObjectionDocketOpened,
     }
 )
 """The events that create an aggregate whose subject `Subjects` records."""
@@ -139,6 +147,10 @@ class Subjects:
             return self._put(b, e, None, f"{e.year}年{LEVEL_ZH.get(e.level, e.level)}遴选")
         if cls is co.ComplaintFiled:
             return self._put(b, e, self.lookup(b, str(e.target_id))[0], None)
+        if cls is ob.ObjectionFiled:
+            return self._put(b, e, self.lookup(b, str(e.unit_id))[0], None)
+        if cls is ob.ObjectionDocketOpened:
+            return self._put(b, e, None, self.lookup(b, str(e.round_id))[1])
         return None
 
     def of(self, e: Any, b: Batch, aid: str) -> tuple[str | None, str | None]:

@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from domain.events import complaint as co
+from domain.events import objection as ob
 from domain.events import round as ro
 from domain.events import unit as un
 from domain.rules import RULES
@@ -139,7 +140,7 @@ class Supervision(Projection):
                 back_entered=int(back_entered),
                 detail=f"{e.level}/{e.year}" if late else None,
             )
-        if cls is co.ReporterIdentityRead:
+        if cls is co.ReporterIdentityRead or cls is ob.ObjectorIdentityRead:
             b.add("supervision_reporter_reads", **self._act(e, b, actor))
         if cls is ro.OnSiteSupervisionRecorded:
             b.add(

@@ -34,8 +34,13 @@ _ANY_EVENT = (
     "任意单位的日志条目（请以credit_code指明可查阅的单位）",
     "the log's events without `credit_code` naming a unit it reads",
 )
-SEALED_TOPICS = ("domain.events.complaint:", "domain.events.unit:ComplaintReceived")
-"""Events whose stored bytes may identify a reporter (A23.1, domain.reporters)."""
+SEALED_TOPICS = (
+    "domain.events.complaint:",
+    "domain.events.unit:ComplaintReceived",
+    "domain.events.objection:",
+)
+"""Events whose stored bytes may identify a reporter (A23.1) or an objector (A16.1), or the
+account that filed (domain.reporters)."""
 
 
 NOTE = {

@@ -93,15 +93,20 @@ TARGETS = ("unit", "agency")
 """A23.1: what a real-name report is against."""
 
 
-def check_a23_1_real_name(name: str, contact: str, evidence: Iterable[str]) -> None:
-    """A23.1: a report carries the reporter's real name, contact details and evidence."""
+def a23_1_missing(name: str, contact: str, evidence: Iterable[str]) -> list[str]:
+    """A23.1: what a real-name filing lacks of name, contact and evidence (also an objection
+    to the notice, A16.1)."""
     missing = [
-        label
-        for label, value in (("name", name.strip()), ("contact", contact.strip()))
-        if not value
+        label for label, value in (("name", name), ("contact", contact)) if not value.strip()
     ]
     if not [e for e in evidence if e.strip()]:
         missing.append("evidence")
+    return missing
+
+
+def check_a23_1_real_name(name: str, contact: str, evidence: Iterable[str]) -> None:
+    """A23.1: a report carries the reporter's real name, contact details and evidence."""
+    missing = a23_1_missing(name, contact, evidence)
     if missing:
         raise RuleViolation(
             "A23.1",

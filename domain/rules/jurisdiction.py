@@ -105,6 +105,9 @@ ACTS: dict[str, Grants] = {
     "open_public_notice": province_wide(P),
     "raise_objection": _grant(Reach.OPEN, EVERYONE_ELSE),
     "decide_objection": province_wide(P),
+    "file_objection": _grant(Reach.OPEN, EVERYONE_ELSE),
+    "register_objection": province_wide(P),
+    "decide_filed_objection": province_wide(P),
     "cosign_publication": _grant(Reach.OWN_DEPARTMENT, (Role.CODEPT,)),
     "publish_round": province_wide(P),
     # the national list is MIIT's (A15.4, A16.3): the recommendation, MIIT's outcome, migration

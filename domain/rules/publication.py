@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from domain.errors import RuleViolation
-from domain.values import local_date
+from domain.errors import OutOfJurisdiction, RuleViolation
+from domain.rules.agencies import a23_1_missing
+from domain.values import PROVINCE, Actor, Role, local_date
 
 CO_PUBLISHERS = frozenset({"ndrc", "eco_env"})
 """A16.2: 省发展改革委 and 省生态环境厅 publish jointly with 省经信厅."""
@@ -81,6 +82,93 @@ def check_a16_1_objections_decided(pending: bool) -> None:
             "A16.1",
             zh="公示期异议尚未处理，不得发布",
             en="an objection raised during the notice is not decided yet: publication refused",
+        )
+
+
+# --- A16.1: objections filed by anyone, under their real name ------------------------------
+
+
+def check_a16_1_real_name(name: str, contact: str, evidence: Iterable[str]) -> None:
+    """A16.1 with A23.1: anyone may object during the notice, under their real name, with
+    contact details and evidence, as a real-name report must (举报 A23.1)."""
+    missing = a23_1_missing(name, contact, evidence)
+    if missing:
+        raise RuleViolation(
+            ("A16.1", "A23.1"),
+            zh=f"异议须实名提出，并提供联系方式和佐证材料，缺少：{', '.join(missing)}",
+            en="an objection is raised under a real name with contact details and evidence; "
+            "missing: " + ", ".join(missing),
+        )
+
+
+def check_a16_1_on_notice(on_notice: bool) -> None:
+    """A16.1: an objection is against a unit on the proposed list under notice."""
+    if not on_notice:
+        raise RuleViolation(
+            "A16.1",
+            zh="该单位不在本轮公示名单中，不能对其提出异议",
+            en="the unit is not on this round's proposed list under notice",
+        )
+
+
+def check_a16_1_may_see_objector(actor: Actor) -> None:
+    """A16.1 (with A23.1's protection of reporters): only the province, which handles the
+    objections, and discipline inspection see who objected; each look is recorded."""
+    if actor.role not in (Role.PROVINCE, Role.INSPECTOR) or actor.region != PROVINCE:
+        raise OutOfJurisdiction(
+            ("A16.1", "A23.1"),
+            zh="无权查看异议人信息",
+            en="only the province handling objections and inspectors see the objector",
+        )
+
+
+def check_a16_1_unregistered(registered: bool) -> None:
+    """A16.1: a filed objection is registered for handling once."""
+    if registered:
+        raise RuleViolation(
+            "A16.1", zh="该异议已登记处理", en="the objection is already registered"
+        )
+
+
+def check_a16_1_registered(registered: bool, decided: bool) -> None:
+    """A16.1: a filed objection is decided once, after the province registered it."""
+    if not registered or decided:
+        raise RuleViolation(
+            "A16.1",
+            zh="异议须先登记且尚未处理，方可作出处理决定",
+            en="only a registered objection not yet decided is decided",
+        )
+
+
+def check_a16_1_not_filed(filed: bool) -> None:
+    """A16.1: an objection filed by the public is decided on the objection itself, which records
+    the outcome and its reasons with the unit's (never on the unit alone)."""
+    if filed:
+        raise RuleViolation(
+            "A16.1",
+            zh="公众实名提出的异议须在异议记录上作出处理决定",
+            en="an objection filed by the public is decided on the objection itself",
+        )
+
+
+def check_a16_1_reasons(reasons: str) -> None:
+    """A16.1: the decision on an objection states its reasons."""
+    if not reasons.strip():
+        raise RuleViolation(
+            "A16.1",
+            zh="异议处理决定须说明理由",
+            en="the decision on an objection needs its reasons",
+        )
+
+
+def check_a16_1_filed_objections_handled(pending: int) -> None:
+    """A16.1: nothing is published while an objection filed during the notice is not yet
+    registered and decided."""
+    if pending:
+        raise RuleViolation(
+            "A16.1",
+            zh=f"公示期内收到的异议尚有{pending}件未处理，不得发布",
+            en=f"{pending} objection(s) filed during the notice undecided: publication refused",
         )
 
 

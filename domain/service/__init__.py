@@ -7,6 +7,7 @@ from domain.service.dynamic import DynamicManagementActs
 from domain.service.expert_review import ExpertReviewActs
 from domain.service.explain import Explanations
 from domain.service.miit import MiitActs
+from domain.service.objections import ObjectionActs
 from domain.service.queries import Queries
 from domain.service.selection import SelectionActs
 from domain.service.units import UnitActs
@@ -21,6 +22,7 @@ class Greenlist(
     DeadlineActs,
     AgencyActs,
     ComplaintActs,
+    ObjectionActs,
     Queries,
     Explanations,
 ):

@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from domain.aggregates.objection import NoticeObjection
 from domain.aggregates.round import Round
 from domain.aggregates.unit import Unit
 from domain.rules import publication, review
 from domain.rules.selection import QuotaInputs
 from domain.rules.stages import PAST_REVIEW, Stage
 from domain.service.base import ExpectedVersion, Receipt
+from domain.service.objections import ObjectionActs
 from domain.service.reviews import ReviewActs
 from domain.values import Actor, Level
 
 
-class SelectionActs(ReviewActs):
+class SelectionActs(ObjectionActs, ReviewActs):
     """Province and cities acting on a (level, year) round."""
 
     def open_round(
@@ -159,6 +161,8 @@ class SelectionActs(ReviewActs):
         """A16.1: the province decides; an upheld objection blocks the unit."""
         self._authorise(actor, "decide_objection")
         unit = self._expect(self._unit(credit_code), expected_version)
+        filed = self.aggregate_store.load(objection_id, False)
+        publication.check_a16_1_not_filed(isinstance(filed, NoticeObjection))
         unit.decide_objection(
             self._act(actor, occurred_at, justification, rules=("A16.1",)),
             level,
@@ -200,6 +204,7 @@ class SelectionActs(ReviewActs):
         rnd = self._expect(self._round(level, year), expected_version)
         act = self._act(actor, occurred_at, rules=("A16.1", "A16.2"))
         rnd.check_publishable(act)
+        self._check_filed_objections_decided(rnd)
         loaded: dict[UUID, Unit] = {}
         outcome: dict[str, list[str]] = {
             "listed": [],

@@ -16,6 +16,7 @@ from projections.engine.projection import Projection
 from projections.rounds.nominees import Nominations
 from projections.rounds.queries import (
     nominations,
+    noticed,
     objections,
     quota_usage,
     round_summary,
@@ -24,7 +25,15 @@ from projections.rounds.queries import (
 from projections.rounds.round_acts import RoundActs
 from projections.rounds.tables import TABLES
 
-__all__ = ["Rounds", "nominations", "objections", "quota_usage", "round_summary", "scores"]
+__all__ = [
+    "Rounds",
+    "nominations",
+    "noticed",
+    "objections",
+    "quota_usage",
+    "round_summary",
+    "scores",
+]
 
 
 class Rounds(Nominations, RoundActs, Projection):

@@ -39,6 +39,14 @@ def objections(db: Db, level: str, year: int) -> list[Row]:
     )
 
 
+def noticed(db: Db) -> list[Row]:
+    """The rounds whose public notice was opened (A16.1), latest year first."""
+    return db.query(
+        "SELECT level, year FROM rounds WHERE notice_opened_on IS NOT NULL "
+        "ORDER BY year DESC, level"
+    )
+
+
 def scores(db: Db, level: str, year: int, expert: str | None = None) -> list[Row]:
     """The drawn experts' scores of the round's units by credit code and expert (A15.2), each
     with its opinion, how often it was corrected and the last correction's justification."""

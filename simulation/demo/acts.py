@@ -65,6 +65,10 @@ class Outcome:
     events: int = 0
 
 
+OBJECTOR = ("陈晓", "13700001234")
+"""Who objects to the 2025 notice under their real name (A16.1); kept in the objection only."""
+
+
 class DemoActs:
     """The service, the cast and the clock, with one method per act the history uses."""
 
@@ -78,6 +82,7 @@ class DemoActs:
         self.changes: dict[str, UUID] = {}
         self.complaints: dict[str, UUID] = {}
         self.objections: dict[str, UUID] = {}
+        self.filed: set[str] = set()
         self.records: dict[str, UUID] = {}
         self.out = Outcome()
         self.nominees: dict[int, list[Member]] = {}
@@ -234,8 +239,24 @@ class DemoActs:
         receipt = self.app.raise_objection(PROVINCE_ACTOR, code, P, draws.OBJECTION)
         self.objections[code] = receipt.details["objection_id"]
 
+    def object_publicly(self, year: int, code: str) -> None:
+        """A16.1: a member of the public objects, without a token, under their real name."""
+        name, phone = OBJECTOR
+        receipt = self.app.file_objection(
+            PUBLIC, P, year, code, name, phone, list(draws.EVIDENCE), draws.OBJECTION
+        )
+        self.objections[code] = receipt.aggregate_id
+        self.filed.add(code)
+
+    def register_objection(self, code: str) -> None:
+        """A16.1: the province registers the filed objection: the unit's history hears of it."""
+        self.app.register_objection(PROVINCE_ACTOR, self.objections[code])
+
     def decide(self, code: str, upheld: bool) -> None:
         why = draws.DECISION[upheld]
+        if code in self.filed:
+            self.app.decide_filed_objection(PROVINCE_ACTOR, self.objections[code], upheld, why)
+            return
         self.app.decide_objection(PROVINCE_ACTOR, code, P, self.objections[code], upheld, why)
 
     # --- dynamic management (A17-A23) ---------------------------------------------------

@@ -1,8 +1,8 @@
 """A provincial round of the demo history after its nominations: preliminary reviews (A15.1),
 panel draws and expert reviews (A15.2), the weighted site sample and its inspections (A15.3),
-the 15-day notice with, in 2025, two objections (A16.1), the co-signatures and the joint
-publication (A16.2), which in 2026 also applies the removals and renames decided since
-(A19.1-3, A20.3)."""
+the 15-day notice with, in 2025, two objections (A16.1: one filed by the public), the
+co-signatures and the joint publication (A16.2), which in 2026 also applies the removals and
+renames decided since (A19.1-3, A20.3)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ class DemoRounds(DemoActs):
         self.agenda.spread(sampled, first, last, lambda code: self.inspect(code, code != failing))
 
     def notice(self, year: int) -> None:
-        """A16.1; in 2025 two objections are raised against enterprises, one upheld."""
+        """A16.1; in 2025 two objections are raised against enterprises: one filed by the
+        public under their real name, registered and upheld; one recorded by the province."""
         self.app.open_public_notice(PROVINCE_ACTOR, P, year)
         if year != 2025:
             return
@@ -57,7 +58,8 @@ class DemoRounds(DemoActs):
         upheld, rejected = self.rng.sample(enterprises, 2)
         opened = self.agenda.now.date()
         a = self.agenda
-        a.on(opened + timedelta(days=2), partial(self.object, upheld))
+        a.on(opened + timedelta(days=2), partial(self.object_publicly, year, upheld))
+        a.on(opened + timedelta(days=3), partial(self.register_objection, upheld))
         a.on(opened + timedelta(days=4), partial(self.object, rejected))
         a.on(opened + timedelta(days=11), partial(self.decide, upheld, True))
         a.on(opened + timedelta(days=11), partial(self.decide, rejected, False), hour=14)

@@ -3,7 +3,8 @@ one where that applies, against every command of the API (each POST and PUT but 
 clock). A city bureau acts only on its own city's units (ID.3); enterprises and agencies only on
 their own submissions; experts score only the units whose panel they were drawn onto (A15.2);
 inspectors read everything and record only their on-site supervision (A15.2); auditors read
-everything and change nothing; the public (no token) only files real-name reports (A23.1).
+everything and change nothing; the public (no token) only files real-name reports (A23.1)
+and objections to a notice (A16.1).
 
 Every role also carries each region a token could claim (issue 9, item 2): its own city,
 another city, the province 330000, a county 330106 and a code outside Zhejiang 110000. A token
@@ -187,6 +188,23 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         },
     ),
     "accept_complaint": ("PUT", "/api/v1/complaints/{complaint_id}/acceptance", {}),
+    "file_objection": (
+        "POST",
+        "/api/v1/notices/{level}/{year}/objections",
+        {
+            "credit_code": TARGET,
+            "objector_name": "王异议",
+            "objector_contact": "13800000000",
+            "evidence": ["https://example.org/2.jpg"],
+            "grounds": TEXT,
+        },
+    ),
+    "register_objection": ("PUT", "/api/v1/objections/{objection_id}/registration", {}),
+    "decide_filed_objection": (
+        "PUT",
+        "/api/v1/objections/{objection_id}/decision",
+        {"upheld": False, "reasons": TEXT},
+    ),
     "verify_complaint": (
         "PUT",
         "/api/v1/complaints/{complaint_id}/verification",
@@ -215,7 +233,7 @@ def acts(own: str = "", anywhere: str = "") -> Acts:
     return Acts(frozenset(own.split()), frozenset(anywhere.split()))
 
 
-OBJECT_AND_REPORT = "raise_objection file_complaint"  # A16.1 anyone may object; A23.1 report
+OBJECT_AND_REPORT = "raise_objection file_objection file_complaint"  # A16.1 object; A23.1 report
 ROLES: dict[str, Acts] = {
     "enterprise": acts(
         own="register members evaluate submit_form declare_change", anywhere=OBJECT_AND_REPORT
@@ -232,7 +250,8 @@ ROLES: dict[str, Acts] = {
         " site_sample site_inspection notice decide_objection publish enrol_expert"
         " record_negative end_negative mark_overdue decide_removal major_accident"
         " register_agency report_misconduct change_representative recommend_to_miit"
-        " miit_outcome migrate_national " + OBJECT_AND_REPORT
+        " miit_outcome migrate_national register_objection decide_filed_objection "
+        + OBJECT_AND_REPORT
     ),
     "codept": acts(anywhere="cosign " + OBJECT_AND_REPORT),
     "expert": acts(own="score", anywhere=OBJECT_AND_REPORT),
@@ -240,8 +259,8 @@ ROLES: dict[str, Acts] = {
     "auditor": acts(),
 }
 """lifecycle.md's actor table as the API enforces it (role -> commands)."""
-PUBLIC = frozenset({"file_complaint"})
-"""No token: filing a real-name report (A23.1)."""
+PUBLIC = frozenset({"file_complaint", "file_objection"})
+"""No token: filing a real-name report (A23.1), objecting to a unit under notice (A16.1)."""
 
 HEADERS: dict[str, dict[str, str]] = {
     "enterprise/own": enterprise(TARGET),

@@ -47,6 +47,9 @@ def test_every_error_is_documented_as_a_problem_and_every_operation_but_the_publ
         "GET /api/v1/log/checkpoint",
         "GET /api/v1/log/proof/consistency",
         "POST /api/v1/complaints",
+        "GET /api/v1/notices",
+        "GET /api/v1/notices/{level}/{year}",
+        "POST /api/v1/notices/{level}/{year}/objections",
     }
 
 
@@ -92,7 +95,13 @@ def test_a_method_or_path_that_routes_nowhere_is_405_or_404_with_or_without_a_to
     assert unauthorized.headers["WWW-Authenticate"] == "Bearer"
 
 
-CREATES = {"/api/v1/units", "/api/v1/rounds", "/api/v1/agencies", "/api/v1/complaints"}
+CREATES = {
+    "/api/v1/units",
+    "/api/v1/rounds",
+    "/api/v1/agencies",
+    "/api/v1/complaints",
+    "/api/v1/notices/{level}/{year}/objections",
+}
 """The commands that create a record of their own (POST to a collection): nothing to If-Match."""
 LOCATED = {"/api/v1/units", "/api/v1/rounds", "/api/v1/agencies"}
 """The creations answered with the Location of the record created."""

@@ -177,6 +177,7 @@ READS: dict[str, Read] = {
     "supervision": read("/api/v1/supervision", "supervision"),
     "refusals": read("/api/v1/refusals?limit=5", "refusals"),
     "reporter": read("/api/v1/complaints/{complaint}/reporter", "reporter"),
+    "objector": read("/api/v1/objections/{objection}/objector", "objector"),
     "log_event": read(
         "/api/v1/log/proof/inclusion?position={position}&credit_code={code}",
         "unit",
@@ -184,19 +185,21 @@ READS: dict[str, Read] = {
     ),
     "log_any_event": read("/api/v1/log/proof/inclusion?position={registered}", "audit"),
 }
-"""Every GET of the API but the public ones (lists, announcements, the log's checkpoint and
-consistency proofs, health, metrics, docs). An event of the log (`log_event`, the target side's
-registration) is read by the unit's readers naming the unit (`credit_code`), any event
-(`log_any_event`) by the audit trail's."""
+"""Every GET of the API but the public ones (lists, announcements, the public notices, the log's
+checkpoint and consistency proofs, health, metrics, docs). An event of the log (`log_event`, the
+target side's registration) is read by the unit's readers naming the unit (`credit_code`), any
+event (`log_any_event`) by the audit trail's."""
 
 FIXED: dict[str, frozenset[str]] = {
     "audit": frozenset({"province", "inspector", "auditor"}),
     "supervision": frozenset({"inspector", "auditor"}),
     "refusals": frozenset(PROVINCE_WIDE),
     "reporter": frozenset({"city/own", "inspector"}),
+    "objector": frozenset({"province", "inspector"}),
 }
 """The reads kept to a few readers whatever the side: the audit trail, supervision and a
-reporter's identity (A23.1: the handling city, here Hangzhou, and the inspectors)."""
+reporter's identity (A23.1: the handling city, here Hangzhou, and the inspectors) and an
+objector's (A16.1: the province, which handles objections, and the inspectors)."""
 SIDED = frozenset({"enterprise", "city"})
 """The readers of collections of units' rows, each seeing its own side's rows."""
 AUDIENCES: dict[str, frozenset[str]] = {
@@ -235,6 +238,7 @@ def expected(reader: str, name: str, target: str) -> int | set[str]:
 class Prepared:
     app: Flask
     complaint: UUID
+    objection: UUID
     registered: dict[str, int]
     """The log position of each side's registration (`UnitRegistered`)."""
 
@@ -255,8 +259,9 @@ def on(service: Greenlist, day: date) -> None:
     clock.set(s.at(day).astimezone(UTC))
 
 
-def history_of_two_sides(service: Greenlist) -> UUID:
-    """The history described in the module's docstring; returns the report's id."""
+def history_of_two_sides(service: Greenlist) -> tuple[UUID, UUID]:
+    """The history described in the module's docstring; returns the report's id and the id of
+    the objection filed by the public against HZ."""
     hz_city, nb_city = s.city_actor("330100"), s.city_actor("330200")
     on(service, date(2025, 1, 10))
     service.register_agency(
@@ -307,6 +312,9 @@ def history_of_two_sides(service: Greenlist) -> UUID:
         service.decide_objection(
             s.PROVINCE_ACTOR, code, P, raised.details["objection_id"], False, "不成立"
         )
+    filed = service.file_objection(s.PUBLIC, P, 2025, HZ, "赵异议", "139", ["e.pdf"], "理由")
+    service.register_objection(s.PROVINCE_ACTOR, filed.aggregate_id)
+    service.decide_filed_objection(s.PROVINCE_ACTOR, filed.aggregate_id, False, "不成立")
     on(service, date(2025, 9, 20))
     service.cosign_publication(s.NDRC, P, 2025, "ndrc")
     service.cosign_publication(s.ECO_ENV, P, 2025, "eco_env")
@@ -317,17 +325,17 @@ def history_of_two_sides(service: Greenlist) -> UUID:
     report = service.file_complaint(
         s.PUBLIC, "agency", AGENCY, "王举报", "13800000000", ["a.jpg"], "造假", city="330100"
     )
-    return report.aggregate_id
+    return report.aggregate_id, filed.aggregate_id
 
 
 @pytest.fixture(scope="module")
 def prepared(store_url: str) -> Iterator[Prepared]:
     app = module_app(store_url)
     service: Greenlist = app.extensions["greenlist"].service
-    complaint = history_of_two_sides(service)
+    complaint, objection = history_of_two_sides(service)
     app.extensions["greenlist_runner"].catch_up()
     registered = {side: service.unit_history(code)[0].position for side, code in SIDE.items()}
-    yield Prepared(app, complaint, cast(dict[str, int], registered))
+    yield Prepared(app, complaint, objection, cast(dict[str, int], registered))
     service.close()
 
 
@@ -337,7 +345,11 @@ def path(prepared: Prepared, name: str, target: str) -> str:
     params |= {"agency": AGENCY if target == "own" else OTHER_AGENCY}
     position, registered = prepared.registered[target], prepared.registered["own"]
     return READS[name].path.format(
-        complaint=prepared.complaint, position=position, registered=registered, **params
+        complaint=prepared.complaint,
+        objection=prepared.objection,
+        position=position,
+        registered=registered,
+        **params,
     )
 
 
@@ -359,7 +371,7 @@ def check(response: Any, name: str, reader: str, target: str) -> None:
     assert problem["status"] == outcome and problem["detail"]
     assert problem["messages"]["zh"] and problem["messages"]["en"]
     if outcome == 403:
-        rules = ["A23.1"] if name == "reporter" else ["ID.3"]
+        rules = {"reporter": ["A23.1"], "objector": ["A16.1", "A23.1"]}.get(name, ["ID.3"])
         if reader.startswith("expert/") and READS[name].audience == "unit":
             rules.append("A15.2")  # what binds an expert to the units of its panels
         assert problem["rules"] == rules, problem

@@ -24,9 +24,10 @@ from domain.service.base import ANY_VERSION
 from domain.values import PROVINCE, Actor, Level, Role
 from simulation import scenarios as s
 
-READS_ONE_PERSON = {"read_reporter"}
-"""The one method that takes an actor and is no command: a reporter's identity is read by the
-handling city and the inspectors (A23.1), the report deciding it and recording each look."""
+READS_ONE_PERSON = {"read_reporter", "read_objector"}
+"""The methods that take an actor and are no command: a reporter's identity is read by the
+handling city and the inspectors (A23.1), an objector's by the province and the inspectors
+(A16.1), the report or objection deciding it and recording each look."""
 CALENDAR = {act for act, grants in ACTS.items() if grants is DEADLINES}
 """The calendar's acts first look whether anything fell due: nothing falls due, nothing is
 decided (they need a record, so the scenarios of tests/scheduler drive them)."""

@@ -98,6 +98,13 @@ def test_a16_3_the_demo_recommends_to_miit_and_records_its_outcomes(history: tup
         assert national["miit_document"] == "工信厅节函〔2025〕412号"
 
 
+def test_a16_1_the_demo_has_a_public_objection_registered_and_decided(history: tuple) -> None:
+    _, events, _ = history
+    kinds = Counter(kind for _, kind, _ in events)
+    assert kinds["ObjectionFiled"] == kinds["ObjectionRegistered"] == 1
+    assert kinds["ObjectionHandled"] == 1 and kinds["ObjectionDocketed"] == 1
+
+
 def test_the_history_is_deterministic(history: tuple) -> None:
     outcome, events, _ = history
     clock = SettableClock(START)

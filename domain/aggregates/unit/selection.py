@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -169,11 +169,20 @@ class Selection(UnitCore):
             ev.PublicNoticeEntered, act, rules, level=level.value, year=year, last_day=last_day
         )
 
-    def raise_objection(self, act: Act, level: Level, objection_id: UUID, summary: str) -> None:
-        """A16.1: objections are raised during the 15-day notice."""
+    def raise_objection(
+        self,
+        act: Act,
+        level: Level,
+        objection_id: UUID,
+        summary: str,
+        filed_at: datetime | None = None,
+    ) -> None:
+        """A16.1: objections are raised during the 15-day notice. One filed by the public
+        (domain.aggregates.objection) is raised here when the province registers it, judged
+        at its filing (`filed_at`)."""
         check_stage(self.stage(level), [Stage.UNDER_NOTICE], "A16.1", "raise an objection")
         standing = self._at(level)
-        publication.check_a16_1_within_notice(standing.last_day, act.judged_at)
+        publication.check_a16_1_within_notice(standing.last_day, filed_at or act.judged_at)
         self.record(
             ev.ObjectionRaised,
             act,
