@@ -1,5 +1,6 @@
 """The application service: one method per act of lifecycle.md, plain values in and out."""
 
+from domain.service.accidents import AccidentActs
 from domain.service.agencies import AgencyActs
 from domain.service.complaints import ComplaintActs
 from domain.service.deadlines import DeadlineActs
@@ -7,6 +8,7 @@ from domain.service.dynamic import DynamicManagementActs
 from domain.service.expert_review import ExpertReviewActs
 from domain.service.explain import Explanations
 from domain.service.queries import Queries
+from domain.service.rectifications import RectificationActs
 from domain.service.selection import SelectionActs
 from domain.service.units import UnitActs
 
@@ -16,6 +18,8 @@ class Greenlist(
     SelectionActs,
     ExpertReviewActs,
     DynamicManagementActs,
+    AccidentActs,
+    RectificationActs,
     DeadlineActs,
     AgencyActs,
     ComplaintActs,
