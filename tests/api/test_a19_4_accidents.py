@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from domain.service import Greenlist
 from simulation import scenarios as s
 from tests.api.conftest import city, event_count, province
+from tests.api.test_dynamic import service
 
 WHEN = "2025-10-30T10:00:00+08:00"
 REPORT = {
@@ -23,11 +23,6 @@ REPORT = {
     "description": "重大生产安全事故",
     "occurred_at": WHEN,
 }
-
-
-def service(api_app: Flask) -> Greenlist:
-    app: Greenlist = api_app.extensions["greenlist"].service
-    return app
 
 
 @pytest.fixture
