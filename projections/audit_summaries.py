@@ -33,6 +33,8 @@ _ACTIVITIES = {
     "site_inspection": "现场核查",
     "publication": "结果发布",
 }
+_ACCIDENTS = {"safety": "生产安全事故", "quality": "质量事故", "environment": "突发环境事件"}
+_GRADES = {"I": "特别重大", "II": "重大", "III": "较大", "IV": "一般"}
 _OUTCOMES = {
     "rectification": "责令整改",
     "removal": "移出名单",
@@ -112,6 +114,11 @@ TEMPLATES: dict[type, Template] = {
     un.NegativeRecordLapsed: lambda e, w, _: (
         f"第十七条情形{e.ground}已满三年，自{e.lapsed_on}起不再计入"
     ),
+    un.AccidentReported: lambda e, w, _: (
+        f"{w}向省经信厅上报该单位{e.occurred_on}发生的{_ACCIDENTS.get(e.kind, e.kind)}"
+        f"（{_GRADES.get(e.grade, e.grade)}）" + ("（未实时上报）" if e.reported_late else "")
+    ),
+    un.ReportedToMiitForRemoval: lambda e, w, _: f"{w}就重大事故报工信部将该单位移出国家级名单",
     un.ComplaintReceived: lambda e, w, _: "收到针对该单位的实名举报",
     un.ComplainedAgainst: lambda e, w, _: f"{w}受理针对该单位的实名举报，进行核实",
     un.ComplaintOutcomeRecorded: lambda e, w, _: (
@@ -181,6 +188,11 @@ TEMPLATES: dict[type, Template] = {
     ob.ObjectionHandled: lambda e, w, _: f"{w}处理异议：{'成立' if e.upheld else '不成立'}",
     ob.ObjectionDocketOpened: lambda e, w, _: f"建立{e.year}年{_lv(e)}公示期异议登记簿",
     ob.ObjectionDocketed: lambda e, w, _: "公示期异议列入登记簿",
+    co.RectificationRequired: lambda e, w, _: f"{w}要求被举报单位于{e.due_on}前完成整改",
+    co.RectificationOverdue: lambda e, w, _: f"整改期限{e.due_on}已过，整改结果尚未记录",
+    co.RectificationChecked: lambda e, w, _: (
+        f"{w}记录整改结果：{'已按要求整改' if e.rectified else '未按要求整改'}"
+    ),
     # the expert pool, the adjustment queue, park memberships
     ex.ExpertPoolOpened: lambda e, w, _: f"{w}建立省绿色低碳专家库",
     ex.ExpertEnrolled: lambda e, w, _: f"{w}将专家{e.name}（{e.expert_id}）纳入专家库",

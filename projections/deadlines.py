@@ -12,7 +12,10 @@ the logical date the scheduler's act is for) and whether it is still open:
   settled, while the unit stays listed;
 - A21 `rereview`: five years after listing or the last re-review;
 - A17 `lapse`: a negative record stops counting three years after it happened (a continuing
-  ground: after it ended).
+  ground: after it ended);
+- A23.2 `rectification`: a confirmed report that asks the unit to rectify is followed up: overdue
+  from the day after its due date (RectificationRequired.due_on), when the scheduler flags it
+  (`overdue`); it stays there until the city records the result (RectificationChecked).
 
 A row is settled (`done`) by the event that fulfils it (whoever recorded it: the scheduler or
 a person, e.g. a form submitted), or `cancelled` when it no longer applies (the unit left the
@@ -20,10 +23,11 @@ list). The dates come from domain.rules.checks, the one place that says how each
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from domain.events import complaint as co
 from domain.events import round as ro
 from domain.events import unit as un
 from domain.rules import checks
@@ -34,9 +38,16 @@ from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
 from projections.values import day
 
-KINDS = ("window", "notice", "form", "rereview", "lapse")
+KINDS = ("window", "notice", "form", "rereview", "lapse", "rectification")
 """The kinds of deadline, in the order the scheduler handles those due on the same day."""
-RULES = {"window": "A14.1", "notice": "A16.1", "form": "A18", "rereview": "A21", "lapse": "A17"}
+RULES = {
+    "window": "A14.1",
+    "notice": "A16.1",
+    "form": "A18",
+    "rereview": "A21",
+    "lapse": "A17",
+    "rectification": "A23.2",
+}
 
 
 class Deadlines(Projection):
@@ -252,6 +263,33 @@ class Deadlines(Projection):
     def lapsed(self, e: un.NegativeRecordLapsed, b: Batch) -> None:
         self._settle(b, f"lapse:{e.record_id}", e)
 
+    # --- real-name reports: the follow-up of a rectification (A23.2) -------------------------
+
+    @handles(co.RectificationRequired)
+    def rectification_required(self, e: co.RectificationRequired, b: Batch) -> None:
+        cid = str(e.originator_id)
+        self._open(
+            b,
+            f"rectification:{cid}",
+            "rectification",
+            e.due_on + timedelta(days=1),
+            aggregate_id=cid,
+            credit_code=e.credit_code,
+            record_id=cid,
+        )
+
+    @handles(co.RectificationOverdue)
+    def rectification_overdue(self, e: co.RectificationOverdue, b: Batch) -> None:
+        """Flagged, not settled: it is still the city's to record (status `overdue`)."""
+        self._settle(b, f"rectification:{e.originator_id}", e, "overdue")
+
+    @handles(co.RectificationChecked)
+    def rectification_checked(self, e: co.RectificationChecked, b: Batch) -> None:
+        deadline_id = f"rectification:{e.originator_id}"
+        row = b.row("deadlines", deadline_id)
+        if row is not None and row["status"] in ("open", "overdue"):
+            b.update("deadlines", deadline_id, status="done", settled_by=type(e).__name__)
+
 
 def _ground_of(b: Batch, record_id: UUID) -> str | None:
     row = b.row("deadlines", f"lapse:{record_id}")
@@ -272,7 +310,8 @@ def open_past(db: Db, until: date) -> dict[str, int]:
 
 
 def upcoming(db: Db, kind: str | None = None, status: str = "open") -> list[Row]:
-    """Deadlines by status (open, waiting, done, cancelled) and kind, earliest first."""
+    """Deadlines by status (open, overdue, waiting, done, cancelled) and kind, earliest
+    first."""
     where, params = ["status = ?"], [status]
     if kind is not None:
         where.append("kind = ?")

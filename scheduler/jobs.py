@@ -48,11 +48,19 @@ def lapse_negative_record(app: Greenlist, actor: Actor, d: Deadline, due: date) 
     return app.lapse_negative_record(actor, d["credit_code"], UUID(d["record_id"]), due)
 
 
+def flag_rectification_overdue(
+    app: Greenlist, actor: Actor, d: Deadline, due: date
+) -> Receipt | None:
+    """A23.2: a rectification past its due date with no result recorded is overdue."""
+    return app.flag_rectification_overdue(actor, UUID(d["record_id"]), due)
+
+
 JOBS: dict[str, Job] = {
     "window": close_nomination_window,
     "notice": close_public_notice,
     "form": expire_dynamic_form,
     "rereview": mark_rereview_due,
     "lapse": lapse_negative_record,
+    "rectification": flag_rectification_overdue,
 }
 """The job of each kind of deadline (projections.deadlines.KINDS)."""

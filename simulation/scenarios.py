@@ -349,3 +349,23 @@ def list_provincially_together(app: Greenlist, *codes: str, year: int = 2025) ->
     for code in codes:
         review(app, code, Level.PROVINCIAL, year)
     publish(app, Level.PROVINCIAL, year)
+
+
+def major_accident(
+    app: Greenlist,
+    code: str,
+    occurred_on: date,
+    description: str = "重大生产安全事故",
+    occurred_at: datetime | None = None,
+) -> UUID:
+    """A19.4 whole: the unit's city reports a grade II (重大) accident (off the municipal list
+    at once), then the province takes the unit off the provincial list (and reports it to MIIT
+    when it is on the national one). Returns the accident's id."""
+    city = city_actor(code[2:6] + "00")
+    report = app.report_accident(
+        city, code, "safety", "II", occurred_on, description, occurred_at=occurred_at
+    )
+    accident_id: UUID = report.details["accident_id"]
+    if report.details["awaiting_province"]:
+        app.remove_after_accident(PROVINCE_ACTOR, code, accident_id, occurred_at=occurred_at)
+    return accident_id

@@ -83,6 +83,7 @@ class Verification(MethodView):
             body["outcome"],
             notes=body["notes"],
             occurred_at=body["occurred_at"],
+            rectify_by=body["rectify_by"],
             expected_version=expected_version(),
         )
 

@@ -18,13 +18,13 @@ from api.schemas.read_rows import paged
 from api.schemas.reads import Paged, number, text
 from projections.deadlines import KINDS, upcoming
 
-STATUSES = ("open", "waiting", "done", "cancelled")
+STATUSES = ("open", "overdue", "waiting", "done", "cancelled")
 
 blp = Blueprint(
     "deadlines",
     __name__,
     url_prefix="/api/v1/deadlines",
-    description="期限 Deadlines (A14.1, A16.1, A17, A18, A21)",
+    description="期限 Deadlines (A14.1, A16.1, A17, A18, A21, A23.2)",
 )
 
 
@@ -35,7 +35,7 @@ class DeadlineQuery(Paged):
 
 class DeadlineRow(Schema):
     deadline_id = text()
-    kind = text(metadata={"description": "window, notice, form, rereview or lapse"})
+    kind = text(metadata={"description": "window, notice, form, rereview, lapse or rectification"})
     rule = text()
     aggregate_id = text()
     credit_code = text()
@@ -43,7 +43,12 @@ class DeadlineRow(Schema):
     year = number()
     record_id = text()
     due_on = text(metadata={"description": "the logical date the act is for"})
-    status = text(metadata={"description": "open, waiting (no date yet), done or cancelled"})
+    status = text(
+        metadata={
+            "description": "open, overdue (a rectification past its date, still to be "
+            "recorded, A23.2), waiting (no date yet), done or cancelled"
+        }
+    )
     settled_by = text(metadata={"description": "the event type that settled it"})
 
 

@@ -1,6 +1,6 @@
 """Dynamic management of listed units under /api/v1/units/{code}: negative records (A17),
-yearly forms (A18), removals (A19), changes and re-checks (A20), major accidents (A19.4) and
-five-yearly re-reviews (A21)."""
+yearly forms (A18), removals (A19), changes and re-checks (A20) and five-yearly re-reviews (A21);
+accidents (A19.4): api.resources.accidents."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from api.schemas.dynamic import (
     RecheckChange,
     RecordNegative,
     RecordRereview,
-    ReportAccident,
     SubmitForm,
 )
 from domain.service.base import Receipt
@@ -154,23 +153,6 @@ class Removals(MethodView):
             Level(body["level"]),
             body["ground"],
             body["reason"],
-            occurred_at=body["occurred_at"],
-            expected_version=expected_version(),
-        )
-
-
-@blp.route("/<string:code>/major-accidents")
-class MajorAccidents(MethodView):
-    @blp.arguments(ReportAccident)
-    @command(blp, "report_major_accident", 201)
-    def post(self, body: dict[str, Any], code: str) -> Receipt:
-        """A major accident: removal from every level at once, and an A17.2 ground for three
-        years (A19.4). The receipt's details list the levels `removed`."""
-        return ctx().service.report_major_accident(
-            acting(),
-            code,
-            body["occurred_on"],
-            body["description"],
             occurred_at=body["occurred_at"],
             expected_version=expected_version(),
         )

@@ -98,6 +98,14 @@ class VerifyComplaint(Act):
         },
     )
     notes = fields.String(load_default="", validate=validate.Length(max=2000))
+    rectify_by = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "rectification: the day it is due (after the verification, within "
+            "365 days); default 90 days on (A23.2)"
+        },
+    )
 
 
 class ReporterOut(Schema):

@@ -1,5 +1,5 @@
-"""Schemas of dynamic management (A17-A21): negative records, yearly forms, changes, removals,
-major accidents and five-yearly re-reviews."""
+"""Schemas of dynamic management (A17-A21): negative records, yearly forms, changes, removals
+and five-yearly re-reviews (accidents, A19.4: api.schemas.accidents)."""
 
 from __future__ import annotations
 
@@ -103,13 +103,6 @@ class DecideRemoval(Act):
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     ground = fields.String(required=True, validate=validate.OneOf(sorted(DEFERRED_GROUNDS)))
     reason = text(2000, required=True)
-
-
-class ReportAccident(Act):
-    """A19.4: a major accident; removal from every level at once."""
-
-    occurred_on = date_field(required=True)
-    description = text(2000, required=True)
 
 
 class RecordRereview(Act):

@@ -4,12 +4,14 @@ and logged (issue 9 item 4: filing writes only this aggregate)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies
 from domain.events import complaint as ev
+from domain.rules import accidents as rules
 from domain.rules import agencies
 from domain.rules.agencies import OUTCOMES
 
@@ -28,6 +30,13 @@ class Complaint(GreenAggregate):
     accepted = False
     """Accepted for verification (A23.2); a class default, so that a snapshot taken before
     acceptance existed still loads."""
+    if TYPE_CHECKING:
+        rectify_by: date | None
+    else:
+        rectify_by = None
+        """A23.2: the day a rectification asked for is due (class defaults, likewise)."""
+    rectification_overdue = False
+    rectification_checked = False
 
     @classmethod
     def file(
@@ -99,3 +108,43 @@ class Complaint(GreenAggregate):
     @applies
     def _(self, e: ev.ComplaintVerified) -> None:
         self.outcome = e.outcome
+
+    # --- A23.2: the follow-up of a rectification ---------------------------------------------
+
+    def require_rectification(self, act: Act, unit_id: UUID, credit_code: str, due: date) -> None:
+        """A23.2: the confirmed report asks the unit to rectify by `due`."""
+        self.record(
+            ev.RectificationRequired,
+            act,
+            ["A23.2"],
+            unit_id=unit_id,
+            credit_code=credit_code,
+            due_on=due,
+        )
+
+    def flag_rectification_overdue(self, act: Act) -> bool:
+        """A23.2: the due date passed with no result recorded; flagged once (False: nothing
+        to flag, the result is in or it was flagged already)."""
+        due = self.rectify_by
+        if due is None or self.rectification_checked or self.rectification_overdue:
+            return False
+        rules.check_a23_2_overdue(due, act.on)
+        self.record(ev.RectificationOverdue, act, ["A23.2"], due_on=due)
+        return True
+
+    def check_rectification(self, act: Act, rectified: bool, notes: str) -> None:
+        """A23.2: the handling city records whether the unit rectified, once."""
+        rules.check_a23_2_follow_up_open(self.rectify_by is not None, self.rectification_checked)
+        self.record(ev.RectificationChecked, act, ["A23.2"], rectified=rectified, notes=notes)
+
+    @applies
+    def _(self, e: ev.RectificationRequired) -> None:
+        self.rectify_by = e.due_on
+
+    @applies
+    def _(self, e: ev.RectificationOverdue) -> None:
+        self.rectification_overdue = True
+
+    @applies
+    def _(self, e: ev.RectificationChecked) -> None:
+        self.rectification_checked = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from domain.events.base import DomainCreated, DomainEvent
@@ -35,4 +36,28 @@ class ComplaintVerified(DomainEvent):
 
     confirmed: bool
     outcome: str
+    notes: str
+
+
+class RectificationRequired(DomainEvent):
+    """A confirmed report asks the unit to rectify by `due_on` (A23.2): a follow-up the city
+    records the result of."""
+
+    unit_id: UUID
+    credit_code: str
+    due_on: date
+
+
+class RectificationOverdue(DomainEvent):
+    """The rectification's due date passed without the city recording its result (A23.2);
+    recorded by the scheduler the day after."""
+
+    due_on: date
+
+
+class RectificationChecked(DomainEvent):
+    """The city recorded whether the unit rectified (A23.2): rectified closes the follow-up;
+    not rectified leads to removal at the annual publication (A19)."""
+
+    rectified: bool
     notes: str

@@ -325,3 +325,25 @@ class NegativeRecordLapsed(DomainEvent):
     record_id: UUID
     ground: str
     lapsed_on: date
+
+
+class AccidentReported(DomainEvent):
+    """The city reported an accident of the unit to the province (A19.4, A17.2): its kind
+    (safety, quality, environment), grade (I 特别重大 - IV 一般), date, and whether it is a
+    major one (grade II and above: removal from every level at once) and was reported late
+    (A19.4 "实时上报", domain.rules.accidents)."""
+
+    accident_id: UUID
+    kind: str
+    grade: str
+    occurred_on: date
+    description: str
+    major: bool
+    reported_late: bool
+
+
+class ReportedToMiitForRemoval(DomainEvent):
+    """The province reported the unit to MIIT for removal from the national list after a
+    major accident (A19.4); the unit leaves that list when MIIT's removal is recorded."""
+
+    accident_id: UUID

@@ -125,7 +125,9 @@ ACTS: dict[str, Grants] = {
     "declare_change": on_unit(E),
     "recheck_change": on_unit(C),
     "decide_removal": {**on_unit(C, levels=frozenset({Level.MUNICIPAL})), **on_unit(P)},
-    "report_major_accident": on_unit(C, P),
+    "report_accident": on_unit(C),
+    "remove_after_accident": on_unit(P),
+    "record_miit_removal": on_unit(P),
     "record_rereview": on_unit(C),
     # the calendar's own acts (lifecycle.md, the scheduler)
     "close_nomination_window": DEADLINES,
@@ -133,6 +135,7 @@ ACTS: dict[str, Grants] = {
     "expire_dynamic_form": DEADLINES,
     "mark_rereview_due": DEADLINES,
     "lapse_negative_record": DEADLINES,
+    "flag_rectification_overdue": DEADLINES,
     # agencies (A12, A22) and real-name reports (A23)
     "register_agency": {**province_wide(P), **_grant(Reach.ITSELF, (A,))},
     "change_legal_representative": province_wide(P),
@@ -140,6 +143,7 @@ ACTS: dict[str, Grants] = {
     "file_complaint": _grant(Reach.OPEN, EVERYONE_ELSE),
     "accept_complaint": _grant(Reach.HANDLING_CITY, (C,)),
     "verify_complaint": _grant(Reach.HANDLING_CITY, (C,)),
+    "record_rectification": _grant(Reach.HANDLING_CITY, (C,)),
 }
 """Every command of the service -> the roles that may do it, each with its reach."""
 

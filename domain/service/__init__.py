@@ -1,5 +1,6 @@
 """The application service: one method per act of lifecycle.md, plain values in and out."""
 
+from domain.service.accidents import AccidentActs
 from domain.service.agencies import AgencyActs
 from domain.service.complaints import ComplaintActs
 from domain.service.deadlines import DeadlineActs
@@ -9,6 +10,7 @@ from domain.service.explain import Explanations
 from domain.service.miit import MiitActs
 from domain.service.objections import ObjectionActs
 from domain.service.queries import Queries
+from domain.service.rectifications import RectificationActs
 from domain.service.selection import SelectionActs
 from domain.service.units import UnitActs
 
@@ -19,6 +21,8 @@ class Greenlist(
     MiitActs,
     ExpertReviewActs,
     DynamicManagementActs,
+    AccidentActs,
+    RectificationActs,
     DeadlineActs,
     AgencyActs,
     ComplaintActs,

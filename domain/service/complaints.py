@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from domain.aggregates.agency import Agency, agency_id
 from domain.aggregates.complaint import Complaint
 from domain.aggregates.unit import Unit
+from domain.rules.accidents import rectification_due
 from domain.rules.agencies import check_a23_1_handling_city
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.removals import RemovalPolicy
@@ -81,11 +82,13 @@ class ComplaintActs(RemovalPolicy):
         outcome: str,
         notes: str = "",
         occurred_at: datetime | None = None,
+        rectify_by: date | None = None,
         *,
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """A23.2: a confirmed report leads to rectification or removal at the annual publication
-        (A19.3); one against an agency is reported under A22.1."""
+        (A19.3); one against an agency is reported under A22.1. A rectification has a
+        follow-up due by `rectify_by` (default: 90 days on, domain.rules.accidents)."""
         self._may(actor, "verify_complaint")
         complaint = self._expect(self._get(Complaint, complaint_id, "complaint"), expected_version)
         act = self._act(actor, occurred_at, notes, rules=("A23.2",))
@@ -98,6 +101,10 @@ class ComplaintActs(RemovalPolicy):
             return self._save(complaint, agency)
         unit = self._get(Unit, complaint.target_id, "unit")
         unit.record_complaint_outcome(act, complaint.id, confirmed, outcome)
+        if outcome == "rectification":
+            due = rectification_due(act.on, rectify_by)
+            complaint.require_rectification(act, unit.id, unit.credit_code, due)
+            return self._save(complaint, unit, rectify_by=due)
         if outcome != "removal":
             return self._save(complaint, unit)
         queue = self._queue(act)

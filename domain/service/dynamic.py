@@ -211,37 +211,6 @@ class DynamicManagementActs(RemovalPolicy):
         self._defer_removal(act, unit, [level], [ground], reason, queue)
         return self._save(unit, queue)
 
-    def report_major_accident(
-        self,
-        actor: Actor,
-        credit_code: str,
-        occurred_on: date,
-        description: str,
-        occurred_at: datetime | None = None,
-        *,
-        expected_version: ExpectedVersion = None,
-    ) -> Receipt:
-        """A19.4: a major accident removes the unit from every level at once, and is an A17.2
-        ground for three years (for a listed park containing the unit too, A19.1)."""
-        self._may(actor, "report_major_accident")
-        unit = self._expect(self._unit(credit_code), expected_version)
-        self._authorise(actor, "report_major_accident", unit)
-        act = self._act(actor, occurred_at, rules=("A17.2", "A19.4"))
-        unit.add_negative_record(act, uuid4(), "A17.2", occurred_on, None, "A19.4", description)
-        removed = unit.listed_levels
-        for level in removed:
-            unit.remove(
-                act,
-                level,
-                ["A19.4"],
-                immediate=True,
-                reason=f"重大事故 / major accident: {description}",
-            )
-        queue = self._queue(act)
-        parks = self._defer_removal_of_parks(act, unit, "A17.2", queue)
-        extra = [queue, *parks] if parks else []
-        return self._save(unit, *extra, removed=[lvl.value for lvl in removed])
-
     def record_rereview(
         self,
         actor: Actor,

@@ -43,9 +43,18 @@ class DemoDynamic(DemoRounds):
         return name.replace("有限公司", "集团有限公司") if group else "浙江" + name[2:]
 
     def accident(self, code: str, occurred_on: date) -> None:
-        """A19.4: reported by the city at once; removed from every level."""
+        """A19.4: a grade II (重大) accident reported by the city (off the municipal list at
+        once), then the province takes the unit off the provincial list."""
         city = city_actor(self.city_of(code))
-        self.app.report_major_accident(city, code, occurred_on, draws.ACCIDENT)
+        receipt = self.app.report_accident(city, code, "safety", "II", occurred_on, draws.ACCIDENT)
+        if receipt.details["awaiting_province"]:
+            accident_id = receipt.details["accident_id"]
+            self.app.remove_after_accident(PROVINCE_ACTOR, code, accident_id)
+
+    def rectified(self, code: str, city: str) -> None:
+        """A23.2: the city records that the unit rectified as the confirmed report asked."""
+        complaint = self.complaints[code]
+        self.app.record_rectification(city_actor(city), complaint, True, "已按要求完成整改")
 
     def after_2025(self) -> None:
         """Renames, a failed re-check, reports, negative records, an accident, yearly forms."""
@@ -83,6 +92,7 @@ class DemoDynamic(DemoRounds):
             (date(2026, 2, 10), self.complain, rectify, t[9]),
             (date(2026, 2, 12), self.accept, rectify, city(rectify)),
             (date(2026, 3, 5), self.verify, rectify, city(rectify), True, "rectification", t[10]),
+            (date(2026, 5, 28), self.rectified, rectify, city(rectify)),
             (date(2026, 2, 24), self.declare, rename, "name", t[11], self.new_name(rename, True)),
             (date(2026, 3, 9), self.recheck, rename),
             (date(2026, 4, 20), self.form, late[0], 2025),

@@ -18,6 +18,7 @@ from simulation.cast import Member
 from simulation.province.acts import N, P, ProvinceActs
 from simulation.scenarios import (
     INSPECTOR,
+    PROVINCE_ACTOR,
     PUBLIC,
     SYSTEM_ACTOR,
     city_actor,
@@ -213,9 +214,20 @@ class ProvinceLife(ProvinceActs):
     def accident(self, unit: Member) -> None:
         if not self.unit(unit.code).listed_levels:
             return
-        occurred = self.today - timedelta(days=2)
+        occurred = self.today - timedelta(days=1)
         city = city_actor(unit.city)
-        self.act(self.app.report_major_accident, city, unit.code, occurred, draws.ACCIDENT)
+        args = (city, unit.code, "safety", "II", occurred, draws.ACCIDENT)
+        receipt = self.act(self.app.report_accident, *args)
+        if receipt is None or not receipt.details["awaiting_province"]:
+            return
+        accident_id = receipt.details["accident_id"]  # A19.4: the province, then MIIT
+        removal = self.act(self.app.remove_after_accident, PROVINCE_ACTOR, unit.code, accident_id)
+        if removal is not None and removal.details["reported_to_miit"]:
+            document = f"工信厅节函〔{self.today.year}〕{self.rng.randint(10, 99)}号"
+            miit = partial(
+                self.act, self.app.record_miit_removal, PROVINCE_ACTOR, unit.code, accident_id
+            )
+            self.agenda.on(self.today + timedelta(days=20), partial(miit, document))
 
     def rereview(self, code: str, level: Level) -> None:
         if not self.unit(code).is_listed(level):

@@ -152,10 +152,16 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         UNIT + "/removals",
         {"level": "municipal", "ground": "A19.1", "reason": TEXT},
     ),
-    "major_accident": (
+    "report_accident": (
         "POST",
-        UNIT + "/major-accidents",
-        {"occurred_on": "2025-01-05", "description": TEXT},
+        UNIT + "/accidents",
+        {"kind": "safety", "grade": "II", "occurred_on": "2025-01-05", "description": TEXT},
+    ),
+    "remove_after_accident": ("POST", UNIT + "/accidents/{accident_id}/removal", {}),
+    "miit_removal": (
+        "POST",
+        UNIT + "/accidents/{accident_id}/miit-removal",
+        {"document_number": "工信厅节函〔2025〕1号"},
     ),
     "rereview": ("POST", UNIT + "/rereviews", {"level": "municipal", "passed": True}),
     "register_agency": (
@@ -210,6 +216,11 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "/api/v1/complaints/{complaint_id}/verification",
         {"confirmed": False, "outcome": "unfounded"},
     ),
+    "record_rectification": (
+        "PUT",
+        "/api/v1/complaints/{complaint_id}/rectification",
+        {"rectified": True},
+    ),
 }
 """Each command: method, path template (as in the OpenAPI document) and a valid body."""
 AT_AGENCY = frozenset({"report_misconduct"})
@@ -241,15 +252,15 @@ ROLES: dict[str, Acts] = {
     "agency": acts(own="register_agency", anywhere="evaluate " + OBJECT_AND_REPORT),
     "city": acts(
         own="register members cultivate list_municipally nominate record_negative end_negative"
-        " recheck_change decide_removal major_accident rereview accept_complaint"
-        " verify_complaint",
+        " recheck_change decide_removal report_accident rereview accept_complaint"
+        " verify_complaint record_rectification",
         anywhere="report_misconduct " + OBJECT_AND_REPORT,
     ),
     "province": acts(
         anywhere="register open_round set_quota preliminary_review draw_panel expert_review"
         " site_sample site_inspection notice decide_objection publish enrol_expert"
-        " record_negative end_negative mark_overdue decide_removal major_accident"
-        " register_agency report_misconduct change_representative recommend_to_miit"
+        " record_negative end_negative mark_overdue decide_removal remove_after_accident"
+        " miit_removal register_agency report_misconduct change_representative recommend_to_miit"
         " miit_outcome migrate_national register_objection decide_filed_objection "
         + OBJECT_AND_REPORT
     ),
@@ -399,6 +410,7 @@ def prepared(store_url: str) -> Iterator[Prepared]:
         "objection_id": uuid.uuid4(),
         "record_id": uuid.uuid4(),
         "change_id": uuid.uuid4(),
+        "accident_id": uuid.uuid4(),
     }
     yield Prepared(app, params)
     service.close()

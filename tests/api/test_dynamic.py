@@ -251,22 +251,6 @@ def test_a_removal_cites_a_deferred_ground(
     assert event_count(api_app) == before
 
 
-def test_a_major_accident_removes_at_once_and_a_replay_records_nothing(
-    api_app: Flask, client: FlaskClient, listed: str
-) -> None:
-    url = f"/api/v1/units/{listed}/major-accidents"
-    body = {"occurred_on": "2025-10-01", "description": "重大生产安全事故"}
-    headers = {**city(), "Idempotency-Key": "accident-1"}
-    first = client.post(url, json=body, headers=headers)
-    assert first.status_code == 201, first.json
-    assert set(first.json["details"]["removed"]) == {"municipal", "provincial"}
-    count = event_count(api_app)
-    again = client.post(url, json=body, headers=headers)
-    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
-    assert event_count(api_app) == count
-    assert client.post(url, json=body, headers=token("auditor")).status_code == 403
-
-
 # --- A21: re-reviews ---------------------------------------------------------------------------
 
 

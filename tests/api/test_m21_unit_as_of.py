@@ -27,13 +27,7 @@ def accident_entered_late(app: Flask, clock: SettableClock) -> None:
     greenlist: Greenlist = app.extensions["greenlist"].service
     s.list_provincially(greenlist, CODE)
     clock.set(datetime.fromisoformat(noon(2026, 5, 10)))
-    greenlist.report_major_accident(
-        s.PROVINCE_ACTOR,
-        CODE,
-        date(2026, 3, 10),
-        "重大生产安全事故",
-        occurred_at=s.at(date(2026, 3, 10)),
-    )
+    s.major_accident(greenlist, CODE, date(2026, 3, 10), occurred_at=s.at(date(2026, 3, 10)))
 
 
 def provincial(client: FlaskClient, **query: str) -> str:

@@ -28,7 +28,7 @@ def test_a_renamed_then_removed_unit_read_as_of_three_instants(
     )
     app.recheck_change(s.city_actor(), code, change.details["change_id"], True, True)
     clock.set(instant(11, 1))
-    app.report_major_accident(s.city_actor(), code, date(2025, 10, 30), "重大生产安全事故")
+    s.major_accident(app, code, date(2025, 10, 30))
 
     before_rename = app.unit_as_of(code, instant(10, 1))
     after_rename = app.unit_as_of(code, instant(10, 15))

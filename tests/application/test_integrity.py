@@ -51,7 +51,7 @@ def test_an_accident_inside_a_listed_park_puts_the_park_up_for_removal(app: Gree
     park = s.credit_code(44)
     s.register_and_cultivate(app, member)
     s.list_provincially(app, park, kind=UnitKind.PARK, members=(member,))
-    app.report_major_accident(s.city_actor(), member, date(2025, 10, 2), "园区内企业爆炸事故")
+    s.major_accident(app, member, date(2025, 10, 2), "园区内企业爆炸事故", s.at(date(2025, 10, 2)))
     standing = app.get_unit(park).standing[PROV.value]
     assert standing["status"] == "listed"
     assert "A19.1" in standing["pending_removal"] and "A17.2" in standing["pending_removal"]

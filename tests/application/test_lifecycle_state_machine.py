@@ -397,12 +397,23 @@ class Lifecycle(RuleBasedStateMachine):
     def major_accident(self, code: str) -> None:
         receipt = self.act(
             "major accident",
-            lambda: self.app.report_major_accident(
-                self.city(code), code, self.today, "重大生产安全事故"
+            lambda: self.app.report_accident(
+                self.city(code), code, "safety", "II", self.today, "重大生产安全事故"
             ),
         )
-        if receipt is not None and receipt.details["removed"]:
-            event("major accident removed a listed unit")
+        if receipt is None or not receipt.details["awaiting_province"]:
+            return
+        accident = receipt.details["accident_id"]  # A19.4: each level's department
+        removal = self.act(
+            "provincial removal",
+            lambda: self.app.remove_after_accident(s.PROVINCE_ACTOR, code, accident),
+        )
+        if removal is not None and removal.details["reported_to_miit"]:
+            self.act(
+                "MIIT removal",
+                lambda: self.app.record_miit_removal(s.PROVINCE_ACTOR, code, accident, "工信部"),
+            )
+        event("major accident removed a listed unit")
 
     @rule(code=units, level=levels, year=years)
     def submit_dynamic_form(self, code: str, level: Level, year: int) -> None:

@@ -22,13 +22,7 @@ def back_entered_accident(app: Greenlist, clock: SettableClock, code: str) -> No
     10 May 2026 (A19.4 removes at once: at every level, from the act's world date)."""
     s.list_provincially(app, code)
     clock.set(noon(2026, 5, 10))
-    app.report_major_accident(
-        s.PROVINCE_ACTOR,
-        code,
-        date(2026, 3, 10),
-        "重大生产安全事故",
-        occurred_at=noon(2026, 3, 10),
-    )
+    s.major_accident(app, code, date(2026, 3, 10), occurred_at=noon(2026, 3, 10))
 
 
 def test_m21_a_removal_entered_in_may_for_a_march_accident_is_true_in_april_but_unknown_then(

@@ -346,8 +346,17 @@ class Story:
             "decide_removal": lambda a, t: a.decide_removal(
                 P, listed, PROV, "A19.3", "造假", occurred_at=t
             ),
-            "report_major_accident": lambda a, t: a.report_major_accident(
-                city, listed, date(2026, 7, 1), "爆炸", occurred_at=t
+            "report_accident": lambda a, t: a.report_accident(
+                city, listed, "safety", "II", date(2026, 7, 1), "爆炸", occurred_at=t
+            ),
+            "remove_after_accident": lambda a, t: a.remove_after_accident(
+                P, listed, UUID(int=1), occurred_at=t
+            ),
+            "record_miit_removal": lambda a, t: a.record_miit_removal(
+                P, listed, UUID(int=1), "工信部", occurred_at=t
+            ),
+            "record_rectification": lambda a, t: a.record_rectification(
+                city, self.complaint, True, occurred_at=t
             ),
             "record_rereview": lambda a, t: a.record_rereview(
                 city, listed, PROV, False, occurred_at=t

@@ -1,6 +1,7 @@
 """Scenarios of dynamic management (A18-A21), on every store: yearly forms, removals deferred to
-the annual publication, major accidents, declared changes and five-yearly re-reviews. The
-negative list itself (A17) is in `test_rules_exclusions.py`."""
+the annual publication, declared changes and five-yearly re-reviews. The
+negative list itself (A17) is in `test_rules_exclusions.py`; accidents
+(A19.4) in `test_a19_4_accidents.py`."""
 
 from __future__ import annotations
 
@@ -180,27 +181,6 @@ def test_falsified_materials_lead_to_removal_at_the_annual_publication(app: Gree
     assert app.get_unit(code).status(P) == "removed"
     assert "A19.3" in events(app, code, "Removed")[0].rules
     assert app.get_unit(code).status(M) == "listed"
-
-
-# --- A19.4: major accidents -------------------------------------------------------------------
-
-
-def test_a_major_accident_removes_the_unit_from_every_level_at_once(app: Greenlist) -> None:
-    code = s.credit_code(54)
-    s.list_provincially(app, code)
-    with refused(app, "ID.3", code):
-        app.report_major_accident(s.city_actor("330200"), code, date(2025, 10, 30), "事故")
-    receipt = app.report_major_accident(
-        HANGZHOU, code, date(2025, 10, 30), "重大生产安全事故", occurred_at=at(date(2025, 10, 30))
-    )
-    assert receipt.details["removed"] == ["municipal", "provincial"]
-    for level in (M, P):
-        assert standing(app, code, level)["status"] == "removed"
-        assert standing(app, code, level)["removed_on"] == date(2025, 10, 30)
-    removals = events(app, code, "Removed")
-    assert [e.data["level"] for e in removals] == ["municipal", "provincial"]
-    assert all(e.data["immediate"] and "A19.4" in e.rules for e in removals)
-    assert {r["ground"] for r in app.get_unit(code).negatives.values()} == {"A17.2", "A17.3"}
 
 
 # --- A20: declared changes --------------------------------------------------------------------

@@ -193,9 +193,7 @@ def test_a_unit_removed_by_dynamic_management_is_barred_for_three_years(app: Gre
 def test_a_unit_removed_for_a_major_accident_is_barred_for_three_years(app: Greenlist) -> None:
     code = s.credit_code(31)
     s.list_provincially(app, code)
-    app.report_major_accident(
-        HANGZHOU, code, date(2025, 10, 30), "重大生产安全事故", occurred_at=at(date(2025, 10, 30))
-    )
+    s.major_accident(app, code, date(2025, 10, 30), occurred_at=at(date(2025, 10, 30)))
     s.ensure_round(app, P, 2026)
     with refused(app, "A17.2", code) as caught:
         nominate(app, code, date(2026, 6, 1), 2026)

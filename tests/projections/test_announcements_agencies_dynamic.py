@@ -41,9 +41,7 @@ def runner(app: Greenlist, views: Db, clock: SettableClock) -> Runner:
 def remove_two(app: Greenlist, crash: str, falsified: str) -> None:
     """Of two listed factories, one has a major accident (A19.4: removed at once from every
     level); the other's falsified materials remove it at the annual publication (A19.3)."""
-    app.report_major_accident(
-        HANGZHOU, crash, date(2025, 10, 30), "重大生产安全事故", occurred_at=at(date(2025, 10, 30))
-    )
+    s.major_accident(app, crash, date(2025, 10, 30), occurred_at=at(date(2025, 10, 30)))
     app.decide_removal(
         s.PROVINCE_ACTOR, falsified, P, "A19.3", "评价材料数据造假", at(date(2025, 11, 5))
     )
@@ -275,9 +273,7 @@ def test_re_reviews_fall_due_five_years_after_listing_or_the_last_one_and_end_on
     assert len(rereviews_due(views, date(2031, 1, 1))) == 4
 
     app.record_rereview(HANGZHOU, code, P, True, occurred_at=at(date(2030, 7, 1)))
-    app.report_major_accident(
-        HANGZHOU, other, date(2030, 8, 1), "重大环境事件", at(date(2030, 8, 1))
-    )
+    s.major_accident(app, other, date(2030, 8, 1), "重大环境事件", at(date(2030, 8, 1)))
     runner.catch_up()
     left = rereviews_due(views, date(2036, 1, 1))
     assert [(r["credit_code"], r["level"], r["due_on"]) for r in left] == [

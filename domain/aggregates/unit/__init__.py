@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.aggregates.unit.accidents import Accidents
 from domain.aggregates.unit.complaints import Complaints
 from domain.aggregates.unit.core import unit_id
-from domain.aggregates.unit.dynamic import DynamicManagement
-from domain.aggregates.unit.exclusions import Exclusions
 from domain.aggregates.unit.miit import MiitOutcomes
 from domain.aggregates.unit.selection import Selection
 from domain.aggregates.unit.state import (
@@ -29,7 +28,7 @@ from domain.rules.stages import IN_SELECTION
 from domain.values import UnitKind
 
 
-class Unit(Selection, MiitOutcomes, Exclusions, DynamicManagement, Complaints):
+class Unit(Selection, MiitOutcomes, Accidents, Complaints):
     """An applicant unit: standing per level, names, negative records, reports, forms, changes.
 
     class_version 2: the state is typed (domain.aggregates.unit.state); a snapshot of version 1
