@@ -13,6 +13,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
+from domain.events.unit import LEGACY_NATIONAL_LISTING
+
 FIXTURE = Path(__file__).parent / "fixtures/unit_snapshots_v1.json"
 WITH_EVENTS = "913301070000000074"
 """The unit of a purpose-made history (every level, objections, a lapse, a re-review, forms, a
@@ -52,3 +54,13 @@ def stored_events(code: str = WITH_EVENTS) -> list[StoredEvent]:
         StoredEvent(UUID(unit["id"]), e["originator_version"], e["topic"], e["state"].encode())
         for e in unit["events"]
     ]
+
+
+def legacy_marked(view: Any) -> Any:
+    """What the old code showed, with a national listing of the old shape now said to be the
+    province's, recorded before MIIT outcomes were kept (A16.3, issue 12 item 1)."""
+    national = view["standing"].get("national")
+    if national and national["status"] == "listed":
+        national = {"decided_by": LEGACY_NATIONAL_LISTING, **national}
+        view = {**view, "standing": {**view["standing"], "national": national}}
+    return view

@@ -17,13 +17,12 @@ from eventsourcing.domain import Snapshot
 from api.schemas.common import plain
 from domain.aggregates.unit import Unit
 from domain.clock import SettableClock
-from domain.events.unit import LEGACY_NATIONAL_LISTING
 from domain.rules.stages import Stage
 from domain.service import Greenlist
 from domain.service.base import fold
 from domain.service.views import UnitView
 from greenlist.config import build_service
-from tests.snapshots_v1 import WITH_EVENTS, OldSnapshot, snapshots, stored_events
+from tests.snapshots_v1 import WITH_EVENTS, OldSnapshot, legacy_marked, snapshots, stored_events
 
 OLD = snapshots()
 
@@ -97,16 +96,6 @@ def test_an_old_snapshot_is_read_as_it_was_shown(app: Greenlist, old: OldSnapsho
     assert shown(unit) == legacy_marked(old_view(app, old))
     if old.view is not None:
         assert shown(unit) == legacy_marked(old.view)
-
-
-def legacy_marked(view: Any) -> Any:
-    """What the old code showed, with a national listing of the old shape now said to be the
-    province's, recorded before MIIT outcomes were kept (A16.3, issue 12 item 1)."""
-    national = view["standing"].get("national")
-    if national and national["status"] == "listed":
-        national = {"decided_by": LEGACY_NATIONAL_LISTING, **national}
-        view = {**view, "standing": {**view["standing"], "national": national}}
-    return view
 
 
 @pytest.mark.parametrize("old", [o for o in OLD if o.code == WITH_EVENTS], ids=lambda o: o.version)
