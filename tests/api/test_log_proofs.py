@@ -58,7 +58,11 @@ LOG = "/api/v1/log"
 INCLUSION = f"{LOG}/proof/inclusion"
 CONSISTENCY = f"{LOG}/proof/consistency"
 ORIGIN = "greenlist.test/log-proofs"
-SEALED = ("domain.events.complaint:", "domain.events.unit:ComplaintReceived")
+SEALED = (
+    "domain.events.complaint:",
+    "domain.events.unit:ComplaintReceived",
+    "domain.events.objection:",
+)
 """The topics of events that may identify a reporter (A23.1, domain.reporters)."""
 
 AUDIT_READERS = {
