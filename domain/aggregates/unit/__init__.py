@@ -2,9 +2,9 @@
 
 Split by concern: `core` (identity, state, questions, the acts before selection), `selection`
 (A13-A16), `miit` (the national recommendation and MIIT's outcome, A16.3), `exclusions` (A17),
-`dynamic` (A18-A21) and `complaints` (A23); the typed state is in `state`. The class is
-assembled here so that its topic, stored in every snapshot and in each unit's first event,
-stays `domain.aggregates.unit:Unit`."""
+`dynamic` (A18-A21), `accidents` (A19.4) and `complaints` (A23); the typed state is in
+`state`. The class is assembled here so that its topic, stored in every snapshot and in each
+unit's first event, stays `domain.aggregates.unit:Unit`."""
 
 from __future__ import annotations
 
