@@ -28,7 +28,7 @@ from domain.values import Actor, Role, micros
 
 LOG = logging.getLogger("greenlist.refusals")
 TABLE = "api_refusals"
-FILINGS = frozenset({"file_complaint", "raise_objection", "file_objection", "object_publicly"})
+FILINGS = frozenset({"file_complaint", "file_objection"})
 """The acts by which anyone files a report or an objection: their refusals keep no reporter's
 data (a helper adding such an act adds its name here)."""
 COLUMNS = ("actor_id", "actor_role", "actor_region", "command", "target", "codes", "zh", "en")

@@ -128,9 +128,11 @@ class Objections(MethodView):
     @blp.arguments(RaiseObjection)
     @command(blp, "raise_objection", 201)
     def post(self, body: dict[str, Any], code: str) -> Receipt:
-        """An objection to a unit under the 15-day notice (A16.1), by any authenticated actor
-        but the inspectors and auditors, who read and change nothing; `details.objection_id`
-        names it for the province's decision."""
+        """An objection to a unit under the 15-day notice (A16.1) that reached the province by
+        another channel (a letter, a visit), recorded by the province, whose staff is the actor:
+        an objector files with `POST /api/v1/notices/{level}/{year}/objections`, where the
+        objector is kept like a reporter and never enters the unit's history (A16.1, A23.1).
+        `details.objection_id` names it for the province's decision."""
         return ctx().service.raise_objection(
             acting(),
             code,

@@ -103,7 +103,7 @@ ACTS: dict[str, Grants] = {
     "draw_site_sample": province_wide(P),
     "record_site_inspection": province_wide(P),
     "open_public_notice": province_wide(P),
-    "raise_objection": _grant(Reach.OPEN, EVERYONE_ELSE),
+    "raise_objection": province_wide(P),
     "decide_objection": province_wide(P),
     "file_objection": _grant(Reach.OPEN, EVERYONE_ELSE),
     "register_objection": province_wide(P),

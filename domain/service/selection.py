@@ -136,8 +136,10 @@ class SelectionActs(ObjectionActs, ReviewActs):
         *,
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A16.1: anyone may object while the notice runs (but the inspectors and auditors,
-        who change nothing); the province records it."""
+        """A16.1: the province records an objection it received by another channel while the
+        notice runs; its staff is the actor. Anyone else objects through `file_objection`, which
+        keeps the objector out of the unit's history (A16.1, A23.1: the same protection as a
+        reporter's)."""
         self._authorise(actor, "raise_objection")
         unit = self._expect(self._unit(credit_code), expected_version)
         publication.check_a16_1_objection_grounds(summary)

@@ -244,7 +244,7 @@ def acts(own: str = "", anywhere: str = "") -> Acts:
     return Acts(frozenset(own.split()), frozenset(anywhere.split()))
 
 
-OBJECT_AND_REPORT = "raise_objection file_objection file_complaint"  # A16.1 object; A23.1 report
+OBJECT_AND_REPORT = "file_objection file_complaint"  # A16.1 object; A23.1 report
 ROLES: dict[str, Acts] = {
     "enterprise": acts(
         own="register members evaluate submit_form declare_change", anywhere=OBJECT_AND_REPORT
@@ -261,7 +261,7 @@ ROLES: dict[str, Acts] = {
         " site_sample site_inspection notice decide_objection publish enrol_expert"
         " record_negative end_negative mark_overdue decide_removal remove_after_accident"
         " miit_removal register_agency report_misconduct change_representative recommend_to_miit"
-        " miit_outcome migrate_national register_objection decide_filed_objection "
+        " miit_outcome migrate_national register_objection decide_filed_objection raise_objection "
         + OBJECT_AND_REPORT
     ),
     "codept": acts(anywhere="cosign " + OBJECT_AND_REPORT),

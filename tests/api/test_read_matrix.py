@@ -308,7 +308,7 @@ def history_of_two_sides(service: Greenlist) -> tuple[UUID, UUID]:
     service.open_public_notice(s.PROVINCE_ACTOR, P, 2025)
     on(service, date(2025, 9, 5))
     for code, objector in ((HZ, NB), (NB, HZ)):
-        raised = service.raise_objection(s.enterprise_actor(objector), code, P, "异议 objection")
+        raised = service.raise_objection(s.PROVINCE_ACTOR, code, P, f"{objector}的异议 objection")
         service.decide_objection(
             s.PROVINCE_ACTOR, code, P, raised.details["objection_id"], False, "不成立"
         )

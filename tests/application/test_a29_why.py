@@ -168,7 +168,7 @@ def test_a15_1_a_failed_preliminary_review_explains_as_refused(app: Greenlist) -
 
     a15_1 = explain_last(app, code, "PreliminaryReviewed").rule("A15.1")
     assert a15_1.outcome == REFUSED and "incomplete" in a15_1.because_en
-    assert a15_1.inputs == {"passed": False, "notes": "材料不全 / incomplete"}
+    assert a15_1.inputs == {"passed": False, "notes": "材料不全 / incomplete", "open_questions": []}
 
 
 @pytest.fixture

@@ -350,7 +350,9 @@ class Lifecycle(RuleBasedStateMachine):
     def raise_objection(self, code: str, level: Level) -> None:
         receipt = self.act(
             "raise objection",
-            lambda: self.app.raise_objection(s.PUBLIC, code, level, "材料不实 / untrue materials"),
+            lambda: self.app.raise_objection(
+                s.PROVINCE_ACTOR, code, level, "材料不实 / untrue materials"
+            ),
         )
         if receipt is not None:
             self.objections.append((code, level, receipt.details["objection_id"]))
@@ -590,7 +592,7 @@ class Lifecycle(RuleBasedStateMachine):
             code = on_notice[0]
             raised = self.act(
                 "raise objection",
-                lambda: app.raise_objection(s.PUBLIC, code, level, "异议 / objection"),
+                lambda: app.raise_objection(s.PROVINCE_ACTOR, code, level, "异议 / objection"),
             )
             if raised is not None:
                 self.act(

@@ -304,7 +304,7 @@ class Story:
             "draw_site_sample": lambda a, t: a.draw_site_sample(P, PROV, 2026, 0, occurred_at=t),
             "open_public_notice": lambda a, t: a.open_public_notice(P, PROV, 2026, occurred_at=t),
             "raise_objection": lambda a, t: a.raise_objection(
-                s.PUBLIC, cand, PROV, "异议", occurred_at=t
+                s.PROVINCE_ACTOR, cand, PROV, "异议", occurred_at=t
             ),
             "decide_objection": lambda a, t: a.decide_objection(
                 P, cand, PROV, UUID(int=1), True, occurred_at=t

@@ -69,7 +69,11 @@ def test_an_upheld_objection_withholds_the_unit(app: Greenlist) -> None:
     objected, clean = s.credit_code(21), s.credit_code(22)
     under_notice(app, objected, clean)
     receipt = app.raise_objection(
-        s.PUBLIC, objected, PROV, "环评手续不全", occurred_at=s.at(D + timedelta(days=14), 23)
+        s.PROVINCE_ACTOR,
+        objected,
+        PROV,
+        "环评手续不全",
+        occurred_at=s.at(D + timedelta(days=14), 23),
     )
     objection = receipt.details["objection_id"]
     app.decide_objection(P, objected, PROV, objection, True, occurred_at=day(9, 16))
@@ -86,13 +90,15 @@ def test_an_objection_after_the_notice_is_refused(app: Greenlist) -> None:
     code = s.credit_code(23)
     under_notice(app, code)
     with refused(app, "A16.1", lambda: app.get_unit(code).version):
-        app.raise_objection(s.PUBLIC, code, PROV, "迟到的异议", occurred_at=day(9, 16, 0, 0, 0))
+        app.raise_objection(
+            s.PROVINCE_ACTOR, code, PROV, "迟到的异议", occurred_at=day(9, 16, 0, 0, 0)
+        )
 
 
 def test_publication_with_an_undecided_objection_is_refused(app: Greenlist) -> None:
     code = s.credit_code(24)
     under_notice(app, code)
-    receipt = app.raise_objection(s.PUBLIC, code, PROV, "数据存疑", occurred_at=day(9, 5))
+    receipt = app.raise_objection(s.PROVINCE_ACTOR, code, PROV, "数据存疑", occurred_at=day(9, 5))
     cosign_both(app)
     with refused(app, "A16.1", versions(app, code)):
         app.publish_round(P, PROV, YEAR, occurred_at=day(9, 20))

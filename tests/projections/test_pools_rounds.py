@@ -169,7 +169,9 @@ def round_to_publication(app: Greenlist, codes: dict[str, str]) -> list[str]:
         if str(app.get_unit(code).id) in sample:
             app.record_site_inspection(P, code, PROV, True, "现场核查通过", on(8, 10))
     app.open_public_notice(P, PROV, YEAR, occurred_at=on(9, 1))
-    objection = app.raise_objection(s.PUBLIC, codes["objected"], PROV, "环评手续不全", on(9, 5))
+    objection = app.raise_objection(
+        s.PROVINCE_ACTOR, codes["objected"], PROV, "环评手续不全", on(9, 5)
+    )
     objection_id = objection.details["objection_id"]
     app.decide_objection(P, codes["objected"], PROV, objection_id, True, "经核实属实", on(9, 10))
     app.cosign_publication(s.NDRC, PROV, YEAR, "ndrc", occurred_at=on(9, 10))

@@ -14,7 +14,7 @@ from domain.aggregates.base import applies
 from domain.aggregates.unit.dynamic import DynamicManagement
 from domain.aggregates.unit.exclusions import Exclusions
 from domain.events import unit as ev
-from domain.rules import accidents
+from domain.rules import accidents, evaluation
 from domain.values import Level
 
 LESSER, MAJOR, REPORTED_TO_MIIT = "lesser", "major", "reported_to_miit"
@@ -48,10 +48,29 @@ class Accidents(Exclusions, DynamicManagement):
         _, graded = accidents.check_a19_4_accident(kind, grade)
         accidents.check_a19_4_occurred(occurred_on, act.on)
         major = accidents.is_major(graded)
+        facts = {"kind": kind, "grade": grade, "occurred_on": occurred_on}
+        seen = [
+            evaluation.refused(
+                "A17.2",
+                f"{occurred_on}发生{grade}级事故：三年内不得申报",
+                f"a grade {grade} accident on {occurred_on}: an article 17 ground for three years",
+                **facts,
+            )
+        ]
+        if major:
+            seen.append(
+                evaluation.refused(
+                    "A19.4",
+                    "重大及以上事故：各层面即时移出",
+                    "a major accident (grade II and above): removed from every level at once",
+                    **facts,
+                )
+            )
         self.record(
             ev.AccidentReported,
             act,
             ["A19.4", "A17.2"] if major else ["A17.2"],
+            evaluations=seen,
             accident_id=accident_id,
             kind=kind,
             grade=grade,

@@ -12,7 +12,7 @@ from domain.acts import Act
 from domain.aggregates.base import applies
 from domain.aggregates.unit.core import UnitCore
 from domain.events import unit as ev
-from domain.rules import miit
+from domain.rules import evaluation, miit
 from domain.rules.exclusions import A17, NegativeRecord, a17_grounds_in_force
 from domain.rules.levels import NATIONAL_PUBLICATION_RULES
 from domain.rules.stages import PAST_REVIEW, Stage, check_stage
@@ -30,14 +30,33 @@ class MiitOutcomes(UnitCore):
         publication). Returns whether it was recommended."""
         check_stage(self.stage(N), PAST_REVIEW, "A16.3", "be recommended to MIIT")
         year = self._at(N).year
-        found = a17_grounds_in_force([*self.negative_records(), *member_records], act.on)
+        records = [*self.negative_records(), *member_records]
+        found = a17_grounds_in_force(records, act.on)
         if found:
             grounds = sorted({r.ground for r in found})
-            self.record(ev.ListingWithheld, act, grounds, level=N.value, year=year)
+            seen = evaluation.a17_evaluations(records, act.on, grounds)
+            self.record(
+                ev.ListingWithheld, act, grounds, evaluations=seen, level=N.value, year=year
+            )
             return False
         rules = [*NATIONAL_PUBLICATION_RULES, *A17]
+        seen = [
+            evaluation.passed(
+                "A16.3",
+                "国家级评审（参照省级程序，第十五条第五款）已通过，推荐至工业和信息化部",
+                "past the national reviews (the provincial procedure, A15.4): recommended to MIIT",
+                stage=self.stage(N),
+            ),
+            *evaluation.a17_evaluations(records, act.on),
+        ]
         self.record(
-            ev.RecommendedToMiit, act, rules, level=N.value, year=year, recommended_on=act.on
+            ev.RecommendedToMiit,
+            act,
+            rules,
+            evaluations=seen,
+            level=N.value,
+            year=year,
+            recommended_on=act.on,
         )
         return True
 
@@ -69,10 +88,27 @@ class MiitOutcomes(UnitCore):
     def _record_outcome(
         self, act: Act, year: int, listed: bool, number: str, published_on: date, migrated: bool
     ) -> None:
+        because = (
+            f"工业和信息化部{number}（{published_on}）"
+            + ("将该单位列入国家级名单" if listed else "未将该单位列入国家级名单"),
+            f"MIIT's {number} of {published_on} "
+            + ("lists the unit nationally" if listed else "does not list the unit nationally"),
+        )
+        seen = [
+            evaluation.checked(
+                "A16.3",
+                listed,
+                because,
+                document_number=number,
+                published_on=published_on,
+                migrated=migrated,
+            )
+        ]
         self.record(
             ev.MiitOutcomeRecorded,
             act,
             list(NATIONAL_PUBLICATION_RULES),
+            evaluations=seen,
             level=N.value,
             year=year,
             listed=listed,
