@@ -463,7 +463,8 @@ def test_a_filings_bytes_go_to_inspectors_only_yet_its_leaf_is_proven(
 ) -> None:
     sealed = logged.sealed()
     topics = {e.topic.partition(":")[0] for e in sealed}
-    assert topics == {"domain.events.complaint", "domain.events.unit"}, topics
+    expected = {"domain.events.complaint", "domain.events.objection", "domain.events.unit"}
+    assert topics == expected, topics  # reports (A23.1), objections to the notice (A16.1)
     size = len(logged.events)
     for event in sealed:
         shown = inclusion(logged, AUDIT_READERS["inspector"], position=event.position).json

@@ -44,7 +44,8 @@ def list_nationally(app: Greenlist, code: str) -> None:
     s.evaluate(app, code, N, 2026)
     s.ensure_round(app, N, 2026)
     s.nominate_and_review(app, code, N, 2026)
-    s.publish(app, N, 2026)
+    s.recommend_to_miit(app, 2026)  # the national list is MIIT's (A16.3)
+    s.miit_outcome(app, code, 2026)
     assert app.get_unit(code).status(N) == "listed"
 
 
