@@ -5,7 +5,9 @@ second look, without reading the whole audit trail.
   (A14.2/A14.3 nominations off the lower list, A15.2 panel redraws, A13.2 quotas set by hand
   rather than by the formula), with who and why, and what it was about (`detail`: a quota's
   city and number); a quota recorded before its basis was kept is shown too, as set by hand,
-  its justification saying so (the committee sees every quota nobody derived);
+  its justification saying so, and so are the quotas a round was opened with (each city's, with
+  the opening's justification or a note that it gave none): the committee sees every quota
+  nobody derived;
 - the same seen from the rule: how often each code was overridden, and by whom;
 - acts recorded after their deadline: dynamic forms recorded after 15 April (A18, `late`), and
   back-entered acts, recorded more than one day after the world time they state;
@@ -60,7 +62,7 @@ class Supervision(Projection):
     """Exceptions, overrides per rule, late and back-entered acts, reporter reads, activity."""
 
     name = "supervision"
-    version = 2  # supervision_exceptions gained `detail` (A13.2 quotas)
+    version = 3  # 2: supervision_exceptions gained `detail`; 3: a round's opening quotas (A13.2)
     tables = (
         Table(
             "supervision_exceptions",
@@ -115,7 +117,8 @@ class Supervision(Projection):
         if cls in TRACKED:
             self.subjects.track(e, b)
         quota_unbased = cls is ro.QuotaSet and not e.basis_kept
-        if e.exceptions or quota_unbased:
+        opening_quotas = cls is ro.RoundOpened and bool(e.quotas)
+        if e.exceptions or quota_unbased or opening_quotas:
             overridden = list(e.exceptions) or ["A13.2"]
             b.add(
                 "supervision_exceptions",
@@ -123,7 +126,7 @@ class Supervision(Projection):
                 rules=codes(e.rules),
                 exceptions=codes(overridden),
                 ruleset=e.ruleset,
-                justification=ro.BASIS_NOT_KEPT if quota_unbased else e.justification,
+                justification=_justification(e, quota_unbased),
                 detail=_detail(e),
             )
             for code in overridden:
@@ -165,11 +168,30 @@ class Supervision(Projection):
         }
 
 
+OPENING_QUOTAS = (
+    "开轮时手工设定，未记录依据 / set by hand at the round's opening, no basis recorded"
+)
+"""What quotas given when a round opened say when the opening gave no justification: they are
+set by hand, neither derived by the formula nor justified one by one (A13.2)."""
+
+
+def _justification(e: Any, quota_unbased: bool) -> str:
+    if quota_unbased:
+        return ro.BASIS_NOT_KEPT
+    if isinstance(e, ro.RoundOpened):
+        return str(e.justification) or OPENING_QUOTAS
+    return str(e.justification)
+
+
 def _detail(e: Any) -> str | None:
     """What an exception was about, where its event says more than its subject: a quota set
-    by hand names its city, level, year and number (A13.2)."""
+    by hand names its city, level, year and number; the quotas a round opened with, each city's
+    (A13.2)."""
     if isinstance(e, ro.QuotaSet):
         return f"{e.city} quota {e.quota} ({e.basis})"
+    if isinstance(e, ro.RoundOpened):
+        quotas = ", ".join(f"{city} quota {n}" for city, n in sorted(e.quotas.items()))
+        return f"{quotas} (opening)"
     return None
 
 

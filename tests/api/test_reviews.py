@@ -174,11 +174,15 @@ def test_objections_are_raised_during_the_notice_and_decided_by_the_province(
     body = {"level": "provincial", "summary": "环评批复与实际产能不符", "occurred_at": on(9, 5)}
     before = event_count(api_app)
     refused(api_app, before, client.post(url, json=body), 401)
-    late = client.post(url, json={**body, "occurred_at": on(9, 16)}, headers=city())
+    # the objector files at the public notice; here the province records what reached it
+    # otherwise, so no objector enters the unit's history (A16.1, A23.1)
+    for other in (city(), enterprise(s.credit_code(99))):
+        refused(api_app, before, client.post(url, json=body, headers=other), 403, "ID.3")
+    late = client.post(url, json={**body, "occurred_at": on(9, 16)}, headers=province())
     refused(api_app, before, late, 422, "A16.1")
-    blank = client.post(url, json={**body, "summary": "   "}, headers=city())
+    blank = client.post(url, json={**body, "summary": "   "}, headers=province())
     refused(api_app, before, blank, 422, "A16.1")
-    raised = client.post(url, json=body, headers=enterprise(s.credit_code(99)))
+    raised = client.post(url, json=body, headers=province())
     assert raised.status_code == 201, raised.json
     objection = raised.json["details"]["objection_id"]
     decision = {"level": "provincial", "upheld": True, "justification": "核实属实"}

@@ -79,8 +79,9 @@ def test_a_factory_goes_through_the_whole_selection_to_the_provincial_list(
     notice = jxt(f"{ROUNDS}/notice", occurred_at=on(9, 1))
     assert notice["details"]["last_day"] == "2025-09-15"
 
-    neighbour = Caller(client, enterprise(s.credit_code(62)))
-    objection = neighbour(
+    # an objection that reached the province by letter (an objector files at the public
+    # notice: tests/api/test_a16_1_public_notice.py)
+    objection = jxt(
         f"{UNIT}/objections", level=PROVINCIAL, summary="能耗数据存疑", occurred_at=on(9, 3)
     )["details"]["objection_id"]
     jxt(

@@ -16,7 +16,7 @@ from domain.values import Level
 from projections.audit import Audit, audit_trail
 from projections.engine.db import Db
 from projections.engine.runner import Runner
-from projections.supervision import Supervision, exceptions, overridden_rules
+from projections.supervision import OPENING_QUOTAS, Supervision, exceptions, overridden_rules
 from simulation import scenarios as s
 from tests.quotas_v1 import write_old_round
 
@@ -43,8 +43,22 @@ def test_a13_2_a_quota_set_by_hand_is_an_exception_the_committee_sees(
     ]
     assert all(r["exceptions"] == "A13.2" and r["actor_id"] == P.id for r in rows)
     a13_2 = {r["rule"]: r for r in overridden_rules(views)}["A13.2"]
-    assert a13_2["times"] == 2 and a13_2["article"] == "第十三条"
+    assert a13_2["times"] == 3 and a13_2["article"] == "第十三条"  # with the opening quotas
 
     trail = [r["summary"] for r in audit_trail(views) if r["event_type"] == "QuotaSet"]
     assert "手工设定" in trail[0] and "记录依据之前设定" in trail[0]
     assert "按上年度入选率和培育体系测算" in trail[1] and "手工设定" in trail[2]
+
+
+def test_a13_2_the_quotas_a_round_opens_with_are_set_by_hand_and_shown_as_such(
+    app: Greenlist, views: Db, clock: SettableClock
+) -> None:
+    """Quotas given at the opening are neither derived nor justified one by one: supervision
+    shows them with the opening's justification, or says that it gave none."""
+    clock.set(s.at(date(2025, 3, 1)))
+    app.open_round(P, PROV, 2025, {"330200": 3, "330100": 5}, occurred_at=s.at(date(2025, 3, 1)))
+    app.open_round(P, Level.NATIONAL, 2025, {}, occurred_at=s.at(date(2025, 3, 1)))
+    Runner(app, views, [Audit(), Supervision()]).catch_up()
+    (opening,) = [r for r in exceptions(views) if r["event_type"] == "RoundOpened"]
+    assert opening["detail"] == "330100 quota 5, 330200 quota 3 (opening)"
+    assert opening["justification"] == OPENING_QUOTAS and opening["exceptions"] == "A13.2"

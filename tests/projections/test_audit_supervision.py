@@ -311,7 +311,7 @@ def test_every_event_type_has_a_line_in_chinese(cls: type) -> None:
 def test_every_exception_is_shown_with_its_justification_and_actor(
     runner: Runner, views: Db
 ) -> None:
-    rows = exceptions(views)
+    rows = [r for r in exceptions(views) if r["event_type"] != "RoundOpened"]  # A13.2: apart
     assert [(r["event_type"], r["exceptions"], r["credit_code"]) for r in rows] == [
         ("Nominated", "A14.2", OFF_LIST),
         ("ExpertPanelDrawn", "A15.2", OFF_LIST),

@@ -223,7 +223,9 @@ def test_a_round_shows_quota_use_stages_panels_sample_and_objections(
     assert by_code[codes["listed"]]["notice_last_day"] is not None
     [objection] = objections(views, "provincial", YEAR)
     assert objection["upheld"] == 1 and objection["summary"] == "环评手续不全"
-    assert objection["justification"] == "经核实属实" and objection["raised_by"] == "anonymous"
+    assert (
+        objection["justification"] == "经核实属实" and objection["raised_by"] == s.PROVINCE_ACTOR.id
+    )
 
     summary = round_summary(views, "provincial", YEAR)
     assert summary is not None
