@@ -158,6 +158,9 @@ TEMPLATES: dict[type, Template] = {
     ro.MiitRecommendationSubmitted: lambda e, w, lb: (
         f"{w}于{e.recommended_on}向工业和信息化部推荐{lb}单位{len(e.unit_ids)}家"
     ),
+    ro.AdjustmentOpinionsSubmitted: lambda e, w, lb: (
+        f"{w}随{lb}推荐报送调整意见{len(e.opinions)}条"
+    ),
     ro.Published: lambda e, w, lb: (
         f"{lb}结果于{e.published_on}联合发布：列入{len(e.listed)}家，"
         f"移出{len(e.removed)}家，名称调整{len(e.adjusted)}家"

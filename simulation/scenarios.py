@@ -11,7 +11,7 @@ from uuid import UUID
 
 from stdnum.cn import ric, uscc
 
-from domain.errors import AlreadyExists, RuleViolation
+from domain.errors import AlreadyExists, NotFound, RuleViolation
 from domain.service import Greenlist
 from domain.service.base import Receipt
 from domain.values import PROVINCE, SHANGHAI, Actor, Level, Role, UnitKind
@@ -136,6 +136,9 @@ def list_municipally(app: Greenlist, code: str, year: int = 2025) -> None:
 
 
 def ensure_round(app: Greenlist, level: Level, year: int) -> None:
+    with suppress(NotFound):  # opened already: no refused insert (a gap in PostgreSQL's log)
+        app.get_round(level, year)
+        return
     with suppress(AlreadyExists):
         app.open_round(PROVINCE_ACTOR, level, year, ALL_QUOTAS, occurred_at=at(date(year, 3, 1)))
 
@@ -272,6 +275,23 @@ def annual_publication(app: Greenlist, year: int) -> date:
     deferred removals and name adjustments take effect (A19.1-3, A20.3). Returns its date."""
     ensure_round(app, Level.PROVINCIAL, year)
     return publish(app, Level.PROVINCIAL, year)
+
+
+def send_opinion(
+    app: Greenlist,
+    code: str,
+    change_id: Any,
+    action: str = "rename",
+    year: int = 2026,
+    level: Level = Level.PROVINCIAL,
+) -> None:
+    """A20.3: the unit's city sends its adjustment opinion on a confirmed change with its
+    recommendations of `year`, on 1 June (A14.1)."""
+    ensure_round(app, level, year)
+    opinion = {"credit_code": code, "change_ids": [str(change_id)], "action": action}
+    app.submit_adjustment_opinions(
+        city_actor(app.get_unit(code).city), level, year, [opinion], at(date(year, 6, 1))
+    )
 
 
 def prepare_candidate(

@@ -15,7 +15,15 @@ from api.commands import Created, acting, command, expected_version
 from api.context import ctx, etag
 from api.openapi import READ_ETAG
 from api.schemas.common import Act, plain
-from api.schemas.rounds import ROUND_LEVELS, Cosign, EnrolExpert, OpenRound, RoundOut, SetQuota
+from api.schemas.rounds import (
+    ROUND_LEVELS,
+    AdjustmentOpinions,
+    Cosign,
+    EnrolExpert,
+    OpenRound,
+    RoundOut,
+    SetQuota,
+)
 from api.schemas.rounds import SiteSample as SiteSampleIn
 from domain.service.base import Receipt
 from domain.values import Level
@@ -153,6 +161,26 @@ class Publication(MethodView):
             acting(),
             Level(level),
             year,
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
+        )
+
+
+@blp.route(f"{ROUND}/adjustment-opinions")
+class Opinions(MethodView):
+    @blp.arguments(AdjustmentOpinions)
+    @command(blp, "submit_adjustment_opinions")
+    def post(self, body: dict[str, Any], level: str, year: int) -> Receipt:
+        """A city sends, with its recommendations of the round (by 30 June, A14.1), its
+        adjustment opinions on its units of that list whose changes it confirmed (A20.2):
+        rename, removal or keep, with reasons; a rename or removal takes effect at the annual
+        publication (A20.3). Refused (422 A20.3) for a unit not on the list, a change not
+        confirmed or already the subject of an opinion."""
+        return ctx().service.submit_adjustment_opinions(
+            acting(),
+            Level(level),
+            year,
+            body["opinions"],
             occurred_at=body["occurred_at"],
             expected_version=expected_version(),
         )

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from api.schemas.common import Act, CreditCode, city_field, level_field, year_field
 from domain.rules.checks import CO_PUBLISHERS, SUPERVISED_ACTIVITIES
+from domain.rules.dynamic import OpinionAction
 from domain.values import Level
 
 ROUND_LEVELS = [Level.PROVINCIAL.value, Level.NATIONAL.value]
@@ -242,3 +243,29 @@ class RoundOut(Schema):
     cosigned = fields.List(fields.String())
     published_on = fields.String(allow_none=True)
     recommendation = fields.Nested(RecommendationOut, allow_none=True)
+
+
+class AdjustmentOpinion(Schema):
+    """A20.3: the city's opinion on one of its units with confirmed changes (A20.2)."""
+
+    credit_code = CreditCode(required=True)
+    change_ids = fields.List(
+        fields.UUID(),
+        required=True,
+        validate=validate.Length(1, 20),
+        metadata={"description": "the changes the city's re-check confirmed (A20.2)"},
+    )
+    action = fields.String(
+        required=True,
+        validate=validate.OneOf([a.value for a in OpinionAction]),
+        metadata={"description": "rename (the list shows the new name), removal or keep"},
+    )
+    reasons = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class AdjustmentOpinions(Act):
+    """A20.3: the city's adjustment opinions, sent with its annual recommendations."""
+
+    opinions = fields.List(
+        fields.Nested(AdjustmentOpinion), required=True, validate=validate.Length(1, 200)
+    )

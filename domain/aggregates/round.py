@@ -13,7 +13,7 @@ from domain import draws
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies, natural_id
 from domain.events import round as ev
-from domain.rules import miit, publication, review, selection
+from domain.rules import dynamic, miit, publication, review, selection
 from domain.rules.calendar import (
     Period,
     nomination_deadline,
@@ -116,6 +116,18 @@ class Round(GreenAggregate):
             city=city,
         )
         return seen
+
+    def submit_adjustment_opinions(
+        self, act: Act, city: str, opinions: list[dict[str, Any]]
+    ) -> None:
+        """A20.3: the city's adjustment opinions on its provincial or national units travel with
+        its annual recommendations: by 30 June of the round's year (A14.1), once per change."""
+        dynamic.check_a20_3_with_recommendations(self.year, act.judged_at)
+        self.record(ev.AdjustmentOpinionsSubmitted, act, ["A20.3"], city=city, opinions=opinions)
+
+    def has_opinion_on(self, change_id: str) -> bool:
+        """A20.3: whether the round's recommendations already carry an opinion on the change."""
+        return change_id in vars(self).get("opinions", {})  # older snapshots lack them
 
     def draw_panel(
         self,
@@ -350,6 +362,7 @@ class Round(GreenAggregate):
         self.published_on: date | None = None
         self.window_closed_on: date | None = None
         self.recommendation: dict[str, Any] | None = None
+        self.opinions: dict[str, str] = {}
 
     @applies
     def _(self, e: ev.QuotaSet) -> None:
@@ -406,3 +419,10 @@ class Round(GreenAggregate):
     @applies
     def _(self, e: ev.OnSiteSupervisionRecorded) -> None:
         """Recorded for the supervisors and auditors; the round's state does not change."""
+
+    @applies
+    def _(self, e: ev.AdjustmentOpinionsSubmitted) -> None:
+        opinions = vars(self).setdefault("opinions", {})  # older snapshots lack them
+        for opinion in e.opinions:
+            for change_id in opinion["change_ids"]:
+                opinions[change_id] = opinion["action"]

@@ -181,3 +181,12 @@ class MiitRecommendationSubmitted(DomainEvent):
     recommended_on: date
     unit_ids: list[str]
     withheld: list[str]
+
+
+class AdjustmentOpinionsSubmitted(DomainEvent):
+    """The city sent its adjustment opinions with its annual recommendations (A20.3): for each
+    of its units with a confirmed change (A20.2), the unit's `credit_code` and `unit_id`, the
+    `change_ids` it concerns, the proposed `action` (rename, removal, keep) and the `reasons`."""
+
+    city: str
+    opinions: list[dict[str, Any]]

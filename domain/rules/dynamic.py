@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from domain.errors import RuleViolation
-from domain.rules.calendar import dynamic_form_deadline
+from domain.rules.calendar import dynamic_form_deadline, nomination_deadline
 from domain.values import Level, local_date
 
 
@@ -144,6 +144,63 @@ def check_a20_2_declared(status: ChangeStatus | None) -> None:
     """A20.2: the city re-checks a declared change, once."""
     if status is not ChangeStatus.DECLARED:
         raise RuleViolation("A20.2", zh="无待复核的变更", en="no declared change to re-check")
+
+
+class OpinionAction(Enum):
+    """A20.3: what the city's adjustment opinion proposes for a provincial or national unit
+    after a confirmed change: the list shows the new name, the unit leaves the list, or it
+    stays as it is."""
+
+    RENAME = "rename"
+    REMOVAL = "removal"
+    KEEP = "keep"
+
+
+def check_a20_3_with_recommendations(year: int, at: datetime) -> None:
+    """A20.3 with A14.1: the city's adjustment opinions travel with its annual recommendations,
+    so they are due by 30 June of the round's year, as the nominations are."""
+    if local_date(at) > nomination_deadline(year):
+        raise RuleViolation(
+            ("A14.1", "A20.3"),
+            zh=f"调整意见随年度推荐上报，已超过{year}年6月30日推荐截止时间",
+            en=f"adjustment opinions travel with the annual recommendations: the {year} "
+            "deadline (30 June, Asia/Shanghai) has passed",
+        )
+
+
+def check_a20_3_some(count: int) -> None:
+    """A20.3: the city sends at least one opinion."""
+    if count == 0:
+        raise RuleViolation("A20.3", zh="未提交调整意见", en="no adjustment opinion sent")
+
+
+def check_a20_3_opinion(
+    action: str, listed: bool, confirmed: bool, already: bool, renamed: bool
+) -> OpinionAction:
+    """A20.3: an opinion concerns a unit on the round's list with changes the city confirmed
+    (A20.2) and gave no opinion on yet; a rename needs a confirmed new name the list does not
+    show. Returns the action."""
+    if action not in {a.value for a in OpinionAction}:
+        raise RuleViolation("A20.3", zh="调整意见无效", en=f"unknown opinion action {action!r}")
+    if not listed:
+        raise RuleViolation(
+            "A20.3", zh="该单位不在本级名单中", en="the unit is not on the list of this level"
+        )
+    if not confirmed:
+        raise RuleViolation(
+            "A20.3",
+            zh="调整意见须针对市级复核确认的变更",
+            en="an opinion concerns changes the city's re-check confirmed (A20.2)",
+        )
+    if already:
+        raise RuleViolation(
+            "A20.3", zh="该变更已报送调整意见", en="an opinion on this change was already sent"
+        )
+    if action == OpinionAction.RENAME.value and not renamed:
+        raise RuleViolation(
+            "A20.3", zh="名单名称无需调整", en="the list already shows the unit's name"
+        )
+    return OpinionAction(action)
 
 
 # --- A21: the five-yearly re-review --------------------------------------------------------

@@ -124,6 +124,7 @@ ACTS: dict[str, Grants] = {
     "mark_form_overdue": province_wide(P, SYSTEM),
     "declare_change": on_unit(E),
     "recheck_change": on_unit(C),
+    "submit_adjustment_opinions": on_unit(C),
     "decide_removal": {**on_unit(C, levels=frozenset({Level.MUNICIPAL})), **on_unit(P)},
     "report_accident": on_unit(C),
     "remove_after_accident": on_unit(P),

@@ -9,6 +9,7 @@ from domain.service.expert_review import ExpertReviewActs
 from domain.service.explain import Explanations
 from domain.service.miit import MiitActs
 from domain.service.objections import ObjectionActs
+from domain.service.opinions import AdjustmentOpinionActs
 from domain.service.queries import Queries
 from domain.service.rectifications import RectificationActs
 from domain.service.selection import SelectionActs
@@ -21,6 +22,7 @@ class Greenlist(
     MiitActs,
     ExpertReviewActs,
     DynamicManagementActs,
+    AdjustmentOpinionActs,
     AccidentActs,
     RectificationActs,
     DeadlineActs,

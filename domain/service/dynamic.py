@@ -12,7 +12,6 @@ from domain.aggregates.unit.dynamic import DeclaredChange
 from domain.rules.dynamic import DEFERRED_GROUNDS as DEFERRED_GROUNDS  # api.schemas reads it
 from domain.rules.dynamic import check_a19_deferred_ground, check_a19_listed
 from domain.rules.exclusions import A17_CONTINUING, A17_GROUNDS
-from domain.rules.levels import HIGHER_LEVELS
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.removals import RemovalPolicy
 from domain.values import Actor, Level
@@ -167,26 +166,16 @@ class DynamicManagementActs(RemovalPolicy):
         *,
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """A20.2: the city re-checks; A20.3: provincial and national renames and removals wait
-        for the annual publication."""
+        """A20.2: the city re-checks, which records its finding; a unit that no longer meets the
+        standards leaves the municipal list now. A20.3: for the provincial and national lists
+        the change waits for the city's adjustment opinion, sent with its annual
+        recommendations (domain.service.opinions)."""
         self._may(actor, "recheck_change")
         unit = self._expect(self._unit(credit_code), expected_version)
         self._authorise(actor, "recheck_change", unit)
         act = self._act(actor, occurred_at, rules=("A20.2", "A20.3"))
-        queue = self._queue(act)
-        higher = unit.recheck_change(act, change_id, confirmed, still_meets_standards)
-        self._defer_removal(
-            act,
-            unit,
-            higher,
-            ["A20.2", "A20.3"],
-            "变更后不再符合标准 / no longer meets the standards",
-            queue,
-        )
-        for level in HIGHER_LEVELS:
-            if unit.is_listed(level) and unit.listed_name(level) != unit.name:
-                queue.queue_rename(act, unit.id, level, unit.name)
-        return self._save(unit, queue)
+        unit.recheck_change(act, change_id, confirmed, still_meets_standards)
+        return self._save(unit)
 
     def decide_removal(
         self,

@@ -8,6 +8,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from domain.aggregates.unit import unit_id
@@ -32,6 +33,11 @@ from simulation.scenarios import (
 )
 
 P = Level.PROVINCIAL
+OPINION_REASONS = {
+    "rename": "经复核，企业更名属实，建议省级名单同步更名",
+    "removal": "经复核，变更后不再符合绿色工厂标准，建议移出省级名单",
+}
+"""A20.3: the reasons of the cities' adjustment opinions in the demo."""
 UNLISTED_REASON = "该企业整改后省级评价已通过，市级名单将于年内补列"
 
 
@@ -272,6 +278,21 @@ class DemoActs:
     def recheck(self, code: str, still_meets: bool = True) -> None:
         city = city_actor(code[2:6] + "00")
         self.app.recheck_change(city, code, self.changes[code], True, still_meets)
+
+    def send_opinions(self, actions: dict[str, str]) -> None:
+        """A20.3: with its 2026 recommendations each city sends its adjustment opinions on its
+        units whose changes it confirmed: the new name on the list, or the removal."""
+        by_city: dict[str, list[dict[str, Any]]] = {}
+        for code, action in actions.items():
+            reasons = OPINION_REASONS[action]
+            opinion = {
+                "credit_code": code,
+                "change_ids": [str(self.changes[code])],
+                "action": action,
+            }
+            by_city.setdefault(code[2:6] + "00", []).append({**opinion, "reasons": reasons})
+        for city, opinions in sorted(by_city.items()):
+            self.app.submit_adjustment_opinions(city_actor(city), P, 2026, opinions)
 
     def complain(self, code: str, content: str, agency_city: str | None = None) -> None:
         target = "agency" if agency_city else "unit"

@@ -95,6 +95,8 @@ class DemoDynamic(DemoRounds):
             (date(2026, 5, 28), self.rectified, rectify, city(rectify)),
             (date(2026, 2, 24), self.declare, rename, "name", t[11], self.new_name(rename, True)),
             (date(2026, 3, 9), self.recheck, rename),
+            (date(2026, 4, 7), self.send_opinions, {showcase: "rename", scope: "removal"}),
+            (date(2026, 4, 7), self.send_opinions, {rename: "rename"}),
             (date(2026, 4, 20), self.form, late[0], 2025),
             (date(2026, 5, 8), self.form, late[1], 2025),
         ]

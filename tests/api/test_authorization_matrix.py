@@ -108,6 +108,15 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "notice": ("POST", ROUND + "/notice", {}),
     "cosign": ("POST", ROUND + "/cosignatures", {"department": "ndrc"}),
     "publish": ("POST", ROUND + "/publication", {}),
+    "adjustment_opinions": (
+        "POST",
+        ROUND + "/adjustment-opinions",
+        {
+            "opinions": [
+                {"credit_code": TARGET, "change_ids": [str(uuid.UUID(int=1))], "action": "keep"}
+            ]
+        },
+    ),
     "recommend_to_miit": ("POST", "/api/v1/rounds/national/{year}/recommendation", {}),
     "miit_outcome": (
         "POST",
@@ -253,7 +262,7 @@ ROLES: dict[str, Acts] = {
     "city": acts(
         own="register members cultivate list_municipally nominate record_negative end_negative"
         " recheck_change decide_removal report_accident rereview accept_complaint"
-        " verify_complaint record_rectification",
+        " verify_complaint record_rectification adjustment_opinions",
         anywhere="report_misconduct " + OBJECT_AND_REPORT,
     ),
     "province": acts(

@@ -229,6 +229,7 @@ def test_a_confirmed_rename_applies_now_and_to_the_provincial_list_at_the_annual
     assert standing(app, code, P)["listed_name"] == old_name
     assert events(app, code, "ListingAdjusted") == []
 
+    s.send_opinion(app, code, change_id)  # A20.3: with the city's 2026 recommendations
     s.annual_publication(app, 2026)
     assert standing(app, code, P)["listed_name"] == new_name
     (adjusted,) = events(app, code, "ListingAdjusted")
@@ -248,6 +249,8 @@ def test_a_unit_no_longer_meeting_the_standards_leaves_the_municipal_list_now(
     (municipal,) = events(app, code, "Removed")
     assert municipal.data["immediate"] is True and "A20.2" in municipal.rules
     assert app.get_unit(code).status(P) == "listed"
+    assert "pending_removal" not in standing(app, code, P)  # A20.3: the city's opinion first
+    s.send_opinion(app, code, change_id, "removal")
     assert standing(app, code, P)["pending_removal"] == ["A20.2", "A20.3"]
 
     s.annual_publication(app, 2026)

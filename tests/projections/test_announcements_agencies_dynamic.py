@@ -48,8 +48,8 @@ def remove_two(app: Greenlist, crash: str, falsified: str) -> None:
 
 
 def rename(app: Greenlist, code: str) -> str:
-    """A listed factory renamed (A20.2); the provincial list follows at the annual publication
-    (A20.3). Returns the old name."""
+    """A listed factory renamed (A20.2); the provincial list follows at the annual publication,
+    with the city's opinion sent with its 2026 recommendations (A20.3). Returns the old name."""
     old = app.get_unit(code).name
     change = app.declare_change(
         s.enterprise_actor(code), code, "name", "更名", "浙江新名称有限公司", at(date(2025, 10, 1))
@@ -57,6 +57,7 @@ def rename(app: Greenlist, code: str) -> str:
     app.recheck_change(
         HANGZHOU, code, change.details["change_id"], True, True, at(date(2025, 10, 15))
     )
+    s.send_opinion(app, code, change.details["change_id"])  # A20.3
     return old
 
 
