@@ -116,13 +116,34 @@ class ProvinceLife(ProvinceActs):
         )
         if receipt is not None:
             later = self.today + timedelta(days=self.rng.randint(14, 21))
-            self.agenda.on(later, partial(self.recheck, unit, receipt.details["change_id"]))
+            recheck = partial(self.recheck, unit, receipt.details["change_id"], kind)
+            self.agenda.on(later, recheck)
 
-    def recheck(self, unit: Member, change: UUID) -> None:
+    def recheck(self, unit: Member, change: UUID, kind: str) -> None:
+        """A20.2: the city re-checks; A20.3: for the provincial and national lists its opinion
+        goes with its next recommendations (from the round's opening to 30 June)."""
         still_meets = self.rng.random() < 0.93
-        self.act(
+        receipt = self.act(
             self.app.recheck_change, city_actor(unit.city), unit.code, change, True, still_meets
         )
+        year = (
+            self.today.year if self.today <= date(self.today.year, 6, 20) else self.today.year + 1
+        )
+        if receipt is None or year > self.last_year:  # no round of that year in the story
+            return
+        action = "removal" if not still_meets else ("rename" if kind == "name" else "keep")
+        sent = max(self.today + timedelta(days=3), date(year, 3, 10))
+        for level in (lv for lv in (P, N) if lv in self.unit(unit.code).listed_levels):
+            opinion = {"credit_code": unit.code, "change_ids": [str(change)], "action": action}
+            send = partial(
+                self.act,
+                self.app.submit_adjustment_opinions,
+                city_actor(unit.city),
+                level,
+                year,
+                [opinion],
+            )
+            self.agenda.on(sent, send)
 
     def complain(self, unit: Member) -> None:
         """A23: a real-name report; the city accepts it, reads who reported, then verifies."""
