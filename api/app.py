@@ -21,6 +21,7 @@ from api.limits import DEFAULT_FILING_LIMIT, install_limits
 from api.metrics import install_metrics
 from api.openapi import AccessPlugin
 from api.refusals import Refusals
+from api.request_log import install_request_log
 from api.schemas.problem import Problem
 from domain.errors import GreenlistError
 from domain.service import Greenlist
@@ -102,6 +103,7 @@ def create_app(
 
     register_all(api, test_clock=test_clock)
     install_metrics(app)
+    install_request_log(app)  # first of all: the request's id, before metrics start
     install_docs(app)
     install_health(app, ready_max_lag)
     return app
