@@ -15,6 +15,9 @@ from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, columns, handles
 from projections.values import at, codes, day
 
+MEMBERSHIP_SHOWN = ("credit_code", "kind", "city", "year", "listed_on", "removed_on")
+"""The columns of a membership that a change of the feed shows as they are after it."""
+
 
 class Lists(Projection):
     """Temporal list memberships and listed names."""
@@ -230,13 +233,8 @@ class Lists(Projection):
             level=level,
             change=change,
             unit_id=uid,
-            credit_code=row.get("credit_code"),
-            kind=row.get("kind"),
-            city=row.get("city"),
             name=named.get("name"),
-            year=row.get("year"),
-            listed_on=row.get("listed_on"),
-            removed_on=row.get("removed_on"),
+            **{column: row.get(column) for column in MEMBERSHIP_SHOWN},
             rules=row.get("removal_rules") or row.get("pending_rules"),
             recorded_at=at(e.timestamp),
             occurred_at=at(e.occurred_at),
