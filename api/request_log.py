@@ -5,7 +5,8 @@ in `X-Request-ID`: the caller's own when it is sane (1-128 letters, digits and `
 one generated here, so that a caller and an operator speak of the same request.
 
 Never logged: bodies and query strings (a real-name report's or an objection's filing holds the
-reporter's identity, A23.1, A16.1), tokens, or any field of a command beyond its receipt."""
+reporter's identity, A23.1, A16.1), tokens, any field of a command beyond its receipt, and on a
+filing (`reporting`) who sent it: its token's subject, role, region, nor its address."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import uuid
 from typing import Any
 
 from flask import Flask, Response, g, request
+
+from api.auth import is_public
 
 REQUESTS = logging.getLogger("greenlist.json.requests")
 COMMANDS = logging.getLogger("greenlist.json.commands")
@@ -34,9 +37,15 @@ def request_id() -> str:
     return str(g.get("request_id", ""))
 
 
+def reporting() -> bool:
+    """Whether this request files a report or an objection (the public POST routes): its
+    sender is a reporter, whose identity no log holds, whichever token it came with."""
+    return request.method == "POST" and is_public("POST", request.path)
+
+
 def actor_fields() -> dict[str, Any]:
     actor = g.get("actor")
-    if actor is None:
+    if actor is None or reporting():
         return {"actor": None, "role": None, "region": None}
     return {"actor": actor.id, "role": actor.role.value, "region": actor.region}
 
@@ -86,7 +95,7 @@ def install_request_log(app: Flask) -> None:
                 "status": response.status_code,
                 "duration_ms": round(duration * 1000, 3) if duration is not None else None,
                 **actor_fields(),
-                "remote": request.remote_addr,
+                "remote": None if reporting() else request.remote_addr,
             }
             REQUESTS.info(line(record))
         return response

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from api.request_log import log_json_lines
 from simulation import scenarios as s
-from tests.api.conftest import city
+from tests.api.conftest import city, token
 from tests.api.test_agencies_complaints import REPORTER, report, service
 
 pytestmark = pytest.mark.stores("memory")
@@ -85,10 +85,15 @@ def test_chinese_is_written_as_is_and_a_reporter_never_reaches_the_logs(
     s.list_provincially(service(api_app), code)
     lines.truncate(0)
     lines.seek(0)
-    filed = client.post("/api/v1/complaints", json=report(code))
-    assert filed.status_code == 201, filed.json
+    filer = s.credit_code(72, "330200")
+    headers = token("enterprise", "330200", uscc=filer, sub="filer-7")
+    for sent in ({}, headers):  # as the public, and with an enterprise's token
+        filed = client.post("/api/v1/complaints", json=report(code), headers=sent)
+        assert filed.status_code == 201, filed.json
     text = lines.getvalue()
-    assert [r["log"] for r in records(lines)] == ["command", "request"]
+    assert [r["log"] for r in records(lines)] == ["command", "request"] * 2
+    assert all(r["actor"] is None and r["region"] is None for r in records(lines))
+    assert filer not in text and "filer-7" not in text and "127.0.0.1" not in text
     for value in REPORTER.values():
         assert str(value) not in text
     assert "夜间偷排废水" not in text
