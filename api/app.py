@@ -14,12 +14,14 @@ from api import problems
 from api.auth import DEFAULT_MAX_LIFETIME, authenticate
 from api.bodies import check_body, refuse_oversized
 from api.context import Context
+from api.docs import docs_config, install_docs
 from api.health import install_health
 from api.idempotency import CLAIM_SECONDS, Idempotency
 from api.limits import DEFAULT_FILING_LIMIT, install_limits
 from api.metrics import install_metrics
 from api.openapi import AccessPlugin
 from api.refusals import Refusals
+from api.request_log import install_request_log
 from api.schemas.problem import Problem
 from domain.errors import GreenlistError
 from domain.service import Greenlist
@@ -76,8 +78,7 @@ def create_app(
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        **docs_config(),  # Swagger UI from the package, never a CDN (api.docs)
         GREENLIST_JWT_SECRET=jwt_secret,
         GREENLIST_TOKEN_MAX_LIFETIME=token_max_lifetime,
         MAX_CONTENT_LENGTH=MAX_BODY,
@@ -102,5 +103,7 @@ def create_app(
 
     register_all(api, test_clock=test_clock)
     install_metrics(app)
+    install_request_log(app)  # first of all: the request's id, before metrics start
+    install_docs(app)
     install_health(app, ready_max_lag)
     return app

@@ -22,6 +22,7 @@ from werkzeug.exceptions import PreconditionFailed
 
 from api.context import ctx, etag
 from api.openapi import ACT, ETAG, IDEMPOTENCY_KEY, IF_MATCH, REPLAYED, header
+from api.request_log import log_command
 from api.schemas.common import Receipt as ReceiptOut
 from api.schemas.common import plain
 from domain.errors import RuleViolation
@@ -118,6 +119,7 @@ def command(blp: Blueprint, act: str, status: int = 200, *, location: str = "") 
                     raise
                 created = answer if isinstance(answer, Created) else None
                 receipt = created.receipt if created else answer
+                log_command(act, receipt)
                 response = jsonify(receipt_body(receipt))
                 response.status_code = status
                 response.headers["ETag"] = etag(receipt.version)

@@ -3,18 +3,31 @@ status, how far each read model is behind the event log, and the deadlines due (
 yet recorded, A21 re-reviews due).
 
 Each app has its own `CollectorRegistry` (never the process-wide default one), so that building
-many apps in one process (the tests) registers nothing twice. With several gunicorn workers each
-worker answers for its own requests; the lag and deadlines are the same from any worker."""
+many apps in one process (the tests) registers nothing twice. With several gunicorn workers
+(`greenlist serve --workers N`) the counts are prometheus-client's multiprocess mode's: each
+worker writes its own to files of one directory (`use_multiprocess`, before the fork) and a
+scrape, whichever worker answers, sums those of every worker, live or gone; the lag and
+deadlines are the same from any worker. `process_*` are the answering process's own (CPU,
+memory, open files)."""
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 from flask import Flask, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    ProcessCollector,
+    multiprocess,
+    values,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
@@ -28,6 +41,24 @@ from projections.engine.outage import STORE_ERRORS, store_unreachable
 log = logging.getLogger(__name__)
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+SHARED: dict[str, str] = {}
+"""The directory of the multiprocess mode's files, once `use_multiprocess` chose it."""
+
+
+def use_multiprocess(directory: str) -> None:
+    """Count in prometheus-client's multiprocess mode from now on, in this process and the
+    workers it forks: every metric created afterwards writes to files in `directory` (empty,
+    this server's own), and /metrics sums them. prometheus-client takes the directory from
+    `PROMETHEUS_MULTIPROC_DIR`, set here for it (and for the workers, by inheritance)."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    values.ValueClass = values.MultiProcessValue()  # type: ignore[no-untyped-call]
+    SHARED["directory"] = directory
+
+
+def worker_gone(pid: int) -> None:
+    """A worker exited: its live gauges go; its counts stay in the sums."""
+    if "directory" in SHARED:
+        multiprocess.mark_process_dead(pid, SHARED["directory"])  # type: ignore[no-untyped-call]
 
 
 class ReadSideCollector(Collector):
@@ -112,7 +143,12 @@ def install_metrics(app: Flask) -> None:
         buckets=BUCKETS,
         registry=registry,
     )
-    registry.register(ReadSideCollector(app))
+    scraped = registry
+    if "directory" in SHARED:  # every worker's counts, from the shared files
+        scraped = CollectorRegistry()
+        multiprocess.MultiProcessCollector(scraped, path=SHARED["directory"])  # type: ignore[no-untyped-call]
+    scraped.register(ReadSideCollector(app))
+    ProcessCollector(registry=scraped)
 
     def start() -> None:
         g.metrics_started = time.perf_counter()
@@ -132,4 +168,5 @@ def install_metrics(app: Flask) -> None:
 
     @app.get("/metrics")
     def metrics() -> Response:
-        return Response(generate_latest(registry), mimetype=None, content_type=CONTENT_TYPE_LATEST)
+        body = generate_latest(scraped)
+        return Response(body, mimetype=None, content_type=CONTENT_TYPE_LATEST)

@@ -268,7 +268,12 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve_cmd.add_argument("--workers", type=int, default=1, help="1 on SQLite (one writer)")
     serve_cmd.add_argument("--threads", type=int, default=THREADS)
-    serve_cmd.add_argument("--access-log", action="store_true", help="log requests to stdout")
+    serve_cmd.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a JSON line per request and per command on stderr (default: on)",
+    )
     serve_cmd.add_argument(
         "--request-timeout",
         type=float,

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from api.metrics import use_multiprocess, worker_gone
+from api.request_log import log_json_lines
 from greenlist.settings import JWT_SECRET, Settings, settings_or_env
 from greenlist.worker import REQUEST_TIMEOUT, BufferingWorker
 
@@ -108,7 +112,6 @@ def options(
     port: int = DEFAULT_PORT,
     workers: int = 1,
     threads: int = THREADS,
-    access_log: bool = False,
     request_timeout: float = REQUEST_TIMEOUT,
 ) -> dict[str, Any]:
     """gunicorn's settings for the service. The limits are gunicorn's defaults, said here
@@ -130,7 +133,7 @@ def options(
         "control_socket_disable": True,  # gunicorn >= 25.1 opens ~/.gunicorn/gunicorn.ctl else
         "timeout": 60,
         "graceful_timeout": 15,
-        "accesslog": "-" if access_log else None,
+        "accesslog": None,  # the app's JSON line per request is the access log (api.request_log)
         "worker_exit": _worker_exit,
         "proc_name": "greenlist",
     }
@@ -141,7 +144,7 @@ def serve(
     port: int = DEFAULT_PORT,
     workers: int = 1,
     threads: int = THREADS,
-    access_log: bool = False,
+    access_log: bool = True,
     scheduler: bool = False,
     request_timeout: float = REQUEST_TIMEOUT,
     settings: Settings | None = None,
@@ -150,11 +153,22 @@ def serve(
     of aggregates kept in memory are checked against the store before use
     (GREENLIST_AGGREGATE_CACHE=checked unless set), as several processes then write."""
     settings = settings_or_env(settings)
-    gunicorn = options(host, port, workers, threads, access_log, request_timeout)
+    if access_log:  # one JSON line per request and per command, on stderr (api.request_log)
+        log_json_lines()
+    gunicorn = options(host, port, workers, threads, request_timeout)
     if workers > 1 or scheduler:
         settings = settings.with_checked_cache()
     if scheduler:
         alongside = SchedulerAlongside(settings)
         gunicorn |= {"when_ready": alongside.start, "on_exit": alongside.stop}
-    Server(gunicorn, settings).run()
+    shared = None
+    if workers > 1:  # /metrics sums every worker's counts (api.metrics, multiprocess mode)
+        shared = tempfile.mkdtemp(prefix="greenlist-metrics-")
+        use_multiprocess(shared)
+        gunicorn["child_exit"] = lambda _server, worker: worker_gone(worker.pid)
+    try:
+        Server(gunicorn, settings).run()
+    finally:
+        if shared is not None:
+            shutil.rmtree(shared, ignore_errors=True)
     return 0

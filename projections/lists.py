@@ -12,14 +12,18 @@ from typing import Any
 from domain.events import unit as ev
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
-from projections.engine.projection import Projection, Table, handles
+from projections.engine.projection import Projection, Table, columns, handles
 from projections.values import at, codes, day
+
+MEMBERSHIP_SHOWN = ("credit_code", "kind", "city", "year", "listed_on", "removed_on")
+"""The columns of a membership that a change of the feed shows as they are after it."""
 
 
 class Lists(Projection):
     """Temporal list memberships and listed names."""
 
     name = "lists"
+    version = 2  # 2: list_changes, the change feed (issue 13)
     tables = (
         Table(
             "list_units",
@@ -65,6 +69,14 @@ class Lists(Projection):
                 ("to_occurred", "int"),
             ),
             key=("unit_id", "level", "seq"),
+        ),
+        Table(
+            "list_changes",
+            columns(
+                "position:int level change unit_id credit_code kind city name year:int "
+                "listed_on removed_on rules recorded_at:int occurred_at:int"
+            ),
+            indexes=(("level", "position"),),
         ),
         Table(
             "list_cursor",
@@ -119,6 +131,7 @@ class Lists(Projection):
         )
         b.put("list_cursor", unit_id=uid, level=level, membership=seq, names=cursor["names"])
         self._rename(b, e, level, name)
+        self._changed(b, e, "added", level)
 
     def _rename(self, b: Batch, e: Any, level: str, name: str) -> None:
         uid = str(e.originator_id)
@@ -153,10 +166,13 @@ class Lists(Projection):
         lists change at the annual publication (ListingAdjusted, A20.3)."""
         if self._open(b, str(e.originator_id), "municipal"):
             self._rename(b, e, "municipal", e.new_name)
+            self._changed(b, e, "renamed", "municipal")
 
     @handles(ev.ListingAdjusted)
     def adjusted(self, e: ev.ListingAdjusted, b: Batch) -> None:
         self._rename(b, e, e.level, e.name)
+        if self._open(b, str(e.originator_id), e.level):
+            self._changed(b, e, "renamed", e.level)
 
     @handles(ev.RemovalDecided)
     def removal_decided(self, e: ev.RemovalDecided, b: Batch) -> None:
@@ -169,6 +185,7 @@ class Lists(Projection):
                 pending_at=at(e.timestamp),
                 pending_occurred=at(e.occurred_at),
             )
+            self._changed(b, e, "pending", e.level)
 
     @handles(ev.Removed)
     def removed(self, e: ev.Removed, b: Batch) -> None:
@@ -196,6 +213,32 @@ class Lists(Projection):
                 to_at=at(e.timestamp),
                 to_occurred=at(e.occurred_at),
             )
+        self._changed(b, e, "removed", e.level, membership)
+
+    def _changed(
+        self, b: Batch, e: Any, change: str, level: str, key: tuple[str, str, int] | None = None
+    ) -> None:
+        """One row of the change feed (`list_changes`): the membership as it is after `e`
+        (its name, the rules of a pending or done removal), at `e`'s log position."""
+        uid = str(e.originator_id)
+        key = key or self._open(b, uid, level)
+        cursor = b.row("list_cursor", uid, level)
+        if key is None or cursor is None:
+            return
+        row = b.row("list_memberships", *key) or {}
+        named = b.row("list_names", uid, level, cursor["names"]) or {}
+        b.add(
+            "list_changes",
+            position=b.position,
+            level=level,
+            change=change,
+            unit_id=uid,
+            name=named.get("name"),
+            **{column: row.get(column) for column in MEMBERSHIP_SHOWN},
+            rules=row.get("removal_rules") or row.get("pending_rules"),
+            recorded_at=at(e.timestamp),
+            occurred_at=at(e.occurred_at),
+        )
 
     @staticmethod
     def _open(b: Batch, uid: str, level: str) -> tuple[str, str, int] | None:
@@ -238,3 +281,23 @@ def list_as_of(
             sql += f" AND m.{column_name} = ?"
             params.append(value)
     return db.query(sql + " ORDER BY m.city, m.credit_code", params)
+
+
+def list_changes(
+    db: Db,
+    level: str,
+    after: int = 0,
+    limit: int = 100,
+    kind: str | None = None,
+    city: str | None = None,
+) -> list[Row]:
+    """The change feed of a level's list: what was added, renamed, marked for removal (pending)
+    or removed after log position `after`, in log order, at most `limit` changes. Applied in
+    order to the list as of `after` it gives the list as of the last change's position."""
+    sql = "SELECT * FROM list_changes WHERE level = ? AND position > ?"
+    params: list[Any] = [level, after]
+    for column_name, value in (("kind", kind), ("city", city)):
+        if value is not None:
+            sql += f" AND {column_name} = ?"
+            params.append(value)
+    return db.query(sql + " ORDER BY position LIMIT ?", [*params, limit])

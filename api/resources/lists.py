@@ -13,10 +13,11 @@ from flask_smorest import Blueprint
 from api.context import ctx
 from api.log_state import derived
 from api.reads import page, views
+from api.schemas.feed import ChangePage, ChangeQuery
 from api.schemas.read_rows import ListPage
 from api.schemas.reads import ListQuery
 from domain.values import Level, micros
-from projections.lists import list_as_of
+from projections.lists import list_as_of, list_changes
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
 
@@ -53,4 +54,40 @@ class LevelList(MethodView):
             "city": query["city"],
             "log": log,
             **page(rows, query["limit"], query["after"]),
+        }
+
+
+@blp.route(f"/<any({LEVELS}):level>/changes")
+class LevelChanges(MethodView):
+    @blp.arguments(ChangeQuery, location="query")
+    @blp.response(200, ChangePage)
+    def get(self, query: dict[str, Any], level: str) -> dict[str, Any]:
+        """A level's list as a change feed (public): what was added, renamed, marked for
+        removal or removed after the log position `after`, in log order, with the cursor to
+        resume from.
+
+        A consumer starts from `after=0` with an empty list and applies each change (added,
+        renamed and pending put the entry under its unit, removed takes it off), then asks
+        again with `after=<cursor>`: its copy is then the list as of that log position
+        (recorded time, as `GET /lists/{level}` shows it)."""
+        db = views("lists", position=query["wait_for"])
+        after, limit = query["after"], query["limit"]
+        rows, log = derived(
+            "lists",
+            lambda: list_changes(
+                db, level, after, limit + 1, kind=query["kind"], city=query["city"]
+            ),
+        )
+        more = len(rows) > limit
+        items = rows[:limit]
+        cursor = items[-1]["position"] if more else max(after, log["position"])
+        return {
+            "level": level,
+            "after": after,
+            "cursor": cursor,
+            "more": more,
+            "kind": query["kind"],
+            "city": query["city"],
+            "items": items,
+            "log": log,
         }

@@ -182,8 +182,12 @@ class ServiceBase(Application[UUID]):
             for aggregate in aggregates
             for e in aggregate.pending_events
         ]
+        codes = {c for a in aggregates for e in a.pending_events for c in getattr(e, "rules", ())}
         position = self.aggregate_store.write(aggregates, timeline)
-        return Receipt(primary.id, primary.version, position, details)
+        rules = tuple(sorted(codes, key=rule_order))
+        return Receipt(
+            primary.id, primary.version, position, details, type(primary).__name__, rules
+        )
 
     def _check_not_future_dated(self, aggregates: tuple[GreenAggregate, ...]) -> None:
         """The catch-all behind `_act`'s check (issue 9 item 3): no event is saved dated after

@@ -16,12 +16,15 @@ from domain.aggregates.base import GreenAggregate
 @dataclass(frozen=True)
 class Receipt:
     """What a command returns: the aggregate it acted on, its new version, the log position of
-    the last event written (for read-your-writes) and any ids it created."""
+    the last event written (for read-your-writes) and any ids it created; `kind` and `rules`
+    (the aggregate's class, the rule codes its events carry) are for the logs, not the answer."""
 
     aggregate_id: UUID
     version: int
     position: int | None
     details: Mapping[str, Any] = field(default_factory=dict)
+    kind: str = ""
+    rules: tuple[str, ...] = ()
 
 
 class AnyVersion(Enum):

@@ -42,6 +42,7 @@ def test_every_error_is_documented_as_a_problem_and_every_operation_but_the_publ
                 assert operation["security"] == [{"bearer": []}]
     assert public == {
         "GET /api/v1/lists/{level}",
+        "GET /api/v1/lists/{level}/changes",
         "GET /api/v1/announcements",
         "GET /api/v1/agencies/performance",
         "GET /api/v1/log/checkpoint",

@@ -475,6 +475,8 @@ def test_the_published_lists_announcements_and_log_hashes_stay_public(
     listed = client.get("/api/v1/lists/provincial", headers=READERS[reader])
     assert listed.status_code == 200
     assert {r["credit_code"] for r in listed.json["items"]} == {HZ, NB}
+    feed = client.get("/api/v1/lists/provincial/changes", headers=READERS[reader])
+    assert {r["credit_code"] for r in feed.json["items"] if r["change"] == "added"} == {HZ, NB}
     announced = client.get("/api/v1/announcements", headers=READERS[reader])
     assert announced.status_code == 200 and announced.json["items"]
     extends = client.get("/api/v1/log/proof/consistency?from=1&to=3", headers=READERS[reader])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from marshmallow import Schema
 
+import api.schemas.feed as feed
 import api.schemas.oversight as oversight
 import api.schemas.read_rows as read_rows
 from projections.catalogue import all_projections
@@ -62,6 +63,7 @@ ROWS: dict[str, tuple[str, set[str], set[str]]] = {
             "seq",
         },
     ),
+    "ListChangeRow": ("list_changes", set(), set()),
     "ExceptionRow": ("supervision_exceptions", set(), set()),
     "LateRow": ("supervision_late", {"delay_seconds"}, {"delay"}),
     "OnSiteRow": ("supervision_on_site", set(), set()),
@@ -69,7 +71,7 @@ ROWS: dict[str, tuple[str, set[str], set[str]]] = {
 
 
 def schema(name: str) -> Schema:
-    cls = getattr(read_rows, name, None) or getattr(oversight, name)
+    cls = getattr(read_rows, name, None) or getattr(oversight, name, None) or getattr(feed, name)
     instance: Schema = cls()
     return instance
 
