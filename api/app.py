@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from api import problems
 from api.auth import DEFAULT_MAX_LIFETIME, authenticate
 from api.bodies import check_body, refuse_oversized
+from api.console import install_console
 from api.context import Context
 from api.health import install_health
 from api.idempotency import CLAIM_SECONDS, Idempotency
@@ -103,4 +104,5 @@ def create_app(
     register_all(api, test_clock=test_clock)
     install_metrics(app)
     install_health(app, ready_max_lag)
+    install_console(app)
     return app
