@@ -306,9 +306,11 @@ def supervision() -> Response:
     except Refused as error:
         return refused(error)
     chart = {"actors": _series(acts, "actor_id"), "cities": _series(acts, "actor_region")}
+    activity = [{**r, "acts": sum(r.get("by_type", {}).values())} for r in report["actor_activity"]]
     return page(
         "supervision.html",
         report=report,
+        activity=sorted(activity, key=lambda r: -r["acts"]),
         chart=json.dumps(chart, ensure_ascii=False),
         since=request.args.get("since", ""),
         region=region or "",
@@ -353,3 +355,57 @@ def deadlines() -> Response:
         next_after=answer.get("next_after"),
         state=status,
     )
+
+
+# Rounds -------------------------------------------------------------------------------------
+
+ROUND_ACTS = (
+    "RoundOpened",
+    "QuotaSet",
+    "Nominated",
+    "NominationAccepted",
+    "ExpertPanelDrawn",
+    "SiteSampleDrawn",
+    "PublicNoticeOpened",
+    "ObjectionRaised",
+    "ObjectionDecided",
+    "PublicationCosigned",
+    "Published",
+    "MiitRecommendationSubmitted",
+)
+
+
+@bp.route("/rounds")
+def rounds() -> Response:
+    """A round: quotas, nominations, panels, the site sample, the notice, the publication, and
+    its acts from the audit trail for those who may read it (the panel draw's seed, pool and
+    exclusions are in their summaries)."""
+    args = request.args
+    level = "national" if args.get("level") == "national" else "provincial"
+    years = [args.get("year", type=int)] if args.get("year") else range(2030, 2023, -1)
+    view, year, error = None, None, None
+    for candidate in years:
+        try:
+            view, year = get(f"/api/v1/rounds/{level}/{candidate}"), candidate
+            break
+        except Refused as refusal:
+            error = refusal
+            if refusal.status != 404:
+                break
+    if view is None:
+        return refused(
+            error or Refused(404, {"messages": {"zh": "未找到遴选轮次", "en": "no round"}})
+        )
+    acts: list[dict[str, Any]] = []
+    codes: dict[str, str] = {}
+    try:
+        for kind in ROUND_ACTS:
+            for row in every("/api/v1/audit-trail", type=kind):
+                if row["aggregate_id"] == view["id"]:
+                    acts.append(row)
+                elif kind == "Nominated" and row.get("credit_code"):
+                    codes[row["aggregate_id"]] = row["credit_code"]
+    except Refused:
+        acts = []  # a reader of the round who may not read the audit trail sees the round only
+    acts.sort(key=lambda r: r["position"])
+    return page("rounds.html", round=view, level=level, year=year, acts=acts, codes=codes)
