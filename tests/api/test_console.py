@@ -56,3 +56,14 @@ def test_the_console_speaks_english_on_request(client: FlaskClient) -> None:
     client.get("/console/language/en")
     text = client.get("/console/supervision").get_data(as_text=True)
     assert "Supervision" in text and 'lang="en"' in text
+
+
+def test_id_3_export_links_read_the_api_as_the_signed_in_person(client: FlaskClient) -> None:
+    """The tables' export links go through the console, carrying the person's token: what the
+    API answers her, no more."""
+    sign_in(client, "city", "330100")
+    listed = client.get("/console/export/lists/provincial?limit=5")
+    assert listed.status_code == 200 and listed.get_json()["level"] == "provincial"
+    assert client.get("/console/export/audit-trail").status_code == 403
+    sign_in(client, "auditor")
+    assert client.get("/console/export/audit-trail?limit=1").status_code == 200
