@@ -258,9 +258,14 @@ def rule(code: str) -> Response:
 
 @bp.route("/audit")
 def audit() -> Response:
+    """The audit trail by the API's filters (actor, region, rule, event kind, recorded dates);
+    by role, or by dates in the world (when the acts say they happened), the console keeps the
+    matching rows of the API's pages, `PAGE` at a time."""
     args = request.args
-    query = {name: args.get(name, "").strip() for name in AUDIT_FILTERS}
-    api_query = dict(query)
+    query = {name: args.get(name, "").strip() for name in (*AUDIT_FILTERS, "role", "basis")}
+    world = query["basis"] == "world"
+    api_query = {name: query[name] for name in AUDIT_FILTERS}
+    bounds: dict[str, datetime | None] = {}
     for name in ("since", "until"):
         moment = instant(query[name])
         if query[name] and moment is None:
@@ -269,19 +274,57 @@ def audit() -> Response:
             )
         if name == "since" and moment is not None and len(query[name]) == 10:
             moment = moment - timedelta(days=1, microseconds=-1)  # from that day's start
-        api_query[name] = moment.isoformat() if moment else ""
+        bounds[name] = moment
+        api_query[name] = "" if world or moment is None else moment.isoformat()
     try:
-        answer = get("/api/v1/audit-trail", limit=PAGE, after=args.get("after"), **api_query)
+        if world or query["role"]:
+            rows, next_after = _kept(api_query, args.get("after"), query["role"], world, bounds)
+        else:
+            answer = get("/api/v1/audit-trail", limit=PAGE, after=args.get("after"), **api_query)
+            rows, next_after = answer.get("items", []), answer.get("next_after")
     except Refused as error:
         return refused(error)
     return page(
         "audit.html",
         query=query,
         exported=urlencode({k: v for k, v in api_query.items() if v}),
-        rows=answer.get("items", []),
-        next_after=answer.get("next_after"),
+        rows=rows,
+        next_after=next_after,
         bad=None,
     )
+
+
+def _kept(
+    api_query: dict[str, str],
+    after: str | None,
+    role: str,
+    world: bool,
+    bounds: dict[str, datetime | None],
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Up to PAGE rows of the API's audit trail after `after` of `role`, and (world) whose act
+    happened within the bounds; and the position to go on from."""
+    since, until = bounds.get("since"), bounds.get("until")
+
+    def keep(row: dict[str, Any]) -> bool:
+        if role and row.get("actor_role") != role:
+            return False
+        if not world:
+            return True
+        happened = datetime.fromisoformat(str(row.get("occurred") or row.get("occurred_at")))
+        return (since is None or happened >= since) and (until is None or happened < until)
+
+    rows: list[dict[str, Any]] = []
+    cursor: Any = after
+    while True:
+        answer = get("/api/v1/audit-trail", limit=client.MAX_PAGE, after=cursor, **api_query)
+        for row in answer.get("items", []):
+            if keep(row):
+                rows.append(row)
+                if len(rows) == PAGE:
+                    return rows, int(row["position"])
+        cursor = answer.get("next_after")
+        if cursor is None:
+            return rows, None
 
 
 # Supervision ------------------------------------------------------------------------------

@@ -156,6 +156,18 @@ def test_the_audit_trail_filtered_by_actor_and_date_range(chromium, server) -> N
         assert "2025-02-28T16:00" <= recorded < "2025-09-30T16:00"
     shot(page, "audit-trail")
 
+    page.fill("#f-actor", "")
+    page.select_option("#f-role", "city")
+    page.select_option("#f-basis", "world")
+    page.click("#f-go")
+    page.wait_for_url("**role=city**")
+    rows = page.locator("#audit tbody tr[data-actor]")
+    assert rows.count() > 0
+    for i in range(rows.count()):
+        assert rows.nth(i).get_attribute("data-role") == "city"
+        occurred = rows.nth(i).get_attribute("data-occurred") or ""
+        assert "2025-02-28T16:00" <= occurred < "2025-09-30T16:00"
+
 
 def test_supervision_as_an_inspector_with_its_charts(chromium, server) -> None:
     page = signed_in(chromium, server, "inspector", "330000")
