@@ -9,6 +9,7 @@ from flask import Flask
 
 
 def install_console(app: Flask) -> None:
+    from api.console import pages  # noqa: F401 - its routes, on views.bp
     from api.console.views import bp
 
     app.register_blueprint(bp)
