@@ -36,6 +36,11 @@ bp = Blueprint(
 LEVELS = [level.value for level in Level]
 KINDS = ["factory", "park", "supply_chain"]
 PAGE = 50
+CSP = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+"""Every asset is the console's own (vendored): the browser loads nothing from elsewhere."""
 
 
 @bp.before_request
@@ -78,6 +83,8 @@ def rule_text(code: str) -> str:
 def page(template: str, status: int = 200, **values: Any) -> Response:
     response = make_response(render_template(f"console/{template}", **values), status)
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -30,6 +30,8 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 SECRET = "greenlist-console-browser-secret-of-32-bytes-at-least"
 REMOVED = "91330428000002128A"  # the demo's unit of Jiaxing removed at the 2026 publication
+ELSEWHERE: list[str] = []
+"""Requests the console's pages made to anywhere but the server under test."""
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
@@ -77,6 +79,7 @@ def chromium() -> Iterator[object]:
 def signed_in(chromium: object, server: str, role: str, region: str, sub: str = "tester") -> object:
     """A new page, signed in to the console by pasting a token of `role` for `region`."""
     page = chromium.new_page(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
+    page.on("request", lambda r: r.url.startswith(server) or ELSEWHERE.append(r.url))
     page.goto(f"{server}/console/")
     page.fill("#token", mint(SECRET, sub, role, region))
     page.click("#sign-in")
@@ -85,6 +88,8 @@ def signed_in(chromium: object, server: str, role: str, region: str, sub: str = 
 
 
 def shot(page: object, name: str) -> None:
+    """A full-page screenshot, once the page has loaded nothing from outside the server."""
+    assert not ELSEWHERE, f"the console loaded {ELSEWHERE} (every asset is vendored)"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
