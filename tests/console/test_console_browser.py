@@ -21,6 +21,7 @@ from tests.e2e.test_server import free_port
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group("console-browser"),  # one demo server, on one worker (loadgroup)
     pytest.mark.skipif(
         shutil.which("chromium") is None and not os.environ.get("GREENLIST_REQUIRE_BROWSER"),
         reason="Debian's chromium is missing (apt-get install chromium fonts-wqy-zenhei)",
