@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from api import problems
 from api.auth import DEFAULT_MAX_LIFETIME, authenticate
 from api.bodies import check_body, refuse_oversized
+from api.console import install_console
 from api.context import Context
 from api.docs import docs_config, install_docs
 from api.health import install_health
@@ -106,4 +107,5 @@ def create_app(
     install_request_log(app)  # first of all: the request's id, before metrics start
     install_docs(app)
     install_health(app, ready_max_lag)
+    install_console(app)
     return app

@@ -148,6 +148,14 @@ def current_actor(optional: bool = False) -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise _unauthorized("use the Bearer scheme")
+    claims, actor = actor_of(token)
+    g.claims = claims
+    return actor
+
+
+def actor_of(token: str) -> tuple[dict[str, Any], Actor]:
+    """A bearer token's claims and actor, as every request's are checked (401 if refused);
+    the console signs in with it too."""
     try:
         claims = jwt.decode(
             token,
@@ -160,8 +168,7 @@ def current_actor(optional: bool = False) -> Actor:
         actor = check_claims(claims, lifetime, datetime.now(UTC))
     except (jwt.PyJWTError, BadToken) as error:
         raise _unauthorized(f"invalid token: {error}") from None
-    g.claims = claims
-    return actor
+    return claims, actor
 
 
 PUBLIC_ROUTES = (
@@ -174,6 +181,8 @@ PUBLIC_ROUTES = (
     ("GET", "/api/v1/agencies/performance"),
     ("GET", "/api/v1/log/checkpoint"),
     ("GET", "/api/v1/log/proof/consistency"),
+    ("GET", "/console"),  # the console: its own sign-in cookie, every read through the API
+    ("POST", "/console"),
     ("POST", "/api/v1/complaints"),
     ("GET", "/api/v1/notices"),
     ("POST", "/api/v1/notices"),

@@ -226,7 +226,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         token = mint(secret, "jxt-demo", "province", "330000", hours=12)
         code = showcase_code()
         print(
-            f"\ngreenlist on {url}  (API docs {url}/api/docs)\n\n"
+            f"\ngreenlist on {url}  (API docs {url}/api/docs)\n"
+            f"console: {url}/console/  (sign in by pasting the token below)\n\n"
             f"province token (12 h), signed with this store's own secret "
             f"({token_secret.store_secret_path(settings.store)}):\n"
             f"  export TOKEN={token}\n\ntry:\n"
