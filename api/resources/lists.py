@@ -11,11 +11,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.context import ctx
+from api.exports.http import export, exportable, wanted
+from api.exports.tables import Sheet
 from api.log_state import derived
 from api.reads import page, views
-from api.schemas.read_rows import ListPage
+from api.schemas.read_rows import ListEntryRow, ListPage
 from api.schemas.reads import ListQuery
-from domain.values import Level, micros
+from domain.values import SHANGHAI, Level, micros
 from projections.lists import list_as_of
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
@@ -27,7 +29,8 @@ LEVELS = ",".join(level.value for level in Level)
 class LevelList(MethodView):
     @blp.arguments(ListQuery, location="query")
     @blp.response(200, ListPage)
-    def get(self, query: dict[str, Any], level: str) -> dict[str, Any]:
+    @exportable(blp)
+    def get(self, query: dict[str, Any], level: str) -> Any:
         """A level's list as of an instant (public; by city, then credit code).
 
         Without `as_of` the list is read as of now, and the page answers that instant: pass
@@ -45,6 +48,11 @@ class LevelList(MethodView):
                 city=query["city"],
             ),
         )
+        fmt = wanted(query)
+        if fmt:
+            day = as_of.astimezone(SHANGHAI).strftime("%Y%m%d")
+            names = (f"list-{level}-{day}", f"名单-{level}-{day}")
+            return export(fmt, names, [Sheet(level, ListEntryRow(), rows)])
         return {
             "level": level,
             "basis": query["basis"],
