@@ -52,16 +52,19 @@ def export(fmt: str, names: tuple[str, str], sheets: list[Sheet]) -> Response:
     )
 
 
-def exportable(blp: Blueprint) -> Callable[[Any], Any]:
-    """Documents a read's CSV and XLSX answers beside its JSON one (OpenAPI)."""
+def exportable(blp: Blueprint, page: type[Schema]) -> Callable[[Any], Any]:
+    """Documents a read's CSV and XLSX answers beside its JSON `page` (OpenAPI)."""
     binary = {"schema": {"type": "string", "format": "binary"}}
     documented: Callable[[Any], Any] = blp.doc(
         responses={
             "200": {
+                "description": "OK: JSON, or with `format=csv|xlsx` (or that `Accept`) every row "
+                "of the query as a file (Content-Disposition: attachment)",
                 "content": {
+                    "application/json": {"schema": page},
                     "text/csv": {"schema": {"type": "string"}},
                     XLSX: binary,
-                }
+                },
             }
         }
     )

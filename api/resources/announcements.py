@@ -28,7 +28,7 @@ blp = Blueprint(
 class Announcements(MethodView):
     @blp.arguments(AnnouncementQuery, location="query")
     @blp.response(200, AnnouncementPage)
-    @exportable(blp)
+    @exportable(blp, AnnouncementPage)
     def get(self, query: dict[str, Any]) -> Any:
         """The announcements, newest first (public).
 

@@ -31,7 +31,7 @@ blp = Blueprint(
 class AuditTrail(MethodView):
     @blp.arguments(AuditQuery, location="query")
     @blp.response(200, AuditPage)
-    @exportable(blp)
+    @exportable(blp, AuditPage)
     def get(self, query: dict[str, Any]) -> Any:
         """The events of the log in order, filtered by unit (credit code), actor, region, rule
         code, event type and recorded instant (`since` inclusive, `until` exclusive).

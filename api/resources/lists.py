@@ -29,7 +29,7 @@ LEVELS = ",".join(level.value for level in Level)
 class LevelList(MethodView):
     @blp.arguments(ListQuery, location="query")
     @blp.response(200, ListPage)
-    @exportable(blp)
+    @exportable(blp, ListPage)
     def get(self, query: dict[str, Any], level: str) -> Any:
         """A level's list as of an instant (public; by city, then credit code).
 

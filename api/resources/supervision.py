@@ -39,7 +39,7 @@ blp = Blueprint(
 class Supervision(MethodView):
     @blp.arguments(SupervisionQuery, location="query")
     @blp.response(200, SupervisionOut)
-    @exportable(blp)
+    @exportable(blp, SupervisionOut)
     def get(self, query: dict[str, Any]) -> Any:
         """Exceptions, overridden rules, late and back-entered acts, reads of reporters'
         identities (A23), activity per actor and the on-site supervision recorded (A15.2

@@ -161,12 +161,15 @@ def xlsx_cells(table: list[list[Any]]) -> list[list[Any]]:
 
 
 def check_sheet(
-    rows: list[dict[str, Any]], csv_table: list[list[str]], xlsx: list[list[Any]] | None = None
+    rows: list[dict[str, Any]],
+    csv_table: list[list[str]] | None,
+    xlsx: list[list[Any]] | None = None,
 ) -> None:
     """The CSV's and the workbook's rows are the JSON rows, cell for cell."""
-    header = csv_table[0]
+    header = csv_table[0] if csv_table else [str(c) for c in (xlsx or [[]])[0]]
     cells = expected(rows, header)
-    assert [[parsed(c) for c in row] for row in csv_table[1:]] == as_csv(cells)
+    if csv_table is not None:
+        assert [[parsed(c) for c in row] for row in csv_table[1:]] == as_csv(cells)
     if xlsx is not None:
         assert xlsx[0] == header
         assert xlsx_cells(xlsx[1:]) == as_xlsx(cells)
@@ -259,6 +262,22 @@ def test_exports_follow_the_reads_access_rules(story: Flask, client: FlaskClient
     (table,) = csv_tables(exported.data)
     assert official.json["items"] and exported.mimetype == "text/csv"
     check_sheet(official.json["items"], table)
+
+
+def test_openapi_documents_the_files_beside_the_json(client: FlaskClient) -> None:
+    paths = client.get("/api/openapi.json").json["paths"]
+    for path in (
+        "/api/v1/lists/{level}",
+        "/api/v1/announcements",
+        "/api/v1/audit-trail",
+        "/api/v1/supervision",
+    ):
+        operation = paths[path]["get"]
+        content = operation["responses"]["200"]["content"]
+        assert set(content) == {"application/json", "text/csv", XLSX}
+        assert "$ref" in content["application/json"]["schema"]
+        (fmt,) = [p for p in operation["parameters"] if p["name"] == "format"]
+        assert [e for e in fmt["schema"]["enum"] if e] == ["json", "csv", "xlsx"]
 
 
 def test_a_bad_format_is_refused(story: Flask, client: FlaskClient) -> None:
