@@ -10,8 +10,11 @@ in a process of its own: its wall time and its peak RSS growth (ru_maxrss at the
 before the export started).
 Baseline: the same path writing CSV (UTF-8 with BOM), measured the same way, same rows.
 Ratios: XLSX / CSV time and XLSX / CSV peak memory growth. Goal: the XLSX export's peak memory
-growth stays under 64 MiB at 100k rows (constant memory; a non-streaming workbook of these
-rows takes several hundred).
+growth stays under 64 MiB at 100k rows (XlsxWriter without constant_memory took 167 MiB
+for 100k rows of 10 columns on this machine, trust-and-console notes C). Measured on 4 December
+2026 (2 cores, load ~10): CSV 14.2 s, XLSX 80.9 s (ratio 5.7); peak RSS growth 72.2 and
+72.3 MiB (ratio 1.00: the workbook adds nothing; the growth, the same for both, is on the
+reading side and not in Python objects, which tests/api/test_export_streaming.py finds flat).
 """
 
 from __future__ import annotations
