@@ -23,7 +23,7 @@ from api.auth import BadToken, mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
-from greenlist import db_roles, identity_key, scheduling, token_secret
+from greenlist import db_roles, export_cli, identity_key, scheduling, token_secret
 from greenlist.config import SystemClock, build_service
 from greenlist.runtime import progress_bar, read_side
 from greenlist.settings import TOKEN_MAX_HOURS, Settings, SettingsError, settings_or_env
@@ -307,6 +307,7 @@ def parser() -> argparse.ArgumentParser:
     scheduling.add_commands(commands)
     log_commands.add_commands(commands)
     db_roles.add_command(commands)
+    export_cli.add_command(commands)
     demo_cmd = commands.add_parser("demo", help="load the demo history, print a unit's history")
     demo_cmd.add_argument(
         "--database-url",
@@ -339,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_projections(args.action, args.names, settings)
     if args.command == "db-roles":
         return db_roles.run_db_roles(args, settings)
+    if args.command == "export":
+        return export_cli.run_export(args, settings)
     return 2
 
 

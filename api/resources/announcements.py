@@ -8,9 +8,11 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api.exports.http import export, exportable, wanted
+from api.exports.tables import Sheet
 from api.log_state import log_state
 from api.reads import page_after_key, views
-from api.schemas.read_rows import AnnouncementPage
+from api.schemas.read_rows import AnnouncementPage, AnnouncementRow
 from api.schemas.reads import AnnouncementQuery
 from projections.announcements import announcements
 
@@ -26,7 +28,8 @@ blp = Blueprint(
 class Announcements(MethodView):
     @blp.arguments(AnnouncementQuery, location="query")
     @blp.response(200, AnnouncementPage)
-    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+    @exportable(blp, AnnouncementPage)
+    def get(self, query: dict[str, Any]) -> Any:
         """The announcements, newest first (public).
 
         By world date, then log position; `after` is the `position` of the last announcement
@@ -38,6 +41,11 @@ class Announcements(MethodView):
             kind=query["kind"],
             level=query["level"],
         )
+        fmt = wanted(query)
+        if fmt:
+            every = ({**row, "log": log_state(row["position"])} for row in rows)
+            sheet = Sheet("announcements", AnnouncementRow(), every)
+            return export(fmt, ("announcements", "公告"), [sheet])
         found = page_after_key(rows, "position", query["limit"], query["after"])
         found["items"] = [{**row, "log": log_state(row["position"])} for row in found["items"]]
         return found

@@ -11,8 +11,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import read_roles
+from api.exports.http import export, exportable, pages, wanted
+from api.exports.tables import Sheet
 from api.reads import views
-from api.schemas.oversight import AuditPage
+from api.schemas.oversight import AuditPage, AuditRow
 from api.schemas.reads import AuditQuery
 from domain.values import micros
 from projections.audit import audit_trail
@@ -29,24 +31,32 @@ blp = Blueprint(
 class AuditTrail(MethodView):
     @blp.arguments(AuditQuery, location="query")
     @blp.response(200, AuditPage)
-    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+    @exportable(blp, AuditPage)
+    def get(self, query: dict[str, Any]) -> Any:
         """The events of the log in order, filtered by unit (credit code), actor, region, rule
         code, event type and recorded instant (`since` inclusive, `until` exclusive).
 
         `after` is the log position of the last event of the previous page (`next_after`)."""
         read_roles("audit_trail", ("审计追踪", "the audit trail"))
         since, until, limit = query["since"], query["until"], query["limit"]
-        rows = audit_trail(
-            views("audit", position=query["wait_for"]),
-            unit=query["unit"],
-            actor=query["actor"],
-            region=query["region"],
-            rule=query["rule"],
-            type=query["type"],
-            since=micros(since) if since else None,
-            until=micros(until) if until else None,
-            limit=limit + 1,
-            after=query["after"],
-        )
+        db = views("audit", position=query["wait_for"])
+        filters = {
+            "unit": query["unit"],
+            "actor": query["actor"],
+            "region": query["region"],
+            "rule": query["rule"],
+            "type": query["type"],
+            "since": micros(since) if since else None,
+            "until": micros(until) if until else None,
+        }
+        fmt = wanted(query)
+        if fmt:  # every row after `after`, a page per query while it streams
+            every = pages(
+                lambda after, size: audit_trail(db, **filters, limit=size, after=after),
+                "position",
+                query["after"],
+            )
+            return export(fmt, ("audit-trail", "审计追踪"), [Sheet("audit", AuditRow(), every)])
+        rows = audit_trail(db, **filters, limit=limit + 1, after=query["after"])
         items = rows[:limit]
         return {"items": items, "next_after": items[-1]["position"] if len(rows) > limit else None}

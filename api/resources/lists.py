@@ -11,12 +11,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.context import ctx
+from api.exports.http import export, exportable, wanted
+from api.exports.tables import Sheet
 from api.log_state import derived
 from api.reads import page, views
 from api.schemas.feed import ChangePage, ChangeQuery
-from api.schemas.read_rows import ListPage
+from api.schemas.read_rows import ListEntryRow, ListPage
 from api.schemas.reads import ListQuery
-from domain.values import Level, micros
+from domain.values import SHANGHAI, Level, micros
 from projections.lists import list_as_of, list_changes
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
@@ -28,7 +30,8 @@ LEVELS = ",".join(level.value for level in Level)
 class LevelList(MethodView):
     @blp.arguments(ListQuery, location="query")
     @blp.response(200, ListPage)
-    def get(self, query: dict[str, Any], level: str) -> dict[str, Any]:
+    @exportable(blp, ListPage)
+    def get(self, query: dict[str, Any], level: str) -> Any:
         """A level's list as of an instant (public; by city, then credit code).
 
         Without `as_of` the list is read as of now, and the page answers that instant: pass
@@ -46,6 +49,11 @@ class LevelList(MethodView):
                 city=query["city"],
             ),
         )
+        fmt = wanted(query)
+        if fmt:
+            day = as_of.astimezone(SHANGHAI).strftime("%Y%m%d")
+            names = (f"list-{level}-{day}", f"名单-{level}-{day}")
+            return export(fmt, names, [Sheet(level, ListEntryRow(), rows)])
         return {
             "level": level,
             "basis": query["basis"],

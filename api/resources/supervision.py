@@ -12,6 +12,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import read_roles
+from api.exports.http import export, exportable, section, wanted
+from api.exports.tables import Sheet
 from api.reads import views
 from api.schemas.oversight import SupervisionOut
 from api.schemas.reads import SupervisionQuery
@@ -37,7 +39,8 @@ blp = Blueprint(
 class Supervision(MethodView):
     @blp.arguments(SupervisionQuery, location="query")
     @blp.response(200, SupervisionOut)
-    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+    @exportable(blp, SupervisionOut)
+    def get(self, query: dict[str, Any]) -> Any:
         """Exceptions, overridden rules, late and back-entered acts, reads of reporters'
         identities (A23), activity per actor and the on-site supervision recorded (A15.2
         机关纪委现场监督)."""
@@ -45,7 +48,7 @@ class Supervision(MethodView):
         db = views("supervision", position=query["wait_for"])
         since = micros(query["since"]) if query["since"] else None
         late = [{**r, "delay_seconds": int(r["delay"]) / 1e6} for r in late_acts(db)]
-        return {
+        report = {
             "exceptions": exceptions(db, since),
             "overridden_rules": overridden_rules(db),
             "late_acts": late,
@@ -53,3 +56,9 @@ class Supervision(MethodView):
             "actor_activity": actor_activity(db, query["region"]),
             "on_site": on_site_supervision(db),
         }
+        fmt = wanted(query)
+        if fmt:  # one sheet per section, as SupervisionOut's rows
+            out = SupervisionOut()
+            sheets = [Sheet(name, section(out, name), rows) for name, rows in report.items()]
+            return export(fmt, ("supervision", "纪委监督"), sheets)
+        return report

@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from api.exports import format_field
 from api.schemas.common import (
     KINDS,
     MAX_POSITION,
@@ -118,6 +119,7 @@ class ListQuery(Paged):
             "force at `as_of` (by the instants the acts state)"
         },
     )
+    format = format_field()
 
 
 class AnnouncementQuery(Paged):
@@ -126,6 +128,7 @@ class AnnouncementQuery(Paged):
     )
     kind = fields.String(load_default=None, validate=validate.OneOf(ANNOUNCEMENT_KINDS))
     level = level_field(load_default=None)
+    format = format_field()
 
 
 class PoolQuery(Paged):
@@ -185,6 +188,7 @@ class AuditQuery(Paged):
     since = instant_field("recorded at or after (inclusive)")
     until = instant_field("recorded before (exclusive)")
     after = position_field(description="the last log position already seen (`next_after`)")
+    format = format_field()
 
 
 class SupervisionQuery(Wait):
@@ -194,3 +198,4 @@ class SupervisionQuery(Wait):
         validate=validate.Regexp(r"^[0-9]{6}$"),
         metadata={"description": "activity of the actors of this region only"},
     )
+    format = format_field()
