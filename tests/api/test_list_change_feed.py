@@ -48,6 +48,8 @@ def history(app: Flask, clock: SettableClock) -> dict[str, str]:
     clock.set(datetime(2025, 12, 1, tzinfo=UTC))
     s.major_accident(greenlist, units["a"], date(2025, 11, 28))
     clock.set(datetime(2026, 1, 2, tzinfo=UTC))
+    # A20.3: the city's opinion on the rename goes with its 2026 recommendations
+    s.send_opinion(greenlist, code, change.details["change_id"], "rename", 2026)
     s.list_provincially(greenlist, units["d"], year=2026)
     app.extensions["greenlist_runner"].catch_up()
     return units
