@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from api.schemas.common import (
     KINDS,
     MAX_POSITION,
-    check_read_instant,
+    ReadInstant,
     city_field,
     level_field,
     year_field,
@@ -74,10 +74,9 @@ def flag(**kwargs: Any) -> fields.Boolean:
 NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
 
 
-def instant_field(description: str) -> fields.AwareDateTime:
-    return fields.AwareDateTime(
-        load_default=None, validate=check_read_instant, metadata={"description": description}
-    )
+def instant_field(description: str, day: str = "end") -> fields.AwareDateTime:
+    """An instant a read asks about, or a plain date (api.schemas.common.ReadInstant)."""
+    return ReadInstant(day, description)
 
 
 def position_field(**metadata: Any) -> fields.Integer:
@@ -182,13 +181,13 @@ class AuditQuery(Paged):
         validate=validate.Regexp(r"^[A-Za-z]{1,80}$"),
         metadata={"description": "an event type, e.g. Nominated"},
     )
-    since = instant_field("recorded at or after (inclusive)")
-    until = instant_field("recorded before (exclusive)")
+    since = instant_field("recorded at or after (inclusive)", "start")
+    until = instant_field("recorded before (exclusive)", "next")
     after = position_field(description="the last log position already seen (`next_after`)")
 
 
 class SupervisionQuery(Wait):
-    since = instant_field("exceptions recorded from this instant on")
+    since = instant_field("exceptions recorded from this instant on", "start")
     region = fields.String(
         load_default=None,
         validate=validate.Regexp(r"^[0-9]{6}$"),
