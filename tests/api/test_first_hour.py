@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from domain.clock import SettableClock
 from domain.values import SHANGHAI
 from simulation import scenarios as s
-from tests.api.conftest import token
-from tests.api.test_reads import codes, listed_then_removed
+from tests.api.conftest import city, token
+from tests.api.test_reads import catch_up, codes, listed_then_removed, service
 
 PROBLEM = "application/problem+json"
 
@@ -73,3 +73,27 @@ def test_since_and_until_dates_take_whole_days(
         and after.json["items"]
         and not any(row in on_the_day.json["items"] for row in after.json["items"])
     )
+
+
+def test_a_unit_is_found_by_part_of_its_name_or_code(
+    api_app: Flask, client: FlaskClient, clock: SettableClock
+) -> None:
+    hangzhou, ningbo = s.credit_code(3), s.credit_code(4, "330200")
+    for code in (hangzhou, ningbo):
+        s.register_and_cultivate(service(api_app), code, year=2025)
+    catch_up(api_app)
+    province = token("province")
+    by_code = client.get(f"/api/v1/units?q={hangzhou.lower()}", headers=province)
+    assert by_code.status_code == 200
+    assert [u["credit_code"] for u in by_code.json["items"]] == [hangzhou]
+    assert by_code.json["items"][0]["url"] == f"/api/v1/units/{hangzhou}"
+    name = by_code.json["items"][0]["name"]
+    by_name = client.get(f"/api/v1/units?q={name[2:]}", headers=province).json["items"]
+    assert [u["credit_code"] for u in by_name] == [hangzhou]
+    both = client.get("/api/v1/units?q=9133&limit=1", headers=province).json
+    assert len(both["items"]) == 1 and both["more"] is True
+    assert client.get("/api/v1/units?q=%25", headers=province).json["items"] == []  # % is literal
+    own_city = client.get("/api/v1/units?q=9133", headers=city()).json["items"]
+    assert [u["credit_code"] for u in own_city] == [hangzhou]  # a city bureau: its own city
+    assert client.get("/api/v1/units?q=9133").status_code == 401
+    assert client.get("/api/v1/units", headers=province).status_code == 422  # q is required
