@@ -2,6 +2,8 @@
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install run demo test lint unit bench clean
 
@@ -13,8 +15,8 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-run: install  ## the HTTP API on 127.0.0.1:8000 (embedded SQLite), with the demo history if empty
-	$(BIN)/greenlist serve --demo --host 127.0.0.1 --port 8000
+run: install  ## the HTTP API on $(HOST):$(PORT) (127.0.0.1:8000; embedded SQLite), demo history if empty
+	$(BIN)/greenlist serve --demo --host $(HOST) --port $(PORT)
 
 demo: install  ## load the demo history if the store is empty and print a unit's history
 	$(BIN)/greenlist demo

@@ -24,6 +24,7 @@ from api.openapi import AccessPlugin
 from api.refusals import Refusals
 from api.request_log import install_request_log
 from api.schemas.problem import Problem
+from api.strict_query import refuse_unknown_query
 from domain.errors import GreenlistError
 from domain.service import Greenlist
 from projections.engine.db import Db
@@ -95,6 +96,7 @@ def create_app(
     install_limits(app, filing_limit, limit_storage)
     app.before_request(authenticate)
     app.before_request(check_body)
+    app.before_request(refuse_unknown_query)
     app.register_error_handler(GreenlistError, problems.from_domain)
     app.register_error_handler(ProjectionsBehind, problems.from_behind)
     for family in STORE_ERRORS:  # an unreachable store is a 503, whatever touched it

@@ -183,6 +183,7 @@ PUBLIC_ROUTES = (
     ("GET", "/api/v1/log/proof/consistency"),
     ("GET", "/console"),  # the console: its own sign-in cookie, every read through the API
     ("POST", "/console"),
+    ("GET", "/api/v1/rules"),
     ("POST", "/api/v1/complaints"),
     ("GET", "/api/v1/notices"),
     ("POST", "/api/v1/notices"),
@@ -190,7 +191,7 @@ PUBLIC_ROUTES = (
 """What anyone may reach without a token: published lists, announcements, the agencies'
 performance (A22.2), filing a report, the public notices and objecting to them (A16.1), and the
 verifiable log's signed checkpoint and consistency proofs (hashes only, issue 10: anyone holding
-a checkpoint must be able to check that a later one extends it)."""
+a checkpoint must be able to check that a later one extends it) and the rule book (issue 13)."""
 
 
 def is_public(method: str, path: str) -> bool:

@@ -12,6 +12,7 @@ with the command's `--database-url` in place of `GREENLIST_DATABASE_URL`, refuse
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import logging
 import signal
 import sys
@@ -19,11 +20,12 @@ import threading
 from dataclasses import replace
 from datetime import datetime
 
-from api.auth import BadToken, mint
+from api.auth import API_ROLES, BadToken, mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
-from greenlist import db_roles, export_cli, identity_key, scheduling, token_secret
+from greenlist import db_roles, export_cli, identity_key, scheduling, store_notice, token_secret
+from greenlist.arguments import Parser
 from greenlist.config import SystemClock, build_service
 from greenlist.runtime import progress_bar, read_side
 from greenlist.settings import TOKEN_MAX_HOURS, Settings, SettingsError, settings_or_env
@@ -129,6 +131,15 @@ def run_projections(action: str, names: list[str], settings: Settings) -> int:
             for name, behind in lag.items():
                 print(f"  {name:<16} position {positions.get(name, 0):>9}  behind {behind:>9}")
         elif action == "rebuild":
+            known = {projection.name for projection in side.runner.projections}
+            unknown = sorted(set(names) - known)
+            if unknown:
+                print(
+                    f"greenlist projections rebuild: no read model named {', '.join(unknown)} "
+                    f"/ 没有该读模型 (known: {', '.join(sorted(known))})",
+                    file=sys.stderr,
+                )
+                return 2
             count = side.runner.rebuild(names or None, progress=progress_bar)
             print(f"rebuilt {', '.join(names) or 'all read models'} from {count} events")
         else:
@@ -258,11 +269,19 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def version() -> str:
+    try:
+        return importlib.metadata.version("greenlist")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - run from a checkout
+        return "unknown"
+
+
 def parser() -> argparse.ArgumentParser:
     from greenlist.serve import DEFAULT_HOST, DEFAULT_PORT, THREADS
     from greenlist.worker import REQUEST_TIMEOUT
 
-    root = argparse.ArgumentParser(prog="greenlist", description=__doc__)
+    root = Parser(prog="greenlist", description=__doc__)
+    root.add_argument("--version", action="version", version=f"greenlist {version()}")
     commands = root.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="run the HTTP API (gunicorn)")
     serve_cmd.add_argument("--host", default=DEFAULT_HOST)
@@ -290,7 +309,7 @@ def parser() -> argparse.ArgumentParser:
         "unless GREENLIST_TEST_CLOCK=1)",
     )
     token_cmd = commands.add_parser("token", help="print a bearer token for local use")
-    token_cmd.add_argument("--role", required=True)
+    token_cmd.add_argument("--role", required=True, choices=sorted(API_ROLES))
     token_cmd.add_argument("--region", required=True, help="a city code or 330000")
     token_cmd.add_argument("--uscc", help="an enterprise's credit code (role enterprise)")
     token_cmd.add_argument("--agency", help="an agency's credit code (role agency)")
@@ -324,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as unusable:
         print(f"greenlist {args.command}: {unusable}", file=sys.stderr)
         return 2
+    store_notice.announce(settings, args.command)
     if args.command == "serve":
         return run_serve(args, settings)
     if args.command == "token":

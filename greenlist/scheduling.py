@@ -13,6 +13,7 @@ from domain.clock import Clock
 from domain.service import Greenlist
 from domain.values import local_date
 from greenlist import identity_key, token_secret
+from greenlist.arguments import day
 from greenlist.config import SystemClock, build_service, views_db
 from greenlist.settings import Settings
 from greenlist.vlog import keys as log_keys
@@ -116,5 +117,5 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     scheduler_cmd.add_argument("--database-url", default=None)
     tick_cmd = commands.add_parser("tick", help="run every due job up to a date, date by date")
-    tick_cmd.add_argument("--until", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    tick_cmd.add_argument("--until", type=day, required=True, help="YYYY-MM-DD")
     tick_cmd.add_argument("--database-url", default=None)

@@ -18,14 +18,7 @@ from api.reads import views
 from api.schemas.oversight import SupervisionOut
 from api.schemas.reads import SupervisionQuery
 from domain.values import micros
-from projections.supervision import (
-    actor_activity,
-    exceptions,
-    late_acts,
-    on_site_supervision,
-    overridden_rules,
-    reporter_reads,
-)
+from projections.supervision_report import report
 
 blp = Blueprint(
     "supervision",
@@ -45,20 +38,18 @@ class Supervision(MethodView):
         identities (A23), activity per actor and the on-site supervision recorded (A15.2
         机关纪委现场监督)."""
         read_roles("supervision", ("纪委监督", "supervision"))
-        db = views("supervision", position=query["wait_for"])
-        since = micros(query["since"]) if query["since"] else None
-        late = [{**r, "delay_seconds": int(r["delay"]) / 1e6} for r in late_acts(db)]
-        report = {
-            "exceptions": exceptions(db, since),
-            "overridden_rules": overridden_rules(db),
-            "late_acts": late,
-            "reporter_reads": reporter_reads(db),
-            "actor_activity": actor_activity(db, query["region"]),
-            "on_site": on_site_supervision(db),
-        }
+        position = query["wait_for"]
+        since, until = query["since"], query["until"]
+        sections = report(
+            views("supervision", position=position),
+            views("audit", position=position),
+            since=micros(since) if since else None,
+            until=micros(until) if until else None,
+            region=query["region"],
+        )
         fmt = wanted(query)
         if fmt:  # one sheet per section, as SupervisionOut's rows
             out = SupervisionOut()
-            sheets = [Sheet(name, section(out, name), rows) for name, rows in report.items()]
+            sheets = [Sheet(name, section(out, name), rows) for name, rows in sections.items()]
             return export(fmt, ("supervision", "纪委监督"), sheets)
-        return report
+        return sections

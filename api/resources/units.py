@@ -10,11 +10,13 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.access import unit_reader
+from api.access import unit_reader, unit_rows_scope
 from api.commands import Created, acting, command, expected_version
 from api.context import ctx, etag
 from api.openapi import READ_ETAG
+from api.reads import views
 from api.schemas.common import Act, AsOf, Page, plain
+from api.schemas.reads import UnitMatches, UnitSearchQuery
 from api.schemas.units import (
     Cultivate,
     DeclareMembers,
@@ -24,13 +26,27 @@ from api.schemas.units import (
     UnitOut,
 )
 from domain.service.base import Receipt
-from domain.values import Level, UnitKind
+from domain.service.queries import EventView
+from domain.values import SHANGHAI, Level, UnitKind
+from projections.unit_search import search_units
 
 blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="申报单位 Units")
 
 
 @blp.route("")
 class Units(MethodView):
+    @blp.arguments(UnitSearchQuery, location="query")
+    @blp.response(200, UnitMatches)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Find units by part of their current name or credit code (any case), an exact code
+        first. For the readers of collections of units (api.access): the province-wide
+        readers all, a city bureau its city's, an enterprise itself; 403 (ID.3) for others."""
+        seen = unit_rows_scope(("申报单位", "units"))
+        rows = seen.units(search_units(views("dynamic", position=query["wait_for"]), query["q"]))
+        items = [{**row, "url": f"/api/v1/units/{row['credit_code']}"} for row in rows]
+        limit = query["limit"]
+        return {"q": query["q"], "items": items[:limit], "more": len(items) > limit}
+
     @blp.arguments(RegisterUnit)
     @command(blp, "register_unit", 201, location="the unit registered")
     def post(self, body: dict[str, Any]) -> Created:
@@ -85,9 +101,19 @@ class UnitHistory(MethodView):
         items = events[: page["limit"]]
         more = len(events) > len(items)
         return {
-            "items": [plain(asdict(e)) for e in items],
+            "items": [history_entry(code, e) for e in items],
             "next_after": items[-1].version if more else None,
         }
+
+
+def history_entry(code: str, event: EventView) -> dict[str, Any]:
+    """An event of a unit's history, its instants in +08:00 (as people in Zhejiang read them),
+    with the address of its decision's why (A29; issue 13 items 6-7)."""
+    entry: dict[str, Any] = plain(asdict(event))
+    entry["recorded_at"] = event.recorded_at.astimezone(SHANGHAI).isoformat()
+    entry["occurred_at"] = event.occurred_at.astimezone(SHANGHAI).isoformat()
+    entry["why"] = f"/api/v1/units/{code}/decisions/{event.version}"
+    return entry
 
 
 @blp.route("/<string:code>/members")

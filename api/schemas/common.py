@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from domain.rules.checks import UNSTORABLE, unstorable
-from domain.values import CITIES, Level, UnitKind
+from domain.values import CITIES, Level, UnitKind, local_midnight
 
 LEVELS = [level.value for level in Level]
 KINDS = [kind.value for kind in UnitKind]
@@ -37,6 +38,41 @@ def check_read_instant(value: datetime) -> None:
     a 422 naming the parameter, never a 500)."""
     if not 1970 < value.year < 2200:
         raise ValidationError("an instant between 1971 and 2199")
+
+
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+DAY_MEANS = {
+    "start": "a plain date (2025-12-31) means the start of that day in Asia/Shanghai",
+    "end": "a plain date (2025-12-31) means the end of that day in Asia/Shanghai "
+    "(2025-12-31T23:59:59.999999+08:00)",
+    "next": "a plain date (2025-12-31) means up to the end of that day in Asia/Shanghai "
+    "(before 2026-01-01T00:00:00+08:00)",
+}
+
+
+class ReadInstant(fields.AwareDateTime):
+    """An instant a read asks about (issue 13 item 6): ISO 8601 with an offset, or a plain date
+    read in Asia/Shanghai (rules.md, conventions) as `day`: "start" (`since`, inclusive), "end"
+    (`as_of`: the state at the end of that day) or "next" (`until`, exclusive: the whole day
+    included). One convention on every read: `since` inclusive, `until` exclusive."""
+
+    def __init__(self, day: str, description: str, **kwargs: Any) -> None:
+        self.day = day
+        kwargs.setdefault("load_default", None)
+        kwargs.setdefault("validate", check_read_instant)
+        super().__init__(metadata={"description": f"{description}; {DAY_MEANS[day]}"}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        if isinstance(value, str) and DAY.match(value):
+            try:
+                start = local_midnight(date.fromisoformat(value))
+            except ValueError as error:
+                raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from error
+            if self.day == "start":
+                return start
+            following = local_midnight(start.date() + timedelta(days=1))
+            return following - timedelta(microseconds=1) if self.day == "end" else following
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def strict_type_error(field: fields.Field[Any], raw: Any) -> Any:
@@ -145,13 +181,10 @@ class AsOf(Schema):
     """A unit as of either time (M21): `as_of` with a `basis`, or `recorded_as_of` and
     `world_as_of`, alone or together ("what the system knew at R about W")."""
 
-    as_of = fields.AwareDateTime(
-        load_default=None,
-        validate=check_read_instant,
-        metadata={
-            "description": "an ISO 8601 instant: the state as the system knew it then (or, "
-            "with basis=world, as it was in the world then)"
-        },
+    as_of = ReadInstant(
+        "end",
+        "an ISO 8601 instant: the state as the system knew it then (or, with basis=world, as "
+        "it was in the world then)",
     )
     basis = fields.String(
         load_default=None,
@@ -162,21 +195,15 @@ class AsOf(Schema):
             "counted (default `as_of`: now)"
         },
     )
-    recorded_as_of = fields.AwareDateTime(
-        load_default=None,
-        validate=check_read_instant,
-        metadata={
-            "description": "an ISO 8601 instant: only the acts recorded by then (with "
-            "`world_as_of`: what the system knew then about that world instant)"
-        },
+    recorded_as_of = ReadInstant(
+        "end",
+        "an ISO 8601 instant: only the acts recorded by then (with "
+        "`world_as_of`: what the system knew then about that world instant)",
     )
-    world_as_of = fields.AwareDateTime(
-        load_default=None,
-        validate=check_read_instant,
-        metadata={
-            "description": "an ISO 8601 instant: only the acts stated to have happened by "
-            "then, whenever they were recorded (with `recorded_as_of`: those recorded by it)"
-        },
+    world_as_of = ReadInstant(
+        "end",
+        "an ISO 8601 instant: only the acts stated to have happened by "
+        "then, whenever they were recorded (with `recorded_as_of`: those recorded by it)",
     )
     wait_for = fields.Integer(
         load_default=None,

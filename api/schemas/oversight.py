@@ -7,7 +7,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.schemas.read_rows import paged
-from api.schemas.reads import Codes, Instant, flag, number, text
+from api.schemas.reads import Codes, Instant, Vocabulary, flag, number, text, why_url
 from api.schemas.units import EventOut, UnitOut
 
 
@@ -97,7 +97,7 @@ class PublishedPerformanceRow(PerformanceRow):
 PublishedPerformancePage = paged(PublishedPerformanceRow, "PublishedPerformancePage")
 
 
-class AuditRow(Schema):
+class AuditRow(Vocabulary):
     """One event of the log: who acted, when (world and recorded), the rules applied and the
     "in principle" rules overridden with the justification, the rule-set version (A29)."""
 
@@ -105,36 +105,35 @@ class AuditRow(Schema):
     aggregate_id = text()
     aggregate_type = text()
     credit_code = text()
-    event_type = text()
     version = number()
     actor_id = text()
     actor_role = text()
     actor_region = text()
-    occurred = Instant()
-    recorded = Instant()
     rules = Codes()
     exceptions = Codes()
     ruleset = text()
     justification = text()
     summary = text()
+    why = fields.Function(
+        why_url,
+        allow_none=True,
+        metadata={"description": "the decision's why (A29): GET it for a unit's event"},
+    )
 
 
 AuditPage = paged(AuditRow, "AuditPage", total=False)
 
 
-class ActRow(Schema):
+class ActRow(Vocabulary):
     """An act seen by supervision: the event, its subject and actor, both instants."""
 
     position = fields.Integer()
     aggregate_id = text()
     aggregate_type = text()
     credit_code = text()
-    event_type = text()
     actor_id = text()
     actor_role = text()
     actor_region = text()
-    occurred = Instant()
-    recorded = Instant()
 
 
 class ExceptionRow(ActRow):

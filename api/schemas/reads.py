@@ -12,12 +12,13 @@ from api.exports import format_field
 from api.schemas.common import (
     KINDS,
     MAX_POSITION,
-    check_read_instant,
+    ReadInstant,
     city_field,
     level_field,
     year_field,
 )
 from domain.rules import RULES
+from domain.values import SHANGHAI
 from projections.announcements import KINDS as ANNOUNCEMENT_KINDS
 from projections.dynamic import STATUSES
 
@@ -38,6 +39,26 @@ class Instant(fields.String):
         if isinstance(value, datetime):
             return value.isoformat()
         return (EPOCH + timedelta(microseconds=int(value))).isoformat()
+
+
+class LocalInstant(Instant):
+    """An instant shown as people in Zhejiang read it: ISO 8601 with +08:00 (Asia/Shanghai),
+    the same instant as its UTC form (issue 13 item 7)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            value = EPOCH + timedelta(microseconds=int(value))
+        return value.astimezone(SHANGHAI).isoformat()
+
+
+def why_url(row: dict[str, Any]) -> str | None:
+    """The address of the "why" of a unit's event (A29, GET .../decisions/{version})."""
+    code, version = row.get("credit_code"), row.get("version")
+    if row.get("aggregate_type") not in (None, "unit") or not code or not version:
+        return None
+    return f"/api/v1/units/{code}/decisions/{version}"
 
 
 class Codes(fields.List[Any]):
@@ -72,13 +93,44 @@ def flag(**kwargs: Any) -> fields.Boolean:
     return Flag(allow_none=True, **kwargs)
 
 
+def renamed(kind: type[fields.Field[Any]], old: str, description: str) -> fields.Field[Any]:
+    """A field shown under its new name, read from the row's old one (marshmallow refuses two
+    fields of one schema on one attribute, so the source is named when the value is read)."""
+
+    class Field(kind):  # type: ignore[valid-type,misc]
+        def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+            return super().get_value(obj, old, accessor)
+
+    return Field(allow_none=True, metadata={"description": description})
+
+
+class Vocabulary(Schema):
+    """One field vocabulary across the reads (issue 13 item 7): an event's `type`, when it
+    happened in the world (`occurred_at`) and when it was recorded (`recorded_at`), as the
+    unit's history and the commands say, in +08:00. The audit trail's and supervision's older
+    names (`event_type`, `occurred`, `recorded`, in UTC) are kept for a deprecation
+    period (README, "Field names"): new readers use the new ones."""
+
+    type = renamed(fields.String, "event_type", description="the event type")
+    occurred_at = renamed(
+        LocalInstant, "occurred", description="when it happened in the world (+08:00)"
+    )
+    recorded_at = renamed(LocalInstant, "recorded", description="when it was recorded (+08:00)")
+    event_type = text(metadata={"deprecated": True, "description": "deprecated: `type`"})
+    occurred = Instant(
+        metadata={"deprecated": True, "description": "deprecated: `occurred_at` (UTC)"}
+    )
+    recorded = Instant(
+        metadata={"deprecated": True, "description": "deprecated: `recorded_at` (UTC)"}
+    )
+
+
 NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
 
 
-def instant_field(description: str) -> fields.AwareDateTime:
-    return fields.AwareDateTime(
-        load_default=None, validate=check_read_instant, metadata={"description": description}
-    )
+def instant_field(description: str, day: str = "end") -> fields.AwareDateTime:
+    """An instant a read asks about, or a plain date (api.schemas.common.ReadInstant)."""
+    return ReadInstant(day, description)
 
 
 def position_field(**metadata: Any) -> fields.Integer:
@@ -185,17 +237,42 @@ class AuditQuery(Paged):
         validate=validate.Regexp(r"^[A-Za-z]{1,80}$"),
         metadata={"description": "an event type, e.g. Nominated"},
     )
-    since = instant_field("recorded at or after (inclusive)")
-    until = instant_field("recorded before (exclusive)")
+    since = instant_field("recorded at or after (inclusive)", "start")
+    until = instant_field("recorded before (exclusive)", "next")
     after = position_field(description="the last log position already seen (`next_after`)")
     format = format_field()
 
 
 class SupervisionQuery(Wait):
-    since = instant_field("exceptions recorded from this instant on")
+    since = instant_field("acts recorded at or after (inclusive), in every section", "start")
+    until = instant_field("acts recorded before (exclusive), in every section", "next")
     region = fields.String(
         load_default=None,
         validate=validate.Regexp(r"^[0-9]{6}$"),
-        metadata={"description": "activity of the actors of this region only"},
+        metadata={"description": "acts of the actors of this region only, in every section"},
     )
     format = format_field()
+
+
+class UnitSearchQuery(Wait):
+    """Find a unit by name or credit code (issue 13 item 6)."""
+
+    q = fields.String(
+        required=True,
+        validate=[validate.Length(1, 100), NO_NUL],
+        metadata={"description": "part of a unit's current name or credit code (any case)"},
+    )
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class UnitMatch(Schema):
+    credit_code = text()
+    name = text(metadata={"description": "its current name"})
+    city = text()
+    url = text(metadata={"description": "the unit (GET); its timeline is `{url}/history`"})
+
+
+class UnitMatches(Schema):
+    q = fields.String()
+    items = fields.List(fields.Nested(UnitMatch))
+    more = fields.Boolean(metadata={"description": "more units match: narrow the search"})

@@ -15,8 +15,8 @@ class RefusalQuery(Paged):
     role = fields.String(load_default=None, validate=validate.OneOf([r.value for r in Role]))
     region = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{6}$"))
     code = fields.String(load_default=None, validate=validate.OneOf(sorted(RULES)))
-    since = instant_field("refused at or after (inclusive)")
-    until = instant_field("refused before (exclusive)")
+    since = instant_field("refused at or after (inclusive)", "start")
+    until = instant_field("refused before (exclusive)", "next")
 
 
 class RefusalRow(Schema):

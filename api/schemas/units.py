@@ -67,6 +67,9 @@ class EventOut(Schema):
     ruleset = fields.String()
     justification = fields.String()
     data = fields.Dict()
+    why = fields.String(
+        metadata={"description": "the decision's why (A29): inputs seen, rules evaluated, outcome"}
+    )
     position = fields.Integer(
         allow_none=True,
         metadata={

@@ -51,6 +51,8 @@ def test_every_error_is_documented_as_a_problem_and_every_operation_but_the_publ
         "GET /api/v1/notices",
         "GET /api/v1/notices/{level}/{year}",
         "POST /api/v1/notices/{level}/{year}/objections",
+        "GET /api/v1/rules",
+        "GET /api/v1/rules/{code}",
     }
 
 

@@ -164,6 +164,7 @@ READS: dict[str, Read] = {
     "pool": read("/api/v1/pools/{city}/2025", "units@city", codes),
     "pool_sizes": read("/api/v1/pools?year=2025", "cities", cities),
     "deadlines": read("/api/v1/deadlines", "units", codes, "own", "other", "shared"),
+    "unit_search": read("/api/v1/units?q=9133", "units", codes),
     "forms": read("/api/v1/dynamic-forms/2025", "units", codes),
     "rereviews_due": read("/api/v1/rereviews-due?before=2031-01-01", "units", codes),
     "round": read(ROUND, "round", a_round, *EVERY_CITY),

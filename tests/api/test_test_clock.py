@@ -56,7 +56,8 @@ def test_the_province_sets_the_clock_and_acts_are_recorded_then(
     )
     assert registered.status_code == 201, registered.json
     history = clocked.get(f"/api/v1/units/{code}/history", headers=token("auditor")).json
-    assert history["items"][0]["recorded_at"].startswith("2025-06-01T01:00:00")
+    recorded_at = history["items"][0]["recorded_at"]
+    assert recorded_at.startswith("2025-06-01T09:00:00") and recorded_at.endswith("+08:00")
 
 
 def test_the_clock_does_not_move_backwards(clocked_app: Flask, clocked: FlaskClient) -> None:

@@ -32,10 +32,14 @@ from domain.rules import (
     selection,
     stages,
 )
+from domain.rules.book import book_rows, book_text, rule_book
 from domain.rules.catalogue import PRIOR_RULESET, Effect
 
 ROOT = Path(__file__).parents[3]
 RULE_BOOK = ROOT.parent / "shared/spec/rules.md"
+"""The project's spec, beside the repository when it is checked out with it (not in a clone)."""
+PACKAGED = ROOT / "domain/rules/rules.md"
+"""The rule book shipped in the package (domain.rules.book, GET /api/v1/rules)."""
 FAMILIES: tuple[ModuleType, ...] = (
     identity,
     eligibility,
@@ -144,15 +148,24 @@ def strings(node: ast.AST) -> set[str]:
 # --- the catalogue ------------------------------------------------------------------------------
 
 
-def test_the_catalogue_holds_exactly_the_codes_of_the_rule_book() -> None:
-    if not RULE_BOOK.exists():
-        pytest.skip(f"rule book not found at {RULE_BOOK}")
-    rows = re.findall(r"^\| ((?:ID|A)[0-9.]+) \|", RULE_BOOK.read_text(), flags=re.MULTILINE)
-    assert set(rows) == set(RULES)
+def test_the_catalogue_holds_exactly_the_codes_of_the_packaged_rule_book() -> None:
+    """Runs in a plain clone: the rule book the package ships is the one compared."""
+    rows = re.findall(r"^\| ((?:ID|A)[0-9.]+) \|", PACKAGED.read_text(), flags=re.MULTILINE)
+    assert set(rows) == set(RULES) == set(book_rows(book_text()))
     assert len(RULES) == 46
     for code, rule in RULES.items():
         assert rule.code == code
         assert rule.zh.strip() and rule.en.strip() and rule.article.strip(), code
+    for entry in rule_book():
+        assert entry.text, entry.rule.code
+
+
+def test_the_packaged_rule_book_is_the_specs_own() -> None:
+    """Where the project's spec is checked out beside the repository, the packaged copy is
+    that file as it is: a change to the contract is a change to both."""
+    if not RULE_BOOK.exists():
+        pytest.skip(f"the spec is not beside this clone ({RULE_BOOK}); the packaged copy stands")
+    assert PACKAGED.read_text(encoding="utf-8") == RULE_BOOK.read_text(encoding="utf-8")
 
 
 def test_the_ruleset_changes_on_26_june_2024() -> None:
