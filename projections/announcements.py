@@ -256,11 +256,12 @@ def announcements(
     since: date | datetime | str | None = None,
     kind: str | None = None,
     level: str | None = None,
+    until: date | None = None,
 ) -> list[Row]:
     """The announcements, newest first (by world date, then log order: stable across rebuilds),
-    optionally from a date on (inclusive), of one kind (publication, removal, rename) and of
-    one level. `units` is decoded: the credit codes a publication listed, withheld, removed and
-    adjusted."""
+    optionally from a date on (inclusive) and up to a date (`until`, that day included), of one
+    kind (publication, removal, rename) and of one level. `units` is decoded: the credit codes a
+    publication listed, withheld, removed and adjusted."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown announcement kind {kind!r}; one of {', '.join(KINDS)}")
     sql, params = "SELECT * FROM announcements WHERE 1 = 1", []
@@ -269,6 +270,9 @@ def announcements(
             since = local_date(since)
         sql += " AND on_date >= ?"
         params.append(since.isoformat() if isinstance(since, date) else str(since)[:10])
+    if until is not None:
+        sql += " AND on_date <= ?"
+        params.append(until.isoformat())
     for column, value in (("kind", kind), ("level", level)):
         if value is not None:
             sql += f" AND {column} = ?"

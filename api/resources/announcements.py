@@ -38,6 +38,7 @@ class Announcements(MethodView):
         rows = announcements(
             views("announcements", position=query["wait_for"]),
             since=query["since"],
+            until=query["until"],
             kind=query["kind"],
             level=query["level"],
         )

@@ -178,6 +178,12 @@ class AnnouncementQuery(Paged):
     since = fields.Date(
         load_default=None, metadata={"description": "from this date on (inclusive)"}
     )
+    until = fields.Date(
+        load_default=None,
+        metadata={
+            "description": "up to this date, the whole day included (as every plain-date `until`)"
+        },
+    )
     kind = fields.String(load_default=None, validate=validate.OneOf(ANNOUNCEMENT_KINDS))
     level = level_field(load_default=None)
     format = format_field()

@@ -97,3 +97,19 @@ def test_a_unit_is_found_by_part_of_its_name_or_code(
     assert [u["credit_code"] for u in own_city] == [hangzhou]  # a city bureau: its own city
     assert client.get("/api/v1/units?q=9133").status_code == 401
     assert client.get("/api/v1/units", headers=province).status_code == 422  # q is required
+
+
+def test_announcements_take_since_and_until_as_whole_days(
+    api_app: Flask, client: FlaskClient, clock: SettableClock
+) -> None:
+    """One since/until convention: `until` with a plain date includes that day, here too."""
+    code = s.credit_code(3)
+    listed_then_removed(api_app, clock, code)
+    catch_up(api_app)
+    every = client.get("/api/v1/announcements?limit=100").json["items"]
+    days = sorted({row["on_date"] for row in every})
+    assert len(days) >= 2
+    first = client.get(f"/api/v1/announcements?until={days[0]}&limit=100").json["items"]
+    assert first and {row["on_date"] for row in first} == {days[0]}
+    later = client.get(f"/api/v1/announcements?since={days[1]}&until={days[-1]}&limit=100")
+    assert {row["on_date"] for row in later.json["items"]} == set(days[1:])
