@@ -16,7 +16,8 @@ from projections.catalogue import all_projections
 
 TABLES = {t.name: set(t.column_names) for p in all_projections() for t in p.tables}
 
-# row schema -> (table, fields derived elsewhere, columns kept internal)
+# row schema -> (table, fields derived elsewhere, columns kept internal); `type`,
+# `occurred_at`, `recorded_at` (+08:00) and `why` are the one read vocabulary (issue 13 item 7)
 ROWS: dict[str, tuple[str, set[str], set[str]]] = {
     "AnnouncementRow": ("announcements", {"log"}, set()),
     "PoolEntryRow": ("pool_entries", {"name"}, set()),
@@ -46,7 +47,7 @@ ROWS: dict[str, tuple[str, set[str], set[str]]] = {
         {"city", "credit_code", "legal_representative", "name", "pass_rate"},
         set(),
     ),
-    "AuditRow": ("audit_trail", set(), set()),
+    "AuditRow": ("audit_trail", {"type", "occurred_at", "recorded_at", "why"}, set()),
     "ListEntryRow": (
         "list_memberships",
         {"name"},
@@ -64,9 +65,13 @@ ROWS: dict[str, tuple[str, set[str], set[str]]] = {
         },
     ),
     "ListChangeRow": ("list_changes", set(), set()),
-    "ExceptionRow": ("supervision_exceptions", set(), set()),
-    "LateRow": ("supervision_late", {"delay_seconds"}, {"delay"}),
-    "OnSiteRow": ("supervision_on_site", set(), set()),
+    "ExceptionRow": ("supervision_exceptions", {"type", "occurred_at", "recorded_at"}, set()),
+    "LateRow": (
+        "supervision_late",
+        {"delay_seconds", "type", "occurred_at", "recorded_at"},
+        {"delay"},
+    ),
+    "OnSiteRow": ("supervision_on_site", {"type", "occurred_at", "recorded_at"}, set()),
 }
 
 
