@@ -244,11 +244,13 @@ def export(rest: str) -> Response:
     on as the API answers it: the tables' export links (`?format=csv|xlsx`, issue 13 item 2)
     download through here, since a browser's link carries no bearer token."""
     headers = {"Authorization": f"Bearer {client.token()}"}
+    # buffered: a streamed export holds its own request context (stream_with_context), which
+    # cannot be iterated inside this request's; the API itself streams (GET /api/v1/...)
     answer = current_app.test_client().get(
         f"/api/v1/{rest}",
         query_string=request.query_string.decode(),
         headers=headers,
-        buffered=False,
+        buffered=True,
     )
     kept = {k: v for k, v in answer.headers.items() if k in PASSED_ON}
-    return Response(answer.response, answer.status_code, headers=kept)
+    return Response(answer.get_data(), answer.status_code, headers=kept)

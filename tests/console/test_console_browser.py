@@ -218,3 +218,41 @@ def test_a19_announcements_and_deadlines(chromium, server) -> None:
     page.goto(f"{server}/console/deadlines?status=done")
     assert page.locator("#deadlines tbody tr").count() > 0
     shot(page, "deadlines")
+
+
+def test_the_provincial_list_downloads_as_csv_and_xlsx_with_the_apis_rows(
+    chromium, server, tmp_path: Path
+) -> None:
+    """The list page's CSV and XLSX links, clicked in the browser, download files whose rows
+    are the API's JSON rows for the same read (issue 13 items 1-2)."""
+    import csv
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    page = signed_in(chromium, server, "auditor", "330000")
+    page.goto(f"{server}/console/lists?level=provincial")
+    page.wait_for_selector("#list")
+    files = {}
+    for label in ("CSV", "XLSX"):  # the links as the signed-in browser follows them
+        link = page.get_attribute(f"a.export:text-is('{label}')", "href") or ""
+        answer = page.request.get(f"{server}{link}")
+        assert answer.status == 200, (link, answer.status, answer.text()[:300])
+        assert "attachment" in answer.headers.get("content-disposition", "")
+        files[label] = tmp_path / f"list.{label.lower()}"
+        files[label].write_bytes(answer.body())
+    href = page.get_attribute("a.export:text-is('CSV')", "href") or ""
+    query = href.split("?", 1)[1].replace("format=csv", "limit=500")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"{server}/api/v1/lists/provincial?{query}", timeout=30) as answer:
+        api = [row["credit_code"] for row in json.load(answer)["items"]]
+    raw = files["CSV"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert api and [r["credit_code"] for r in rows] == api
+    sheet = load_workbook(files["XLSX"], read_only=True).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    column = list(values[0]).index("credit_code")
+    assert [r[column] for r in values[1:]] == api
+    shot(page, "list-downloads")
