@@ -230,7 +230,13 @@ def rounds() -> Response:
     except Refused:
         acts = []  # a reader of the round who may not read the audit trail sees the round only
     acts.sort(key=lambda r: r["position"])
-    return page("rounds.html", round=view, level=level, year=year, acts=acts, codes=codes)
+    try:  # the public notice (A16.1): its units and their objections' counts and outcomes
+        notice = get(f"/api/v1/notices/{level}/{year}")
+    except Refused:
+        notice = None  # no notice (yet, or a national round: A16.3)
+    return page(
+        "rounds.html", round=view, level=level, year=year, acts=acts, codes=codes, notice=notice
+    )
 
 
 # Exports ------------------------------------------------------------------------------------

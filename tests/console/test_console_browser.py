@@ -207,6 +207,10 @@ def test_a15_2_a_round_with_its_quotas_panels_and_draws(chromium, server) -> Non
     assert page.locator("#nominations tbody tr").count() > 0
     acts = page.inner_text("#round-acts")
     assert "ExpertPanelDrawn" in acts and "SiteSampleDrawn" in acts
+    objections = page.locator("#notice-objections tbody tr")  # A16.1: the notice's objections
+    assert objections.count() > 0
+    upheld = [int(c) for c in objections.locator("td:nth-child(7)").all_inner_texts()]
+    assert sum(upheld) >= 1  # the demo's upheld public objection
     shot(page, "round")
 
 
