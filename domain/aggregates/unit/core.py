@@ -22,10 +22,15 @@ from domain.aggregates.unit.state import (
     Standings,
 )
 from domain.events import unit as ev
-from domain.rules import eligibility, identity
+from domain.rules import eligibility, evaluation, identity
 from domain.rules.agencies import Outcome
 from domain.rules.dynamic import check_listed_at
-from domain.rules.exclusions import A17, NegativeRecord, check_a17_exclusions
+from domain.rules.exclusions import (
+    A17,
+    NegativeRecord,
+    a17_grounds_in_force,
+    check_a17_exclusions,
+)
 from domain.rules.levels import LEVEL_RANK, passed_levels
 from domain.rules.stages import Stage
 from domain.values import Level, UnitKind
@@ -139,6 +144,22 @@ class UnitCore(GreenAggregate):
     def _require_listed(self, level: Level, code: str) -> Standing:
         check_listed_at(self.is_listed(level), level, code)
         return self._at(level)
+
+    def _withheld_for_a17(self, act: Act, level: Level, records: list[NegativeRecord]) -> bool:
+        """A17 at the end of a year's selection (the provincial publication, A16.2, or the
+        recommendation to MIIT, A16.3): a ground in force among `records` (the unit's own and
+        its park members') withholds the unit, each ground refused with the record that made
+        it so. Returns whether it was withheld."""
+        found = a17_grounds_in_force(records, act.on)
+        if not found:
+            return False
+        grounds = sorted({r.ground for r in found})
+        seen = evaluation.a17_evaluations(records, act.on, grounds)
+        year = self._at(level).year
+        self.record(
+            ev.ListingWithheld, act, grounds, evaluations=seen, level=level.value, year=year
+        )
+        return True
 
     def _at(self, level: Level) -> Standing:
         """The standing at a level, which an act or an event of that level presumes."""

@@ -13,7 +13,7 @@ from domain.aggregates.base import applies
 from domain.aggregates.unit.core import UnitCore
 from domain.events import unit as ev
 from domain.rules import evaluation, miit
-from domain.rules.exclusions import A17, NegativeRecord, a17_grounds_in_force
+from domain.rules.exclusions import A17, NegativeRecord
 from domain.rules.levels import NATIONAL_PUBLICATION_RULES
 from domain.rules.stages import PAST_REVIEW, Stage, check_stage
 from domain.values import Level
@@ -31,13 +31,7 @@ class MiitOutcomes(UnitCore):
         check_stage(self.stage(N), PAST_REVIEW, "A16.3", "be recommended to MIIT")
         year = self._at(N).year
         records = [*self.negative_records(), *member_records]
-        found = a17_grounds_in_force(records, act.on)
-        if found:
-            grounds = sorted({r.ground for r in found})
-            seen = evaluation.a17_evaluations(records, act.on, grounds)
-            self.record(
-                ev.ListingWithheld, act, grounds, evaluations=seen, level=N.value, year=year
-            )
+        if self._withheld_for_a17(act, N, records):
             return False
         rules = [*NATIONAL_PUBLICATION_RULES, *A17]
         seen = [

@@ -18,7 +18,7 @@ from domain.aggregates.unit.state import Objection, Standing
 from domain.events import unit as ev
 from domain.rules import eligibility, evaluation, publication, review, selection
 from domain.rules.evaluation import Evaluation
-from domain.rules.exclusions import A17, NegativeRecord, a17_grounds_in_force
+from domain.rules.exclusions import A17, NegativeRecord
 from domain.rules.levels import PRINCIPLE
 from domain.rules.stages import (
     PAST_REVIEW,
@@ -223,13 +223,7 @@ class Selection(UnitCore):
             )
             return False
         records = [*self.negative_records(), *member_records]
-        found = a17_grounds_in_force(records, act.on)
-        if found:
-            grounds = sorted({r.ground for r in found})
-            seen = evaluation.a17_evaluations(records, act.on, grounds)
-            self.record(
-                ev.ListingWithheld, act, grounds, evaluations=seen, level=level.value, year=year
-            )
+        if self._withheld_for_a17(act, level, records):
             return False
         seen = [
             evaluation.passed(
