@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import Act, CreditCode, city_field
+from api.schemas.common import Act, CreditCode, city_field, evidence_field
 from domain.aggregates.complaint import OUTCOMES
 
 
@@ -61,12 +61,7 @@ class FileComplaint(Act):
     target_code = CreditCode(required=True)
     reporter_name = fields.String(load_default="", validate=validate.Length(max=100))
     reporter_contact = fields.String(load_default="", validate=validate.Length(max=200))
-    evidence = fields.List(
-        fields.String(validate=validate.Length(max=1000)),
-        load_default=list,
-        validate=validate.Length(max=50),
-        metadata={"description": "references to the supporting evidence (files, links)"},
-    )
+    evidence = evidence_field()
     content = fields.String(required=True, validate=validate.Length(1, 5000))
     city = city_field(
         load_default=None,

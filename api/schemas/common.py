@@ -152,6 +152,17 @@ def level_field(**kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(LEVELS), **kwargs)
 
 
+def evidence_field() -> fields.List[str]:
+    """A23.1 (and A16.1 for objections): the references to a real-name filing's supporting
+    evidence; may be sent empty, the filing is then refused naming the rule."""
+    return fields.List(
+        fields.String(validate=validate.Length(max=1000)),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"description": "references to the supporting evidence (files, links)"},
+    )
+
+
 def city_field(**kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(sorted(CITIES)), **kwargs)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import KINDS, Act, CreditCode
+from api.schemas.common import KINDS, Act, CreditCode, evidence_field
 
 
 class FileObjection(Act):
@@ -16,12 +16,7 @@ class FileObjection(Act):
     credit_code = CreditCode(required=True)
     objector_name = fields.String(load_default="", validate=validate.Length(max=100))
     objector_contact = fields.String(load_default="", validate=validate.Length(max=200))
-    evidence = fields.List(
-        fields.String(validate=validate.Length(max=1000)),
-        load_default=list,
-        validate=validate.Length(max=50),
-        metadata={"description": "references to the supporting evidence (files, links)"},
-    )
+    evidence = evidence_field()
     grounds = fields.String(required=True, validate=validate.Length(1, 5000))
 
 
