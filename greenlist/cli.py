@@ -1,7 +1,8 @@
 """The `greenlist` command: `serve` (the HTTP API under gunicorn), `token` (a bearer token for
 local use), `demo` (load the generated demo history and print a unit's history) and
 `projections run|rebuild|status` (the read models), `scheduler` (the deadlines scheduler),
-`tick --until DATE` (every due job up to a date); `log-key`, `checkpoint` and `verify` (the
+`tick --until DATE` (every due job up to a date); `import FILE` (a historical list from its
+record, greenlist.import_cli); `log-key`, `checkpoint` and `verify` (the
 verifiable log: its public key, a signed checkpoint, a check of the whole store); `db-roles`
 (PostgreSQL: the store's owner sets up the restricted writer).
 
@@ -24,7 +25,15 @@ from api.auth import API_ROLES, BadToken, mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
-from greenlist import db_roles, export_cli, identity_key, scheduling, store_notice, token_secret
+from greenlist import (
+    db_roles,
+    export_cli,
+    identity_key,
+    import_cli,
+    scheduling,
+    store_notice,
+    token_secret,
+)
 from greenlist.arguments import Parser
 from greenlist.config import SystemClock, build_service
 from greenlist.runtime import progress_bar, read_side
@@ -327,6 +336,7 @@ def parser() -> argparse.ArgumentParser:
     log_commands.add_commands(commands)
     db_roles.add_command(commands)
     export_cli.add_command(commands)
+    import_cli.add_command(commands)
     demo_cmd = commands.add_parser("demo", help="load the demo history, print a unit's history")
     demo_cmd.add_argument(
         "--database-url",
@@ -362,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         return db_roles.run_db_roles(args, settings)
     if args.command == "export":
         return export_cli.run_export(args, settings)
+    if args.command == "import":
+        return import_cli.run_import(args, settings)
     return 2
 
 

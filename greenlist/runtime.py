@@ -77,10 +77,10 @@ class InProcessRunner:
         return self.runner.error
 
 
-def progress_bar(done: int, total: int, width: int = 40) -> None:
+def progress_bar(done: int, total: int, width: int = 40, what: str = "events") -> None:
     """A progress bar on standard error: [#####.....] 1234/5678 events."""
     filled = width * done // total if total else width
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} events")
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}")
     sys.stderr.flush()
     if done >= total:
         sys.stderr.write("\n")

@@ -80,8 +80,8 @@ class Announcements(Projection):
     def round_opened(self, e: rev.RoundOpened, b: Batch) -> None:
         b.put("announcements_rounds", round_id=str(e.originator_id), level=e.level, year=e.year)
 
-    @handles(ev.MunicipallyListed, ev.Listed)
-    def listed(self, e: ev.MunicipallyListed | ev.Listed, b: Batch) -> None:
+    @handles(ev.MunicipallyListed, ev.Listed, ev.ListedFromRecord)
+    def listed(self, e: ev.MunicipallyListed | ev.Listed | ev.ListedFromRecord, b: Batch) -> None:
         self._set(b, str(e.originator_id), "listed", getattr(e, "level", "municipal"), e.name)
 
     @handles(ev.RemovalDecided)

@@ -84,6 +84,10 @@ TEMPLATES: dict[type, Template] = {
     un.ObjectionRaised: lambda e, w, _: f"{w}对该单位{e.year}年{_lv(e)}公示提出异议",
     un.ObjectionDecided: lambda e, w, _: f"{w}裁定对该单位的异议{'成立' if e.upheld else '不成立'}",
     un.Listed: lambda e, w, _: f"“{e.name}”列入{e.year}年{_lv(e)}名单（{e.listed_on}发布）",
+    un.ListedFromRecord: lambda e, w, _: (
+        f"{w}据{e.year}年{_lv(e)}名单记录（{e.source_file}第{e.source_row}行）补录"
+        f"“{e.name}”列入{_lv(e)}名单（{e.listed_on}）"
+    ),
     un.ListingWithheld: lambda e, w, _: f"该单位未列入{e.year}年{_lv(e)}名单",
     un.RecommendedToMiit: lambda e, w, _: f"{w}推荐该单位至工业和信息化部（{e.year}年国家级）",
     un.MiitOutcomeRecorded: lambda e, w, _: (

@@ -111,6 +111,12 @@ class Lists(Projection):
         if e.listed and not e.migrated:
             self._listed(b, e, e.level, e.year, e.published_on.isoformat(), e.name)
 
+    @handles(ev.ListedFromRecord)
+    def listed_from_record(self, e: ev.ListedFromRecord, b: Batch) -> None:
+        """Issue 15: a listing back-entered from a published list's record is on the list from
+        the record's date in world time, and from its import in recorded time."""
+        self._listed(b, e, e.level, e.year, e.listed_on.isoformat(), e.name)
+
     def _listed(self, b: Batch, e: Any, level: str, year: int, listed_on: str, name: str) -> None:
         uid = str(e.originator_id)
         unit = b.row("list_units", uid) or {}

@@ -181,6 +181,25 @@ class MiitOutcomeRecorded(DomainEvent):
     migrated: bool
 
 
+class ListedFromRecord(DomainEvent):
+    """The unit was listed from a published list's record (issue 15 item 1): a historical
+    listing back-entered as an act of its own, never an edit of what was recorded. It names the
+    record: the level and `year` of the list, the date it listed its units (`listed_on`, also
+    the event's occurred_at), the unit's name on it, the record file's SHA-256, name and row,
+    and the list's document number if it has one (MIIT's 文号 on a national record, A16.3).
+    The actor is whoever imported the file; the unit keeps `<sha256>:<row>`, so the same file
+    imported again lists nothing twice."""
+
+    level: str
+    year: int
+    listed_on: date
+    name: str
+    source_sha256: str
+    source_file: str
+    source_row: int
+    document_number: str
+
+
 class ListingWithheld(DomainEvent):
     """At publication the unit was not listed: an upheld objection or an A17 ground."""
 

@@ -100,7 +100,13 @@ def check_a10_park(facts: Mapping[str, Any]) -> None:
     """A10.1: boundary, one management body, manufacturing and energy supply, and an industrial
     value-added share of MORE than 50 % (exactly 50 is refused). A10.2: a published plan."""
     _require("A10.1", facts, PARK_FACTS)
-    share = facts.get("value_added_share", 0)
+    check_a10_1_value_added(facts.get("value_added_share", 0))
+    _require("A10.2", facts, ("cultivation_plan_published",))
+
+
+def check_a10_1_value_added(share: Any) -> None:
+    """A10.1: the park's industrial value added is MORE than 50 % of its total (a percentage
+    from 0 to 100; exactly 50 is refused)."""
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 100:
         raise RuleViolation(
             "A10.1",
@@ -113,7 +119,6 @@ def check_a10_park(facts: Mapping[str, Any]) -> None:
             zh=f"工业增加值占比{share}%未超过50%",
             en=f"industrial value-added share {share} % is not more than 50 %",
         )
-    _require("A10.2", facts, ("cultivation_plan_published",))
 
 
 def check_a11_supply_chain(facts: Mapping[str, Any]) -> None:

@@ -114,6 +114,8 @@ ACTS: dict[str, Grants] = {
     "recommend_to_miit": province_wide(P),
     "record_miit_outcome": province_wide(P),
     "migrate_national_outcome": province_wide(P),
+    # historical lists back-entered from their published record (issue 15 item 1)
+    "import_historical_list": province_wide(P),
     # the expert review's own acts (A15.2)
     "score_unit": _grant(Reach.PANEL, (Role.EXPERT,)),
     "record_on_site_supervision": province_wide(Role.INSPECTOR),

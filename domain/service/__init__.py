@@ -11,6 +11,7 @@ from domain.service.miit import MiitActs
 from domain.service.objections import ObjectionActs
 from domain.service.opinions import AdjustmentOpinionActs
 from domain.service.queries import Queries
+from domain.service.records import RecordActs
 from domain.service.rectifications import RectificationActs
 from domain.service.selection import SelectionActs
 from domain.service.units import UnitActs
@@ -25,6 +26,7 @@ class Greenlist(
     AdjustmentOpinionActs,
     AccidentActs,
     RectificationActs,
+    RecordActs,
     DeadlineActs,
     AgencyActs,
     ComplaintActs,

@@ -14,6 +14,7 @@ from domain.aggregates.unit.accidents import Accidents
 from domain.aggregates.unit.complaints import Complaints
 from domain.aggregates.unit.core import unit_id
 from domain.aggregates.unit.miit import MiitOutcomes
+from domain.aggregates.unit.records import RecordedListings
 from domain.aggregates.unit.selection import Selection
 from domain.aggregates.unit.state import (
     TRANSCODINGS,
@@ -28,13 +29,15 @@ from domain.rules.stages import IN_SELECTION
 from domain.values import UnitKind
 
 
-class Unit(Selection, MiitOutcomes, Accidents, Complaints):
+class Unit(Selection, MiitOutcomes, RecordedListings, Accidents, Complaints):
     """An applicant unit: standing per level, names, negative records, reports, forms, changes.
 
     class_version 2: the state is typed (domain.aggregates.unit.state); a snapshot of version 1
-    held it in dicts and is read through `upcast_v1_v2` (eventsourcing's mechanism)."""
+    held it in dicts and is read through `upcast_v1_v2` (eventsourcing's mechanism).
+    class_version 3: `record_rows`, the record files' rows the unit was listed from (issue 15);
+    a snapshot of version 2 was taken before any was, and reads with none (`upcast_v2_v3`)."""
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -51,6 +54,11 @@ class Unit(Selection, MiitOutcomes, Accidents, Complaints):
         state["complaints"] = {
             k: None if v is None else Outcome(v) for k, v in state["complaints"].items()
         }
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """A snapshot taken before units were listed from record files: none yet."""
+        state["record_rows"] = {}
 
 
 __all__ = ["IN_SELECTION", "TRANSCODINGS", "Unit", "unit_id"]

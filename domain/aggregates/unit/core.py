@@ -60,6 +60,8 @@ class UnitCore(GreenAggregate):
         forms: Forms
         changes: dict[str, Change]
         complaints: dict[str, Outcome | None]
+        record_rows: dict[str, str]
+        """The record files' rows the unit was listed from (`<sha256>:<row>` -> level)."""
 
     @classmethod
     def register(
@@ -236,6 +238,7 @@ class UnitCore(GreenAggregate):
         self.forms = Forms()
         self.changes = {}
         self.complaints = {}
+        self.record_rows = {}
 
     @applies
     def _on_park_members_declared(self, e: ev.ParkMembersDeclared) -> None:
