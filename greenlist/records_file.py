@@ -65,14 +65,16 @@ def cell_text(value: Any) -> str:
 def rows_of(table: Iterable[list[str]]) -> tuple[RecordRow, ...]:
     """The record's rows under its header, empty rows skipped (their numbers kept)."""
     lines = iter(enumerate(table, start=1))
+    columns: dict[str, int] = {}
     for number, cells in lines:
-        columns = {header_field(c): i for i, c in enumerate(cells) if header_field(c)}
-        if "credit_code" in columns:
+        named = ((header_field(c), i) for i, c in enumerate(cells))
+        columns = {f: i for f, i in named if f is not None}
+        if "credit_code" in columns or number >= HEADER_ROWS:
             break
-        if number >= HEADER_ROWS:
-            raise UnreadableFile("no header naming 统一社会信用代码 / credit_code")
-    else:
-        raise UnreadableFile("the file has no rows / 文件为空")
+    if "credit_code" not in columns:
+        raise UnreadableFile(
+            f"no header naming 统一社会信用代码 / credit_code in its first {HEADER_ROWS} rows"
+        )
     missing = [f"{HEADERS[f][0]} / {f}" for f in REQUIRED if f not in columns]
     if missing:
         raise UnreadableFile(f"the header has no column {', '.join(missing)}")
@@ -81,7 +83,7 @@ def rows_of(table: Iterable[list[str]]) -> tuple[RecordRow, ...]:
         if not any(c.strip() for c in cells):
             continue
         values = {f: cells[i].strip() if i < len(cells) else "" for f, i in columns.items()}
-        out.append(RecordRow(number=number, **values))  # type: ignore[arg-type]
+        out.append(RecordRow(number, **values))
     return tuple(out)
 
 

@@ -72,7 +72,7 @@ class RecordActs(ServiceBase):
         """Judge every row of `record`, then record its listings: all, or with `partial` the
         valid ones, or with `dry_run` none. The act happened when the record listed its units
         (`record.listed_on`, midnight in Asia/Shanghai): a date in the future is refused."""
-        self._authorise(actor, "import_historical_list", level=record.level)
+        self._authorise(actor, "import_historical_list")
         zh, en = record.label
         because = f"据{zh}列入 / listed from {en} ({record.file_name}, SHA-256 {record.sha256})"
         act = self._act(actor, local_midnight(record.listed_on), because, rules=record.rules)

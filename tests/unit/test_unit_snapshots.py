@@ -1,7 +1,8 @@
 """The Unit reads a snapshot of class_version 1 (its state in dicts, before issue 11) through
 eventsourcing's `upcast_v1_v2`: the typed state it gets is the one its events give, and reads
-show what they showed then (tests/snapshots_v1.py). Its own snapshots (class_version 2) store
-the typed state under tags and come back equal."""
+show what they showed then (tests/snapshots_v1.py). Its own snapshots (class_version 3) store
+the typed state under tags and come back equal; one of class_version 2, taken before units were
+listed from record files (issue 15), reads with none (`upcast_v2_v3`)."""
 
 from __future__ import annotations
 
@@ -114,7 +115,29 @@ def test_a_snapshot_of_today_stores_the_typed_state_and_reads_it_back(
     unit = restored(app, old)
     stored = app.mapper.to_stored_event(Snapshot.take(unit))
     taken = json.loads(stored.state)["state"]
-    assert taken["class_version"] == 2
+    assert taken["class_version"] == 3
     assert taken["standing"]["_type_"] == "unit_standings"
     again = app.mapper.to_domain_event(stored).mutate(None)
+    assert state(again) == state(unit)
+
+
+@pytest.mark.parametrize("old", OLD[:3], ids=lambda o: f"{o.code}@{o.version}")
+def test_a_snapshot_of_class_version_2_reads_with_no_record_rows(
+    app: Greenlist, old: OldSnapshot
+) -> None:
+    """Issue 15: a snapshot taken before `record_rows` was kept (class_version 2) reads as
+    the unit it was, listed from no record file."""
+    unit = restored(app, old)
+    stored = app.mapper.to_stored_event(Snapshot.take(unit))
+    data = json.loads(stored.state)
+    del data["state"]["record_rows"]
+    data["state"]["class_version"] = 2
+    stored = type(stored)(
+        originator_id=stored.originator_id,
+        originator_version=stored.originator_version,
+        topic=stored.topic,
+        state=json.dumps(data).encode(),
+    )
+    again = app.mapper.to_domain_event(stored).mutate(None)
+    assert isinstance(again, Unit) and again.record_rows == {}
     assert state(again) == state(unit)
