@@ -120,7 +120,7 @@ def show(report: ImportReport, args: argparse.Namespace, name: str) -> None:
     what = "listed" if report.recorded else "would list" if args.dry_run else "valid"
     print(
         f"{name} (SHA-256 {report.sha256}): {report.rows} rows; {what} {len(report.listed)} "
-        f"({len(report.registered)} registered), {len(report.already)} imported before, "
+        f"({len(report.registered)} new units), {len(report.already)} imported before, "
         f"{len(report.refused)} refused; "
         + (f"recorded at log position {report.position}" if report.recorded else "nothing recorded")
     )

@@ -154,10 +154,12 @@ def check_a10_1_share_given(kind: UnitKind, text: str) -> float | None:
     try:
         share = float(figure)
     except ValueError:
+        given = f"“{text.strip()}”不是数值" if text.strip() else "未填写"
         raise RuleViolation(
             "A10.1",
-            zh=f"园区须填写工业增加值占比（而非“{text}”）",
-            en=f"a park's record needs its industrial value-added share, not {text!r}",
+            zh=f"园区记录须写明工业增加值占比（{given}）",
+            en=f"a park's record states its industrial value-added share ({text.strip() or 'none'}"
+            f"{' is no number' if text.strip() else ' given'})",
         ) from None
     eligibility.check_a10_1_value_added(share)
     return share
