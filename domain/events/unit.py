@@ -187,8 +187,8 @@ class ListedFromRecord(DomainEvent):
     record: the level and `year` of the list, the date it listed its units (`listed_on`, also
     the event's occurred_at), the unit's name on it, the record file's SHA-256, name and row,
     and the list's document number if it has one (MIIT's 文号 on a national record, A16.3).
-    The actor is whoever imported the file; the unit keeps `<sha256>:<row>`, so the same file
-    imported again lists nothing twice."""
+    The actor is whoever imported the file; the unit keeps `<level>:<sha256>:<row>`, so the
+    same file imported again lists nothing twice."""
 
     level: str
     year: int

@@ -98,8 +98,9 @@ class HistoricalRecord:
         object.__setattr__(self, "rules", ("ID.1", "ID.2", LISTING_RULE[self.level]))
 
     def key(self, row: int) -> str:
-        """What a unit keeps of the row it was listed from: the file's hash and the row."""
-        return f"{self.sha256}:{row}"
+        """What a unit keeps of the row it was listed from: the list's level, the file's hash
+        and the row (the same file imported as another level's record lists anew)."""
+        return f"{self.level.value}:{self.sha256}:{row}"
 
     @property
     def label(self) -> tuple[str, str]:

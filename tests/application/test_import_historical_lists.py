@@ -176,11 +176,12 @@ def test_only_the_province_imports_a_historical_list(app: Greenlist, clock: Sett
 def test_a_national_record_names_miit_s_document_number(
     app: Greenlist, clock: SettableClock
 ) -> None:
+    assert app.import_historical_list(P, record()).recorded  # provincial first
     without = app.import_historical_list(P, record(level=Level.NATIONAL))
     assert {r.codes for r in without.refused} == {("A16.3",)} and not without.recorded
     document = "工信厅节函〔2023〕380号"
     report = app.import_historical_list(P, record(level=Level.NATIONAL, document_number=document))
-    assert report.recorded
+    assert report.recorded and report.already == ()  # the same file, another list
     national = app.get_unit(codes_of(CLEAN)[0]).standing["national"]
     assert national["miit_document"] == document and "decided_by" not in national
 

@@ -60,8 +60,9 @@ class UnitCore(GreenAggregate):
         forms: Forms
         changes: dict[str, Change]
         complaints: dict[str, Outcome | None]
-        record_rows: dict[str, str]
-        """The record files' rows the unit was listed from (`<sha256>:<row>` -> level)."""
+        record_rows: dict[str, int]
+        """The record files' rows the unit was listed from (`<level>:<sha256>:<row>` -> the
+        list's year)."""
 
     @classmethod
     def register(

@@ -20,7 +20,8 @@ class RecordedListings(UnitCore):
     """Listings back-entered from a record file, and the rows they came from."""
 
     def listed_from(self, key: str) -> bool:
-        """Whether the unit was listed from this row (`<sha256>:<row>`) of a record file."""
+        """Whether the unit was listed from this row (`<level>:<sha256>:<row>`, `record.key`)
+        of a record file."""
         return key in self.record_rows
 
     def check_listable_from_record(self, level: Level, kind: UnitKind) -> None:
@@ -84,4 +85,5 @@ class RecordedListings(UnitCore):
             miit_document=e.document_number if national else None,
         )
         self._put(e.level, listing)
-        self.record_rows = {**self.record_rows, f"{e.source_sha256}:{e.source_row}": e.level}
+        key = f"{e.level}:{e.source_sha256}:{e.source_row}"
+        self.record_rows = {**self.record_rows, key: e.year}
