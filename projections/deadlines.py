@@ -33,6 +33,7 @@ from domain.events import unit as un
 from domain.rules import checks
 from domain.rules.checks import NegativeRecord
 from domain.rules.levels import FORM_LEVELS
+from domain.values import local_date
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
@@ -153,13 +154,15 @@ class Deadlines(Projection):
     def registered(self, e: un.UnitRegistered, b: Batch) -> None:
         b.put("deadline_subjects", aggregate_id=str(e.originator_id), credit_code=e.credit_code)
 
-    @handles(un.Listed, un.MunicipallyListed)
-    def listed(self, e: un.Listed | un.MunicipallyListed, b: Batch) -> None:
+    @handles(un.Listed, un.MunicipallyListed, un.ListedFromRecord)
+    def listed(self, e: un.Listed | un.MunicipallyListed | un.ListedFromRecord, b: Batch) -> None:
+        """A21 five years after the listing; A18 from its first form (for a listing from a
+        record, issue 15: the first whose deadline is ahead at its import)."""
         uid, level = str(e.originator_id), getattr(e, "level", "municipal")
         b.put("deadline_listings", unit_id=uid, level=level, listed_on=day(e.listed_on))
         self._rereview(b, uid, level, checks.rereview_due(e.listed_on, None))
         if level in FORM_LEVELS:
-            self._form(b, uid, level, e.listed_on.year)
+            self._form(b, uid, level, checks.first_form_year(e.listed_on, imported_on(e)))
 
     def _form(self, b: Batch, uid: str, level: str, year: int) -> None:
         deadline_id = f"form:{uid}:{level}:{year}"
@@ -289,6 +292,11 @@ class Deadlines(Projection):
         row = b.row("deadlines", deadline_id)
         if row is not None and row["status"] in ("open", "overdue"):
             b.update("deadlines", deadline_id, status="done", settled_by=type(e).__name__)
+
+
+def imported_on(e: Any) -> date | None:
+    """The day a listing from a published list's record was imported (None: any other)."""
+    return local_date(e.timestamp) if isinstance(e, un.ListedFromRecord) else None
 
 
 def _ground_of(b: Batch, record_id: UUID) -> str | None:

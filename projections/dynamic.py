@@ -17,9 +17,10 @@ from datetime import date
 from typing import Any
 
 from domain.events import unit as ev
-from domain.rules.checks import dynamic_form_deadline, rereview_due
+from domain.rules.checks import dynamic_form_deadline, first_form_year, rereview_due
 from domain.rules.levels import FORM_LEVELS
 from domain.values import local_date
+from projections.deadlines import imported_on
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
@@ -94,9 +95,10 @@ class Dynamic(Projection):
     def renamed(self, e: ev.NameChanged, b: Batch) -> None:
         b.update("dynamic_units", str(e.originator_id), name=e.new_name)
 
-    @handles(ev.MunicipallyListed, ev.Listed)
-    def listed(self, e: ev.MunicipallyListed | ev.Listed, b: Batch) -> None:
-        """A listing opens a span (A18 forms for its level) and starts the A21 clock."""
+    @handles(ev.MunicipallyListed, ev.Listed, ev.ListedFromRecord)
+    def listed(self, e: ev.MunicipallyListed | ev.Listed | ev.ListedFromRecord, b: Batch) -> None:
+        """A listing opens a span (A18 forms for its level, from its first form: deadlines'
+        `imported_on`) and starts the A21 clock."""
         uid, level = str(e.originator_id), getattr(e, "level", "municipal")
         listed_on = day(e.listed_on)
         b.put(
@@ -104,7 +106,7 @@ class Dynamic(Projection):
             unit_id=uid,
             level=level,
             listed_on=listed_on,
-            listed_year=e.listed_on.year,
+            listed_year=first_form_year(e.listed_on, imported_on(e)),
         )
         b.put(
             "dynamic_rereviews",

@@ -107,6 +107,19 @@ def dynamic_form_overdue_on(year: int) -> date:
     return dynamic_form_deadline(year) + timedelta(days=1)
 
 
+def first_form_year(listed_on: date, imported_on: date | None = None) -> int:
+    """A18: the first reporting year whose form a listing owes: its own year; for a listing
+    back-entered from a published list's record (issue 15) on `imported_on`, the first whose
+    deadline is still ahead then (the earlier ones were kept outside the system), and never
+    one before the listing's own year."""
+    if imported_on is None:
+        return listed_on.year
+    year = imported_on.year - 1
+    if imported_on >= dynamic_form_overdue_on(year):
+        year += 1
+    return max(year, listed_on.year)
+
+
 def rereview_due(listed_on: date, last_rereview: date | None) -> date:
     """A21: five years after listing or after the last re-review."""
     return years_after(last_rereview or listed_on, REREVIEW_YEARS)

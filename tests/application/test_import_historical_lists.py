@@ -19,6 +19,8 @@ from domain.service import Greenlist
 from domain.service.records import ImportReport
 from domain.values import Level, UnitKind, local_midnight
 from projections.catalogue import all_projections
+from projections.deadlines import upcoming
+from projections.dynamic import forms as dynamic_forms
 from projections.engine.db import Db
 from projections.engine.runner import Runner
 from projections.lists import list_as_of
@@ -164,6 +166,22 @@ def test_the_lists_as_of_the_import_instant_show_the_imported_units(
     park = ("绍兴柯桥经济技术开发区管理委员会", "330600")
     assert [(r["name"], r["city"]) for r in parks] == [park]
     assert report.position is not None
+
+
+def test_imported_units_owe_the_forms_still_ahead_and_their_re_review_five_years_on(
+    app: Greenlist, clock: SettableClock, runner: Runner, views: Db
+) -> None:
+    """A18: imported on 3 March 2025, a unit listed in 2023 owes the form of 2024 (due 15 April
+    2025), not that of 2023 (kept outside the system); A21: its re-review is due five years
+    after the record's date."""
+    importing(app, clock)
+    runner.catch_up()
+    forms = upcoming(views, kind="form")
+    assert {(r["year"], r["due_on"]) for r in forms} == {(2024, "2025-04-16")}
+    assert sorted(r["credit_code"] for r in forms) == sorted(codes_of(CLEAN))
+    rereviews = upcoming(views, kind="rereview")
+    assert {r["due_on"] for r in rereviews} == {"2028-12-31"} and len(rereviews) == 7
+    assert dynamic_forms(views, 2023) == [] and len(dynamic_forms(views, 2024)) == 7
 
 
 def test_only_the_province_imports_a_historical_list(app: Greenlist, clock: SettableClock) -> None:

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from domain.rules import records as r
+from domain.rules.calendar import first_form_year
 from domain.rules.stages import Stage
 from domain.values import Level, UnitKind
 from simulation import scenarios as s
@@ -123,3 +124,19 @@ def test_a_registered_unit_keeps_its_kind() -> None:
     r.check_same_kind(UnitKind.PARK, UnitKind.PARK)
     with refused("A10.1"):
         r.check_same_kind(UnitKind.FACTORY, UnitKind.PARK)
+
+
+@pytest.mark.parametrize(
+    ("listed_on", "imported_on", "first"),
+    [
+        (date(2023, 12, 31), None, 2023),  # a listing recorded as it happens: its own year
+        (date(2023, 12, 31), date(2025, 3, 3), 2024),  # 2024's form is due 15 April 2025
+        (date(2023, 12, 31), date(2025, 4, 15), 2024),  # its last day
+        (date(2023, 12, 31), date(2025, 4, 16), 2025),  # overdue already: kept elsewhere
+        (date(2025, 1, 20), date(2025, 3, 3), 2025),  # never before the listing's year
+    ],
+)
+def test_a_listing_from_a_record_owes_the_forms_whose_deadline_is_ahead_at_its_import(
+    listed_on: date, imported_on: date | None, first: int
+) -> None:
+    assert first_form_year(listed_on, imported_on) == first
