@@ -62,12 +62,15 @@ def fail(message: str) -> int:
 def progress(done: int, total: int) -> None:
     """A bar on a terminal; elsewhere a line every PROGRESS_EVERY rows of a long file."""
     if sys.stderr.isatty():
-        progress_bar(done, total, what="rows")
+        if done == total or done % max(1, total // 200) == 0:  # at most ~200 redraws
+            progress_bar(done, total, what="rows")
     elif total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
         print(f"judged {done}/{total} rows", file=sys.stderr, flush=True)
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.actor.strip():
+        return fail("--actor names who imports / 须写明导入人")
     if args.level == "municipal" and not args.city:
         return fail("a municipal list is a city's: --city is required / 市级名单须指定 --city")
     listed_on: date = args.listed_on or date(args.year, 12, 31)
@@ -92,10 +95,10 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         city=args.city,
         document_number=args.document,
     )
-    app = build_service(clock=clock, settings=settings)
+    app = build_service(clock=clock, settings=settings.with_checked_cache())  # beside others
     try:
         report = app.import_historical_list(
-            Actor(args.actor, Role.PROVINCE, PROVINCE),
+            Actor(args.actor.strip(), Role.PROVINCE, PROVINCE),
             record,
             partial=args.partial,
             dry_run=args.dry_run,

@@ -111,6 +111,7 @@ def test_the_progress_shows_on_stderr(
         ((*PROVINCIAL_2023, "--listed-on", "2999-01-01"), "after today"),
         (("--level", "county", "--year", "2023"), "invalid choice: 'county'"),
         ((*PROVINCIAL_2023, "--listed-on", "2023-02-30"), "not a date"),
+        ((*PROVINCIAL_2023, "--actor", " "), "--actor names who imports"),
     ],
 )
 def test_a_usage_mistake_is_one_line_and_exit_2(
