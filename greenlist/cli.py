@@ -3,7 +3,8 @@ local use), `demo` (load the generated demo history and print a unit's history) 
 `projections run|rebuild|status` (the read models), `scheduler` (the deadlines scheduler),
 `tick --until DATE` (every due job up to a date); `log-key`, `checkpoint` and `verify` (the
 verifiable log: its public key, a signed checkpoint, a check of the whole store); `db-roles`
-(PostgreSQL: the store's owner sets up the restricted writer).
+(PostgreSQL: the store's owner sets up the restricted writer); `national follow|status|reset`
+(the national view over provincial stores, greenlist.national).
 
 `main` is the root of every command's process: it reads the settings (greenlist.settings) once,
 with the command's `--database-url` in place of `GREENLIST_DATABASE_URL`, refuses unusable ones
@@ -24,7 +25,15 @@ from api.auth import API_ROLES, BadToken, mint
 from domain.clock import SettableClock
 from domain.errors import NotFound, RuleViolation, UndecodableEvent
 from domain.values import SHANGHAI, Level
-from greenlist import db_roles, export_cli, identity_key, scheduling, store_notice, token_secret
+from greenlist import (
+    db_roles,
+    export_cli,
+    identity_key,
+    national,
+    scheduling,
+    store_notice,
+    token_secret,
+)
 from greenlist.arguments import Parser
 from greenlist.config import SystemClock, build_service
 from greenlist.runtime import progress_bar, read_side
@@ -327,6 +336,7 @@ def parser() -> argparse.ArgumentParser:
     log_commands.add_commands(commands)
     db_roles.add_command(commands)
     export_cli.add_command(commands)
+    national.add_command(commands)
     demo_cmd = commands.add_parser("demo", help="load the demo history, print a unit's history")
     demo_cmd.add_argument(
         "--database-url",
@@ -343,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as unusable:
         print(f"greenlist {args.command}: {unusable}", file=sys.stderr)
         return 2
-    store_notice.announce(settings, args.command)
+    if args.command != "national":  # its stores are its arguments: it names them itself
+        store_notice.announce(settings, args.command)
     if args.command == "serve":
         return run_serve(args, settings)
     if args.command == "token":
@@ -362,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         return db_roles.run_db_roles(args, settings)
     if args.command == "export":
         return export_cli.run_export(args, settings)
+    if args.command == "national":
+        return national.run_national(args, settings)
     return 2
 
 
