@@ -31,7 +31,7 @@ import psycopg
 
 from domain.service import Greenlist
 from projections.engine.db import Db, Tx
-from projections.engine.following import Following
+from projections.engine.following import Following, Listener
 from projections.engine.outage import Backoff
 from projections.engine.reading import read_events
 from projections.engine.tables import create_tables
@@ -127,16 +127,7 @@ class ProvinceFollower(Following):
             conn.close()
             log.info("%s: no LISTEN on its database (%s): polling", self.name, refused)
             return time.sleep
-
-        class Listener:
-            def __call__(self, timeout: float) -> None:
-                for _ in conn.notifies(timeout=timeout, stop_after=1):
-                    pass
-
-            def close(self) -> None:
-                conn.close()
-
-        return Listener()
+        return Listener(conn)
 
 
 def tracked(tx: Tx, upstream: str) -> int:

@@ -12,8 +12,6 @@ afterwards), as in production (README, "A national view")."""
 from __future__ import annotations
 
 import json
-import os
-import queue
 import signal
 import subprocess
 import sys
@@ -22,7 +20,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -51,6 +49,7 @@ from projections.national import (
 from projections.national.models import national_table
 from simulation import scenarios as s
 from tests.on_time import on_time
+from tests.projections import killing
 
 ROOT = Path(__file__).resolve().parents[2]
 CITIES = list(s.ALL_QUOTAS)
@@ -270,42 +269,8 @@ def run_and_kill(urls: dict[str, str], batch_size: int, stop: int) -> None:
     """The follower in a child process, killed (SIGKILL) once one province's `stop`-th batch is
     applied but not committed (tests/projections/national_crash_follower.py)."""
     provinces = [f"ZJ={urls['zj']}", f"JS={urls['js']}"]
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.projections.national_crash_follower",
-            urls["national"],
-            str(batch_size),
-            str(stop),
-            *provinces,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None and child.stderr is not None
-    lines: queue.Queue[str] = queue.Queue()
-    reader = threading.Thread(target=lambda: list(map(lines.put, child.stdout or ())))
-    reader.start()
-    try:
-        line = ""
-        with suppress(queue.Empty):
-            while (line := lines.get(timeout=TIMEOUT)) == "started\n":
-                pass
-        if line != f"applied {stop}\n":
-            child.kill()
-            child.wait()
-            pytest.fail(f"the child did not reach its batch ({line!r}): {child.stderr.read()}")
-        os.kill(child.pid, signal.SIGKILL)
-        assert child.wait(timeout=TIMEOUT) == -signal.SIGKILL
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        reader.join()
-        child.stderr.close()
+    args = [urls["national"], str(batch_size), str(stop), *provinces]
+    killing.run_and_kill("tests.projections.national_crash_follower", args, f"applied {stop}")
 
 
 def wait_until(db: Db, heads: dict[str, int]) -> None:
