@@ -25,6 +25,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
@@ -176,9 +177,14 @@ class NationalFollower:
                     (follower.name, MODELS_VERSION),
                 )
 
-    def catch_up(self) -> int:
-        """Every province up to the head of its log, one after the other."""
-        return sum(follower.catch_up() for follower in self.followers)
+    def catch_up(self, parallel: bool = False) -> int:
+        """Every province up to the head of its log: one after the other, or each in a thread
+        of its own (`parallel`; a failure in one is raised once all have stopped)."""
+        if not parallel:
+            return sum(follower.catch_up() for follower in self.followers)
+        with ThreadPoolExecutor(len(self.followers), thread_name_prefix="national") as pool:
+            futures = [pool.submit(follower.catch_up) for follower in self.followers]
+        return sum(future.result() for future in futures)
 
     def follow(self, stop: threading.Event, poll: float = 1.0) -> None:
         """Follow every province at once (a thread each) until `stop` is set; a province
