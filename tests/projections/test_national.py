@@ -30,7 +30,7 @@ import pytest
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from domain.values import Level
-from greenlist import national
+from greenlist import cli, national
 from greenlist.config import build_service, views_db
 from projections.announcements import Announcements, announcements
 from projections.engine.checksum import table_rows
@@ -258,6 +258,15 @@ def databases(server_url: str, *labels: str) -> Iterator[dict[str, str]]:
                 conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def read_only(server_url: str, urls: dict[str, str], *labels: str) -> None:
+    """Make these databases refuse writes to every new connection (the others allow them)."""
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        for label, url in urls.items():
+            setting = "on" if label in labels else "off"
+            name = url.rsplit("/", 1)[1]
+            conn.execute(f"ALTER DATABASE {name} SET default_transaction_read_only = {setting}")
+
+
 def command(urls: dict[str, str], action: str, *options: str) -> list[str]:
     """`greenlist national ACTION` on both provinces into the national database."""
     provinces = ["--province", f"ZJ={urls['zj']}", "--province", f"JS={urls['js']}"]
@@ -292,6 +301,9 @@ def test_two_provinces_on_postgresql_the_follower_killed_mid_batch_and_restarted
             province_history(apps["JS"], 2000, 9)
             heads = {n: int(a.recorder.max_notification_id() or 0) for n, a in apps.items()}
 
+            # the provinces' databases refuse writes, as a hot standby replica does: the
+            # follower only reads them
+            read_only(postgres_url, urls, "zj", "js")
             run_and_kill(urls, batch_size=10, stop=12)
             db = national.national_db(urls["national"])
             killed_at = tracked(db)
@@ -307,6 +319,7 @@ def test_two_provinces_on_postgresql_the_follower_killed_mid_batch_and_restarted
             )
             assert done.returncode == 0, done.stderr
             assert tracked(db) == heads
+            read_only(postgres_url, urls)  # writable again: their own read sides, more acts
             own = {
                 "ZJ": provincial_views(apps["ZJ"], views_db(urls["zj"])),
                 "JS": provincial_views(apps["JS"], views_db(urls["js"])),
@@ -352,3 +365,43 @@ def test_two_provinces_on_postgresql_the_follower_killed_mid_batch_and_restarted
         finally:
             for app in apps.values():
                 app.close()
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_the_command_follows_sqlite_provinces_once_and_reports_their_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = {name: f"sqlite:///{tmp_path}/{name}.db" for name in ("ZJ", "JS")}
+    for url, base in zip(urls.values(), (1000, 2000), strict=True):
+        app = service(url)
+        province_history(app, base, 7)
+        app.close()
+    provinces = [arg for name, url in urls.items() for arg in ("--province", f"{name}={url}")]
+    into = ["--into", f"sqlite:///{tmp_path}/national.db"]
+    assert cli.main(["national", "follow", *provinces, *into, "--once"]) == 0
+    assert cli.main(["national", "status", *provinces, *into]) == 0
+    out = capsys.readouterr().out
+    summary = json.loads(out[out.index("[") :])
+    assert [(row["province"], row["lag"]) for row in summary] == [("JS", 0), ("ZJ", 0)]
+    assert all(row["lists"]["provincial/factory"] == 5 for row in summary)  # 7, 2 removed
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--province", "ZJ"],
+        ["--province", "Z-J=sqlite:///x.db"],
+        ["--province", "ZJ=memory://"],
+        ["--province", "ZJ=sqlite:///a.db", "--province", "ZJ=sqlite:///b.db"],
+        [],
+    ],
+)
+def test_a_wrong_province_is_one_line_and_exit_2(
+    arguments: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    into = ["--into", f"sqlite:///{tmp_path}/national.db"]
+    assert cli.main(["national", "follow", *arguments, *into, "--once"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
