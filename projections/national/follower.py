@@ -35,9 +35,16 @@ from projections.engine.db import Db, Tx
 from projections.engine.following import Following, Listener
 from projections.engine.outage import Backoff
 from projections.engine.reading import read_events
+from projections.engine.remembered import Remembered
 from projections.engine.tables import create_tables
 from projections.engine.tracking import lock
-from projections.national.models import MODELS_VERSION, TRACKING, NationalTables, apply
+from projections.national.models import (
+    MODELS_VERSION,
+    TRACKING,
+    NationalTables,
+    apply,
+    remembering,
+)
 from projections.values import NATIONAL
 
 log = logging.getLogger("projections.national")
@@ -65,7 +72,12 @@ class Upstream:
 
 class ProvinceFollower(Following):
     """Follows one province's log into the national database (the engine's `Following` loop:
-    catch up, wait for more, reconnect with backoff)."""
+    catch up, wait for more, reconnect with backoff). It remembers the rows its batches wrote,
+    as a rebuild does, and reads them from the tables again only when another follower wrote
+    the province meanwhile or a batch failed."""
+
+    remember_rows = 200_000
+    """Rows remembered per province (a few hundred bytes each); then forgotten and read."""
 
     def __init__(
         self, upstream: Upstream, db: Db, batch_size: int = 2000, backoff: Backoff | None = None
@@ -78,6 +90,10 @@ class ProvinceFollower(Following):
         self.state = "idle"
         self.error = None
         self.reconnects = 0
+        self._remembered: Remembered | None = None
+        self._left_at = -1
+        """The position this follower's last batch left the province at: found there by the
+        next batch, nobody else wrote the province meanwhile and what it remembers holds."""
 
     @property
     def name(self) -> str:
@@ -93,17 +109,24 @@ class ProvinceFollower(Following):
         if not events:
             return 0
         head = max(self.upstream.head(), events[-1][0])
-        with self.db.transaction() as tx:
-            lock(tx, NATIONAL + self.name)
-            done = tracked(tx, self.name)
-            todo = [(position, event) for position, event in events if position > done]
-            if todo:
-                apply(tx, self.name, todo)
-                tx.execute(
-                    f"UPDATE {TRACKING} SET position = ?, head = ?, events = events + ?, "
-                    "followed_at = ? WHERE upstream = ?",
-                    (todo[-1][0], head, len(todo), time.time_ns() // 1000, self.name),
-                )
+        try:
+            with self.db.transaction() as tx:
+                lock(tx, NATIONAL + self.name)
+                done = tracked(tx, self.name)
+                if done != self._left_at or self._remembered is None:
+                    self._remembered = remembering(self.remember_rows, empty=done == 0)
+                todo = [(position, event) for position, event in events if position > done]
+                self._left_at = todo[-1][0] if todo else done
+                if todo:
+                    apply(tx, self.name, todo, self._remembered)
+                    tx.execute(
+                        f"UPDATE {TRACKING} SET position = ?, head = ?, events = events + ?, "
+                        "followed_at = ? WHERE upstream = ?",
+                        (todo[-1][0], head, len(todo), time.time_ns() // 1000, self.name),
+                    )
+        except BaseException:
+            self._remembered, self._left_at = None, -1  # it may hold rows never committed
+            raise
         return len(events)
 
     def catch_up(self) -> int:

@@ -20,6 +20,7 @@ from projections.announcements import Announcements
 from projections.engine.batch import Batch
 from projections.engine.db import Row, Tx
 from projections.engine.projection import Projection, Table, columns
+from projections.engine.remembered import Remembered
 from projections.lists import Lists
 from projections.values import NATIONAL
 
@@ -121,13 +122,29 @@ class ProvinceBatch(Batch):
         self.inner.flush()
 
 
-def apply(tx: Tx, province: str, events: list[tuple[int, Any]]) -> None:
-    """A province's events applied to every national model, in the caller's transaction."""
+def apply(
+    tx: Tx, province: str, events: list[tuple[int, Any]], remembered: Remembered | None = None
+) -> None:
+    """A province's events applied to every national model, in the caller's transaction; with
+    the rows of the province's earlier batches that its follower `remembered`
+    (projections.engine.remembered: read from memory instead of the tables)."""
     for projection in NATIONAL_MODELS:
-        batch = ProvinceBatch(Batch(tx, national_tables(projection)), province)
+        batch = ProvinceBatch(Batch(tx, national_tables(projection), remembered), province)
         projection.process(events, batch)
         batch.flush()
+        if remembered is not None:
+            remembered.learn(batch.inner)
     count(tx, province)
+
+
+def remembering(limit: int, empty: bool) -> Remembered:
+    """What a province's follower remembers of its rows from one batch to the next (by the
+    names the models' handlers use): with `empty`, the province has no row yet, so a row not
+    remembered does not exist."""
+    remembered = Remembered([t.name for p in NATIONAL_MODELS for t in p.tables], limit)
+    if not empty:
+        remembered.complete.clear()
+    return remembered
 
 
 def count(tx: Tx, province: str) -> None:

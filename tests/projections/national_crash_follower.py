@@ -30,9 +30,9 @@ def stop_after(batches: int) -> None:
     done = 0
     lock = threading.Lock()
 
-    def apply_then_hang(tx: Tx, province: str, events: list[tuple[int, Any]]) -> None:
+    def apply_then_hang(tx: Tx, province: str, events: list[tuple[int, Any]], *rest: Any) -> None:
         nonlocal done
-        apply(tx, province, events)
+        apply(tx, province, events, *rest)
         with lock:
             done += 1
             hang = done == batches

@@ -41,6 +41,7 @@ from projections.lists import Lists, list_as_of
 from projections.national import (
     NATIONAL_MODELS,
     NationalFollower,
+    ProvinceFollower,
     Upstream,
     national_announcements,
     national_list,
@@ -174,9 +175,16 @@ def provinces() -> Iterator[dict[str, Greenlist]]:
         app.close()
 
 
+@pytest.mark.parametrize("remember_rows", [200_000, 40, 0])
 def test_the_national_lists_are_the_union_of_the_provincial_lists_each_row_once(
-    provinces: dict[str, Greenlist], national_url: str
+    provinces: dict[str, Greenlist],
+    national_url: str,
+    remember_rows: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Whether the follower remembers its rows from batch to batch, forgets them often (past
+    40 rows) or reads every row from the tables, the rows are the same."""
+    monkeypatch.setattr(ProvinceFollower, "remember_rows", remember_rows)
     db = national.national_db(national_url)
     follower = NationalFollower([Upstream(n, a) for n, a in provinces.items()], db, batch_size=7)
     heads = {name: int(app.recorder.max_notification_id() or 0) for name, app in provinces.items()}
@@ -219,6 +227,23 @@ def test_two_followers_of_the_same_province_at_once_apply_each_event_once(
     for thread in threads:
         thread.join(TIMEOUT)
     assert errors == []
+    own = {n: provincial_views(a, SQLiteDb(":memory:")) for n, a in provinces.items()}
+    assert_union(national.national_db(national_url), own)
+
+
+def test_followers_taking_turns_on_the_same_provinces_read_again_what_the_other_wrote(
+    provinces: dict[str, Greenlist], national_url: str
+) -> None:
+    """Each batch finds the province where the other follower left it, not where its own last
+    batch did: the rows it remembers may be stale, so it forgets them and reads the tables."""
+    followers = [
+        NationalFollower(
+            [Upstream(n, a) for n, a in provinces.items()], national.national_db(national_url), 9
+        )
+        for _ in range(2)
+    ]
+    while sum(f.run_once() for follower in followers for f in follower.followers):
+        pass
     own = {n: provincial_views(a, SQLiteDb(":memory:")) for n, a in provinces.items()}
     assert_union(national.national_db(national_url), own)
 
