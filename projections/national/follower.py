@@ -34,7 +34,7 @@ from domain.service import Greenlist
 from projections.engine.db import Db, Tx
 from projections.engine.following import Following, Listener
 from projections.engine.outage import Backoff
-from projections.engine.reading import read_events
+from projections.engine.reading import Events, read_events, reader
 from projections.engine.remembered import Remembered
 from projections.engine.tables import create_tables
 from projections.engine.tracking import lock
@@ -103,11 +103,18 @@ class ProvinceFollower(Following):
         rows = self.db.query(f"SELECT position FROM {TRACKING} WHERE upstream = ?", (self.name,))
         return int(rows[0]["position"]) if rows else 0
 
+    def _read(self, after: int) -> Events:
+        return read_events(self.app, after, self.batch_size)
+
     def run_once(self) -> int:
         """Apply the next batch of the province's log. Returns the events read."""
-        events = read_events(self.app, self.position(), self.batch_size)
-        if not events:
-            return 0
+        events = self._read(self.position())
+        if events:
+            self._apply(events)
+        return len(events)
+
+    def _apply(self, events: Events) -> None:
+        """One batch in one transaction: what is after the tracked position, and the new one."""
         head = max(self.upstream.head(), events[-1][0])
         try:
             with self.db.transaction() as tx:
@@ -127,13 +134,17 @@ class ProvinceFollower(Following):
         except BaseException:
             self._remembered, self._left_at = None, -1  # it may hold rows never committed
             raise
-        return len(events)
 
     def catch_up(self) -> int:
-        """Apply every batch up to the head of the province's log."""
+        """Apply every batch up to the head of the province's log, reading (and decoding) the
+        next batch while the current one is written (engine.reading.reader, as a rebuild)."""
         total = 0
-        while count := self.run_once():
-            total += count
+        with reader(self._read, ahead=True) as read:
+            pending = read(self.position())
+            while events := pending():
+                pending = read(events[-1][0])
+                self._apply(events)
+                total += len(events)
         return total
 
     def _listener(self) -> Callable[[float], None]:

@@ -3,9 +3,10 @@ with its province) and the per-province summary."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from domain.values import SHANGHAI
 from projections.announcements import announcements
 from projections.engine.db import Db, Row
 from projections.lists import list_as_of
@@ -38,6 +39,13 @@ def national_announcements(
     return announcements(db, since, kind, level, national=True, province=province)
 
 
+def instant(micros: int | None) -> str | None:
+    """A stored instant (UTC microseconds) as ISO 8601 in Asia/Shanghai, as the API writes."""
+    if micros is None:
+        return None
+    return datetime.fromtimestamp(int(micros) / 1_000_000, SHANGHAI).isoformat()
+
+
 def province_summary(db: Db, heads: dict[str, int] | None = None) -> list[dict[str, Any]]:
     """Per province: the position of its log followed, the head last seen (and, given `heads`,
     the head now), the events behind (`lag`: an upper bound, positions may have gaps), the
@@ -57,7 +65,7 @@ def province_summary(db: Db, heads: dict[str, int] | None = None) -> list[dict[s
                 "head": head,
                 "lag": max(0, head - position),
                 "events": int(row["events"]),
-                "followed_at": row["followed_at"],
+                "followed_at": instant(row["followed_at"]),
                 "lists": {
                     f"{c['level']}/{c['kind']}": int(c["n"]) for c in mine if c["what"] == "list"
                 },
