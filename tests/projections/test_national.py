@@ -132,13 +132,13 @@ def assert_union(db: Db, provinces: dict[str, Db]) -> None:
                 mine = Counter(row[1:] for row in rows if row[0] == name)
                 assert mine == Counter(table_rows(views, table)), f"{table.name} of {name}"
     for level in LEVELS:
-        union = sorted(
+        union = Counter(
             (name, r["credit_code"], r["name"], r["listed_on"], r["removed_on"])
             for name, views in provinces.items()
             for r in list_as_of(views, level)
         )
         rows = national_list(db, level)
-        got = sorted(
+        got = Counter(
             (r["province"], r["credit_code"], r["name"], r["listed_on"], r["removed_on"])
             for r in rows
         )
