@@ -26,6 +26,7 @@ from typing import Any
 import psycopg
 
 from domain.service import Greenlist
+from domain.values import PROVINCE
 from greenlist.config import SystemClock, store_env
 from greenlist.settings import Settings, SettingsError, StoreUrl
 from projections.engine.db import Db
@@ -52,7 +53,8 @@ def add_command(commands: Any) -> None:
         action="append",
         default=[],
         metavar="NAME=URL",
-        help="a province's store and the name it carries in the national view (repeatable)",
+        help="a province's store and the name it carries in the national view (repeatable; "
+        f"a URL alone is named {PROVINCE})",
     )
     cmd.add_argument("--into", required=True, help="the national database (PostgreSQL or SQLite)")
     cmd.add_argument("--once", action="store_true", help="follow: catch up, then exit")
@@ -66,10 +68,13 @@ def fail(message: str) -> int:
 
 
 def parse_provinces(values: list[str]) -> list[tuple[str, StoreUrl]]:
-    """`NAME=URL` pairs, each name once; raises ValueError naming what is wrong."""
+    """`NAME=URL` pairs, each name once; a URL alone is named by the province this code
+    serves (domain.values.PROVINCE, 330000 Zhejiang). Raises ValueError naming what is wrong."""
     pairs: list[tuple[str, StoreUrl]] = []
     for value in values:
         name, sep, url = value.partition("=")
+        if "://" in name:  # a URL alone: this service's own province (Zhejiang)
+            name, sep, url = PROVINCE, "=", value
         if not sep or not NAME.match(name):
             raise ValueError(
                 f"--province {value.split('=')[0]!r}: give NAME=URL, NAME of letters, digits "

@@ -413,6 +413,14 @@ def test_the_command_follows_sqlite_provinces_once_and_reports_their_status(
     assert all(row["lists"]["provincial/factory"] == 5 for row in summary)  # 7, 2 removed
 
 
+def test_a_province_given_by_its_url_alone_is_named_by_its_code() -> None:
+    """This code serves Zhejiang (330000): its store, given without a name, is named so."""
+    (one,) = national.parse_provinces(["postgresql://reader@zj:5432/greenlist?schema=g"])
+    assert one[0] == "330000" and one[1].schema == "g"
+    named = national.parse_provinces(["JS=postgresql://reader@js:5432/greenlist?schema=g"])
+    assert [name for name, _ in named] == ["JS"]
+
+
 @pytest.mark.parametrize(
     "arguments",
     [
