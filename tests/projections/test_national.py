@@ -20,7 +20,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -32,9 +32,11 @@ from domain.service import Greenlist
 from domain.values import Level
 from greenlist import cli, national
 from greenlist.config import build_service, views_db
+from greenlist.settings import StoreUrl
 from projections.announcements import Announcements, announcements
 from projections.engine.checksum import table_rows
 from projections.engine.db import Db
+from projections.engine.outage import Backoff
 from projections.engine.runner import Runner
 from projections.engine.sqlite_db import SQLiteDb
 from projections.lists import Lists, list_as_of
@@ -51,6 +53,7 @@ from projections.national.models import national_table
 from simulation import scenarios as s
 from tests.on_time import on_time
 from tests.projections import killing
+from tests.throwaway_postgres import Cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 CITIES = list(s.ALL_QUOTAS)
@@ -438,3 +441,53 @@ def test_a_wrong_province_is_one_line_and_exit_2(
     assert cli.main(["national", "follow", *arguments, *into, "--once"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+
+
+# --- a province's database restarted under the follower ----------------------------------------
+
+
+def test_a_province_down_holds_up_only_itself_and_is_followed_again_once_back(
+    throwaway: Cluster, national_url: str
+) -> None:
+    """ZJ's PostgreSQL (a throwaway server) stops under the follower: ZJ's thread waits and
+    reconnects with backoff while JS goes on following; once ZJ is back both reach their heads
+    and the rows are each province's own, once."""
+    with ExitStack() as stack, throwaway.schema() as zj_url:
+        apps = {"ZJ": service(zj_url), "JS": service("memory://")}
+        for app in apps.values():
+            stack.callback(app.close)
+        province_history(apps["ZJ"], 1000, 8)
+        province_history(apps["JS"], 2000, 7)
+        zj = national.upstream("ZJ", StoreUrl.parse(zj_url))
+        stack.callback(zj.app.close)
+        db = national.national_db(national_url)
+        stack.callback(db.close)
+        quick = Backoff(initial=0.01, maximum=0.2)
+        follower = NationalFollower([zj, Upstream("JS", apps["JS"])], db, 25, quick)
+        stop = threading.Event()
+        thread = threading.Thread(target=follower.follow, args=(stop, 0.05))
+        thread.start()
+        try:
+            heads = {n: int(a.recorder.max_notification_id() or 0) for n, a in apps.items()}
+            wait_until(db, heads)
+            throwaway.stop("immediate")
+            more_history(apps["JS"], 2500, 2)
+            heads["JS"] = int(apps["JS"].recorder.max_notification_id() or 0)
+            wait_until(db, heads)  # JS followed while ZJ is down
+            zj_follower = follower.followers[0]
+            deadline = time.monotonic() + TIMEOUT
+            while zj_follower.state != "reconnecting" and time.monotonic() < deadline:
+                time.sleep(0.05)  # a store call under way gives up after its retries
+            states = {f.name: f.state for f in follower.followers}
+            assert states == {"ZJ": "reconnecting", "JS": "following"}, states
+            throwaway.start()
+            more_history(apps["ZJ"], 1500, 2)
+            heads["ZJ"] = int(apps["ZJ"].recorder.max_notification_id() or 0)
+            wait_until(db, heads)
+        finally:
+            stop.set()
+            thread.join(TIMEOUT)
+        assert not thread.is_alive()
+        assert follower.followers[0].reconnects >= 1
+        own = {n: provincial_views(a, SQLiteDb(":memory:")) for n, a in apps.items()}
+        assert_union(db, own)
