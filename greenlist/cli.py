@@ -4,7 +4,8 @@ local use), `demo` (load the generated demo history and print a unit's history) 
 `tick --until DATE` (every due job up to a date); `import FILE` (a historical list from its
 record, greenlist.import_cli); `log-key`, `checkpoint` and `verify` (the
 verifiable log: its public key, a signed checkpoint, a check of the whole store); `db-roles`
-(PostgreSQL: the store's owner sets up the restricted writer).
+(PostgreSQL: the store's owner sets up the restricted writer); `national follow|status|reset`
+(the national view over provincial stores, greenlist.national).
 
 `main` is the root of every command's process: it reads the settings (greenlist.settings) once,
 with the command's `--database-url` in place of `GREENLIST_DATABASE_URL`, refuses unusable ones
@@ -30,6 +31,7 @@ from greenlist import (
     export_cli,
     identity_key,
     import_cli,
+    national,
     scheduling,
     store_notice,
     token_secret,
@@ -337,6 +339,7 @@ def parser() -> argparse.ArgumentParser:
     db_roles.add_command(commands)
     export_cli.add_command(commands)
     import_cli.add_command(commands)
+    national.add_command(commands)
     demo_cmd = commands.add_parser("demo", help="load the demo history, print a unit's history")
     demo_cmd.add_argument(
         "--database-url",
@@ -353,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as unusable:
         print(f"greenlist {args.command}: {unusable}", file=sys.stderr)
         return 2
-    store_notice.announce(settings, args.command)
+    if args.command != "national":  # its stores are its arguments: it names them itself
+        store_notice.announce(settings, args.command)
     if args.command == "serve":
         return run_serve(args, settings)
     if args.command == "token":
@@ -374,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         return export_cli.run_export(args, settings)
     if args.command == "import":
         return import_cli.run_import(args, settings)
+    if args.command == "national":
+        return national.run_national(args, settings)
     return 2
 
 

@@ -21,7 +21,7 @@ from domain.values import local_date
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, columns, handles
-from projections.values import at, codes, day
+from projections.values import NATIONAL, at, codes, day
 
 KINDS = ("publication", "removal", "rename", "miit_outcome")
 
@@ -257,14 +257,19 @@ def announcements(
     kind: str | None = None,
     level: str | None = None,
     until: date | None = None,
+    *,
+    national: bool = False,
+    province: str | None = None,
 ) -> list[Row]:
     """The announcements, newest first (by world date, then log order: stable across rebuilds),
     optionally from a date on (inclusive) and up to a date (`until`, that day included), of one
     kind (publication, removal, rename) and of one level. `units` is decoded: the credit codes a
-    publication listed, withheld, removed and adjusted."""
+    publication listed, withheld, removed and adjusted. `national`: every province's (or one
+    `province`'s), from the national tables (projections.national), each with its `province`."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown announcement kind {kind!r}; one of {', '.join(KINDS)}")
-    sql, params = "SELECT * FROM announcements WHERE 1 = 1", []
+    sql = f"SELECT * FROM {NATIONAL if national else ''}announcements WHERE 1 = 1"
+    params: list[Any] = []
     if since is not None:
         if isinstance(since, datetime):
             since = local_date(since)
@@ -273,11 +278,12 @@ def announcements(
     if until is not None:
         sql += " AND on_date <= ?"
         params.append(until.isoformat())
-    for column, value in (("kind", kind), ("level", level)):
+    for column, value in (("kind", kind), ("level", level), ("province", province)):
         if value is not None:
             sql += f" AND {column} = ?"
             params.append(value)
-    rows = db.query(sql + " ORDER BY on_date DESC, position DESC", params)
+    order = "on_date DESC, province, position DESC" if national else "on_date DESC, position DESC"
+    rows = db.query(f"{sql} ORDER BY {order}", params)
     for row in rows:
         row["units"] = json.loads(row["units"]) if row["units"] else None
     return rows

@@ -13,7 +13,7 @@ from domain.events import unit as ev
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, columns, handles
-from projections.values import at, codes, day
+from projections.values import NATIONAL, at, codes, day
 
 MEMBERSHIP_SHOWN = ("credit_code", "kind", "city", "year", "listed_on", "removed_on")
 """The columns of a membership that a change of the feed shows as they are after it."""
@@ -265,28 +265,37 @@ def list_as_of(
     basis: str = "recorded",
     kind: str | None = None,
     city: str | None = None,
+    *,
+    national: bool = False,
+    province: str | None = None,
 ) -> list[Row]:
     """The list of a level as it stood at `instant` (micros; None: now), by recorded time (what
-    the system knew) or world time (what was in force), with each unit's name at that instant."""
+    the system knew) or world time (what was in force), with each unit's name at that instant.
+    `national`: from the national tables (projections.national), every province's list (or
+    one `province`'s), each row with its `province`."""
     column = {"recorded": "at", "world": "occurred"}[basis]
     t = instant if instant is not None else 2**62
+    prefix = NATIONAL if national else ""
     sql = (
-        "SELECT m.unit_id, m.credit_code, m.kind, m.city, m.level, m.year, m.listed_on, "
+        f"SELECT {'m.province, ' if national else ''}"
+        "m.unit_id, m.credit_code, m.kind, m.city, m.level, m.year, m.listed_on, "
         f"m.listed_at, CASE WHEN m.removed_{column} <= ? THEN m.removed_on END AS removed_on, "
         f"CASE WHEN m.removed_{column} <= ? THEN m.removal_rules END AS removal_rules, "
         f"CASE WHEN m.pending_{column} <= ? THEN m.pending_rules END AS pending_rules, n.name "
-        "FROM list_memberships m JOIN list_names n ON n.unit_id = m.unit_id "
+        f"FROM {prefix}list_memberships m JOIN {prefix}list_names n ON n.unit_id = m.unit_id "
         f"AND n.level = m.level AND n.from_{column} <= ? "
+        f"{'AND n.province = m.province ' if national else ''}"
         f"AND (n.to_{column} IS NULL OR n.to_{column} > ?) "
         f"WHERE m.level = ? AND m.listed_{column} <= ? "
         f"AND (m.removed_{column} IS NULL OR m.removed_{column} > ?)"
     )
     params: list[Any] = [t, t, t, t, t, level, t, t]
-    for column_name, value in (("kind", kind), ("city", city)):
+    for column_name, value in (("kind", kind), ("city", city), ("province", province)):
         if value is not None:
             sql += f" AND m.{column_name} = ?"
             params.append(value)
-    return db.query(sql + " ORDER BY m.city, m.credit_code", params)
+    order = "m.province, m.city, m.credit_code" if national else "m.city, m.credit_code"
+    return db.query(f"{sql} ORDER BY {order}", params)
 
 
 def list_changes(

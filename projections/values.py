@@ -24,3 +24,9 @@ def day(value: date | None) -> str | None:
 def codes(rules: Any) -> str:
     """Rule codes as stored: comma-separated, in the rule book's order."""
     return ",".join(rules)
+
+
+NATIONAL = "national_"
+"""The prefix of the national read models' tables (projections.national): the provincial
+models' tables with the province as their first column, kept apart by name from a province's
+own, so that the national database may even be a province's."""

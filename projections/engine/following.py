@@ -14,7 +14,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import psycopg
 
 from domain.service import Greenlist
 from projections.engine.db import Db
@@ -97,13 +99,18 @@ class Following:
             return time.sleep
         conn = connect(autocommit=True)
         conn.execute(f'LISTEN "{channel}"')
+        return Listener(conn)
 
-        class Listener:
-            def __call__(self, timeout: float) -> None:
-                for _ in conn.notifies(timeout=timeout, stop_after=1):
-                    pass
 
-            def close(self) -> None:
-                conn.close()
+class Listener:
+    """Waits on a connection that LISTENs for the next NOTIFY, or `timeout` seconds."""
 
-        return Listener()
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def __call__(self, timeout: float) -> None:
+        for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+            pass
+
+    def close(self) -> None:
+        self.conn.close()

@@ -11,15 +11,10 @@ thousand events (generated once per store and test process, kept apart from the 
 
 from __future__ import annotations
 
-import os
-import queue
-import signal
-import subprocess
-import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -38,6 +33,7 @@ from projections.engine.db import Db
 from projections.engine.runner import TRACKING, RebuildSuperseded, Runner
 from simulation import scenarios as s
 from tests.on_time import on_time
+from tests.projections import killing
 
 ROOT = Path(__file__).resolve().parents[2]
 STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -197,34 +193,7 @@ def run_and_kill(log: Log, views_url: str, mode: str, batch_size: int, stop: int
     """Run a runner in a child process and SIGKILL it once its `stop`-th batch of one read
     model is written but not committed (see crash_runner)."""
     args = [log.url, views_url, mode, str(batch_size), str(stop)]
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.projections.crash_runner", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None and child.stderr is not None
-    lines: queue.Queue[str] = queue.Queue()
-    reader = threading.Thread(target=lambda: list(map(lines.put, child.stdout or ())))
-    reader.start()
-    try:
-        line = ""
-        with suppress(queue.Empty):
-            while (line := lines.get(timeout=TIMEOUT)) == "started\n":
-                pass
-        if line != f"flushed {stop}\n":
-            child.kill()
-            child.wait()
-            pytest.fail(f"the child did not reach its batch ({line!r}): {child.stderr.read()}")
-        os.kill(child.pid, signal.SIGKILL)
-        assert child.wait(timeout=TIMEOUT) == -signal.SIGKILL
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        reader.join()
-        child.stderr.close()
+    killing.run_and_kill("tests.projections.crash_runner", args, f"flushed {stop}")
 
 
 def flush_in_batch(batch: int) -> int:
