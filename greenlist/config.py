@@ -13,7 +13,7 @@ import psycopg
 from domain.calendar import Period
 from domain.clock import Clock
 from domain.service import Greenlist
-from greenlist import identity_key
+from greenlist import identity_key, vault
 from greenlist.adapters.calendars import ChineseWorkingCalendar
 from greenlist.adapters.stores.postgres import RESTRICTED_WRITER
 from greenlist.settings import (
@@ -141,6 +141,7 @@ def build_service(
             clock=clock or SystemClock(),
             notice_period=notice_period(settings),
             identity=identity_key.for_service(settings),
+            vault=vault.for_service(settings),
         )
 
 

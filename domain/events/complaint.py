@@ -3,27 +3,46 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
+from domain.custody import legacy_envelope
 from domain.events.base import DomainCreated, DomainEvent
 
 
 class ComplaintFiled(DomainCreated):
-    """A real-name report was filed with the handling city bureau (A23.1). Its actor (the
-    account that filed it, when a token was used) and the reporter's name and contact are the
-    filer's identity: reads withhold them (`domain.reporters`)."""
+    """A real-name report was filed with the handling city bureau (A23.1).
+
+    class_version 2 (issue 14): the reporter's name, contact, evidence and statement, and the
+    account that filed it, are `sealed` (domain.custody: a ciphertext bound to this report and
+    version 1, under the report's own data key); the event's actor is the neutral reporter
+    (`domain.reporters.WITHHELD`). Version 1 stored them in clear, and the filer as the actor:
+    such an event reads with its fields in a legacy envelope, readable as before."""
+
+    class_version = 2
 
     target_type: str
     target_id: UUID
     city: str
-    reporter_name: str
-    reporter_contact: str
-    evidence: list[str]
-    content: str
+    sealed: str
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["sealed"] = legacy_envelope(
+            {
+                "name": state.pop("reporter_name"),
+                "contact": state.pop("reporter_contact"),
+                "evidence": state.pop("evidence"),
+                "statement": state.pop("content"),
+                "filed_by": [state["actor_id"], state["actor_role"], state["actor_region"]],
+            }
+        )
 
 
 class ReporterIdentityRead(DomainEvent):
-    """Someone entitled read the reporter's name and contact; every such read is recorded."""
+    """Someone entitled read the reporter's name and contact; every such read is recorded.
+    Retired (issue 14): a disclosure now states its reason (`custody.IdentityDisclosed`);
+    older reports keep these."""
 
 
 class ComplaintAccepted(DomainEvent):

@@ -4,28 +4,44 @@ identity lives only here: reads withhold the filer (`domain.reporters`)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
+from domain.custody import legacy_envelope
 from domain.events.base import DomainCreated, DomainEvent
 
 
 class ObjectionFiled(DomainCreated):
-    """An objection was filed against a unit on the proposed list under notice (A16.1). Its
-    actor (the account that filed it, when a token was used) and the objector's name and
-    contact are the objector's identity: reads withhold them (`domain.reporters`)."""
+    """An objection was filed against a unit on the proposed list under notice (A16.1).
+
+    class_version 2 (issue 14): the objector's name, contact, evidence and grounds, and the
+    account that filed it, are `sealed` (domain.custody), the event's actor is the neutral
+    reporter (`domain.reporters.WITHHELD`). Version 1 held them in clear: they read from a
+    legacy envelope."""
+
+    class_version = 2
 
     level: str
     year: int
     unit_id: UUID
-    objector_name: str
-    objector_contact: str
-    evidence: list[str]
-    grounds: str
+    sealed: str
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["sealed"] = legacy_envelope(
+            {
+                "name": state.pop("objector_name"),
+                "contact": state.pop("objector_contact"),
+                "evidence": state.pop("evidence"),
+                "statement": state.pop("grounds"),
+                "filed_by": [state["actor_id"], state["actor_role"], state["actor_region"]],
+            }
+        )
 
 
 class ObjectorIdentityRead(DomainEvent):
     """The province or discipline inspection read the objector's name and contact; every such
-    read is recorded."""
+    read is recorded. Retired (issue 14): see `custody.IdentityDisclosed`."""
 
 
 class ObjectionRegistered(DomainEvent):
