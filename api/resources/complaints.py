@@ -127,5 +127,9 @@ class ReporterErasure(MethodView):
         the filing stays in the log as it was (its leaf unchanged, `greenlist verify` passes)
         and every read of the identity or statement answers 410 with when and why."""
         return ctx().service.erase_reporter_data(
-            acting(), complaint_id, body["reason"], occurred_at=body["occurred_at"]
+            acting(),
+            complaint_id,
+            body["reason"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )

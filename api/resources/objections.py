@@ -98,5 +98,9 @@ class ObjectorErasure(MethodView):
         """Erase the objector's personal data (issue 14): the province orders it with a reason
         (422 without); the data key is destroyed, the filing stays in the log as it was."""
         return ctx().service.erase_objector_data(
-            acting(), objection_id, body["reason"], occurred_at=body["occurred_at"]
+            acting(),
+            objection_id,
+            body["reason"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
         )

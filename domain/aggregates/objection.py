@@ -32,7 +32,10 @@ class NoticeObjection(HoldsSealedData):
     """One objection against one unit on a round's notice. The objector's identity and grounds
     are sealed (issue 14, domain.custody)."""
 
-    codes = custody.OBJECTION
+    if not TYPE_CHECKING:
+        codes = custody.OBJECTION
+        disclosed = ev.ObjectorDisclosed
+        erased = ev.ObjectorDataErased
 
     if TYPE_CHECKING:  # attributes set by when(); no class annotations (see Complaint)
         level: str

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.acts import Act
-from domain.aggregates.base import GreenAggregate, applies
+from domain.aggregates.base import GreenAggregate, applies_to
 from domain.custody import KeyDestroyed, Sealer
-from domain.events import custody as ev
+from domain.events import complaint as co
+from domain.events import objection as ob
+from domain.events.base import IdentityDisclosed, PersonalDataErased
 from domain.rules import custody as rules
 
 SEALED_VERSION = 1
@@ -21,14 +23,23 @@ SEALED_VERSION = 1
 class HoldsSealedData(GreenAggregate):
     """An aggregate whose filing sealed a person's identity and statement."""
 
-    codes: tuple[str, ...] = rules.REPORT
-    """The codes its acts on the sealed data name (A23.1; an objection adds A16.1)."""
-
-    if TYPE_CHECKING:  # set by the filing's handler; no annotations (eventsourcing dataclass)
-        sealed: str
+    # No class annotations outside TYPE_CHECKING: eventsourcing would turn the aggregate into
+    # a dataclass whose __init__ copies the defaults onto each instance (and into snapshots).
+    if TYPE_CHECKING:
+        codes: tuple[str, ...]
+        disclosed: type[IdentityDisclosed]
+        erased: type[PersonalDataErased]
+        erased_on: datetime | None
+        sealed: str  # set by the filing's handler
         id: UUID
-    erased_on: datetime | None = None
-    """When the sealed data was erased (class defaults: snapshots from before still load)."""
+    else:
+        codes = rules.REPORT
+        """The codes its acts on the sealed data name (A23.1; an objection adds A16.1)."""
+        disclosed = co.ReporterDisclosed
+        erased = co.ReporterDataErased
+        """The events it records (each aggregate type its own)."""
+        erased_on = None
+        """When the sealed data was erased (class defaults: snapshots from before load)."""
     erased_because = ""
     disclosures = 0
 
@@ -51,7 +62,7 @@ class HoldsSealedData(GreenAggregate):
         if a token was used) is opened. Who may: the aggregate's own check, before this."""
         stated = rules.check_disclosure_reason(reason, self.codes)
         opened = self._opened(sealer)
-        self.record(ev.IdentityDisclosed, act, list(self.codes), reason=stated)
+        self.record(self.disclosed, act, list(self.codes), reason=stated)
         filer = opened.get("filed_by") or ["", "", ""]
         return {
             "name": opened["name"],
@@ -71,7 +82,7 @@ class HoldsSealedData(GreenAggregate):
         if self.erased_on is not None:
             return False
         stated = rules.check_erasure_reason(reason, self.codes)
-        self.record(ev.PersonalDataErased, act, list(self.codes), basis=basis, reason=stated)
+        self.record(self.erased, act, list(self.codes), basis=basis, reason=stated)
         return True
 
     @property
@@ -83,11 +94,11 @@ class HoldsSealedData(GreenAggregate):
             "erased_because": self.erased_because or None,
         }
 
-    @applies
-    def _disclosed(self, e: ev.IdentityDisclosed) -> None:
+    @applies_to(co.ReporterDisclosed, ob.ObjectorDisclosed)
+    def _disclosed(self, e: IdentityDisclosed) -> None:
         self.disclosures += 1
 
-    @applies
-    def _erased(self, e: ev.PersonalDataErased) -> None:
+    @applies_to(co.ReporterDataErased, ob.ObjectorDataErased)
+    def _erased(self, e: PersonalDataErased) -> None:
         self.erased_on = e.timestamp
         self.erased_because = e.reason

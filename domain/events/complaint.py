@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.custody import legacy_envelope
-from domain.events.base import DomainCreated, DomainEvent
+from domain.events.base import DomainCreated, DomainEvent, IdentityDisclosed, PersonalDataErased
 
 
 class ComplaintFiled(DomainCreated):
@@ -80,3 +80,12 @@ class RectificationChecked(DomainEvent):
 
     rectified: bool
     notes: str
+
+
+class ReporterDisclosed(IdentityDisclosed):
+    """The handling city bureau or discipline inspection opened the reporter's sealed identity
+    for the reason stated (A23.1, issue 14)."""
+
+
+class ReporterDataErased(PersonalDataErased):
+    """The reporter's sealed data was erased: its data key destroyed (issue 14)."""

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.custody import legacy_envelope
-from domain.events.base import DomainCreated, DomainEvent
+from domain.events.base import DomainCreated, DomainEvent, IdentityDisclosed, PersonalDataErased
 
 
 class ObjectionFiled(DomainCreated):
@@ -73,3 +73,12 @@ class ObjectionDocketed(DomainEvent):
 
     objection_id: UUID
     unit_id: UUID
+
+
+class ObjectorDisclosed(IdentityDisclosed):
+    """The province or discipline inspection opened the objector's sealed identity for the
+    reason stated (A16.1, A23.1, issue 14)."""
+
+
+class ObjectorDataErased(PersonalDataErased):
+    """The objector's sealed data was erased: its data key destroyed (issue 14)."""

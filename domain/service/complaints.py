@@ -175,12 +175,13 @@ class ComplaintActs(RemovalPolicy):
         occurred_at: datetime | None = None,
         *,
         basis: str = "order",
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """Issue 14: erase the reporter's sealed data: the erasure recorded, then the report's
         data key destroyed; the filing event stays as stored (its leaf unchanged). Again
         after erasure: nothing new, the key destroyed again (mends a crash between the two)."""
         self._may(actor, "erase_reporter_data")
-        complaint = self._get(Complaint, complaint_id, "complaint")
+        complaint = self._expect(self._get(Complaint, complaint_id, "complaint"), expected_version)
         self._authorise(actor, "erase_reporter_data", city=complaint.city)
         act = self._act(actor, occurred_at, reason, rules=("A23.1",))
         complaint.erase(act, basis, reason)

@@ -151,12 +151,13 @@ class ObjectionActs(ServiceBase):
         occurred_at: datetime | None = None,
         *,
         basis: str = "order",
+        expected_version: ExpectedVersion = None,
     ) -> Receipt:
         """Issue 14: erase the objector's sealed data: the erasure recorded, then the data key
         destroyed; the filing event stays as stored. Again after erasure: nothing new, the
         key destroyed again (a crash between the two is mended so)."""
         self._authorise(actor, "erase_objector_data")
-        objection = self._objection(objection_id)
+        objection = self._expect(self._objection(objection_id), expected_version)
         act = self._act(actor, occurred_at, reason, rules=("A16.1", "A23.1"))
         objection.erase(act, basis, reason)
         receipt = self._save(objection)

@@ -61,7 +61,9 @@ def old_style_filing(app: Greenlist, filer: Actor, code: str) -> None:
     `ComplaintReceived` in the unit's stream, the filer its actor."""
     act = app._act(filer, rules=("A23.1",))
     unit = app._unit(code)
-    complaint = Complaint.file(act, "unit", unit.id, unit.city, "李举报", "139", ["x"], "偷排")
+    complaint = Complaint.file(
+        act, "unit", unit.id, unit.city, "李举报", "139", ["x"], "偷排", app.vault
+    )
     unit.record(un.ComplaintReceived, act, ["A23.1"], complaint_id=complaint.id)
     app._save(complaint, unit)
 
@@ -88,8 +90,13 @@ def test_a_filing_with_a_token_leaves_the_filer_in_no_read(
     verdict = {"confirmed": True, "outcome": "rectification", "notes": "属实，责令整改"}
     verification = f"/api/v1/complaints/{complaint}/verification"
     assert client.put(verification, json=verdict, headers=city()).status_code == 200
-    reporter = client.get(f"/api/v1/complaints/{complaint}/reporter", headers=token("inspector"))
-    assert reporter.status_code == 200  # the one read that names the reporter, itself recorded
+    disclosed = client.post(
+        f"/api/v1/complaints/{complaint}/disclosures",
+        json={"reason": "监督检查举报处理"},
+        headers=token("inspector"),
+    )
+    assert disclosed.status_code == 200  # the one act that names the reporter, itself recorded
+    assert disclosed.json["filed_by"]["actor_id"] == FILER  # sealed with the filing
     assert_no_read_names_the_filers(api_app, client)  # accepted, verified, its reporter read
 
     history = client.get(f"/api/v1/units/{LISTED}/history?limit=500", headers=province()).json
