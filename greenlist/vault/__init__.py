@@ -91,8 +91,8 @@ class Vault:
                 (_micros(self.clock()), str(subject)),
             )
             shredded = _rowcount(tx) > 0
-        if shredded and self.db.dialect == "sqlite":
-            self.db.query("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page left in the WAL
+        if shredded and isinstance(self.db, SQLiteDb):
+            self.db.checkpoint()  # no older copy of the page left in the WAL
         return shredded
 
     # --- operations ---------------------------------------------------------------------
