@@ -88,6 +88,21 @@ def legacy_envelope(record: Mapping[str, Any]) -> str:
     return LEGACY_PREFIX + json.dumps(dict(record), ensure_ascii=False, sort_keys=True)
 
 
+def upcast_clear_filing(state: dict[str, Any], name: str, contact: str, statement: str) -> None:
+    """Upcast a filing stored in clear (class version 1 of ComplaintFiled, ObjectionFiled):
+    its personal fields, named as that version named them, and its actor (the filer) move
+    into a legacy envelope, the shape version 2 reads."""
+    state["sealed"] = legacy_envelope(
+        {
+            "name": state.pop(name),
+            "contact": state.pop(contact),
+            "evidence": state.pop("evidence"),
+            "statement": state.pop(statement),
+            "filed_by": [state["actor_id"], state["actor_role"], state["actor_region"]],
+        }
+    )
+
+
 def opened_legacy(envelope: str) -> dict[str, Any]:
     opened: dict[str, Any] = json.loads(envelope.removeprefix(LEGACY_PREFIX))
     return opened

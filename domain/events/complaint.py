@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.custody import legacy_envelope
+from domain.custody import upcast_clear_filing
 from domain.events.base import DomainCreated, DomainEvent, IdentityDisclosed, PersonalDataErased
 
 
@@ -28,15 +28,7 @@ class ComplaintFiled(DomainCreated):
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
-        state["sealed"] = legacy_envelope(
-            {
-                "name": state.pop("reporter_name"),
-                "contact": state.pop("reporter_contact"),
-                "evidence": state.pop("evidence"),
-                "statement": state.pop("content"),
-                "filed_by": [state["actor_id"], state["actor_role"], state["actor_region"]],
-            }
-        )
+        upcast_clear_filing(state, "reporter_name", "reporter_contact", "content")
 
 
 class ReporterIdentityRead(DomainEvent):

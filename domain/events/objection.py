@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.custody import legacy_envelope
+from domain.custody import upcast_clear_filing
 from domain.events.base import DomainCreated, DomainEvent, IdentityDisclosed, PersonalDataErased
 
 
@@ -28,15 +28,7 @@ class ObjectionFiled(DomainCreated):
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
-        state["sealed"] = legacy_envelope(
-            {
-                "name": state.pop("objector_name"),
-                "contact": state.pop("objector_contact"),
-                "evidence": state.pop("evidence"),
-                "statement": state.pop("grounds"),
-                "filed_by": [state["actor_id"], state["actor_role"], state["actor_region"]],
-            }
-        )
+        upcast_clear_filing(state, "objector_name", "objector_contact", "grounds")
 
 
 class ObjectorIdentityRead(DomainEvent):

@@ -27,26 +27,23 @@ MIN_REASON = 4
 def check_disclosure_reason(reason: str, codes: tuple[str, ...]) -> str:
     """A disclosure states why the identity is needed (e.g. "核实需联系举报人"); refused
     without one (422): nothing is disclosed and nothing recorded."""
-    stated = reason.strip()
-    if len(stated) < MIN_REASON:
-        raise RuleViolation(
-            codes,
-            zh="查阅举报人（异议人）身份须说明理由（至少4个字）",
-            en="disclosing a reporter's (objector's) identity needs a stated reason "
-            f"(at least {MIN_REASON} characters)",
-        )
-    return stated
+    return _stated(reason, codes, "查阅举报人（异议人）身份", "disclosing a reporter's "
+                   "(objector's) identity")  # fmt: skip
 
 
 def check_erasure_reason(reason: str, codes: tuple[str, ...]) -> str:
     """An order to erase states its reason (422 without one)."""
+    return _stated(reason, codes, "删除举报人（异议人）个人信息", "erasing a reporter's "
+                   "(objector's) personal data")  # fmt: skip
+
+
+def _stated(reason: str, codes: tuple[str, ...], act_zh: str, act_en: str) -> str:
     stated = reason.strip()
     if len(stated) < MIN_REASON:
         raise RuleViolation(
             codes,
-            zh="删除举报人（异议人）个人信息须说明理由（至少4个字）",
-            en="erasing a reporter's (objector's) personal data needs a stated reason "
-            f"(at least {MIN_REASON} characters)",
+            zh=f"{act_zh}须说明理由（至少{MIN_REASON}个字）",
+            en=f"{act_en} needs a stated reason (at least {MIN_REASON} characters)",
         )
     return stated
 
