@@ -91,8 +91,9 @@ class Vault:
                 (_micros(self.clock()), str(subject)),
             )
             shredded = _rowcount(tx) > 0
-        if shredded and self.db.dialect == "sqlite":
-            self.db.query("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page left in the WAL
+        if shredded and isinstance(self.db, SQLiteDb):  # no old page left in the WAL; outside
+            # a transaction (inside one SQLite refuses: "database table is locked")
+            self.db._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return shredded
 
     # --- operations ---------------------------------------------------------------------
