@@ -59,7 +59,7 @@ def set_up(settings: Settings, app_role: str = APP_ROLE) -> tuple[list[str], lis
         if found is None:  # checked first: an owner may lack CREATE on the database
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     # the tables, as their owner
-    build_service(clock=SystemClock(), restricted=False, settings=settings).close()
+    build_service(clock=SystemClock(), restricted=False, settings=settings, sealing=False).close()
     with psycopg.connect(store.conninfo, autocommit=True) as conn:
         conn.execute(setup_sql(store, app_role).encode())
         rows = conn.execute(
