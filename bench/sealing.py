@@ -42,9 +42,9 @@ from greenlist.vault.keys import encode_key
 from simulation.scenarios import PUBLIC, register_agency
 
 NAME = "sealing"
-FILINGS = 400
+FILINGS = 2000
 WARMUP = 20
-CHUNKS = 10
+CHUNKS = 20
 RAW = 2000
 RESULT = Path(__file__).resolve().parent.parent / "var" / "bench-sealing.json"
 CONTACT = "13800138000"
