@@ -184,13 +184,7 @@ def test_as_the_app_role_reports_are_sealed_erased_and_their_keys_rotated(
     assert reporter_name(service, kept) == "陈一"
     with pytest.raises(Erased):
         reporter_name(service, erased)
-    owner = run_sql(
-        owner_url,
-        "SELECT tableowner FROM pg_tables WHERE schemaname = %s AND tablename = %s",
-        schema_of(owner_url),
-        VAULT_TABLE,
-    )
-    assert owner == [(APP_ROLE,)]
+    assert table_owner(owner_url, VAULT_TABLE) == APP_ROLE
 
 
 @pytest.mark.postgres
@@ -201,13 +195,7 @@ def test_a_vault_table_the_owner_created_is_given_to_the_app_role(
     restricted writer was set up): `greenlist db-roles` gives it to the service's role."""
     build_service(owner_url, restricted=False).close()
     assert main(["db-roles", "--database-url", owner_url]) == 0
-    owner = run_sql(
-        owner_url,
-        "SELECT tableowner FROM pg_tables WHERE schemaname = %s AND tablename = %s",
-        schema_of(owner_url),
-        VAULT_TABLE,
-    )
-    assert owner == [(APP_ROLE,)]
+    assert table_owner(owner_url, VAULT_TABLE) == APP_ROLE
 
 
 @pytest.mark.postgres
@@ -236,6 +224,16 @@ def test_the_app_role_can_neither_change_nor_remove_the_log(
         with pytest.raises(errors.InsufficientPrivilege):
             run_sql(app_url, query)
     assert {name: count(owner_url, name) for name in tables} == before
+
+
+def table_owner(url: str, name: str) -> str:
+    rows = run_sql(
+        url,
+        "SELECT tableowner FROM pg_tables WHERE schemaname = %s AND tablename = %s",
+        schema_of(url),
+        name,
+    )
+    return str(rows[0][0])
 
 
 def first_column(url: str, name: str) -> str:

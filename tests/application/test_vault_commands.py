@@ -97,6 +97,13 @@ def opens_nothing(url: str, reports: list[UUID]) -> bool:
         app.close()
 
 
+def configured_key(url: str) -> str:
+    """The KEK the tests configure (tests/conftest.py)."""
+    key = Settings.from_env(database_url=url).vault_key
+    assert key is not None
+    return key
+
+
 def vault(args: list[str], url: str) -> int:
     return cli.main(["vault", *args, "--database-url", url])
 
@@ -211,8 +218,7 @@ def test_rotating_a_configured_key_to_a_new_key_file(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    old = Settings.from_env(database_url=store_url).vault_key
-    assert old is not None  # configured (tests/conftest.py)
+    old = configured_key(store_url)
     assert cli.main(["checkpoint", "--database-url", store_url]) == 0
     before = events(store_url)
     assert len(before) == 5  # the agency, three reports, an erasure
@@ -253,8 +259,7 @@ def test_keys_left_under_the_old_key_are_reported_and_rewrapped_with_from(
     """A host still configured with the old KEK filed a report during the rotation: `status`
     says its data key is under a KEK the new configuration does not give (exit 1), `rotate`
     cannot re-wrap it without that KEK (exit 1) and does with `--from OLDFILE`."""
-    old = Settings.from_env(database_url=store_url).vault_key
-    assert old is not None
+    old = configured_key(store_url)
     old_file, new_file = tmp_path / "old.key", tmp_path / "new.key"
     old_file.write_text(old)
     assert vault(["rotate", "--to", str(new_file), "--generate"], store_url) == 0
