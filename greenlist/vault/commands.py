@@ -75,10 +75,11 @@ def add_command(commands: Any) -> None:
         "--from",
         dest="old",
         type=Path,
-        action="append",
+        action="extend",
+        nargs="+",
         default=[],
         metavar="OLDFILE",
-        help="another KEK to unwrap with (repeatable)",
+        help="other KEKs to unwrap with (keys left under an older KEK; repeatable)",
     )
     rotate_cmd.add_argument("--database-url", default=None)
 
