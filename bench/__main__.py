@@ -29,7 +29,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from bench import as_of_read, command_throughput, exports, http, verify_log
+from bench import as_of_read, command_throughput, exports, http, sealing, verify_log
 from bench.common import POSTGRES_URL, Result, redacted, server_version
 
 BENCHMARKS: dict[str, Callable[[float], list[Result]]] = {
@@ -38,6 +38,7 @@ BENCHMARKS: dict[str, Callable[[float], list[Result]]] = {
     http.NAME: http.run,
     verify_log.NAME: verify_log.run,
     exports.NAME: exports.run,
+    sealing.NAME: sealing.run,
 }
 RESULTS_FILE = Path(__file__).resolve().parent.parent / "var" / "bench-results.json"
 

@@ -139,10 +139,13 @@ class Vault:
     # --- data keys ----------------------------------------------------------------------
 
     def _data_key(self, subject: UUID, create: bool = False) -> bytes:
-        with self.db.transaction() as tx:
-            row = _row(tx, subject)
-            if row is None and create:
-                data_key = envelope.new_data_key()
+        """The subject's data key; with `create`, a new one when it has none. A filing seals a
+        new subject: its key is inserted first, in one statement, and used as generated (no
+        read back, no unwrap: two round trips fewer per filing, bench/sealing.py); only a
+        subject that has a row already (a seal again, or one shredded) is read."""
+        if create:
+            data_key = envelope.new_data_key()
+            with self.db.transaction() as tx:
                 tx.execute(
                     f"INSERT INTO {TABLE} (subject, kek_id, wrapped, created_at) "
                     "VALUES (?, ?, ?, ?) ON CONFLICT (subject) DO NOTHING",
@@ -153,7 +156,10 @@ class Vault:
                         _micros(self.clock()),
                     ),
                 )
-                row = _row(tx, subject)
+                if _rowcount(tx) == 1:
+                    return data_key
+        with self.db.transaction() as tx:
+            row = _row(tx, subject)
         if row is None or row["wrapped"] is None:
             raise KeyDestroyed(str(subject))
         return self._unwrap(self.ring.by_id(), row["kek_id"], row["wrapped"])
