@@ -5,8 +5,9 @@ A reporter's or objector's identity is kept no longer than the handling of the r
 objection needs (domain.rules.custody): `days` after it was closed (a report verified, or its
 rectification checked; an objection decided), its data key is destroyed. Found from the log
 itself, read through only the events that close a subject or erase its data (the recorder's
-topic filter), so the answer never waits for a read model and a daily run reads a small part of
-the log; only the subjects it names are then loaded, by the erasing act."""
+topic filter: the database passes over the log once and sends and decodes only those), so the
+answer never waits for a read model; only the subjects it names are then loaded, by the erasing
+act. The scheduler asks once a date."""
 
 from __future__ import annotations
 

@@ -179,7 +179,7 @@ def run_rotate(args: argparse.Namespace, settings: Settings) -> int:
         return rotate_store_key(args, settings)
     if args.generate:
         try:
-            write_private(args.to, new_key_text())
+            write_key(args.to, new_key_text())
         except FileExistsError:
             raise Refused(
                 f"{args.to} exists: it is never overwritten / 文件已存在，不会覆盖"
@@ -206,14 +206,41 @@ def rotate_store_key(args: argparse.Namespace, settings: Settings) -> int:
     ring_of(settings)  # generates the key file of a store that has none yet
     pending = next_key_path(path)
     if not pending.exists():
-        write_private(pending, new_key_text())
+        write_key(pending, new_key_text())
     new = read_key(pending)
     done = rotate(settings, new, [read_key(p) for p in args.old])
     if done is None:
         return EXIT_FAILED
     os.replace(pending, path)  # atomic: the key file is the old key or the new one, whole
+    _sync_directory(path)
     print(f"{path} now holds the new key; the old key is no longer needed / 旧密钥已不再需要")
     return 0
+
+
+def write_key(path: Path, text: str) -> None:
+    """Create a key file (0600) whole and on disk before any data key is wrapped under it: a
+    crash, even of the machine, never leaves a key file half written, nor data keys wrapped
+    under a key the disk lost. Written apart, then linked in (never over an existing file:
+    FileExistsError)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.unlink(missing_ok=True)
+    write_private(partial, text)
+    try:
+        with open(partial, "rb+") as file:
+            os.fsync(file.fileno())
+        os.link(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    _sync_directory(path)
+
+
+def _sync_directory(path: Path) -> None:
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def rotate(settings: Settings, new: bytes, old: list[bytes]) -> int | None:

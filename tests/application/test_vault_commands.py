@@ -142,6 +142,7 @@ def test_rotating_the_generated_key_file_leaves_the_events_as_they_were(
     assert events(store_url) == before  # the same rows, byte for byte
     assert cli.main(["verify", "--database-url", store_url]) == 0
     assert path.read_text() != old and not next_key_path(path).exists()
+    assert [p.name for p in path.parent.iterdir() if "vault-key" in p.name] == [path.name]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert readable(store_url, reports) == NAMES[:-1]
     capsys.readouterr()
