@@ -206,6 +206,13 @@ def is_public(method: str, path: str) -> bool:
     )
 
 
+def is_filing() -> bool:
+    """Whether this request files a report or an objection (the public POST routes): its
+    sender is a reporter, whose identity no log, no idempotency key and no limit of officials'
+    acts may hold or tie to it, whichever token it came with (A23.1, issue 14)."""
+    return request.method == "POST" and is_public("POST", request.path)
+
+
 def authenticate() -> None:
     """Before any view (and before its input is validated): a present token must be valid, and
     everything but the public routes needs one. A request that routes nowhere is left to

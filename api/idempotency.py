@@ -39,6 +39,7 @@ from typing import Any, Protocol
 
 from flask import Response, g, request
 
+from api.auth import is_filing
 from api.problems import problem
 from domain.values import Actor, Role
 
@@ -68,7 +69,9 @@ def caller(actor: Actor, request_fingerprint: str) -> list[str]:
     """Who a key belongs to: (role, region, sub) for a token's holder; for an anonymous caller
     its client address and the request itself (see the module's docstring). The `sub` comes
     from the verified claims `api.auth` keeps in `g.claims` (the actor's id if absent)."""
-    if actor.role is Role.PUBLIC:
+    if actor.role is Role.PUBLIC or is_filing():
+        # a filing's key space is its own request, whoever sent it: a row scoped by the
+        # filer's token would link the report to the account's other acts (issue 14)
         return ["public", request.remote_addr or "", request_fingerprint]
     claims = g.get("claims") or {}
     return [

@@ -257,6 +257,10 @@ class ServiceBase(Application[UUID]):
             raise NotFound(zh=f"{what}不存在", en=f"{what} not found")
         return aggregate
 
+    def _complaint(self, complaint_id: UUID, expected_version: ExpectedVersion = None) -> Complaint:
+        """A real-name report (A23), at the version the caller read if it names one."""
+        return self._expect(self._get(Complaint, complaint_id, "举报 complaint"), expected_version)
+
     def _get_or_open(self, cls: type[A], aggregate_id: UUID, opened: Callable[[], A]) -> A:
         """The aggregate of this id, or a new one (`opened()`, not saved yet) when there is
         none: the queue, the expert pool, a park member's index, an agency's yearly quota are

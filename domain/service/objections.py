@@ -14,7 +14,7 @@ from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit
 from domain.errors import NotFound
 from domain.reporters import withheld
-from domain.rules import publication
+from domain.rules import custody, publication
 from domain.service.base import ExpectedVersion, Receipt, ServiceBase
 from domain.values import Actor, Level, local_date
 
@@ -155,11 +155,14 @@ class ObjectionActs(ServiceBase):
     ) -> Receipt:
         """Issue 14: erase the objector's sealed data: the erasure recorded, then the data key
         destroyed; the filing event stays as stored. Again after erasure: nothing new, the
-        key destroyed again (a crash between the two is mended so)."""
+        key destroyed again (a crash between the two is mended so), and 410 saying when and
+        why it was erased."""
         self._authorise(actor, "erase_objector_data")
         objection = self._expect(self._objection(objection_id), expected_version)
         act = self._act(actor, occurred_at, reason, rules=("A16.1", "A23.1"))
-        objection.erase(act, basis, reason)
+        if not objection.erase(act, basis, reason):  # erased already: the key destroyed again
+            self.vault.shred(objection.id)  # (mends a crash between the two), and the caller told
+            raise custody.erased(objection.codes, objection.erased_on, objection.erased_because)
         receipt = self._save(objection)
         self.vault.shred(objection.id)
         return receipt

@@ -124,7 +124,9 @@ def test_an_erased_report_stays_in_the_log_and_is_never_read_again(app: Greenlis
                               (str(complaint),))  # fmt: skip
     assert rows[0]["wrapped"] is None and rows[0]["shredded_at"]
     length = len(stored(app, complaint))
-    app.erase_reporter_data(P, complaint, "再次删除以确保密钥销毁")  # again: nothing new
+    with pytest.raises(Erased) as again:  # again: nothing new, and the caller is told
+        app.erase_reporter_data(P, complaint, "再次删除以确保密钥销毁")
+    assert "举报人申请删除个人信息" in again.value.zh
     assert len(stored(app, complaint)) == length
     # the report's own work goes on: it can still be verified
     app.verify_complaint(s.city_actor(), complaint, False, "unfounded", "不属实")
