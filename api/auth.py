@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -184,20 +185,32 @@ PUBLIC_ROUTES = (
     ("GET", "/console"),  # the console: its own sign-in cookie, every read through the API
     ("POST", "/console"),
     ("GET", "/api/v1/rules"),
-    ("POST", "/api/v1/complaints"),
+    ("POST", "/api/v1/complaints$"),
     ("GET", "/api/v1/notices"),
-    ("POST", "/api/v1/notices"),
+    ("POST", "/api/v1/notices/[^/]+/[^/]+/objections$"),
 )
 """What anyone may reach without a token: published lists, announcements, the agencies'
 performance (A22.2), filing a report, the public notices and objecting to them (A16.1), and the
 verifiable log's signed checkpoint and consistency proofs (hashes only, issue 10: anyone holding
-a checkpoint must be able to check that a later one extends it) and the rule book (issue 13)."""
+a checkpoint must be able to check that a later one extends it) and the rule book (issue 13).
+Each is a prefix, but for those ending in `$`, patterns the whole path must match: the filings
+only, never what is under them (a report's disclosure, issue 14, needs a token)."""
 
 
 def is_public(method: str, path: str) -> bool:
     """Whether a request (or, in the OpenAPI document, an operation) needs no token."""
     method = "GET" if method in ("HEAD", "OPTIONS") else method
-    return any(method == m and path.startswith(prefix) for m, prefix in PUBLIC_ROUTES)
+    return any(
+        method == m and (re.fullmatch(p[:-1], path) if p.endswith("$") else path.startswith(p))
+        for m, p in PUBLIC_ROUTES
+    )
+
+
+def is_filing() -> bool:
+    """Whether this request files a report or an objection (the public POST routes): its
+    sender is a reporter, whose identity no log, no idempotency key and no limit of officials'
+    acts may hold or tie to it, whichever token it came with (A23.1, issue 14)."""
+    return request.method == "POST" and is_public("POST", request.path)
 
 
 def authenticate() -> None:

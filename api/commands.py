@@ -25,6 +25,7 @@ from api.openapi import ACT, ETAG, IDEMPOTENCY_KEY, IF_MATCH, REPLAYED, header
 from api.request_log import log_command
 from api.schemas.common import Receipt as ReceiptOut
 from api.schemas.common import plain
+from api.schemas.custody import IdentityOut
 from domain.errors import RuleViolation
 from domain.service import Greenlist
 from domain.service.base import ANY_VERSION, ExpectedVersion, Receipt
@@ -131,5 +132,31 @@ def command(blp: Blueprint, act: str, status: int = 200, *, location: str = "") 
 
         documented = blp.response(status, ReceiptOut, headers=headers)(run)
         return blp.doc(parameters=parameters, **{ACT: act})(documented)  # type: ignore[no-any-return]
+
+    return decorate
+
+
+def disclosure(blp: Blueprint, act: str) -> Callable[[F], F]:
+    """A view calling a disclosure command `act` of the service (issue 14): an act whose answer
+    is the identity it opened, with the receipt of the recorded disclosure. Unlike `command`,
+    never run through Idempotency-Key (its answer would be kept in the idempotency table, in
+    clear) and never cached (no-store): each disclosure is its own act, recorded."""
+    getattr(Greenlist, act)
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def run(*args: Any, **kwargs: Any) -> Response:
+            try:
+                identity, receipt = view(*args, **kwargs)
+            except RuleViolation as refusal:
+                keep_refusal(act, refusal)
+                raise
+            log_command(act, receipt)
+            response = jsonify({**plain(identity), "disclosure": receipt_body(receipt)})
+            response.headers["Cache-Control"] = "no-store"
+            return response
+
+        documented = blp.response(200, IdentityOut)(run)
+        return blp.doc(**{ACT: act})(documented)  # type: ignore[no-any-return]
 
     return decorate

@@ -39,6 +39,7 @@ from typing import Any, Protocol
 
 from flask import Response, g, request
 
+from api.auth import is_filing
 from api.problems import problem
 from domain.values import Actor, Role
 
@@ -47,25 +48,30 @@ KEY = re.compile(r"[\x21-\x7e]{1,255}")
 """A key is 1 to 255 visible ASCII characters (a UUID, say): it is stored and indexed."""
 TRANSIENT = frozenset({409, 412, 429, 503})
 """Responses not kept: the same request may well succeed when tried again."""
-SCOPE_FORMAT = "v2:"
-"""The prefix of a scope (HMAC of the caller's identity): rows of the earlier format, keyed by
-the actor's id in clear, are dropped when the table is opened."""
+SCOPE_FORMAT = "v3:"
+"""The prefix of a scope (HMAC of the caller's identity): rows of the earlier formats (v1 keyed
+by the actor's id in clear; v2 with an unkeyed SHA-256 of the request, which could be tested
+against guessed bodies carrying a reporter's name and phone, issue 14) are dropped when the
+table is opened."""
 CLAIM_SECONDS = 90.0
 """How long a pending claim holds its key by default (greenlist.settings sets it)."""
 
 
-def fingerprint() -> str:
-    """The request as a replay must repeat it: method, path with query, body."""
-    return hashlib.sha256(
-        f"{request.method} {request.full_path}\n".encode() + request.get_data()
-    ).hexdigest()
+def fingerprint(secret: bytes) -> str:
+    """The request as a replay must repeat it: method, path with query, body, as an HMAC under
+    the service's secret (issue 14: a report's body carries the reporter's name and contact,
+    which a plain hash would let anyone holding the table test guesses against)."""
+    message = f"{request.method} {request.full_path}\n".encode() + request.get_data()
+    return hmac.new(secret, b"idempotency-request\n" + message, hashlib.sha256).hexdigest()
 
 
 def caller(actor: Actor, request_fingerprint: str) -> list[str]:
     """Who a key belongs to: (role, region, sub) for a token's holder; for an anonymous caller
     its client address and the request itself (see the module's docstring). The `sub` comes
     from the verified claims `api.auth` keeps in `g.claims` (the actor's id if absent)."""
-    if actor.role is Role.PUBLIC:
+    if actor.role is Role.PUBLIC or is_filing():
+        # a filing's key space is its own request, whoever sent it: a row scoped by the
+        # filer's token would link the report to the account's other acts (issue 14)
         return ["public", request.remote_addr or "", request_fingerprint]
     claims = g.get("claims") or {}
     return [
@@ -138,7 +144,7 @@ class Idempotency:
                 "Idempotency-Key must be 1 to 255 visible ASCII characters",
                 "幂等键须为1至255个可见ASCII字符",
             )
-        fingerprint_ = fingerprint()
+        fingerprint_ = fingerprint(self.secret)
         scope = self.scope(actor, fingerprint_)
         claim = secrets.token_hex(8)
         kept = self._claim(key, scope, fingerprint_, claim)

@@ -19,6 +19,7 @@ from flask import Flask, Response, request
 from flask_limiter import Limiter, RateLimitExceeded
 from limits import parse_many
 
+from api.auth import is_filing
 from api.problems import problem
 from api.resources import complaints, notices
 
@@ -57,8 +58,12 @@ def install_limits(
         key_prefix="greenlist",
         headers_enabled=False,
     )
-    limiter.limit(check_limit(filing_limit), methods=["POST"])(complaints.blp)
-    limiter.limit(check_limit(filing_limit), methods=["POST"])(notices.blp)
+    # only the filings: the blueprints' other POSTs (a disclosure, an erasure: officials' acts,
+    # issue 14) must not share a budget an anonymous client can spend
+    for blueprint in (complaints.blp, notices.blp):
+        limiter.limit(
+            check_limit(filing_limit), methods=["POST"], exempt_when=lambda: not is_filing()
+        )(blueprint)
 
     def too_many(error: RateLimitExceeded) -> Response:
         current = limiter.current_limit
@@ -69,6 +74,7 @@ def install_limits(
             f"too many reports from this client (at most {error.description}); "
             f"retry after {retry_after} s",
             f"举报提交过于频繁（上限：{error.description}），请于{retry_after}秒后再试",
+            ("A23.1",),
             headers={"Retry-After": retry_after},
         )
 

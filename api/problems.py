@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from domain.errors import (
     AlreadyExists,
     ConcurrentUpdate,
+    Erased,
     GreenlistError,
     NotFound,
     OutOfJurisdiction,
@@ -37,6 +38,7 @@ TITLES = {
     405: "Method Not Allowed",
     408: "Request Timeout",
     409: "Conflict",
+    410: "Gone",
     412: "Precondition Failed",
     413: "Payload Too Large",
     414: "URI Too Long",
@@ -59,6 +61,7 @@ ZH = {
     405: "不支持该请求方法",
     408: "请求超时",
     409: "与现有记录冲突",
+    410: "该信息已删除",
     412: "版本不匹配，请刷新后重试",
     413: "请求体过大",
     414: "请求行过长",
@@ -101,6 +104,8 @@ def status_of(error: GreenlistError) -> int:
         return 403
     if isinstance(error, NotFound):
         return 404
+    if isinstance(error, Erased):
+        return 410
     if isinstance(error, VersionMismatch):
         return 412
     if isinstance(error, ConcurrentUpdate | AlreadyExists):

@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from api.auth import is_public
+from api.auth import is_filing
 
 REQUESTS = logging.getLogger("greenlist.json.requests")
 COMMANDS = logging.getLogger("greenlist.json.commands")
@@ -37,15 +37,9 @@ def request_id() -> str:
     return str(g.get("request_id", ""))
 
 
-def reporting() -> bool:
-    """Whether this request files a report or an objection (the public POST routes): its
-    sender is a reporter, whose identity no log holds, whichever token it came with."""
-    return request.method == "POST" and is_public("POST", request.path)
-
-
 def actor_fields() -> dict[str, Any]:
     actor = g.get("actor")
-    if actor is None or reporting():
+    if actor is None or is_filing():
         return {"actor": None, "role": None, "region": None}
     return {"actor": actor.id, "role": actor.role.value, "region": actor.region}
 
@@ -95,7 +89,7 @@ def install_request_log(app: Flask) -> None:
                 "status": response.status_code,
                 "duration_ms": round(duration * 1000, 3) if duration is not None else None,
                 **actor_fields(),
-                "remote": None if reporting() else request.remote_addr,
+                "remote": None if is_filing() else request.remote_addr,
             }
             REQUESTS.info(line(record))
         return response

@@ -29,7 +29,16 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from bench import as_of_read, command_throughput, exports, http, imports, national, verify_log
+from bench import (
+    as_of_read,
+    command_throughput,
+    exports,
+    http,
+    imports,
+    national,
+    sealing,
+    verify_log,
+)
 from bench.common import POSTGRES_URL, Result, redacted, server_version
 
 BENCHMARKS: dict[str, Callable[[float], list[Result]]] = {
@@ -40,6 +49,7 @@ BENCHMARKS: dict[str, Callable[[float], list[Result]]] = {
     exports.NAME: exports.run,
     imports.NAME: imports.run,
     national.NAME: national.run,
+    sealing.NAME: sealing.run,
 }
 RESULTS_FILE = Path(__file__).resolve().parent.parent / "var" / "bench-results.json"
 

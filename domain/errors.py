@@ -42,6 +42,11 @@ class NotFound(GreenlistError):
     """The unit, round, agency or complaint does not exist."""
 
 
+class Erased(GreenlistError):
+    """The personal data asked for was erased (its data key destroyed, domain.custody): it can
+    never be read again; what was recorded of the erasure (when, by whom, why) is. 410 Gone."""
+
+
 class VersionMismatch(GreenlistError):
     """The caller's expected version (HTTP If-Match) is not the current one; nothing recorded."""
 

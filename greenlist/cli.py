@@ -5,7 +5,8 @@ local use), `demo` (load the generated demo history and print a unit's history) 
 record, greenlist.import_cli); `log-key`, `checkpoint` and `verify` (the
 verifiable log: its public key, a signed checkpoint, a check of the whole store); `db-roles`
 (PostgreSQL: the store's owner sets up the restricted writer); `national follow|status|reset`
-(the national view over provincial stores, greenlist.national).
+(the national view over provincial stores, greenlist.national); `vault new-key|status|rotate`
+(the reporters' data keys, greenlist.vault.commands).
 
 `main` is the root of every command's process: it reads the settings (greenlist.settings) once,
 with the command's `--database-url` in place of `GREENLIST_DATABASE_URL`, refuses unusable ones
@@ -35,11 +36,13 @@ from greenlist import (
     scheduling,
     store_notice,
     token_secret,
+    vault,
 )
 from greenlist.arguments import Parser
 from greenlist.config import SystemClock, build_service
 from greenlist.runtime import progress_bar, read_side
 from greenlist.settings import TOKEN_MAX_HOURS, Settings, SettingsError, settings_or_env
+from greenlist.vault import commands as vault_commands
 from greenlist.vlog import commands as log_commands
 from greenlist.vlog import keys as log_keys
 from projections.engine.runner import Runner
@@ -235,7 +238,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         secret = token_secret.for_service(settings, generate=args.demo or test_clock)
         identity_key.required_for_server(settings)
-    except (token_secret.SecretRefused, identity_key.KeyRequired) as refused:
+        vault.required_for_server(settings)
+    except (token_secret.SecretRefused, identity_key.KeyRequired, vault.KeyRequired) as refused:
         print(refused, file=sys.stderr)
         return 2
     settings = replace(settings, jwt_secret=secret)  # the workers, the scheduler alongside
@@ -340,6 +344,7 @@ def parser() -> argparse.ArgumentParser:
     export_cli.add_command(commands)
     import_cli.add_command(commands)
     national.add_command(commands)
+    vault_commands.add_command(commands)
     demo_cmd = commands.add_parser("demo", help="load the demo history, print a unit's history")
     demo_cmd.add_argument(
         "--database-url",
@@ -380,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
         return import_cli.run_import(args, settings)
     if args.command == "national":
         return national.run_national(args, settings)
+    if args.command == "vault":
+        return vault_commands.run(args, settings)
     return 2
 
 

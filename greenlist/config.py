@@ -13,7 +13,7 @@ import psycopg
 from domain.calendar import Period
 from domain.clock import Clock
 from domain.service import Greenlist
-from greenlist import identity_key
+from greenlist import identity_key, vault
 from greenlist.adapters.calendars import ChineseWorkingCalendar
 from greenlist.adapters.stores.postgres import RESTRICTED_WRITER
 from greenlist.settings import (
@@ -127,6 +127,8 @@ def build_service(
     clock: Clock | None = None,
     restricted: bool | None = None,
     settings: Settings | None = None,
+    *,
+    sealing: bool = True,
 ) -> Greenlist:
     """The service on the configured store, with the real clock unless one is given; as the
     restricted writer if told (`greenlist db-roles` builds it as the owner: False), else as the
@@ -136,12 +138,20 @@ def build_service(
     if restricted is None:
         restricted = settings.restricted_writer
     with setup_lock(settings.store):
-        return Greenlist(
+        service = Greenlist(
             env=store_env(settings.store, restricted, settings.cache_mode),
             clock=clock or SystemClock(),
             notice_period=notice_period(settings),
             identity=identity_key.for_service(settings),
         )
+        if not sealing:  # `greenlist db-roles`: the vault's key table is the service's own
+            return service
+        try:  # after the event store: one nobody set up is refused as such (StoreNotSetUp)
+            service.vault = vault.for_service(settings)
+        except BaseException:
+            service.close()
+            raise
+        return service
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from domain.service import Greenlist
 from greenlist.adapters.stores.restricted import APP_ROLE, append_only_tables, restricted_writer_sql
 from greenlist.config import SystemClock, build_service
 from greenlist.settings import Settings, StoreUrl
+from greenlist.vault import TABLE as VAULT_TABLE
 from projections.catalogue import all_projections
 from projections.engine.tracking import NEXT, TRACKING
 from scheduler.sweeper import HANDLED
@@ -30,8 +31,9 @@ from scheduler.sweeper import HANDLED
 def service_tables() -> list[str]:
     """The tables the service creates and rewrites itself, which its login role must own: every
     read model's (and its rebuild's), their tracking positions, idempotency keys, handled
-    deadlines, the refusals trail."""
-    names = {TRACKING, IDEMPOTENCY_TABLE, HANDLED, REFUSALS_TABLE}
+    deadlines, the refusals trail, the vault's data keys (which shredding and rotation update:
+    issue 14, greenlist.vault)."""
+    names = {TRACKING, IDEMPOTENCY_TABLE, HANDLED, REFUSALS_TABLE, VAULT_TABLE}
     for projection in all_projections():
         for table in projection.tables:
             names |= {table.name, table.name + NEXT}
@@ -57,7 +59,7 @@ def set_up(settings: Settings, app_role: str = APP_ROLE) -> tuple[list[str], lis
         if found is None:  # checked first: an owner may lack CREATE on the database
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     # the tables, as their owner
-    build_service(clock=SystemClock(), restricted=False, settings=settings).close()
+    build_service(clock=SystemClock(), restricted=False, settings=settings, sealing=False).close()
     with psycopg.connect(store.conninfo, autocommit=True) as conn:
         conn.execute(setup_sql(store, app_role).encode())
         rows = conn.execute(

@@ -16,7 +16,7 @@ from typing import Any
 from api.auth import mint
 from api.schemas.reads import AnnouncementQuery, AuditQuery, ListQuery, SupervisionQuery
 from domain.values import Level
-from greenlist import identity_key, token_secret
+from greenlist import identity_key, token_secret, vault
 from greenlist.settings import Settings
 
 QUERIES = {
@@ -93,7 +93,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     settings = replace(settings, jwt_secret=secrets.token_urlsafe(48))
     try:
         app = make_app(settings=settings, follow=False)
-    except (token_secret.SecretRefused, identity_key.KeyRequired) as refused:
+    except (token_secret.SecretRefused, identity_key.KeyRequired, vault.KeyRequired) as refused:
         return fail(str(refused))
     context = app.extensions["greenlist"]
     try:

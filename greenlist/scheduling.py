@@ -12,7 +12,7 @@ from datetime import date
 from domain.clock import Clock
 from domain.service import Greenlist
 from domain.values import local_date
-from greenlist import identity_key, token_secret
+from greenlist import identity_key, token_secret, vault
 from greenlist.arguments import day
 from greenlist.config import SystemClock, build_service, views_db
 from greenlist.settings import Settings
@@ -23,8 +23,10 @@ from scheduler import process
 from scheduler.sweeper import Outcome, Sweeper
 
 
-def sweeper_for(app: Greenlist, db: Db) -> Sweeper:
-    sweeper = Sweeper(app, db)
+def sweeper_for(app: Greenlist, db: Db, retention_days: int | None = None) -> Sweeper:
+    """A set-up sweeper; `retention_days` (GREENLIST_REPORT_RETENTION_DAYS) also erases the
+    personal data whose retention ended (issue 14 item 3)."""
+    sweeper = Sweeper(app, db, retention_days=retention_days)
     sweeper.setup()
     return sweeper
 
@@ -43,7 +45,8 @@ def run_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     try:  # a production deployment is configured whole (issue 9, item 1)
         token_secret.required(settings)
         identity_key.required_for_server(settings)
-    except (token_secret.SecretRefused, identity_key.KeyRequired) as refused:
+        vault.required_for_server(settings)
+    except (token_secret.SecretRefused, identity_key.KeyRequired, vault.KeyRequired) as refused:
         print(refused, file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -51,7 +54,8 @@ def run_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     app, db = _service(settings, SystemClock())
     try:
         periodic = checkpointing(app, settings)
-        return process.run(Sweeper(app, db), args.interval, periodic=periodic)
+        sweeper = Sweeper(app, db, retention_days=settings.report_retention_days)
+        return process.run(sweeper, args.interval, periodic=periodic)
     finally:
         db.close()
         app.close()
@@ -93,7 +97,7 @@ def run_tick(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     app, db = _service(settings, clock)
     try:
-        sweeper = sweeper_for(app, db)
+        sweeper = sweeper_for(app, db, settings.report_retention_days)
         outcomes = sweeper.run_until(until)
     finally:
         db.close()

@@ -12,6 +12,8 @@ here, once, into a `StoreUrl`."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import math
 import os
@@ -46,6 +48,9 @@ LOG_KEY_FILE = "GREENLIST_LOG_KEY_FILE"
 LOG_ORIGIN = "GREENLIST_LOG_ORIGIN"
 CHECKPOINT_DIR = "GREENLIST_CHECKPOINT_DIR"
 LOG_VERIFIER_KEYS = "GREENLIST_LOG_VERIFIER_KEYS"
+VAULT_KEY = "GREENLIST_VAULT_KEY"
+VAULT_KEY_FILE = "GREENLIST_VAULT_KEY_FILE"
+REPORT_RETENTION_DAYS = "GREENLIST_REPORT_RETENTION_DAYS"
 
 DEFAULT_DATABASE_URL = "sqlite:///var/greenlist.db"
 DEFAULT_FILING_LIMIT = "5 per minute;50 per day"
@@ -191,6 +196,21 @@ def _identity_key(name: str, raw: str) -> str:
             name, "must be at least 32 bytes (random)", "至少须为32字节（随机生成）"
         )
     return raw
+
+
+def _vault_key(name: str, raw: str) -> str:
+    """A key-encryption key: 32 random bytes, base64url (`greenlist vault new-key` prints one)."""
+    try:
+        key = base64.urlsafe_b64decode(raw.strip() + "=" * (-len(raw.strip()) % 4))
+    except (ValueError, binascii.Error):
+        key = b""
+    if len(key) != 32:
+        raise SettingsError(
+            name,
+            "must be 32 random bytes in base64url (greenlist vault new-key)",
+            "须为base64url编码的32字节随机密钥（greenlist vault new-key）",
+        )
+    return raw.strip()
 
 
 def _path(_name: str, raw: str) -> Path:
@@ -364,6 +384,34 @@ class Settings:
             "process (greenlist.identity_key)",
         ),
         repr=False,
+    )
+    vault_key: str | None = field(
+        default=None,
+        metadata=about(
+            VAULT_KEY,
+            _vault_key,
+            "the key-encryption key that wraps each report's data key (issue 14; 32 bytes, "
+            "base64url); else GREENLIST_VAULT_KEY_FILE; unset on SQLite: one generated beside the "
+            "store (0600); a PostgreSQL store refuses to start without one (greenlist.vault)",
+        ),
+        repr=False,
+    )
+    vault_key_file: Path | None = field(
+        default=None,
+        metadata=about(
+            VAULT_KEY_FILE,
+            _path,
+            "a file holding the key-encryption key (mode 0600), instead of GREENLIST_VAULT_KEY",
+        ),
+    )
+    report_retention_days: int = field(
+        default=1095,
+        metadata=about(
+            REPORT_RETENTION_DAYS,
+            _number(0, whole=True),
+            "days a report's or an objection's personal data is kept after it was closed "
+            "(verified, or decided), before the scheduler erases it (issue 14 item 3)",
+        ),
     )
     token_max_lifetime: timedelta = field(
         default=timedelta(hours=24),

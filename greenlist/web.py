@@ -14,7 +14,7 @@ from flask import Flask
 from api.app import create_app
 from domain.clock import Clock, SettableClock
 from domain.values import local_date
-from greenlist import identity_key, token_secret
+from greenlist import identity_key, token_secret, vault
 from greenlist.config import SystemClock, build_service
 from greenlist.runtime import InProcessRunner, read_side
 from greenlist.scheduling import sweeper_for
@@ -52,6 +52,7 @@ def make_app(
         clock = SettableClock(datetime.now(UTC)) if test_clock else SystemClock()
     secret = token_secret.for_service(settings, generate=test_clock)
     identity_key.required_for_server(settings)
+    vault.required_for_server(settings)
     service = build_service(clock=clock, settings=settings)
     side = read_side(service, settings=settings)
     app = create_app(
@@ -68,7 +69,9 @@ def make_app(
     )
     app.extensions["greenlist_runner"] = side.runner
     if test_clock:
-        app.extensions["greenlist_clock_moved"] = clock_moved(sweeper_for(service, side.db))
+        app.extensions["greenlist_clock_moved"] = clock_moved(
+            sweeper_for(service, side.db, settings.report_retention_days)
+        )
     if follow:
         runner = InProcessRunner(side.runner)
         runner.__enter__()

@@ -55,6 +55,11 @@ def _yes(confirmed: bool) -> str:
     return "属实" if confirmed else "不属实"
 
 
+def _erasure(e: Any) -> str:
+    basis = "保存期满" if e.basis == "retention" else "依令删除"
+    return f"{basis}：{e.reason}"
+
+
 def _city(code: str) -> str:
     return f"{CITIES.get(code, code)}市"
 
@@ -185,12 +190,16 @@ TEMPLATES: dict[type, Template] = {
     ),
     co.ComplaintAccepted: lambda e, w, _: f"{w}受理举报，进行核实",
     co.ReporterIdentityRead: lambda e, w, _: f"{w}查阅举报人身份信息",
+    co.ReporterDisclosed: lambda e, w, _: f"{w}说明理由后查阅举报人身份信息：{e.reason}",
+    co.ReporterDataErased: lambda e, w, _: f"{w}删除举报人个人信息（{_erasure(e)}）",
     co.ComplaintVerified: lambda e, w, _: (
         f"{w}核实举报：{_yes(e.confirmed)}（{_OUTCOMES.get(e.outcome, e.outcome)}）"
     ),
     # objections filed during the notice (A16.1): never the objector, never the grounds
     ob.ObjectionFiled: lambda e, w, _: f"对{e.year}年{_lv(e)}公示名单中的该单位提出实名异议",
     ob.ObjectorIdentityRead: lambda e, w, _: f"{w}查阅异议人身份信息",
+    ob.ObjectorDisclosed: lambda e, w, _: f"{w}说明理由后查阅异议人身份信息：{e.reason}",
+    ob.ObjectorDataErased: lambda e, w, _: f"{w}删除异议人个人信息（{_erasure(e)}）",
     ob.ObjectionRegistered: lambda e, w, _: f"{w}登记异议，进行处理",
     ob.ObjectionHandled: lambda e, w, _: f"{w}处理异议：{'成立' if e.upheld else '不成立'}",
     ob.ObjectionDocketOpened: lambda e, w, _: f"建立{e.year}年{_lv(e)}公示期异议登记簿",

@@ -11,7 +11,8 @@ second look, without reading the whole audit trail.
 - the same seen from the rule: how often each code was overridden, and by whom;
 - acts recorded after their deadline: dynamic forms recorded after 15 April (A18, `late`), and
   back-entered acts, recorded more than one day after the world time they state;
-- every read of a complaint's reporter identity (A23: the reads are the reporter's protection);
+- every disclosure of a reporter's or objector's identity, with its stated reason, and every
+  erasure of their sealed data (A23.1, A16.1, issue 14: the reporter's protection);
 - the committee's own on-site supervision of a round's panel draw, expert review, site
   inspection or publication (A15.2), with its notes;
 - activity counts per actor (id, role, region) and event type."""
@@ -62,7 +63,8 @@ class Supervision(Projection):
     """Exceptions, overrides per rule, late and back-entered acts, reporter reads, activity."""
 
     name = "supervision"
-    version = 3  # 2: supervision_exceptions gained `detail`; 3: a round's opening quotas (A13.2)
+    version = 4  # 2: supervision_exceptions gained `detail`; 3: a round's opening quotas (A13.2);
+    # 4: disclosures with their reason, and erasures, of reporters' and objectors' data (issue 14)
     tables = (
         Table(
             "supervision_exceptions",
@@ -92,7 +94,11 @@ class Supervision(Projection):
             ),
             indexes=(("position",),),
         ),
-        Table("supervision_reporter_reads", _ACT, indexes=(("position",),)),
+        Table(
+            "supervision_reporter_reads",
+            (*_ACT, ("act", "text"), ("reason", "text")),
+            indexes=(("position",),),
+        ),
         Table(
             "supervision_on_site",
             (*_ACT, ("round_label", "text"), ("activity", "text"), ("notes", "text")),
@@ -143,8 +149,15 @@ class Supervision(Projection):
                 back_entered=int(back_entered),
                 detail=f"{e.level}/{e.year}" if late else None,
             )
-        if cls is co.ReporterIdentityRead or cls is ob.ObjectorIdentityRead:
-            b.add("supervision_reporter_reads", **self._act(e, b, actor))
+        custody_act = CUSTODY_ACTS.get(cls)
+        if custody_act:
+            reason = getattr(e, "reason", None)
+            b.add(
+                "supervision_reporter_reads",
+                **self._act(e, b, actor),
+                act=custody_act,
+                reason=reason if custody_act != "erasure" else f"{e.basis}: {reason}",
+            )
         if cls is ro.OnSiteSupervisionRecorded:
             b.add(
                 "supervision_on_site",
@@ -167,6 +180,18 @@ class Supervision(Projection):
             "recorded": at(e.timestamp),
         }
 
+
+CUSTODY_ACTS: dict[type, str] = {
+    co.ReporterIdentityRead: "read",
+    ob.ObjectorIdentityRead: "read",
+    co.ReporterDisclosed: "disclosure",
+    ob.ObjectorDisclosed: "disclosure",
+    co.ReporterDataErased: "erasure",
+    ob.ObjectorDataErased: "erasure",
+}
+"""Issue 14: the acts on a reporter's or objector's sealed data the committee sees, each with
+its reason: a disclosure, an erasure (by order or at the end of the retention), and the reads
+recorded before a disclosure needed a reason ("read", no reason)."""
 
 OPENING_QUOTAS = (
     "开轮时手工设定，未记录依据 / set by hand at the round's opening, no basis recorded"

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from domain.service import Greenlist
 from domain.service.base import Receipt
+from domain.service.custody import REPORT, Closed
 from domain.values import PROVINCE, Actor, Level, Role
 
 SCHEDULER = Actor("scheduler", Role.SYSTEM, PROVINCE)
@@ -64,3 +65,20 @@ JOBS: dict[str, Job] = {
     "rectification": flag_rectification_overdue,
 }
 """The job of each kind of deadline (projections.deadlines.KINDS)."""
+
+
+RETENTION_REASON = "保存期满 / retention of {days} days ended"
+"""The reason the retention job's erasures state (issue 14 item 3)."""
+
+
+def erase_after_retention(
+    app: Greenlist, actor: Actor, subject: Closed, days: int
+) -> Receipt | None:
+    """Issue 14 item 3 (A23.1, A16.1): a report or objection closed `days`
+    (GREENLIST_REPORT_RETENTION_DAYS) days ago or more keeps its reporter's or objector's
+    personal data no longer: erased, basis "retention", its data key destroyed. None when it
+    was erased meanwhile (nothing recorded)."""
+    erase = app.erase_reporter_data if subject.kind == REPORT else app.erase_objector_data
+    reason = RETENTION_REASON.format(days=days)
+    receipt = erase(actor, subject.id, reason, basis="retention")
+    return receipt if receipt.position is not None else None

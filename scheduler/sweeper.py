@@ -11,27 +11,35 @@ should two schedulers still reach the same aggregate, its version check refuses 
 write and the job, run again on the fresh aggregate, finds nothing left to do.
 
 Downtime needs nothing special: whatever fell due while no scheduler ran is simply due at the
-next sweep, which handles it date by date, each act carrying its logical date."""
+next sweep, which handles it date by date, each act carrying its logical date.
+
+Once a date (the first sweep that reaches it), the sweeper also erases the personal data of the
+reports and objections whose retention ended (issue 14 item 3; `retention_days`, from
+GREENLIST_REPORT_RETENTION_DAYS): found by a query of the service over the log, not from the
+deadlines read model; idempotent (an erased one is no longer found, and erasing it again
+records nothing), so two schedulers, or a restart, do it at most once in effect."""
 
 from __future__ import annotations
 
 import logging
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from domain.clock import Clock
 from domain.errors import ConcurrentUpdate, GreenlistError, UndecodableEvent
 from domain.service import Greenlist
+from domain.service.base import Receipt
 from domain.values import Actor, local_date
 from projections.deadlines import KINDS, Deadlines
 from projections.engine.db import Db, Tx
 from projections.engine.runner import Runner
-from scheduler.jobs import JOBS, SCHEDULER
+from scheduler.jobs import JOBS, RETENTION_REASON, SCHEDULER, erase_after_retention
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +79,13 @@ class Sweeper:
         runner: Runner | None = None,
         actor: Actor = SCHEDULER,
         name: str | None = None,
+        retention_days: int | None = None,
     ) -> None:
+        """`retention_days`: erase personal data that many days after closing (None: this
+        sweeper does not)."""
         self.app = app
+        self.retention_days = retention_days
+        self._retention_ran: date | None = None
         self.db = db
         self.runner = runner or Runner(app, db, [Deadlines()])
         self.actor = actor
@@ -101,7 +114,26 @@ class Sweeper:
     def run_until(self, until: date) -> list[Outcome]:
         """Handle every deadline due on or before `until`, date by date: after each act the
         read model catches up, so that what an act makes due (next year's form) comes in its
-        turn."""
+        turn. Then, once a date, the erasures at the end of retention."""
+        done = self._deadlines_until(until)
+        return done + self._retention_until(until)
+
+    def _retention_until(self, until: date) -> list[Outcome]:
+        """Issue 14 item 3: erase what was closed `retention_days` days before `until` or
+        earlier and is not erased yet (scheduler.jobs.erase_after_retention)."""
+        days = self.retention_days
+        if days is None or (self._retention_ran is not None and self._retention_ran >= until):
+            return []
+        done = []
+        for subject in self.app.retention_ended(until, days):
+            base = (f"retention:{subject.kind}:{subject.id}", "retention", until.isoformat())
+            erase = partial(erase_after_retention, self.app, self.actor, subject, days)
+            done.append(self._attempt(base, erase))
+            log.info("retention of %s %s: %s", subject.kind, subject.id, done[-1].result)
+        self._retention_ran = until
+        return [replace(o, message=o.message or RETENTION_REASON.format(days=days)) for o in done]
+
+    def _deadlines_until(self, until: date) -> list[Outcome]:
         self.runner.catch_up()
         done: list[Outcome] = []
         fresh = True  # the read model has caught up since the last claim
@@ -157,9 +189,13 @@ class Sweeper:
         job = JOBS[deadline["kind"]]
         due = date.fromisoformat(deadline["due_on"])
         base = (deadline["deadline_id"], deadline["kind"], deadline["due_on"])
+        return self._attempt(base, lambda: job(self.app, self.actor, deadline, due))
+
+    def _attempt(self, base: tuple[str, str, str], act: Callable[[], Receipt | None]) -> Outcome:
+        """Run one job's act, again on the fresh aggregate when it lost a race; its outcome."""
         for attempt in range(ATTEMPTS):
             try:
-                receipt = job(self.app, self.actor, deadline, due)
+                receipt = act()
             except ConcurrentUpdate:
                 if attempt == ATTEMPTS - 1:
                     raise

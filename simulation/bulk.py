@@ -19,10 +19,14 @@ from uuid import UUID
 from domain.aggregates.base import GreenAggregate
 from domain.aggregates.unit import Unit, unit_id
 from domain.clock import Clock
+from domain.custody import Sealer
 from domain.errors import ConcurrentUpdate
 from domain.rules.checks import NegativeRecord
 from domain.service import Greenlist
 from domain.service.base import TimelineEntry
+from greenlist.vault import KeyRing, Vault
+from greenlist.vault.envelope import new_data_key
+from projections.engine.sqlite_db import SQLiteDb
 
 A = TypeVar("A", bound=GreenAggregate)
 
@@ -40,11 +44,19 @@ class BulkWriter:
         self._service: Greenlist | None = None
 
     @classmethod
-    def service(cls, env: dict[str, str], clock: Clock, flush_every: int = 4000) -> Greenlist:
+    def service(
+        cls,
+        env: dict[str, str],
+        clock: Clock,
+        flush_every: int = 4000,
+        vault: Sealer | None = None,
+    ) -> Greenlist:
         """The service on the store `env` describes, loading and writing through a new
-        bulk writer (its `aggregate_store`)."""
+        bulk writer (its `aggregate_store`); reports are sealed by `vault` (default: one in
+        memory, under a key of the process: a generated history's reporters are invented)."""
         writer = cls(flush_every)
-        writer._service = Greenlist(env, clock, aggregates=writer)
+        sealer = vault or Vault(SQLiteDb(":memory:"), KeyRing(new_data_key()))
+        writer._service = Greenlist(env, clock, aggregates=writer, vault=sealer)
         return writer._service
 
     # --- the port ------------------------------------------------------------------------

@@ -32,6 +32,10 @@ os.environ.setdefault("GREENLIST_FILING_LIMIT", TEST_FILING_LIMIT)
 os.environ.setdefault("GREENLIST_IDENTITY_KEY", "tests-only-identity-key-" + "k" * 24)
 """A22.3's identity key for every store of the tests (a store without one would get a key file
 of its own, one per PostgreSQL schema under var/)."""
+os.environ.setdefault("GREENLIST_VAULT_KEY", "dGVzdHMtb25seS12YXVsdC1rZXktMzItYnl0ZXMhISE")
+"""Issue 14's key-encryption key for every store of the tests, as a deployment configures it (a
+PostgreSQL server refuses to start without one); the tests of the generated key file and of
+rotation set their own."""
 STORES = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

@@ -241,7 +241,7 @@ def rounds() -> Response:
 
 # Exports ------------------------------------------------------------------------------------
 
-PASSED_ON = ("Content-Type", "Content-Disposition", "Content-Length")
+PASSED_ON = ("Content-Type", "Content-Disposition", "Content-Length", "Cache-Control")
 
 
 @bp.route("/export/<path:rest>")
@@ -259,4 +259,5 @@ def export(rest: str) -> Response:
         buffered=True,
     )
     kept = {k: v for k, v in answer.headers.items() if k in PASSED_ON}
+    kept.setdefault("Cache-Control", "no-store")  # a signed-in person's download: never cached
     return Response(answer.get_data(), answer.status_code, headers=kept)

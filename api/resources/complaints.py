@@ -1,6 +1,7 @@
 """Real-name reports under /api/v1/complaints (A23): filed by anyone without a token (limited per
 client), accepted for verification and verified by the handling city, and the reporter's
-identity shown only to that city and to inspectors, each look recorded."""
+identity disclosed only to that city and to inspectors, for a stated reason, each disclosure
+recorded; the reporter's data sealed at rest and erasable (issue 14)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth import reader
-from api.commands import acting, command, expected_version
+from api.commands import acting, command, disclosure, expected_version
 from api.context import ctx
 from api.openapi import rate_limited
 from api.schemas.agencies_complaints import (
     AcceptComplaint,
     FileComplaint,
-    ReporterOut,
     VerifyComplaint,
 )
+from api.schemas.common import plain
+from api.schemas.custody import ComplaintCase as ComplaintCaseOut
+from api.schemas.custody import Disclose, Erase
 from domain.service.base import Receipt
 
 blp = Blueprint(
@@ -88,14 +91,45 @@ class Verification(MethodView):
         )
 
 
-@blp.route("/<uuid:complaint_id>/reporter")
-class Reporter(MethodView):
-    @blp.response(200, ReporterOut)
+@blp.route("/<uuid:complaint_id>")
+class ComplaintCase(MethodView):
+    @blp.response(200, ComplaintCaseOut)
     def get(self, complaint_id: UUID) -> Response:
-        """Who filed the report: for the handling city bureau and inspectors only, and each read
-        is recorded in the report's history (A23.1); anyone else is refused (403)."""
-        actor = reader()
-        identity = ctx().service.read_reporter(actor, complaint_id)
-        response = jsonify(identity)
+        """The report as the handling city works on it (and inspectors oversee it): its target,
+        state, statement and evidence (opened from the seal), how often its reporter was
+        disclosed, whether and why its personal data was erased. Never who filed it (that is
+        a disclosure). Anyone else: 403 (A23.1)."""
+        case = ctx().service.read_complaint(reader(), complaint_id)
+        response = jsonify(plain(case))
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+@blp.route("/<uuid:complaint_id>/disclosures")
+class ReporterDisclosures(MethodView):
+    @blp.arguments(Disclose)
+    @disclosure(blp, "disclose_reporter")
+    def post(self, body: dict[str, Any], complaint_id: UUID) -> tuple[Any, Receipt]:
+        """Who filed the report, for a stated reason: the handling city bureau and inspectors
+        only (403 otherwise), refused without a reason (422, A23.1) and once erased (410). The
+        disclosure is recorded (who, when, why) before the identity is opened, and listed in
+        supervision. Not idempotent, never cached: each call is a disclosure of its own."""
+        return ctx().service.disclose_reporter(acting(), complaint_id, body["reason"])
+
+
+@blp.route("/<uuid:complaint_id>/erasure")
+class ReporterErasure(MethodView):
+    @blp.arguments(Erase)
+    @command(blp, "erase_reporter_data")
+    def post(self, body: dict[str, Any], complaint_id: UUID) -> Receipt:
+        """Erase the reporter's personal data (issue 14): the handling city bureau or the
+        province orders it with a reason (422 without); the report's data key is destroyed,
+        the filing stays in the log as it was (its leaf unchanged, `greenlist verify` passes)
+        and every read of the identity or statement answers 410 with when and why."""
+        return ctx().service.erase_reporter_data(
+            acting(),
+            complaint_id,
+            body["reason"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
+        )

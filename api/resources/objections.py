@@ -1,7 +1,8 @@
 """Objections filed during the public notice, under /api/v1/objections/{id} (A16.1): the
 province registers each for handling (only then does the unit's history say an objection was
 raised, with the province as the actor) and decides it with its reasons; the objector's
-identity is shown only to the province and inspectors, each look recorded."""
+identity is disclosed only to the province and inspectors, for a stated reason, each
+disclosure recorded; the objector's data sealed at rest and erasable (issue 14)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth import reader
-from api.commands import acting, command, expected_version
+from api.commands import acting, command, disclosure, expected_version
 from api.context import ctx
-from api.schemas.notices import DecideFiledObjection, ObjectorOut, RegisterObjection
+from api.schemas.common import plain
+from api.schemas.custody import Disclose, Erase
+from api.schemas.custody import ObjectionCase as ObjectionCaseOut
+from api.schemas.notices import DecideFiledObjection, RegisterObjection
 from domain.service.base import Receipt
 
 blp = Blueprint(
@@ -61,14 +65,42 @@ class Decision(MethodView):
         )
 
 
-@blp.route("/<uuid:objection_id>/objector")
-class Objector(MethodView):
-    @blp.response(200, ObjectorOut)
+@blp.route("/<uuid:objection_id>")
+class ObjectionCase(MethodView):
+    @blp.response(200, ObjectionCaseOut)
     def get(self, objection_id: UUID) -> Response:
-        """Who objected: for the province and inspectors only, and each read is recorded in
-        the objection's history (A16.1, protected as a reporter is, A23.1); anyone else is
-        refused (403)."""
-        identity = ctx().service.read_objector(reader(), objection_id)
-        response = jsonify(identity)
+        """The objection as the province handles it (and inspectors oversee it): the unit, its
+        state, the grounds and evidence (opened from the seal), how often the objector was
+        disclosed, whether and why the personal data was erased. Never who filed it. Anyone
+        else: 403 (A16.1, A23.1)."""
+        case = ctx().service.read_objection(reader(), objection_id)
+        response = jsonify(plain(case))
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+@blp.route("/<uuid:objection_id>/disclosures")
+class ObjectorDisclosures(MethodView):
+    @blp.arguments(Disclose)
+    @disclosure(blp, "disclose_objector")
+    def post(self, body: dict[str, Any], objection_id: UUID) -> tuple[Any, Receipt]:
+        """Who objected, for a stated reason: the province and inspectors only (403
+        otherwise), refused without a reason (422, A16.1 + A23.1) and once erased (410); the
+        disclosure is recorded before the identity is opened, and listed in supervision."""
+        return ctx().service.disclose_objector(acting(), objection_id, body["reason"])
+
+
+@blp.route("/<uuid:objection_id>/erasure")
+class ObjectorErasure(MethodView):
+    @blp.arguments(Erase)
+    @command(blp, "erase_objector_data")
+    def post(self, body: dict[str, Any], objection_id: UUID) -> Receipt:
+        """Erase the objector's personal data (issue 14): the province orders it with a reason
+        (422 without); the data key is destroyed, the filing stays in the log as it was."""
+        return ctx().service.erase_objector_data(
+            acting(),
+            objection_id,
+            body["reason"],
+            occurred_at=body["occurred_at"],
+            expected_version=expected_version(),
+        )

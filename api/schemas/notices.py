@@ -26,7 +26,10 @@ class RegisterObjection(Act):
     summary = fields.String(
         load_default="",
         validate=validate.Length(max=2000),
-        metadata={"description": "what the unit's history shows (default: the grounds)"},
+        metadata={
+            "description": "what the unit's history shows, in the province's own words "
+            "(default: a neutral line, never the objector's sealed grounds, issue 14)"
+        },
     )
 
 

@@ -186,12 +186,24 @@ class OnSiteRow(ActRow):
     notes = text()
 
 
+class CustodyRow(ActRow):
+    """A disclosure of a reporter's or objector's identity, or an erasure of their data."""
+
+    act = text()
+    reason = text()
+
+
 class SupervisionOut(Schema):
     exceptions = fields.List(fields.Nested(ExceptionRow))
     overridden_rules = fields.List(fields.Nested(OverriddenRule))
     late_acts = fields.List(fields.Nested(LateRow))
     reporter_reads = fields.List(
-        fields.Nested(ActRow), metadata={"description": "who read a reporter's identity (A23)"}
+        fields.Nested(CustodyRow),
+        metadata={
+            "description": "who disclosed a reporter's or objector's identity and why, and "
+            "every erasure of their data (A23.1, A16.1; act: disclosure, erasure, or read: "
+            "recorded before a reason was asked)"
+        },
     )
     actor_activity = fields.List(fields.Nested(ActivityRow))
     on_site = fields.List(

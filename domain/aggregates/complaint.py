@@ -4,22 +4,27 @@ and logged (issue 9 item 4: filing writes only this aggregate)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from domain.acts import Act
-from domain.aggregates.base import GreenAggregate, applies
+from domain.aggregates.base import applies
+from domain.aggregates.sealed import HoldsSealedData
+from domain.custody import Sealer
 from domain.events import complaint as ev
+from domain.reporters import filed_by, withheld
 from domain.rules import accidents as rules
-from domain.rules import agencies
+from domain.rules import agencies, custody
 from domain.rules.agencies import OUTCOMES
+from domain.values import Actor
 
 __all__ = ["OUTCOMES", "Complaint"]
 
 
-class Complaint(GreenAggregate):
-    """One report against a listed unit or a third-party agency."""
+class Complaint(HoldsSealedData):
+    """One report against a listed unit or a third-party agency. The reporter's identity and
+    statement are sealed (issue 14, domain.custody)."""
 
     if TYPE_CHECKING:  # attributes set by when(); no class annotations, which
         # would make eventsourcing turn the aggregate into a dataclass
@@ -32,8 +37,12 @@ class Complaint(GreenAggregate):
     acceptance existed still loads."""
     if TYPE_CHECKING:
         rectify_by: date | None
+        closed_on: datetime | None
     else:
         rectify_by = None
+        closed_on = None
+        """Issue 14: when the report was closed (verified, or its rectification checked): its
+        personal data's retention runs from then."""
         """A23.2: the day a rectification asked for is due (class defaults, likewise)."""
     rectification_overdue = False
     rectification_checked = False
@@ -49,21 +58,29 @@ class Complaint(GreenAggregate):
         reporter_contact: str,
         evidence: list[str],
         content: str,
+        sealer: Sealer,
     ) -> Complaint:
-        """A23.1: refused without the reporter's name, contact or evidence."""
+        """A23.1: refused without the reporter's name, contact or evidence. What identifies
+        the reporter, and what they wrote, is sealed before it is recorded; the filing is
+        recorded under the neutral reporter (issue 14)."""
         agencies.check_a23_1_real_name(reporter_name, reporter_contact, evidence)
         agencies.check_a23_1_target(target_type)
+        subject = uuid4()
+        record = {
+            "name": reporter_name.strip(),
+            "contact": reporter_contact.strip(),
+            "evidence": list(evidence),
+            "statement": content,
+            "filed_by": filed_by(act),
+        }
         return cls._create(
             ev.ComplaintFiled,
-            id=uuid4(),
-            **act.provenance(["A23.1"]),
+            id=subject,
+            **withheld(act).provenance(["A23.1"]),
             target_type=target_type,
             target_id=target_id,
             city=city,
-            reporter_name=reporter_name.strip(),
-            reporter_contact=reporter_contact.strip(),
-            evidence=list(evidence),
-            content=content,
+            sealed=cls._seal(sealer, subject, record),
         )
 
     def accept(self, act: Act) -> None:
@@ -86,19 +103,30 @@ class Complaint(GreenAggregate):
     @applies
     def _(self, e: ev.ComplaintFiled) -> None:
         self.target_type, self.target_id, self.city = e.target_type, e.target_id, e.city
-        self.reporter_name, self.reporter_contact = e.reporter_name, e.reporter_contact
+        self.sealed = e.sealed
         self.outcome: str | None = None
-        self.disclosures = 0
 
-    def disclose_reporter(self, act: Act) -> dict[str, str]:
-        """A23.1: only the handling city bureau and discipline inspection see who reported, and
-        each look is recorded."""
+    def disclose_reporter(self, act: Act, reason: str, sealer: Sealer) -> dict[str, Any]:
+        """A23.1: only the handling city bureau and discipline inspection see who reported, for
+        a stated reason, and each disclosure is recorded (issue 14)."""
         agencies.check_a23_1_may_see_reporter(act.actor, self.city)
-        self.record(ev.ReporterIdentityRead, act, ["A23.1"])
-        return {"name": self.reporter_name, "contact": self.reporter_contact}
+        return self.disclose_identity(act, reason, sealer)
+
+    def read_case(self, actor: Actor, sealer: Sealer) -> dict[str, Any]:
+        """What the report says, for those who may see the reporter (the handling city works
+        on it; inspectors oversee it), never who filed it."""
+        agencies.check_a23_1_may_see_reporter(actor, self.city)
+        return self.case_file(sealer)
+
+    def erase(self, act: Act, basis: str, reason: str) -> bool:
+        """Issue 14: the handling city or the province orders the reporter's data erased; the
+        scheduler erases it at the end of its retention (`basis` "retention")."""
+        if basis == "order":
+            custody.check_may_erase_report(act.actor, self.city)
+        return self.erase_personal_data(act, basis, reason)
 
     @applies
-    def _(self, e: ev.ReporterIdentityRead) -> None:
+    def _(self, e: ev.ReporterIdentityRead) -> None:  # retired: a read without a reason
         self.disclosures += 1
 
     @applies
@@ -108,6 +136,8 @@ class Complaint(GreenAggregate):
     @applies
     def _(self, e: ev.ComplaintVerified) -> None:
         self.outcome = e.outcome
+        if e.outcome != "rectification":  # a rectification closes with its follow-up
+            self.closed_on = e.timestamp
 
     # --- A23.2: the follow-up of a rectification ---------------------------------------------
 
@@ -148,3 +178,4 @@ class Complaint(GreenAggregate):
     @applies
     def _(self, e: ev.RectificationChecked) -> None:
         self.rectification_checked = True
+        self.closed_on = e.timestamp

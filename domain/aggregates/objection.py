@@ -8,14 +8,17 @@ included) cannot contend with their writes."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from domain.acts import Act
 from domain.aggregates.base import GreenAggregate, applies, natural_id
+from domain.aggregates.sealed import HoldsSealedData
+from domain.custody import Sealer
 from domain.events import objection as ev
-from domain.rules import publication
-from domain.values import Level
+from domain.reporters import filed_by, withheld
+from domain.rules import custody, publication
+from domain.values import Actor, Level
 
 __all__ = ["NoticeObjection", "ObjectionDocket", "docket_id"]
 
@@ -25,18 +28,27 @@ def docket_id(round_id: UUID) -> UUID:
     return natural_id("objection-docket", round_id)
 
 
-class NoticeObjection(GreenAggregate):
-    """One objection against one unit on a round's notice."""
+class NoticeObjection(HoldsSealedData):
+    """One objection against one unit on a round's notice. The objector's identity and grounds
+    are sealed (issue 14, domain.custody)."""
+
+    if not TYPE_CHECKING:
+        codes = custody.OBJECTION
+        disclosed = ev.ObjectorDisclosed
+        erased = ev.ObjectorDataErased
 
     if TYPE_CHECKING:  # attributes set by when(); no class annotations (see Complaint)
         level: str
         year: int
         unit_id: UUID
-        grounds: str
+        decided_on: datetime | None
+    else:
+        decided_on = None
+        """Issue 14: when the province decided it; the objector's data's retention runs from
+        then."""
 
     registered = False
     upheld: bool | None = None
-    disclosures = 0
 
     @classmethod
     def file(
@@ -49,23 +61,30 @@ class NoticeObjection(GreenAggregate):
         objector_contact: str,
         evidence: list[str],
         grounds: str,
+        sealer: Sealer,
     ) -> NoticeObjection:
         """A16.1 (+A23.1): refused without the objector's name, contact, evidence or grounds.
         Whether the unit is on the notice and the notice runs: checked by the service on the
-        round, which holds the notice."""
+        round, which holds the notice. The objector's identity and grounds are sealed, the
+        filing recorded under the neutral reporter (issue 14)."""
         publication.check_a16_1_real_name(objector_name, objector_contact, evidence)
         publication.check_a16_1_objection_grounds(grounds)
+        subject = uuid4()
+        record = {
+            "name": objector_name.strip(),
+            "contact": objector_contact.strip(),
+            "evidence": [e for e in evidence if e.strip()],
+            "statement": grounds,
+            "filed_by": filed_by(act),
+        }
         return cls._create(
             ev.ObjectionFiled,
-            id=uuid4(),
-            **act.provenance(["A16.1", "A23.1"]),
+            id=subject,
+            **withheld(act).provenance(["A16.1", "A23.1"]),
             level=level.value,
             year=year,
             unit_id=unit_id,
-            objector_name=objector_name.strip(),
-            objector_contact=objector_contact.strip(),
-            evidence=[e for e in evidence if e.strip()],
-            grounds=grounds,
+            sealed=cls._seal(sealer, subject, record),
         )
 
     def register(self, act: Act, summary: str) -> None:
@@ -79,18 +98,32 @@ class NoticeObjection(GreenAggregate):
         publication.check_a16_1_reasons(reasons)
         self.record(ev.ObjectionHandled, act, ["A16.1"], upheld=upheld, reasons=reasons)
 
-    def disclose_objector(self, act: Act) -> dict[str, str]:
-        """A16.1 (+A23.1): only the province and discipline inspection see who objected, and
-        each look is recorded."""
+    def disclose_objector(self, act: Act, reason: str, sealer: Sealer) -> dict[str, Any]:
+        """A16.1 (+A23.1): only the province and discipline inspection see who objected, for a
+        stated reason, and each disclosure is recorded (issue 14)."""
         publication.check_a16_1_may_see_objector(act.actor)
-        self.record(ev.ObjectorIdentityRead, act, ["A16.1", "A23.1"])
-        return {"name": self.objector_name, "contact": self.objector_contact}
+        return self.disclose_identity(act, reason, sealer)
+
+    def read_case(self, actor: Actor, sealer: Sealer) -> dict[str, Any]:
+        """The grounds and evidence, for the province handling it and inspectors."""
+        publication.check_a16_1_may_see_objector(actor)
+        return self.case_file(sealer)
+
+    def erase(self, act: Act, basis: str, reason: str) -> bool:
+        """Issue 14: the province orders the objector's data erased; the scheduler erases it at
+        the end of its retention (`basis` "retention")."""
+        if basis == "order":
+            custody.check_may_erase_objection(act.actor)
+        return self.erase_personal_data(act, basis, reason)
+
+    @property
+    def closed_on(self) -> datetime | None:
+        return self.decided_on
 
     @applies
     def _(self, e: ev.ObjectionFiled) -> None:
         self.level, self.year, self.unit_id = e.level, e.year, e.unit_id
-        self.objector_name, self.objector_contact = e.objector_name, e.objector_contact
-        self.grounds = e.grounds
+        self.sealed = e.sealed
         self.filed_at: datetime = e.timestamp  # when the notice's deadline was judged (Act)
 
     @applies
@@ -100,9 +133,10 @@ class NoticeObjection(GreenAggregate):
     @applies
     def _(self, e: ev.ObjectionHandled) -> None:
         self.upheld = e.upheld
+        self.decided_on = e.timestamp
 
     @applies
-    def _(self, e: ev.ObjectorIdentityRead) -> None:
+    def _(self, e: ev.ObjectorIdentityRead) -> None:  # retired: a read without a reason
         self.disclosures += 1
 
 

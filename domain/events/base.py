@@ -45,3 +45,28 @@ class DomainEvent(_AppliedByWhen, Provenance, Aggregate.Event):
 
 class DomainCreated(_AppliedByWhen, Provenance, Aggregate.Created):
     """Base of every aggregate's first event."""
+
+
+# --- custody of sealed personal data (issue 14; A23.1, A16.1) --------------------------------
+# The bases of what a report and an objection record about their sealed data; each aggregate
+# records its own subclass (domain.events.complaint, domain.events.objection), so that every
+# stored event names the aggregate type it belongs to.
+
+
+class IdentityDisclosed(DomainEvent):
+    """Someone entitled (the handling city bureau, the province for objections, discipline
+    inspection) opened the sealed identity of the reporter or objector, for the reason stated
+    (also the event's justification). Supervision lists every one."""
+
+    reason: str
+
+
+class PersonalDataErased(DomainEvent):
+    """The sealed personal data of a report or objection was erased: its data key destroyed,
+    by an order with a reason (`basis` "order") or at the end of its retention after it was
+    closed (`basis` "retention", recorded by the scheduler). The filing event stays as it was
+    stored (its ciphertext, and so its leaf in the verifiable log, unchanged); no read can
+    open it again."""
+
+    basis: str
+    reason: str

@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from domain.events.base import DomainCreated, DomainEvent
+from domain.custody import upcast_clear_filing
+from domain.events.base import DomainCreated, DomainEvent, IdentityDisclosed, PersonalDataErased
 
 
 class ComplaintFiled(DomainCreated):
-    """A real-name report was filed with the handling city bureau (A23.1). Its actor (the
-    account that filed it, when a token was used) and the reporter's name and contact are the
-    filer's identity: reads withhold them (`domain.reporters`)."""
+    """A real-name report was filed with the handling city bureau (A23.1).
+
+    class_version 2 (issue 14): the reporter's name, contact, evidence and statement, and the
+    account that filed it, are `sealed` (domain.custody: a ciphertext bound to this report and
+    version 1, under the report's own data key); the event's actor is the neutral reporter
+    (`domain.reporters.WITHHELD`). Version 1 stored them in clear, and the filer as the actor:
+    such an event reads with its fields in a legacy envelope, readable as before."""
+
+    class_version = 2
 
     target_type: str
     target_id: UUID
     city: str
-    reporter_name: str
-    reporter_contact: str
-    evidence: list[str]
-    content: str
+    sealed: str
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        upcast_clear_filing(state, "reporter_name", "reporter_contact", "content")
 
 
 class ReporterIdentityRead(DomainEvent):
-    """Someone entitled read the reporter's name and contact; every such read is recorded."""
+    """Someone entitled read the reporter's name and contact; every such read is recorded.
+    Retired (issue 14): a disclosure now states its reason (`custody.IdentityDisclosed`);
+    older reports keep these."""
 
 
 class ComplaintAccepted(DomainEvent):
@@ -61,3 +72,12 @@ class RectificationChecked(DomainEvent):
 
     rectified: bool
     notes: str
+
+
+class ReporterDisclosed(IdentityDisclosed):
+    """The handling city bureau or discipline inspection opened the reporter's sealed identity
+    for the reason stated (A23.1, issue 14)."""
+
+
+class ReporterDataErased(PersonalDataErased):
+    """The reporter's sealed data was erased: its data key destroyed (issue 14)."""

@@ -4,28 +4,36 @@ identity lives only here: reads withhold the filer (`domain.reporters`)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from domain.events.base import DomainCreated, DomainEvent
+from domain.custody import upcast_clear_filing
+from domain.events.base import DomainCreated, DomainEvent, IdentityDisclosed, PersonalDataErased
 
 
 class ObjectionFiled(DomainCreated):
-    """An objection was filed against a unit on the proposed list under notice (A16.1). Its
-    actor (the account that filed it, when a token was used) and the objector's name and
-    contact are the objector's identity: reads withhold them (`domain.reporters`)."""
+    """An objection was filed against a unit on the proposed list under notice (A16.1).
+
+    class_version 2 (issue 14): the objector's name, contact, evidence and grounds, and the
+    account that filed it, are `sealed` (domain.custody), the event's actor is the neutral
+    reporter (`domain.reporters.WITHHELD`). Version 1 held them in clear: they read from a
+    legacy envelope."""
+
+    class_version = 2
 
     level: str
     year: int
     unit_id: UUID
-    objector_name: str
-    objector_contact: str
-    evidence: list[str]
-    grounds: str
+    sealed: str
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        upcast_clear_filing(state, "objector_name", "objector_contact", "grounds")
 
 
 class ObjectorIdentityRead(DomainEvent):
     """The province or discipline inspection read the objector's name and contact; every such
-    read is recorded."""
+    read is recorded. Retired (issue 14): see `custody.IdentityDisclosed`."""
 
 
 class ObjectionRegistered(DomainEvent):
@@ -57,3 +65,12 @@ class ObjectionDocketed(DomainEvent):
 
     objection_id: UUID
     unit_id: UUID
+
+
+class ObjectorDisclosed(IdentityDisclosed):
+    """The province or discipline inspection opened the objector's sealed identity for the
+    reason stated (A16.1, A23.1, issue 14)."""
+
+
+class ObjectorDataErased(PersonalDataErased):
+    """The objector's sealed data was erased: its data key destroyed (issue 14)."""

@@ -147,6 +147,15 @@ ACTS: dict[str, Grants] = {
     "accept_complaint": _grant(Reach.HANDLING_CITY, (C,)),
     "verify_complaint": _grant(Reach.HANDLING_CITY, (C,)),
     "record_rectification": _grant(Reach.HANDLING_CITY, (C,)),
+    # custody of reporters' and objectors' sealed data (issue 14; A23.1, A16.1): disclosure
+    # is an act with a reason; erasure by order, or by the scheduler at the retention's end
+    "disclose_reporter": {
+        **_grant(Reach.HANDLING_CITY, (C,)),
+        **province_wide(Role.INSPECTOR),
+    },
+    "disclose_objector": province_wide(P, Role.INSPECTOR),
+    "erase_reporter_data": {**_grant(Reach.HANDLING_CITY, (C,)), **province_wide(P, SYSTEM)},
+    "erase_objector_data": province_wide(P, SYSTEM),
 }
 """Every command of the service -> the roles that may do it, each with its reach."""
 

@@ -3,6 +3,7 @@
 from domain.service.accidents import AccidentActs
 from domain.service.agencies import AgencyActs
 from domain.service.complaints import ComplaintActs
+from domain.service.custody import CustodyQueries
 from domain.service.deadlines import DeadlineActs
 from domain.service.dynamic import DynamicManagementActs
 from domain.service.expert_review import ExpertReviewActs
@@ -31,6 +32,7 @@ class Greenlist(
     AgencyActs,
     ComplaintActs,
     ObjectionActs,
+    CustodyQueries,
     Queries,
     Explanations,
 ):

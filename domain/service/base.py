@@ -25,6 +25,7 @@ from domain.aggregates.membership import ParkMembership
 from domain.aggregates.round import Round
 from domain.aggregates.unit import TRANSCODINGS, Unit, unit_id
 from domain.clock import Clock
+from domain.custody import NoVault, Sealer
 from domain.errors import (
     AlreadyExists,
     ConcurrentUpdate,
@@ -115,12 +116,17 @@ class ServiceBase(Application[UUID]):
         *,
         aggregates: AggregateStore | None = None,
         identity: IdentityHasher | None = None,
+        vault: Sealer | None = None,
     ) -> None:
         super().__init__(env=env)
         self.clock = clock
         self.identity: IdentityHasher = identity or KeyedHash.ephemeral()
         """A22.3: turns a legal representative's ID number into the keyed identity that is
         stored (domain.identity); the composition root passes the configured key."""
+        self.vault: Sealer = vault or NoVault()
+        """Issue 14: seals the reporters' and objectors' personal data before it is stored
+        (domain.custody); the composition root passes the configured vault. Without one,
+        nothing personal can be filed."""
         self.notice_period = notice_period or Period()
         """A16.1: 15 calendar days unless configured (domain.calendar)."""
         self.store_reader: Repository[UUID] = Repository(
@@ -250,6 +256,10 @@ class ServiceBase(Application[UUID]):
         if not isinstance(aggregate, cls):
             raise NotFound(zh=f"{what}不存在", en=f"{what} not found")
         return aggregate
+
+    def _complaint(self, complaint_id: UUID, expected_version: ExpectedVersion = None) -> Complaint:
+        """A real-name report (A23), at the version the caller read if it names one."""
+        return self._expect(self._get(Complaint, complaint_id, "举报 complaint"), expected_version)
 
     def _get_or_open(self, cls: type[A], aggregate_id: UUID, opened: Callable[[], A]) -> A:
         """The aggregate of this id, or a new one (`opened()`, not saved yet) when there is

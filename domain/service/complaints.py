@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from domain.aggregates.agency import Agency, agency_id
 from domain.aggregates.complaint import Complaint
 from domain.aggregates.unit import Unit
+from domain.rules import custody
 from domain.rules.accidents import rectification_due
-from domain.rules.agencies import check_a23_1_handling_city
+from domain.rules.agencies import check_a23_1_handling_city, check_a23_1_may_see_reporter
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.removals import RemovalPolicy
 from domain.values import Actor
@@ -41,13 +43,29 @@ class ComplaintActs(RemovalPolicy):
             unit = self._unit(target_code)
             unit.check_reportable()
             complaint = Complaint.file(
-                act, "unit", unit.id, unit.city, reporter_name, reporter_contact, evidence, content
+                act,
+                "unit",
+                unit.id,
+                unit.city,
+                reporter_name,
+                reporter_contact,
+                evidence,
+                content,
+                self.vault,
             )
             return self._save(complaint)
         agency = self._get(Agency, agency_id(target_code.strip().upper()), "agency")
         city = check_a23_1_handling_city(city)
         complaint = Complaint.file(
-            act, "agency", agency.id, city, reporter_name, reporter_contact, evidence, content
+            act,
+            "agency",
+            agency.id,
+            city,
+            reporter_name,
+            reporter_contact,
+            evidence,
+            content,
+            self.vault,
         )
         return self._save(complaint)
 
@@ -64,7 +82,7 @@ class ComplaintActs(RemovalPolicy):
         unit is recorded in the unit's history now ("complained against", by the city), in the
         same transaction as the acceptance."""
         self._may(actor, "accept_complaint")
-        complaint = self._expect(self._get(Complaint, complaint_id, "complaint"), expected_version)
+        complaint = self._expect(self._complaint(complaint_id), expected_version)
         act = self._act(actor, occurred_at, notes, rules=("A23.2",))
         self._authorise(actor, "accept_complaint", city=complaint.city)
         complaint.accept(act)
@@ -90,7 +108,7 @@ class ComplaintActs(RemovalPolicy):
         (A19.3); one against an agency is reported under A22.1. A rectification has a
         follow-up due by `rectify_by` (default: 90 days on, domain.rules.accidents)."""
         self._may(actor, "verify_complaint")
-        complaint = self._expect(self._get(Complaint, complaint_id, "complaint"), expected_version)
+        complaint = self._expect(self._complaint(complaint_id), expected_version)
         act = self._act(actor, occurred_at, notes, rules=("A23.2",))
         self._authorise(actor, "verify_complaint", city=complaint.city)
         complaint.verify(act, confirmed, outcome, notes)
@@ -118,10 +136,59 @@ class ComplaintActs(RemovalPolicy):
         )
         return self._save(complaint, unit, queue)
 
-    def read_reporter(self, actor: Actor, complaint_id: UUID) -> dict[str, str]:
-        """The reporter's identity, for the handling city bureau and inspectors only; the read
-        itself is recorded in the complaint's stream."""
-        complaint = self._get(Complaint, complaint_id, "complaint")
-        identity = complaint.disclose_reporter(self._act(actor, rules=("A23.1",)))
-        self._save(complaint)
-        return identity
+    def disclose_reporter(
+        self, actor: Actor, complaint_id: UUID, reason: str
+    ) -> tuple[dict[str, Any], Receipt]:
+        """The reporter's identity, for the handling city bureau and inspectors only, for a
+        stated reason (issue 14): the disclosure is recorded in the report's stream first."""
+        self._may(actor, "disclose_reporter")
+        complaint = self._complaint(complaint_id)
+        self._authorise(actor, "disclose_reporter", city=complaint.city)
+        act = self._act(actor, None, reason, rules=("A23.1",))
+        identity = complaint.disclose_reporter(act, reason, self.vault)
+        return identity, self._save(complaint)
+
+    def read_complaint(self, actor: Actor, complaint_id: UUID) -> dict[str, Any]:
+        """The report as the handling city works on it (and inspectors oversee it): target,
+        state, statement and evidence opened from the seal, never who filed it."""
+        complaint = self._complaint(complaint_id)
+        erased = complaint.erased_on is not None
+        case = {} if erased else complaint.read_case(actor, self.vault)
+        if erased:
+            check_a23_1_may_see_reporter(actor, complaint.city)
+        return {
+            "id": complaint.id,
+            "target_type": complaint.target_type,
+            "target_id": complaint.target_id,
+            "city": complaint.city,
+            "accepted": complaint.accepted,
+            "outcome": complaint.outcome,
+            "closed_on": complaint.closed_on,
+            **case,
+            **complaint.custody,
+        }
+
+    def erase_reporter_data(
+        self,
+        actor: Actor,
+        complaint_id: UUID,
+        reason: str,
+        occurred_at: datetime | None = None,
+        *,
+        basis: str = "order",
+        expected_version: ExpectedVersion = None,
+    ) -> Receipt:
+        """Issue 14: erase the reporter's sealed data: the erasure recorded, then the report's
+        data key destroyed; the filing event stays as stored (its leaf unchanged). Again
+        after erasure: nothing new, the key destroyed again (mends a crash between the two), and
+        410 saying when and why it was erased."""
+        self._may(actor, "erase_reporter_data")
+        complaint = self._expect(self._complaint(complaint_id), expected_version)
+        self._authorise(actor, "erase_reporter_data", city=complaint.city)
+        act = self._act(actor, occurred_at, reason, rules=("A23.1",))
+        if not complaint.erase(act, basis, reason):  # erased already: the key destroyed again
+            self.vault.shred(complaint.id)  # (mends a crash between the two), and the caller told
+            raise custody.erased(complaint.codes, complaint.erased_on, complaint.erased_because)
+        receipt = self._save(complaint)
+        self.vault.shred(complaint.id)
+        return receipt

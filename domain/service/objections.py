@@ -13,9 +13,13 @@ from domain.aggregates.objection import NoticeObjection, ObjectionDocket, docket
 from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit
 from domain.errors import NotFound
-from domain.rules import publication
+from domain.reporters import withheld
+from domain.rules import custody, publication
 from domain.service.base import ExpectedVersion, Receipt, ServiceBase
 from domain.values import Actor, Level, local_date
+
+NEUTRAL_SUMMARY = "公示期实名异议 / an objection filed during the notice"
+"""What the unit's history shows of a registered objection when the province gives no summary."""
 
 
 class ObjectionActs(ServiceBase):
@@ -48,8 +52,17 @@ class ObjectionActs(ServiceBase):
         publication.check_a16_1_within_notice(rnd.notice["last_day"], act.judged_at)
         publication.check_a16_1_on_notice(str(unit.id) in rnd.notice["unit_ids"])
         objection = NoticeObjection.file(
-            act, level, year, unit.id, objector_name, objector_contact, evidence, grounds
+            act,
+            level,
+            year,
+            unit.id,
+            objector_name,
+            objector_contact,
+            evidence,
+            grounds,
+            self.vault,
         )
+        act = withheld(act)  # the docket's entry names no filer either (issue 14)
         docket = self._get_or_open(
             ObjectionDocket,
             docket_id(rnd.id),
@@ -69,12 +82,13 @@ class ObjectionActs(ServiceBase):
     ) -> Receipt:
         """A16.1: the province registers a filed objection for handling: only now does the
         unit's history say an objection was raised (`ObjectionRaised`, the province as the
-        actor, judged at the filing's date), in the same transaction. `summary` (default: the
-        objection's grounds) is what the unit's history shows."""
+        actor, judged at the filing's date), in the same transaction. `summary`, the
+        province's own words, is what the unit's history shows; by default a neutral line, never
+        the objector's sealed grounds (issue 14)."""
         self._authorise(actor, "register_objection")
         objection = self._expect(self._objection(objection_id), expected_version)
         act = self._act(actor, occurred_at, rules=("A16.1",))
-        shown = summary.strip() or objection.grounds
+        shown = summary.strip() or NEUTRAL_SUMMARY
         objection.register(act, shown)
         unit = self._get(Unit, objection.unit_id, "unit")
         level = Level(objection.level)
@@ -102,13 +116,56 @@ class ObjectionActs(ServiceBase):
         unit.decide_objection(act, Level(objection.level), objection.id, upheld)
         return self._save(objection, unit)
 
-    def read_objector(self, actor: Actor, objection_id: UUID) -> dict[str, str]:
-        """The objector's identity, for the province and inspectors only; the read itself is
-        recorded in the objection's stream."""
+    def disclose_objector(
+        self, actor: Actor, objection_id: UUID, reason: str
+    ) -> tuple[dict[str, Any], Receipt]:
+        """The objector's identity, for the province and inspectors only, for a stated reason
+        (issue 14): the disclosure is recorded in the objection's stream first."""
+        self._authorise(actor, "disclose_objector")
         objection = self._objection(objection_id)
-        identity = objection.disclose_objector(self._act(actor, rules=("A16.1", "A23.1")))
-        self._save(objection)
-        return identity
+        act = self._act(actor, None, reason, rules=("A16.1", "A23.1"))
+        identity = objection.disclose_objector(act, reason, self.vault)
+        return identity, self._save(objection)
+
+    def read_objection(self, actor: Actor, objection_id: UUID) -> dict[str, Any]:
+        """The objection as the province handles it: the unit, its state, the grounds and
+        evidence (opened from the seal), never who filed it."""
+        objection = self._objection(objection_id)
+        case = objection.read_case(actor, self.vault) if objection.erased_on is None else {}
+        return {
+            "id": objection.id,
+            "level": objection.level,
+            "year": objection.year,
+            "unit_id": objection.unit_id,
+            "registered": objection.registered,
+            "upheld": objection.upheld,
+            **case,
+            **objection.custody,
+        }
+
+    def erase_objector_data(
+        self,
+        actor: Actor,
+        objection_id: UUID,
+        reason: str,
+        occurred_at: datetime | None = None,
+        *,
+        basis: str = "order",
+        expected_version: ExpectedVersion = None,
+    ) -> Receipt:
+        """Issue 14: erase the objector's sealed data: the erasure recorded, then the data key
+        destroyed; the filing event stays as stored. Again after erasure: nothing new, the
+        key destroyed again (a crash between the two is mended so), and 410 saying when and
+        why it was erased."""
+        self._authorise(actor, "erase_objector_data")
+        objection = self._expect(self._objection(objection_id), expected_version)
+        act = self._act(actor, occurred_at, reason, rules=("A16.1", "A23.1"))
+        if not objection.erase(act, basis, reason):  # erased already: the key destroyed again
+            self.vault.shred(objection.id)  # (mends a crash between the two), and the caller told
+            raise custody.erased(objection.codes, objection.erased_on, objection.erased_because)
+        receipt = self._save(objection)
+        self.vault.shred(objection.id)
+        return receipt
 
     def _objection(self, objection_id: UUID) -> NoticeObjection:
         return self._get(NoticeObjection, objection_id, "异议 objection")

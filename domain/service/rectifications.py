@@ -32,7 +32,7 @@ class RectificationActs(DeadlineActs):
         follow-up; not rectified decides its removal at the next annual publication (A23.2,
         A19.3, as `verify_complaint` with the outcome removal)."""
         self._may(actor, "record_rectification")
-        complaint = self._expect(self._get(Complaint, complaint_id, "complaint"), expected_version)
+        complaint = self._expect(self._complaint(complaint_id), expected_version)
         self._authorise(actor, "record_rectification", city=complaint.city)
         act = self._act(actor, occurred_at, notes, rules=("A23.2",))
         complaint.check_rectification(act, rectified, notes)

@@ -73,6 +73,13 @@ class SQLiteDb(Db):
             raise
         conn.execute("COMMIT")
 
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it (outside any transaction): so
+        that a page overwritten in the database (`secure_delete`) leaves no older copy in the
+        WAL. Nothing to do in memory."""
+        if not self.path.startswith("file:"):
+            self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:

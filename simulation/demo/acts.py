@@ -306,6 +306,14 @@ class DemoActs:
         """A23.2: the handling city takes the report up; only now is the unit's history told."""
         self.app.accept_complaint(city_actor(city), self.complaints[code], draws.ACCEPTED)
 
+    def disclose(self, code: str, city: str, reason: str) -> None:
+        """A23.1, issue 14: the handling city opens the reporter's identity, for its reason."""
+        self.app.disclose_reporter(city_actor(city), self.complaints[code], reason)
+
+    def erase(self, code: str, city: str, reason: str) -> None:
+        """Issue 14: the handling city orders the reporter's data erased (the key destroyed)."""
+        self.app.erase_reporter_data(city_actor(city), self.complaints[code], reason)
+
     def verify(self, code: str, city: str, confirmed: bool, outcome: str, notes: str) -> None:
         complaint = self.complaints[code]
         self.app.verify_complaint(city_actor(city), complaint, confirmed, outcome, notes)

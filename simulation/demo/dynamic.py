@@ -15,6 +15,11 @@ from simulation.demo.acts import P, quotas
 from simulation.demo.rounds import DemoRounds
 from simulation.scenarios import PROVINCE_ACTOR, SYSTEM_ACTOR, city_actor
 
+DISCLOSURE = "核实举报需电话联系举报人了解排放时段"
+"""Why the handling city opens the reporter's identity (A23.1, issue 14)."""
+ERASURE = "举报经核实不属实，处理完毕，依举报人申请删除其个人信息"
+"""Why the city orders the unfounded report's personal data erased (issue 14)."""
+
 TEXTS = (
     "股份制改造后更名",
     "主体产线搬迁改造，停产约八个月",
@@ -84,10 +89,12 @@ class DemoDynamic(DemoRounds):
             (date(2025, 11, 24), self.accident, accident, date(2025, 11, 22)),
             (date(2025, 12, 2), self.complain, showcase, t[4]),
             (date(2025, 12, 4), self.accept, showcase, city(showcase)),
+            (date(2025, 12, 5), self.disclose, showcase, city(showcase), DISCLOSURE),
             (date(2026, 1, 8), self.verify, showcase, city(showcase), True, "removal", t[5]),
             (date(2025, 12, 15), self.complain, unfounded, t[6]),
             (date(2025, 12, 17), self.accept, unfounded, city(unfounded)),
             (date(2026, 1, 20), self.verify, unfounded, city(unfounded), False, "unfounded", t[7]),
+            (date(2026, 1, 26), self.erase, unfounded, city(unfounded), ERASURE),
             (date(2026, 1, 12), self.ground, negative, "A17.2", date(2025, 12, 20), t[8]),
             (date(2026, 2, 10), self.complain, rectify, t[9]),
             (date(2026, 2, 12), self.accept, rectify, city(rectify)),

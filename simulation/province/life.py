@@ -163,10 +163,12 @@ class ProvinceLife(ProvinceActs):
         city = city_actor(unit.city)
         self.accept(city, complaint)
         if self.rng.random() < 0.6:
-            read = partial(self.act, self.app.read_reporter, city, complaint)
+            reason = "核实需要联系举报人"
+            read = partial(self.act, self.app.disclose_reporter, city, complaint, reason)
             self.agenda.on(self.today + timedelta(days=self.rng.randint(2, 7)), read)
         if self.rng.random() < 0.1:
-            read = partial(self.act, self.app.read_reporter, INSPECTOR, complaint)
+            reason = "监督检查举报处理情况"
+            read = partial(self.act, self.app.disclose_reporter, INSPECTOR, complaint, reason)
             self.agenda.on(self.today + timedelta(days=self.rng.randint(8, 12)), read)
         outcome = self.rng.choices(("unfounded", "rectification", "removal"), (50, 38, 12))[0]
         verify = partial(self.verify, city, complaint, outcome)

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from uuid import uuid4
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.service import Greenlist
 
-IDENTITY_READS = ("/reporter", "/objector")
-"""The reads that name the filer: each is for a few readers and recorded (left out)."""
+IDENTITY_READS = ("/disclosures",)
+"""The acts that open the filer's identity (POST, for a stated reason, recorded): no GET."""
 
 
 def every_read(
-    app: Flask, client: FlaskClient, headers: dict[str, str], code: str, filers: Iterable[str]
+    app: Flask,
+    client: FlaskClient,
+    headers: dict[str, str],
+    code: str,
+    filers: Iterable[str],
+    **ids: str,
 ) -> dict[str, Any]:
     """Every GET operation of the OpenAPI document but the identity reads, with the unit, its
     provincial round of 2025 and its city as parameters (each explained decision of the
@@ -24,7 +30,15 @@ def every_read(
     spec = client.get("/api/openapi.json").json
     service: Greenlist = app.extensions["greenlist"].service
     versions = range(1, service.get_unit(code).version + 1)
-    params = {"code": code, "level": "provincial", "year": "2025", "city": code[2:6] + "00"}
+    params = {
+        "code": code,
+        "level": "provincial",
+        "year": "2025",
+        "city": code[2:6] + "00",
+        "complaint_id": str(uuid4()),
+        "objection_id": str(uuid4()),
+        **ids,
+    }
     paths = ["/metrics", "/api/openapi.json"]
     for path, operations in spec["paths"].items():
         if "get" not in operations or path.endswith(IDENTITY_READS):

@@ -110,18 +110,23 @@ def test_a16_1_no_read_names_the_objector_but_the_recorded_objector_read(
     }
     decided = client.put(f"/api/v1/objections/{oid}/decision", json=decision, headers=province())
     assert decided.status_code == 200, decided.json
+    disclose = f"/api/v1/objections/{oid}/disclosures"
+    why = {"reason": "核实异议人身份"}
     for refused in (city(), enterprise(OBJECTED), FILER_TOKEN, token("auditor")):
         before = event_count(api_app)
-        answer = client.get(f"/api/v1/objections/{oid}/objector", headers=refused)
-        assert answer.status_code == 403 and "A16.1" in answer.json["rules"]
+        if refused is not FILER_TOKEN:  # a refused disclosure is kept, naming who tried
+            answer = client.post(disclose, json=why, headers=refused)
+            assert answer.status_code == 403 and "ID.3" in answer.json["rules"]
+        case = client.get(f"/api/v1/objections/{oid}", headers=refused)
+        assert case.status_code == 403 and "A16.1" in case.json["rules"]
         assert event_count(api_app) == before
-    assert client.get(f"/api/v1/objections/{oid}/objector").status_code == 401
+    assert client.post(disclose, json=why).status_code == 401
     for reader in (province(), token("inspector")):
         before = event_count(api_app)
-        shown = client.get(f"/api/v1/objections/{oid}/objector", headers=reader)
-        assert shown.json == {"name": NAME, "contact": CONTACT}
+        shown = client.post(disclose, json=why, headers=reader)
+        assert (shown.json["name"], shown.json["contact"]) == (NAME, CONTACT)
         assert shown.headers["Cache-Control"] == "no-store"
-        assert event_count(api_app) == before + 1  # the look is recorded
+        assert event_count(api_app) == before + 1  # the disclosure is recorded
     assert_no_read_names_the_objector(api_app, client)  # registered, decided, disclosed
     unit = client.get(NOTICE).json["units"][0]
     assert unit["objections"] == {"raised": 1, "pending": 0, "upheld": 1, "not_upheld": 0}
@@ -129,7 +134,7 @@ def test_a16_1_no_read_names_the_objector_but_the_recorded_objector_read(
     assert [(r["actor_id"], r["actor_role"], r["actor_region"]) for r in trail["items"]] == [
         WITHHELD
     ]
-    reads = client.get("/api/v1/audit-trail?type=ObjectorIdentityRead", headers=token("auditor"))
+    reads = client.get("/api/v1/audit-trail?type=ObjectorDisclosed", headers=token("auditor"))
     assert [r["actor_role"] for r in reads.json["items"]] == ["province", "inspector"]
 
 

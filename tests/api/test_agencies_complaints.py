@@ -256,18 +256,22 @@ def test_only_the_handling_city_and_inspectors_see_the_reporter_and_each_look_is
     api_app: Flask, client: FlaskClient, listed: str
 ) -> None:
     complaint = file(client, report(listed))
-    url = f"/api/v1/complaints/{complaint}/reporter"
+    url = f"/api/v1/complaints/{complaint}/disclosures"
+    why = {"reason": "核实需联系举报人"}
     before = event_count(api_app)
     for headers in (token("auditor"), city("330200"), province(), enterprise(listed)):
-        refused(client.get(url, headers=headers), 403, ["A23.1"])
-    assert client.get(url).status_code == 401
+        refused(client.post(url, json=why, headers=headers), 403, ["ID.3"])
+        case = client.get(f"/api/v1/complaints/{complaint}", headers=headers)
+        refused(case, 403, ["A23.1"])
+    assert client.post(url, json=why).status_code == 401
     assert event_count(api_app) == before
-    response = client.get(url, headers=city())
+    response = client.post(url, json=why, headers=city())
     assert response.status_code == 200
-    assert response.json == {"name": "王举报", "contact": "13800000000"}
+    assert (response.json["name"], response.json["contact"]) == ("王举报", "13800000000")
+    assert response.json["filed_by"]["role"] == "public"
     assert response.headers["Cache-Control"] == "no-store"
     assert event_count(api_app) == before + 1
-    assert client.get(url, headers=token("inspector")).status_code == 200
-    assert stream(api_app, complaint)[-2:] == ["ReporterIdentityRead"] * 2
-    missing = "/api/v1/complaints/7f0c1f3e-2d7b-4d59-9b8e-1f2a3b4c5d6e/reporter"
-    assert client.get(missing, headers=city()).status_code == 404
+    assert client.post(url, json=why, headers=token("inspector")).status_code == 200
+    assert stream(api_app, complaint)[-2:] == ["ReporterDisclosed"] * 2
+    missing = "/api/v1/complaints/7f0c1f3e-2d7b-4d59-9b8e-1f2a3b4c5d6e/disclosures"
+    assert client.post(missing, json=why, headers=city()).status_code == 404

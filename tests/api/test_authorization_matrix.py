@@ -230,6 +230,19 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "/api/v1/complaints/{complaint_id}/rectification",
         {"rectified": True},
     ),
+    # issue 14: a disclosure is an act with a reason; erasure by order
+    "disclose_reporter": (
+        "POST",
+        "/api/v1/complaints/{complaint_id}/disclosures",
+        {"reason": TEXT},
+    ),
+    "disclose_objector": (
+        "POST",
+        "/api/v1/objections/{objection_id}/disclosures",
+        {"reason": TEXT},
+    ),
+    "erase_reporter": ("POST", "/api/v1/complaints/{complaint_id}/erasure", {"reason": TEXT}),
+    "erase_objector": ("POST", "/api/v1/objections/{objection_id}/erasure", {"reason": TEXT}),
 }
 """Each command: method, path template (as in the OpenAPI document) and a valid body."""
 AT_AGENCY = frozenset({"report_misconduct"})
@@ -262,7 +275,8 @@ ROLES: dict[str, Acts] = {
     "city": acts(
         own="register members cultivate list_municipally nominate record_negative end_negative"
         " recheck_change decide_removal report_accident rereview accept_complaint"
-        " verify_complaint record_rectification adjustment_opinions",
+        " verify_complaint record_rectification adjustment_opinions disclose_reporter"
+        " erase_reporter",
         anywhere="report_misconduct " + OBJECT_AND_REPORT,
     ),
     "province": acts(
@@ -270,12 +284,12 @@ ROLES: dict[str, Acts] = {
         " site_sample site_inspection notice decide_objection publish enrol_expert"
         " record_negative end_negative mark_overdue decide_removal remove_after_accident"
         " miit_removal register_agency report_misconduct change_representative recommend_to_miit"
-        " miit_outcome migrate_national register_objection decide_filed_objection raise_objection "
-        + OBJECT_AND_REPORT
+        " miit_outcome migrate_national register_objection decide_filed_objection raise_objection"
+        " disclose_objector erase_reporter erase_objector " + OBJECT_AND_REPORT
     ),
     "codept": acts(anywhere="cosign " + OBJECT_AND_REPORT),
     "expert": acts(own="score", anywhere=OBJECT_AND_REPORT),
-    "inspector": acts(anywhere="supervise"),
+    "inspector": acts(anywhere="supervise disclose_reporter disclose_objector"),
     "auditor": acts(),
 }
 """lifecycle.md's actor table as the API enforces it (role -> commands)."""

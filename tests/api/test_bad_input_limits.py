@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from api.app import MAX_BODY
+from simulation import scenarios as s
 from tests.api.bad_input import (
     CODE,
     COMMANDS,
@@ -193,17 +194,20 @@ def test_a_stale_etag_fails_the_precondition(prepared: Prepared, name: str) -> N
 
 
 def test_a_reused_idempotency_key_with_another_body_is_refused(prepared: Prepared) -> None:
-    """Within one caller's key space: a token's holder (an anonymous caller's space is its
-    request itself, see test_reporters_unlinked.py)."""
-    key = {"Idempotency-Key": f"bad-input-{uuid.uuid4()}", **HEADERS["enterprise"]}
-    first = send(prepared, "complaint", json=COMPLAINT, headers=key)
+    """Within one caller's key space: a token's holder's (an anonymous caller's space is its
+    request itself, and so is a filing's, whatever token it came with: issue 14,
+    test_reporters_unlinked.py)."""
+    key = {"Idempotency-Key": f"bad-input-{uuid.uuid4()}"}
+    body = with_(REGISTER, credit_code=s.credit_code(97))
+    first = send(prepared, "register", json=body, headers=key)
     assert first.status_code == 201, first.json
     before = event_count(prepared.app)
-    other = with_(COMPLAINT, content="另一份举报")
-    problem(send(prepared, "complaint", json=other, headers=key), 422)
-    elsewhere = prepared.client.post("/api/v1/complaints?again=1", json=COMPLAINT, headers=key)
+    problem(send(prepared, "register", json=with_(body, name="另一家工厂"), headers=key), 422)
+    elsewhere = prepared.client.post(
+        "/api/v1/units?again=1", json=body, headers={**HEADERS["city"], **key}
+    )
     problem(elsewhere, 422)
-    again = send(prepared, "complaint", json=COMPLAINT, headers=key)
+    again = send(prepared, "register", json=body, headers=key)
     assert again.status_code == 201 and again.json == first.json
     assert event_count(prepared.app) == before
 

@@ -64,6 +64,7 @@ def test_id_3_export_links_read_the_api_as_the_signed_in_person(client: FlaskCli
     sign_in(client, "city", "330100")
     listed = client.get("/console/export/lists/provincial?limit=5")
     assert listed.status_code == 200 and listed.get_json()["level"] == "provincial"
+    assert listed.headers["Cache-Control"] == "no-store"  # a signed-in download (issue 14)
     assert client.get("/console/export/audit-trail").status_code == 403
     sign_in(client, "auditor")
     assert client.get("/console/export/audit-trail?limit=1").status_code == 200

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask, Response, g
 from flask.testing import FlaskClient
 
+from api.idempotency import SCOPE_FORMAT as SCOPE
 from api.idempotency import TABLE, Idempotency, fingerprint
 from domain.clock import SettableClock
 from greenlist.config import views_db
@@ -53,7 +54,7 @@ def crashed(app: Flask, path: str, body: dict[str, Any], headers: dict[str, str]
     idempotency: Idempotency = app.extensions["greenlist"].idempotency
     with app.test_request_context(path, method="POST", json=body, headers=headers):
         app.preprocess_request()  # authentication: the caller's scope
-        request_fingerprint = fingerprint()
+        request_fingerprint = fingerprint(idempotency.secret)
         scope = idempotency.scope(g.actor, request_fingerprint)
         key = headers["Idempotency-Key"]
         assert idempotency._claim(key, scope, request_fingerprint, "crashed") is None
@@ -141,11 +142,11 @@ def test_of_two_retries_after_the_expiry_one_takes_the_claim(store_url: str) -> 
     db = views_db(store_url)
     try:
         first, second = (Idempotency(db, b"k" * 32, clock=lambda: T0) for _ in range(2))
-        assert first._claim("k", "v2:scope", "fp", "crashed") is None
+        assert first._claim("k", SCOPE + "scope", "fp", "crashed") is None
         for process in (first, second):
             process.clock = lambda: T0 + 91
-        assert first._claim("k", "v2:scope", "fp", "retry-1") is None
-        held = second._claim("k", "v2:scope", "fp", "retry-2")
+        assert first._claim("k", SCOPE + "scope", "fp", "retry-1") is None
+        held = second._claim("k", SCOPE + "scope", "fp", "retry-2")
         assert held is not None and held.status_code == 409
     finally:
         db.close()
@@ -165,13 +166,13 @@ def test_a_claims_table_from_before_expiries_gets_them(store_url: str) -> None:
             )
             tx.execute(
                 f"INSERT INTO {TABLE} (key, actor, claim, fingerprint) VALUES (?, ?, ?, ?)",
-                ("old", "v2:scope", "crashed-long-ago", "fp"),
+                ("old", SCOPE + "scope", "crashed-long-ago", "fp"),
             )
         idempotency = Idempotency(db, b"k" * 32, clock=lambda: T0)
-        held = idempotency._claim("old", "v2:scope", "fp", "retry")
+        held = idempotency._claim("old", SCOPE + "scope", "fp", "retry")
         assert held is not None and held.status_code == 409
         idempotency.clock = lambda: T0 + 91
-        assert idempotency._claim("old", "v2:scope", "fp", "retry") is None
+        assert idempotency._claim("old", SCOPE + "scope", "fp", "retry") is None
         Idempotency(db, b"k" * 32)  # opened again: nothing to upgrade twice
     finally:
         db.close()

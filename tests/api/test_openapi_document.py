@@ -124,6 +124,11 @@ def test_every_command_documents_its_request_and_response_headers(client: FlaskC
         if method in ("post", "put") and path != "/api/v1/test/clock"
     }
     assert len(commands) > 30
+    disclosures = {k for k in commands if k[1].endswith("/disclosures")}
+    assert len(disclosures) == 2
+    for method, path in disclosures:  # issue 14: never replayed, never cached (no key, no ETag)
+        operation = commands.pop((method, path))
+        assert not [p for p in operation.get("parameters", []) if p["in"] == "header"]
     for (method, path), operation in commands.items():
         sent = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
         assert set(sent) == {"Idempotency-Key"} | (set() if path in CREATES else {"If-Match"})

@@ -177,8 +177,8 @@ READS: dict[str, Read] = {
     "audit_trail": read(f"/api/v1/audit-trail?unit={HZ}&limit=5", "audit"),
     "supervision": read("/api/v1/supervision", "supervision"),
     "refusals": read("/api/v1/refusals?limit=5", "refusals"),
-    "reporter": read("/api/v1/complaints/{complaint}/reporter", "reporter"),
-    "objector": read("/api/v1/objections/{objection}/objector", "objector"),
+    "reporter": read("/api/v1/complaints/{complaint}", "reporter"),
+    "objector": read("/api/v1/objections/{objection}", "objector"),
     "log_event": read(
         "/api/v1/log/proof/inclusion?position={position}&credit_code={code}",
         "unit",

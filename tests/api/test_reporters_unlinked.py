@@ -61,7 +61,9 @@ def old_style_filing(app: Greenlist, filer: Actor, code: str) -> None:
     `ComplaintReceived` in the unit's stream, the filer its actor."""
     act = app._act(filer, rules=("A23.1",))
     unit = app._unit(code)
-    complaint = Complaint.file(act, "unit", unit.id, unit.city, "李举报", "139", ["x"], "偷排")
+    complaint = Complaint.file(
+        act, "unit", unit.id, unit.city, "李举报", "139", ["x"], "偷排", app.vault
+    )
     unit.record(un.ComplaintReceived, act, ["A23.1"], complaint_id=complaint.id)
     app._save(complaint, unit)
 
@@ -88,8 +90,13 @@ def test_a_filing_with_a_token_leaves_the_filer_in_no_read(
     verdict = {"confirmed": True, "outcome": "rectification", "notes": "属实，责令整改"}
     verification = f"/api/v1/complaints/{complaint}/verification"
     assert client.put(verification, json=verdict, headers=city()).status_code == 200
-    reporter = client.get(f"/api/v1/complaints/{complaint}/reporter", headers=token("inspector"))
-    assert reporter.status_code == 200  # the one read that names the reporter, itself recorded
+    disclosed = client.post(
+        f"/api/v1/complaints/{complaint}/disclosures",
+        json={"reason": "监督检查举报处理"},
+        headers=token("inspector"),
+    )
+    assert disclosed.status_code == 200  # the one act that names the reporter, itself recorded
+    assert disclosed.json["filed_by"]["actor_id"] == FILER  # sealed with the filing
     assert_no_read_names_the_filers(api_app, client)  # accepted, verified, its reporter read
 
     history = client.get(f"/api/v1/units/{LISTED}/history?limit=500", headers=province()).json
@@ -158,6 +165,39 @@ def test_filing_is_limited_per_client_with_a_429_problem_and_retry_after(
 
 
 @pytest.mark.stores("sqlite")
+def test_the_filing_limit_never_holds_up_an_officials_disclosure_or_erasure(
+    limited_app: Flask,
+) -> None:
+    """Issue 14: the limit counts filings only. An anonymous client spending requests on the
+    report's disclosure and erasure routes (refused, 401) cannot make the inspector's or the
+    city's own acts from the same address wait (they were refused 429 before)."""
+    s.list_provincially(service(limited_app), LISTED)
+    client = limited_app.test_client()
+    filed = client.post("/api/v1/complaints", json=report())
+    complaint = filed.json["id"]
+    for _ in range(5):
+        assert (
+            client.post(f"/api/v1/complaints/{complaint}/disclosures", json={}).status_code == 401
+        )
+        assert client.post(f"/api/v1/complaints/{complaint}/erasure", json={}).status_code == 401
+    why = {"reason": "核实需联系举报人"}
+    disclosed = client.post(
+        f"/api/v1/complaints/{complaint}/disclosures", json=why, headers=token("inspector")
+    )
+    assert disclosed.status_code == 200, disclosed.json
+    erased = client.post(
+        f"/api/v1/complaints/{complaint}/erasure",
+        json={"reason": "依令删除举报人信息"},
+        headers=city(),
+    )
+    assert erased.status_code == 200, erased.json
+    for _ in range(2):
+        client.post("/api/v1/complaints", json=report(content="再次"))
+    over = client.post("/api/v1/complaints", json=report(content="超限"))
+    assert over.status_code == 429 and over.json["rules"] == ["A23.1"]
+
+
+@pytest.mark.stores("sqlite")
 def test_an_invalid_filing_limit_is_refused_at_start_up(
     store_url: str, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -172,25 +212,30 @@ def post(client: FlaskClient, body: dict[str, Any], headers: dict[str, str]) -> 
 
 
 @pytest.mark.stores("sqlite", "postgres")
-def test_idempotency_keys_are_scoped_by_role_region_and_sub(
+def test_a_filing_with_a_token_is_keyed_as_the_publics_and_tied_to_none_of_its_acts(
     api_app: Flask, client: FlaskClient, listed: str
 ) -> None:
+    """Issue 14: an Idempotency-Key row scoped by the filer's token would tie the report to the
+    account's other keyed acts (the same scope), for anyone holding the table. A filing is
+    keyed as the public's is (its client and its very request), whatever token it came with;
+    the account's own acts keep their scope by (role, region, sub)."""
     body = report()
-    colleague = token("enterprise", "330200", uscc=FILER, sub="another-account")
-    rival = token("enterprise", "330300", uscc=OLD_FILER, sub=FILER_SUB)
     first = post(client, body, FILER_TOKEN)
     assert first.status_code == 201
-    for other in (colleague, rival):  # same key, same body: a report of its own
-        answer = post(client, body, other)
-        assert answer.status_code == 201, answer.json
-        assert answer.json["id"] != first.json["id"]
-        assert "Idempotent-Replayed" not in answer.headers
-    again = post(client, body, FILER_TOKEN)
+    again = post(client, body, FILER_TOKEN)  # the filer's retry is idempotent still
     assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
-    kept = api_app.extensions["greenlist"].views.query("SELECT * FROM api_idempotency")
-    assert len(kept) == 3
-    for secret in (FILER, FILER_SUB, OLD_FILER):
-        assert secret not in repr(kept)
+    registered = client.post(
+        "/api/v1/units",
+        json={"credit_code": FILER, "kind": "factory", "name": "举报企业自身"},
+        headers={**FILER_TOKEN, "Idempotency-Key": "k"},
+    )
+    assert registered.status_code == 201, registered.json
+    kept = api_app.extensions["greenlist"].views.query("SELECT actor, body FROM api_idempotency")
+    scopes = {row["actor"] for row in kept if str(first.json["id"]) in (row["body"] or "")}
+    (filing_scope,) = scopes
+    assert len(kept) == 2 and len({row["actor"] for row in kept}) == 2  # no shared scope
+    for secret in (FILER, FILER_SUB):
+        assert secret not in filing_scope
 
 
 @pytest.mark.stores("sqlite", "postgres")

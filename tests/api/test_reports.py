@@ -60,7 +60,7 @@ def story(api_app: Flask, clock: SettableClock) -> Flask:
     s.list_provincially(app, LISTED)
     clock.set(instant(2025, 12, 1))
     filed = app.file_complaint(s.PUBLIC, "unit", LISTED, "王五", "13912345678", ["a.pdf"], "造假")
-    app.read_reporter(s.INSPECTOR, filed.aggregate_id)
+    app.disclose_reporter(s.INSPECTOR, filed.aggregate_id, "监督检查举报处理")
     clock.set(instant(2026, 1, 2))
     s.prepare_candidate(app, OFF_LIST, year=2026)
     clock.set(instant(2026, 5, 3))
@@ -221,7 +221,8 @@ def test_supervision_for_inspectors_and_auditors(story: Flask, client: FlaskClie
     late = next(r for r in body["late_acts"] if r["credit_code"] == LATE_COMER)
     assert late["back_entered"] is True and late["delay_seconds"] > 86400
     (read,) = body["reporter_reads"]
-    assert read["actor_role"] == "inspector" and read["event_type"] == "ReporterIdentityRead"
+    assert read["actor_role"] == "inspector" and read["event_type"] == "ReporterDisclosed"
+    assert (read["act"], read["reason"]) == ("disclosure", "监督检查举报处理")
     assert "王五" not in response.get_data(as_text=True)
     assert body["actor_activity"][0]["events"] >= body["actor_activity"][-1]["events"]
     since = client.get("/api/v1/supervision?since=2027-01-01T00:00:00Z", headers=token("auditor"))

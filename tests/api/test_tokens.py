@@ -315,22 +315,13 @@ def test_a_secret_holding_the_published_one_is_refused(
 def test_one_sub_acting_for_two_enterprises_has_two_key_spaces(
     api_app: Flask, client: FlaskClient
 ) -> None:
-    """An agent (one `sub`) filing for two enterprises: the second filing is its own."""
-    listed = s.credit_code(6, "330100")
-    s.list_provincially(api_app.extensions["greenlist"].service, listed)
-    body = {
-        "target_type": "unit",
-        "target_code": listed,
-        "reporter_name": "李代理",
-        "reporter_contact": "13800000001",
-        "evidence": ["photo.jpg"],
-        "content": "同一文本",
-    }
+    """An agent (one `sub`) registering two enterprises with one key: the second is its own."""
     ids = []
     for uscc in (s.credit_code(7, "330100"), s.credit_code(8, "330100")):
         headers = forge(role="enterprise", region="330100", uscc=uscc, sub="agent-li")
         headers["Idempotency-Key"] = "same-key"
-        response = client.post("/api/v1/complaints", json=body, headers=headers)
+        body = {"credit_code": uscc, "kind": "factory", "name": "代理登记的工厂"}
+        response = client.post("/api/v1/units", json=body, headers=headers)
         assert response.status_code == 201, response.json
         assert "Idempotent-Replayed" not in response.headers
         ids.append(response.json["id"])

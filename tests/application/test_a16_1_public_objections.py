@@ -136,10 +136,12 @@ def test_a16_1_the_objector_is_withheld_and_disclosed_only_to_province_and_inspe
     for refused_reader in (s.city_actor(), NOTICE_VIEWER, s.PUBLIC):
         before = log_size(app)
         with pytest.raises(OutOfJurisdiction) as info:
-            app.read_objector(refused_reader, objection)
-        assert "A16.1" in info.value.codes and log_size(app) == before
-    assert app.read_objector(P, objection) == {"name": NAME, "contact": CONTACT}
-    assert app.read_objector(s.INSPECTOR, objection)["name"] == NAME
+            app.disclose_objector(refused_reader, objection, "需核实异议人")
+        assert "ID.3" in info.value.codes and log_size(app) == before
+    identity, _ = app.disclose_objector(P, objection, "需核实异议人")
+    assert (identity["name"], identity["contact"]) == (NAME, CONTACT)
+    assert identity["filed_by"]["actor_id"] == NOTICE_VIEWER.id  # sealed with the filing
+    assert app.disclose_objector(s.INSPECTOR, objection, "监督核查")[0]["name"] == NAME
     assert app.get_unit(code).status(PROV) == "under_notice"
 
 

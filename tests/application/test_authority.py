@@ -24,10 +24,10 @@ from domain.service.base import ANY_VERSION
 from domain.values import PROVINCE, Actor, Level, Role
 from simulation import scenarios as s
 
-READS_ONE_PERSON = {"read_reporter", "read_objector"}
-"""The methods that take an actor and are no command: a reporter's identity is read by the
-handling city and the inspectors (A23.1), an objector's by the province and the inspectors
-(A16.1), the report or objection deciding it and recording each look."""
+READS_ONE_PERSON = {"read_complaint", "read_objection"}
+"""The methods that take an actor and are no command: a report's case file is read by the
+handling city and the inspectors (A23.1), an objection's by the province and the inspectors
+(A16.1), the report or objection deciding it (the identity is a disclosure, a command)."""
 CALENDAR = {act for act, grants in ACTS.items() if grants is DEADLINES}
 """The calendar's acts first look whether anything fell due: nothing falls due, nothing is
 decided (they need a record, so the scenarios of tests/scheduler drive them)."""

@@ -71,19 +71,22 @@ def test_a_park_that_no_longer_declares_an_enterprise_is_not_affected_by_it(
     assert not app.get_unit(park).standing[PROV.value].get("pending_removal")
 
 
-def test_every_read_of_a_reporters_identity_is_recorded(app: Greenlist) -> None:
+def test_every_disclosure_of_a_reporters_identity_is_recorded_with_its_reason(
+    app: Greenlist,
+) -> None:
     code = s.credit_code(47)
     s.list_provincially(app, code)
     filed = app.file_complaint(
         s.PUBLIC, "unit", code, "张三", "13800000000", ["监测报告.pdf"], "能耗数据造假"
     )
     complaint_id = filed.aggregate_id
-    assert app.read_reporter(s.INSPECTOR, complaint_id)["name"] == "张三"
-    assert app.read_reporter(s.city_actor(), complaint_id)["contact"] == "13800000000"
-    reads = [e for e in app.events.get(complaint_id) if type(e).__name__ == "ReporterIdentityRead"]
-    assert [(e.actor_role, e.actor_id) for e in reads] == [
-        ("inspector", s.INSPECTOR.id),
-        ("city", s.city_actor().id),
+    assert app.disclose_reporter(s.INSPECTOR, complaint_id, "监督核查")[0]["name"] == "张三"
+    disclosed, _ = app.disclose_reporter(s.city_actor(), complaint_id, "核实需联系")
+    assert disclosed["contact"] == "13800000000"
+    reads = [e for e in app.events.get(complaint_id) if type(e).__name__ == "ReporterDisclosed"]
+    assert [(e.actor_role, e.actor_id, e.reason) for e in reads] == [
+        ("inspector", s.INSPECTOR.id, "监督核查"),
+        ("city", s.city_actor().id, "核实需联系"),
     ]
 
 

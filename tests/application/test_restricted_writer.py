@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import psycopg
@@ -16,6 +17,7 @@ from flask.testing import FlaskClient
 from psycopg import errors, sql
 
 from domain.clock import SettableClock
+from domain.errors import Erased
 from domain.service import Greenlist
 from domain.values import UnitKind, local_date
 from greenlist.adapters.stores.postgres import StoreNotSetUp
@@ -24,9 +26,12 @@ from greenlist.cli import main
 from greenlist.config import build_service, store_settings
 from greenlist.runtime import read_side
 from greenlist.scheduling import sweeper_for
+from greenlist.vault import TABLE as VAULT_TABLE
+from greenlist.vault.keys import decode_key
 from greenlist.web import make_app
 from simulation import scenarios as s
 from tests.api.conftest import SECRET, city
+from tests.custody_steps import HANGZHOU, agency, report, reporter_name, with_only
 from tests.on_time import on_time
 
 OWNER_ROLE = "greenlist_owner"
@@ -164,6 +169,36 @@ def test_as_the_app_role_the_api_answers_commands_with_idempotency_keys(
 
 
 @pytest.mark.postgres
+def test_as_the_app_role_reports_are_sealed_erased_and_their_keys_rotated(
+    service: Greenlist, app_url: str, owner_url: str, tmp_path: Path
+) -> None:
+    """Issue 14: the vault's key table is the service's own (shredding and rotation update
+    it), so as greenlist_app a report is filed, its data erased, and every key re-wrapped."""
+    against = agency(service)
+    kept, erased = (report(service, against, name, date(2025, 2, 1)) for name in ("陈一", "林二"))
+    service.erase_reporter_data(HANGZHOU, erased, "举报人申请删除")
+    new_file = tmp_path / "vault.key"
+    rotate = ["vault", "rotate", "--to", str(new_file), "--generate", "--database-url", app_url]
+    assert main(rotate) == 0
+    with_only(service, decode_key(new_file.read_text()))
+    assert reporter_name(service, kept) == "陈一"
+    with pytest.raises(Erased):
+        reporter_name(service, erased)
+    assert table_owner(owner_url, VAULT_TABLE) == APP_ROLE
+
+
+@pytest.mark.postgres
+def test_a_vault_table_the_owner_created_is_given_to_the_app_role(
+    owner_url: str, app_url: str
+) -> None:
+    """A store whose vault table its owner created (a service started as the owner before the
+    restricted writer was set up): `greenlist db-roles` gives it to the service's role."""
+    build_service(owner_url, restricted=False).close()
+    assert main(["db-roles", "--database-url", owner_url]) == 0
+    assert table_owner(owner_url, VAULT_TABLE) == APP_ROLE
+
+
+@pytest.mark.postgres
 @pytest.mark.parametrize(
     "statement",
     [
@@ -189,6 +224,16 @@ def test_the_app_role_can_neither_change_nor_remove_the_log(
         with pytest.raises(errors.InsufficientPrivilege):
             run_sql(app_url, query)
     assert {name: count(owner_url, name) for name in tables} == before
+
+
+def table_owner(url: str, name: str) -> str:
+    rows = run_sql(
+        url,
+        "SELECT tableowner FROM pg_tables WHERE schemaname = %s AND tablename = %s",
+        schema_of(url),
+        name,
+    )
+    return str(rows[0][0])
 
 
 def first_column(url: str, name: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from api.auth import mint
+from simulation.demo.dynamic import DISCLOSURE, ERASURE
 from tests.e2e.test_server import free_port
 
 pytestmark = [
@@ -182,6 +183,8 @@ def test_supervision_as_an_inspector_with_its_charts(chromium, server) -> None:
     page.wait_for_selector("#chart-cities[data-drawn] canvas")
     assert page.locator("#exceptions tbody tr").count() > 0
     assert page.locator("#overrides tbody tr").count() > 0
+    custody = page.inner_text("#custody")  # issue 14: every disclosure and erasure, and why
+    assert DISCLOSURE in custody and ERASURE in custody
     shot(page, "supervision")
 
 

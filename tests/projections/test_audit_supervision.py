@@ -49,6 +49,7 @@ NINGBO = s.city_actor("330200")
 WHY = "市级名单另行发布，该企业为行业龙头 / the municipal list is published separately"
 REDRAW = "专家回避后重抽 / a drawn expert declared a conflict"
 REPORTER, CONTACT, CONTENT = "举报人王五", "13912345678", "能耗数据造假，联系人王五"
+DISCLOSURE_REASON = "核查举报处理是否合规"
 
 
 def instant(y: int, m: int, d: int) -> datetime:
@@ -71,7 +72,7 @@ def rest_of_story(app: Greenlist, clock: SettableClock) -> None:
     nomination on 2 June and the panel drawn twice in July."""
     clock.set(instant(2025, 12, 1))
     filed = app.file_complaint(s.PUBLIC, "unit", LISTED, REPORTER, CONTACT, ["a.pdf"], CONTENT)
-    app.read_reporter(s.INSPECTOR, filed.aggregate_id)
+    app.disclose_reporter(s.INSPECTOR, filed.aggregate_id, DISCLOSURE_REASON)
     clock.set(instant(2026, 1, 2))
     s.prepare_candidate(app, OFF_LIST, year=2026)
     clock.set(instant(2026, 5, 3))
@@ -130,10 +131,10 @@ def test_the_trail_filters_by_unit_actor_region_rule_type_and_time(
     assert mine and all(r["credit_code"] == LISTED for r in mine)
     types = {r["event_type"] for r in mine}  # the round's and the complaint's rows about it too
     assert {"Nominated", "NominationAccepted", "ExpertPanelDrawn", "ComplaintFiled"} <= types
-    assert {"ReporterIdentityRead", "DynamicFormSubmitted"} <= types
+    assert {"ReporterDisclosed", "DynamicFormSubmitted"} <= types
 
     inspector = audit_trail(views, actor=s.INSPECTOR.id)
-    assert [r["event_type"] for r in inspector] == ["ReporterIdentityRead"]
+    assert [r["event_type"] for r in inspector] == ["ReporterDisclosed"]
     ningbo = audit_trail(views, region="330200", limit=1000)
     assert ningbo and all(r["actor_region"] == "330200" for r in ningbo)
     assert {r["credit_code"] for r in ningbo} == {OFF_LIST}
@@ -145,14 +146,14 @@ def test_the_trail_filters_by_unit_actor_region_rule_type_and_time(
     ]
     assert all("A14.2" in r["rules"].split(",") for r in a14_2)
     assert audit_trail(views, rule="A14") == []  # a code, not a prefix
-    assert [r["event_type"] for r in audit_trail(views, type="ReporterIdentityRead")] == [
-        "ReporterIdentityRead"
+    assert [r["event_type"] for r in audit_trail(views, type="ReporterDisclosed")] == [
+        "ReporterDisclosed"
     ]
 
     december = audit_trail(
         views, since=micros(instant(2025, 12, 1)), until=micros(instant(2026, 1, 1))
     )
-    assert [r["event_type"] for r in december] == ["ComplaintFiled", "ReporterIdentityRead"]
+    assert [r["event_type"] for r in december] == ["ComplaintFiled", "ReporterDisclosed"]
     both = audit_trail(views, unit=OFF_LIST, type="Nominated", region="330200")
     assert len(both) == 1
 
@@ -221,7 +222,9 @@ def test_a_filer_with_a_token_is_withheld_from_the_trail_and_the_supervision_vie
     )
     act = app._act(s.enterprise_actor(old_filer), rules=("A23.1",))
     unit = app._unit(LISTED)
-    old = Complaint.file(act, "unit", unit.id, unit.city, REPORTER, CONTACT, ["b.pdf"], CONTENT)
+    old = Complaint.file(
+        act, "unit", unit.id, unit.city, REPORTER, CONTACT, ["b.pdf"], CONTENT, app.vault
+    )
     unit.record(un.ComplaintReceived, act, ["A23.1"], complaint_id=old.id)
     app._save(old, unit)
     runner = Runner(app, views, [Audit(), Supervision()])
@@ -346,13 +349,16 @@ def test_late_forms_and_back_entered_acts_are_shown_with_both_instants(
     assert (registration["late_form"], registration["back_entered"]) == (0, 1)
 
 
-def test_reads_of_a_reporters_identity_are_listed(runner: Runner, views: Db) -> None:
+def test_disclosures_of_a_reporters_identity_are_listed_with_their_reason(
+    runner: Runner, views: Db
+) -> None:
     (read,) = reporter_reads(views)
     assert (read["actor_id"], read["actor_role"], read["credit_code"]) == (
         s.INSPECTOR.id,
         "inspector",
         LISTED,
     )
+    assert (read["act"], read["reason"]) == ("disclosure", DISCLOSURE_REASON)
     assert read["aggregate_type"] == "complaint"
     assert read["recorded"] > micros(instant(2025, 12, 1))
 
