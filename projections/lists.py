@@ -24,6 +24,7 @@ class Lists(Projection):
 
     name = "lists"
     version = 2  # 2: list_changes, the change feed (issue 13)
+    rebuild_weight = 1.1
     tables = (
         Table(
             "list_units",

@@ -63,6 +63,7 @@ class Supervision(Projection):
 
     name = "supervision"
     version = 3  # 2: supervision_exceptions gained `detail`; 3: a round's opening quotas (A13.2)
+    rebuild_weight = 0.9
     tables = (
         Table(
             "supervision_exceptions",

@@ -11,7 +11,7 @@ the second waits, then skips what the first applied."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from projections.engine.db import Db, Tx
 from projections.engine.projection import Projection
@@ -49,10 +49,19 @@ def positions(db: Db) -> dict[str, int]:
     return {r["name"]: int(r["position"]) for r in rows}
 
 
-def still_ours(group: Iterable[Projection], found: dict[str, int], position: int) -> None:
-    """A rebuild's new tables are still at the position it left them at; else another rebuild
-    reset them, and this one stops."""
-    reset = [p.name for p in group if found.get(p.name + NEXT) != position]
+def still_ours(
+    group: Iterable[Projection], found: dict[str, int], position: int | Mapping[str, int]
+) -> None:
+    """A rebuild's new tables are still at the position it left them at (one for the group,
+    or one per read model when several processes loaded them); else another rebuild reset
+    them, and this one stops."""
+    group = list(group)
+    wanted = (
+        position
+        if isinstance(position, Mapping)
+        else dict.fromkeys((p.name for p in group), position)
+    )
+    reset = [p.name for p in group if found.get(p.name + NEXT) != wanted[p.name]]
     if reset:
         raise RebuildSuperseded(f"another rebuild of {', '.join(reset)} started; stopping")
 
