@@ -98,6 +98,9 @@ def renamed(kind: type[fields.Field[Any]], old: str, description: str) -> fields
     fields of one schema on one attribute, so the source is named when the value is read)."""
 
     class Field(kind):  # type: ignore[valid-type,misc]
+        renamed_from = old
+        """The row's key it is read from (api.rendering reads it there too)."""
+
         def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
             return super().get_value(obj, old, accessor)
 

@@ -18,6 +18,8 @@ from projections.engine.projection import Projection
 from projections.errors import ProjectionsBehind
 
 TRACKING = "projection_tracking"
+TRACKED = "tracked_position"
+"""The column of a read's rows that says the position of the model they were read from."""
 NEXT = "__next"
 """The suffix of a rebuild's new tables and of their tracking row."""
 
@@ -36,6 +38,15 @@ def lock(tx: Tx, name: str) -> None:
             "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ?::text))",
             (f":greenlist:{name}",),
         )
+
+
+def tracked_column(model: str) -> str:
+    """A column for a read's SELECT list: the model's position, as `TRACKED`. The statement
+    reads it and the rows in one snapshot (each batch writes its rows and the position in one
+    transaction), so the rows are those of that position."""
+    if not model.isidentifier():
+        raise ValueError(f"not a read model's name: {model!r}")
+    return f"(SELECT position FROM {TRACKING} WHERE name = '{model}') AS {TRACKED}"
 
 
 def marks(tx: Tx) -> dict[str, int]:
