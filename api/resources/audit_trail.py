@@ -30,7 +30,7 @@ blp = Blueprint(
 
 @blp.route("")
 class AuditTrail(MethodView):
-    @blp.arguments(AuditQuery, location="query")
+    @blp.arguments(AuditQuery(), location="query")  # an instance: not built per request
     @blp.response(200, AuditPage)
     @exportable(blp, AuditPage)
     def get(self, query: dict[str, Any]) -> Any:

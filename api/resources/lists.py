@@ -40,7 +40,7 @@ LIST_ETAG = {
 
 @blp.route(f"/<any({LEVELS}):level>")
 class LevelList(MethodView):
-    @blp.arguments(ListQuery, location="query")
+    @blp.arguments(ListQuery(), location="query")  # an instance: not built per request
     @blp.response(200, ListPage, headers=LIST_ETAG)
     @blp.alt_response(
         304,

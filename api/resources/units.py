@@ -65,7 +65,7 @@ class Units(MethodView):
 
 @blp.route("/<string:code>")
 class UnitResource(MethodView):
-    @blp.arguments(AsOf, location="query")
+    @blp.arguments(AsOf(), location="query")  # an instance: not built per request
     @blp.response(200, UnitOut, headers=READ_ETAG)
     def get(self, query: dict[str, Any], code: str) -> Response:
         """A unit now, or as of either time (M21): as the system knew it at `as_of` (by
