@@ -30,10 +30,14 @@ def render(schema: type[Schema], data: Any, status: int = 200) -> Response:
     flask's provider gives (compact, UTF-8 unescaped, keys in order; what orjson does not
     encode itself, such as dates, goes to the provider's `default`), about ten times as fast
     (a 35 kB audit-trail page: 0.26 ms with the standard library, 0.02 ms)."""
-    provider = current_app.json
+    return json_response(dumper(schema)(data), status)
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    """`jsonify(data)`, encoded by orjson (see `render`)."""
     body = orjson.dumps(
-        dumper(schema)(data),
-        default=getattr(provider, "default", None),
+        data,
+        default=getattr(current_app.json, "default", None),
         option=orjson.OPT_PASSTHROUGH_DATETIME
         | orjson.OPT_PASSTHROUGH_DATACLASS
         | orjson.OPT_PASSTHROUGH_SUBCLASS
