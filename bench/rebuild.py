@@ -1,24 +1,38 @@
-"""Issue 3's benchmark: how fast a full rebuild of every read model runs on PostgreSQL, as a
-ratio to reading and decoding the same log without writing anything.
+"""Issue 3's and issue 15's (item 3) benchmark: how fast a full rebuild of every read model runs
+on PostgreSQL, as a ratio to reading and decoding the same log without writing anything, and
+how much memory it takes as the log grows.
 
-    .venv/bin/python -m bench.rebuild [--units N] [--keep] [--profile] [--rounds R]
+    .venv/bin/python -m bench.rebuild [--units N] [--keep] [--processes P] [--profile]
+                                      [--rounds R] [--min-events E]
 
 1. A realistic history (simulation.histories: the province story) of at least `--min-events`
    events is generated in its own schema; with `--keep` the schema is kept and used again by
    the next `--keep` run (its name says what was generated), otherwise it is dropped at the end.
+   `--units 11000` gives 0.22 M events, `--units 52000` 1.01 M (about seven minutes to
+   generate, once, with `--keep`).
 2. Baseline: the whole log read with `select_notifications` in batches of the runner's batch
    size and decoded with `mapper.to_domain_event`, writing nothing; each batch's events are
    kept until the next batch is read, as for applying them. The same loop dropping each event
    as soon as it is decoded is measured too (reported, and its ratio).
 3. Rebuild: `Runner.rebuild()` of all read models (projections.catalogue), from zero into new
-   tables, then the swap. Its time is split per read model (handlers, then the batch's writes)
-   by timing each model's `process` and `Batch.flush` calls (per batch, not per event), and
-   its reads of the log.
+   tables, then the swap, loaded by `--processes` processes (2 by default, as
+   `greenlist projections rebuild`; engine.rebuilding). In one process its time is split per
+   read model (handlers, then the batch's writes) by timing each model's `process` and
+   `Batch.flush` calls (per batch, not per event), and its reads of the log; with several,
+   their CPU time is counted (they end with the rebuild).
+4. Memory: the peak resident memory of this process and of the largest rebuild process
+   (getrusage), compared between a 0.2 M and a 1 M run: it must not grow with the log (each
+   process remembers at most `Rebuilding.remember_rows` rows, and nothing else is kept per
+   event).
 
 Both are measured `--rounds` times, alternately, after a warm-up read; the best of each is
 compared (the machine may be shared: the load average during the run is recorded). With
-`--profile` one more rebuild runs under cProfile and its top functions are printed.
-The result is printed as a table and written to var/bench-rebuild.json."""
+`--profile` one more rebuild runs under cProfile (in this process: use `--processes 1`) and its
+top functions are printed. The result is printed as a table, with the time 20 M events would
+take at the measured rates, and written to var/bench-rebuild.json.
+
+Measured (issue 15; 2 CPUs shared with other work, load average 2 to 4, so noisy: the ratios
+are of one run each, see README "Performance"): RESULTS"""
 
 from __future__ import annotations
 
@@ -105,6 +119,28 @@ def create_schema(schema: str) -> None:
 
 def drop_schema(schema: str) -> None:
     admin(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+class _NoPipeline:
+    def sync(self) -> None:
+        pass
+
+
+@contextmanager
+def _no_pipeline(_connection: Any) -> Iterator[_NoPipeline]:
+    yield _NoPipeline()
+
+
+def without_pipeline() -> None:
+    """psycopg without libpq's pipeline mode, in this process (`--no-pipeline`, for the
+    generation): generating 1 M events on a loaded machine, the store's pipelined write of a
+    flush of events (eventsourcing's recorder: LOCK, NOTIFY, the inserts, then a sync) hung
+    twice here, the server waiting for the client and the client for the server. Without the
+    pipeline each statement waits for its answer: slower, never stuck."""
+    from psycopg import _pipeline
+
+    _pipeline.Pipeline.is_supported = classmethod(lambda cls: False)  # type: ignore[method-assign,assignment]
+    psycopg.Connection.pipeline = _no_pipeline  # type: ignore[assignment,method-assign]
 
 
 def generate_into(schema: str, units: int, last_year: int, seed: int) -> dict[str, Any]:
@@ -410,6 +446,8 @@ def table(result: dict[str, Any]) -> str:
         f"{'rebuild time per read model (s)':34}{'handlers':>10}{'writes':>10}{'total':>11}"
     )
     split = dict(built.get("split_seconds", {}))
+    if not split:
+        return "\n".join(lines[:-1])
     reads = split.pop(READS, {}).get("seconds", 0.0)
     ordered = sorted(split.items(), key=lambda kv: -sum(kv[1].values()))
     for name, parts in ordered:
@@ -435,6 +473,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the schema")
     parser.add_argument("--profile", action="store_true", help="one more rebuild, cProfiled")
     parser.add_argument("--output", type=Path, default=RESULT)
+    parser.add_argument(
+        "--no-pipeline", action="store_true", help="generate without libpq's pipeline mode"
+    )
     args = parser.parse_args(argv)
 
     cache = f"bench_rebuild_v{GENERATOR_VERSION}_{args.units}_{args.last_year}_{args.seed}"
@@ -445,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if info is None:
             print(f"generating the history into schema {schema} ...", flush=True)
+            if args.no_pipeline:
+                without_pipeline()
             info = generate_into(schema, args.units, args.last_year, args.seed)
             print(
                 f"  {info['events']:,} events by {info['acts']:,} acts in "
