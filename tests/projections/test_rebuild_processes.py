@@ -12,11 +12,16 @@ from domain.clock import SettableClock
 from domain.service import Greenlist
 from greenlist.runtime import ProgressBar, read_side
 from projections.catalogue import all_projections
+from projections.engine.batch import Batch
 from projections.engine.checksum import table_checksums
 from projections.engine.db import Db
+from projections.engine.projection import Table, columns
 from projections.engine.rebuilding import collecting_less, partition
+from projections.engine.remembered import UNKNOWN, Forgotten, Remembered
 from projections.engine.runner import Runner
 from tests.projections.test_crash_safety import record_history
+
+TABLE = Table("t", columns("k:int v:int"), key=("k",))
 
 
 @pytest.mark.stores("postgres")
@@ -93,3 +98,28 @@ def test_a_long_rebuild_shows_events_done_rate_and_time_left() -> None:
     assert lines[2] == "[..........] 100,000/3,000,000 events, 10,000 events/s, ETA 0:04:50"
     assert lines[3].startswith("[##########] 3,000,000/3,000,000 events, 150,000 events/s")
     assert shown.getvalue().endswith("\n")
+
+
+def test_a_forgotten_key_is_never_taken_for_one_never_written() -> None:
+    forgotten = Forgotten()
+    for i in range(50_000):
+        forgotten.add(("unit", i))
+    assert all(forgotten.maybe(("unit", i)) for i in range(50_000))
+    false = sum(forgotten.maybe(("other", i)) for i in range(50_000))
+    assert false < 50_000 * 0.01
+
+
+def test_rows_beyond_the_limit_are_forgotten_not_the_tables_completeness() -> None:
+    """Past its limit a rebuild forgets its oldest rows only: a row it forgot is read again
+    (UNKNOWN), a row never written is still known not to exist, without a read."""
+    remembered = Remembered(["t"], limit=100)
+    for start in range(0, 400, 50):
+        batch = Batch(None, {"t": (TABLE, "t")}, remembered)  # type: ignore[arg-type]
+        for i in range(start, start + 50):
+            batch.put("t", k=i, v=i)
+        remembered.learn(batch)
+        assert sum(len(rows) for rows in remembered.rows.values()) <= 100
+    assert remembered.get("t", (399,)) == {"k": 399, "v": 399}
+    assert remembered.get("t", (0,)) is UNKNOWN
+    assert remembered.get("t", (10_000,)) is None
+    assert remembered.fresh("t", [(0,), (10_000,)]) == {(10_000,)}
