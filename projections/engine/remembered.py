@@ -140,4 +140,5 @@ class Remembered:
                 forgotten = self.forgotten.setdefault(name, Forgotten())
                 for key in list(islice(rows, drop)):
                     del rows[key]
-                    forgotten.add(key)
+                    if not forgotten.maybe(key):  # forgotten before, read again since
+                        forgotten.add(key)
