@@ -51,13 +51,14 @@ class Timeline(Protocol):
 
 @runtime_checkable
 class RecordedStream(Protocol):
-    """What a store may offer for an as-of read by recorded time (M21) in one round trip:
-    the latest snapshot at or before the version the aggregate had at the recorded instant,
-    and its events after the snapshot up to that version, as stored; (None, []) when it had
-    none then. Without it, the timeline index, the snapshot and the events are read apart."""
+    """What a store may offer for an as-of read by recorded time (M21), or a read of an
+    aggregate now (`recorded_micros` None), in one round trip: the latest snapshot at or
+    before the version the aggregate had at the recorded instant, and its events after the
+    snapshot up to that version, as stored; (None, []) when it had none then. Without it,
+    the timeline index, the snapshot and the events are read apart."""
 
     def stream_recorded_by(
-        self, originator_id: UUID, recorded_micros: int
+        self, originator_id: UUID, recorded_micros: int | None
     ) -> tuple[StoredEvent | None, list[StoredEvent]]: ...
 
 

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import datetime
-from itertools import chain
 from typing import Any, cast
 from uuid import UUID
 
@@ -19,6 +18,7 @@ from domain.events.base import Provenance
 from domain.reporters import shown_actor
 from domain.service.base import LogPositions, ServiceBase, Timeline, fold
 from domain.service.ports import RecordedStream
+from domain.service.stored import in_one_trip
 from domain.service.views import UnitView
 from domain.service.world_time import fold_stated_by
 from domain.values import Level, micros
@@ -138,18 +138,12 @@ class Queries(ServiceBase):
         return unit
 
     def _unit_in_one_trip(self, store: RecordedStream, uid: UUID, recorded: datetime) -> Unit:
-        """As `store_reader.get` at the version recorded by then, from one read of the store:
-        the snapshot decoded as the snapshot store decodes it, then the events after it."""
-        assert self.snapshots is not None
-        snapshot, stored = store.stream_recorded_by(uid, _micros(recorded))
-        if snapshot is None and not stored:
+        """As `store_reader.get` at the version recorded by then, from one read of the store."""
+        unit = in_one_trip(self, store, uid, _micros(recorded))
+        if unit is None:
             raise NotFound(
                 zh="该时点单位尚未登记", en="the unit was not registered at that instant"
             )
-        to_event = self.mapper.to_domain_event
-        events = [to_event(e) for e in stored]
-        first = [self.snapshots.mapper.to_domain_event(snapshot)] if snapshot else []
-        unit = fold(None, chain(first, events))
         assert isinstance(unit, Unit)
         return unit
 
