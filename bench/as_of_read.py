@@ -13,7 +13,11 @@ second service on the same schema, with no snapshot store), as many, timed the s
 They run interleaved so that drift of the machine affects both alike: CHUNKS rounds of a chunk
 of as-of reads then as many replays. (Not one replay after each read: a read that follows a
 replay's burst of allocation is about 1 ms slower at p50.)
-Ratio = baseline p50 / as-of p50. Goal: as-of p99 <= 5 ms.
+Ratio = baseline p50 / as-of p50. Goal: as-of p99 <= 1 ms (issue 15 item 4; it was 5 ms), in
+one round trip on PostgreSQL (`stream_recorded_by`: the timeline's version, the nearest
+snapshot and the events after it in one statement; three before).
+Measured (2 CPUs shared, load average about 3): p50 0.28 ms, p99 0.75 ms, one round trip;
+before, three round trips, p50 0.76 ms and p99 7.9 ms (load 4.8).
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from domain.values import UnitKind
 from simulation.scenarios import city_actor, credit_code
 
 NAME = "as_of_read"
-GOAL_P99_MS = 5.0
+GOAL_P99_MS = 1.0
 EVENTS = 1000
 READS = 500
 WARMUP = 20

@@ -194,6 +194,7 @@ class RoundTrips:
         self.seconds: dict[str, list[float]] = {}
         self._undo: list[Callable[[], None]] = []
         targets: list[tuple[Any, str, str]] = [
+            (app.recorder, "stream_recorded_by", "SELECT timeline, snapshot, events (one)"),
             (app.recorder, "version_at", "SELECT timeline"),
             (app.recorder, "select_events", "SELECT events"),
             (app.recorder, "insert_events", "INSERT events + timeline, COMMIT"),
@@ -202,7 +203,8 @@ class RoundTrips:
             targets.insert(1, (app.snapshots.recorder, "select_events", "SELECT snapshot"))
             targets.append((app.snapshots.recorder, "insert_events", "INSERT snapshot"))
         for obj, attr, label in targets:
-            self._wrap(obj, attr, self.seconds.setdefault(label, []))
+            if hasattr(obj, attr):
+                self._wrap(obj, attr, self.seconds.setdefault(label, []))
 
     def _wrap(self, obj: Any, attr: str, times: list[float]) -> None:
         original = getattr(obj, attr)

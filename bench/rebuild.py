@@ -1,24 +1,44 @@
-"""Issue 3's benchmark: how fast a full rebuild of every read model runs on PostgreSQL, as a
-ratio to reading and decoding the same log without writing anything.
+"""Issue 3's and issue 15's (item 3) benchmark: how fast a full rebuild of every read model runs
+on PostgreSQL, as a ratio to reading and decoding the same log without writing anything, and
+how much memory it takes as the log grows.
 
-    .venv/bin/python -m bench.rebuild [--units N] [--keep] [--profile] [--rounds R]
+    .venv/bin/python -m bench.rebuild [--units N] [--keep] [--processes P] [--profile]
+                                      [--rounds R] [--min-events E]
 
 1. A realistic history (simulation.histories: the province story) of at least `--min-events`
    events is generated in its own schema; with `--keep` the schema is kept and used again by
    the next `--keep` run (its name says what was generated), otherwise it is dropped at the end.
+   `--units 11000` gives 0.22 M events, `--units 52000` 1.01 M (about seven minutes to
+   generate, once, with `--keep`).
 2. Baseline: the whole log read with `select_notifications` in batches of the runner's batch
    size and decoded with `mapper.to_domain_event`, writing nothing; each batch's events are
    kept until the next batch is read, as for applying them. The same loop dropping each event
    as soon as it is decoded is measured too (reported, and its ratio).
 3. Rebuild: `Runner.rebuild()` of all read models (projections.catalogue), from zero into new
-   tables, then the swap. Its time is split per read model (handlers, then the batch's writes)
-   by timing each model's `process` and `Batch.flush` calls (per batch, not per event), and
-   its reads of the log.
+   tables, then the swap, loaded by `--processes` processes (2 by default, as
+   `greenlist projections rebuild`; engine.rebuilding). In one process its time is split per
+   read model (handlers, then the batch's writes) by timing each model's `process` and
+   `Batch.flush` calls (per batch, not per event), and its reads of the log; with several,
+   their CPU time is counted (they end with the rebuild).
+4. Memory: the peak resident memory of this process and of the largest rebuild process
+   (getrusage), compared between a 0.2 M and a 1 M run: it must not grow with the log (each
+   process remembers at most `Rebuilding.remember_rows` rows, and nothing else is kept per
+   event).
 
 Both are measured `--rounds` times, alternately, after a warm-up read; the best of each is
 compared (the machine may be shared: the load average during the run is recorded). With
-`--profile` one more rebuild runs under cProfile and its top functions are printed.
-The result is printed as a table and written to var/bench-rebuild.json."""
+`--profile` one more rebuild runs under cProfile (in this process: use `--processes 1`) and its
+top functions are printed. The result is printed as a table, with the time 20 M events would
+take at the measured rates, and written to var/bench-rebuild.json.
+
+Measured (issue 15; 2 CPUs shared with other work, so noisy; the ratios are of one run each,
+README "Performance" has the table): 0.22 M events, rebuild / read + decode 0.27x before
+(one process, load 0.9), 0.30x now in one process (load 3.3) and 0.35x in two (load 4.2);
+1.01 M events 0.15x before (one process: every row forgotten at the limit), 0.21x now in one
+(load 1.7), 0.25x in two (load 4.0). Peak RSS 326 MB (0.22 M) and 536 MB (1.01 M) in one
+process; 242 MB and 513 MB for the larger of two (plus 125 MB for the command's own): bounded
+by `remember_rows` per process, reached between the two sizes. 20 M events at the 1 M rate:
+about 40 minutes, against 10 to read and decode the log."""
 
 from __future__ import annotations
 
@@ -28,11 +48,12 @@ import io
 import json
 import os
 import pstats
+import resource
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -46,6 +67,8 @@ from bench.common import LoadSampler
 from domain.clock import SettableClock
 from domain.service import Greenlist
 from greenlist.config import build_service, views_db
+from greenlist.runtime import RebuildWorkers
+from greenlist.settings import settings_or_env
 from projections.catalogue import all_projections
 from projections.engine.batch import Batch
 from projections.engine.db import Db
@@ -102,6 +125,28 @@ def create_schema(schema: str) -> None:
 
 def drop_schema(schema: str) -> None:
     admin(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+class _NoPipeline:
+    def sync(self) -> None:
+        pass
+
+
+@contextmanager
+def _no_pipeline(_connection: Any) -> Iterator[_NoPipeline]:
+    yield _NoPipeline()
+
+
+def without_pipeline() -> None:
+    """psycopg without libpq's pipeline mode, in this process (`--no-pipeline`, for the
+    generation): generating 1 M events on a loaded machine, the store's pipelined write of a
+    flush of events (eventsourcing's recorder: LOCK, NOTIFY, the inserts, then a sync) hung
+    twice here, the server waiting for the client and the client for the server. Without the
+    pipeline each statement waits for its answer: slower, never stuck."""
+    from psycopg import _pipeline
+
+    _pipeline.Pipeline.is_supported = classmethod(lambda cls: False)  # type: ignore[method-assign,assignment]
+    psycopg.Connection.pipeline = _no_pipeline  # type: ignore[assignment,method-assign]
 
 
 def generate_into(schema: str, units: int, last_year: int, seed: int) -> dict[str, Any]:
@@ -257,18 +302,43 @@ class Split:
 
 
 def rebuild(runner: Runner) -> Run:
-    """A full rebuild of every read model, split per model."""
+    """A full rebuild of every read model, split per model when it runs in this process (the
+    processes of a rebuild in several are not timed inside: their CPU time is counted)."""
     reset_views(runner.db, runner.projections)
     runner.setup()
     split = Split(runner)
     server = backend_cpu(runner.db)
-    with split.installed():
-        started, cpu = time.perf_counter(), time.process_time()
+    timed = split.installed() if runner.processes == 1 else nullcontext()
+    with timed:
+        started, cpu = time.perf_counter(), cpu_seconds()
         events = runner.rebuild()
-        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+        seconds, used = time.perf_counter() - started, cpu_seconds() - cpu
     after = backend_cpu(runner.db)
     server_cpu = after - server if after is not None and server is not None else None
-    return Run(events, seconds, cpu_seconds, split.as_dict(), server_cpu)
+    return Run(events, seconds, used, split.as_dict(), server_cpu)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (a rebuild's other
+    processes end with it)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def peak_rss_mb() -> dict[str, float]:
+    """The peak resident memory of this process and of the largest of its ended children (a
+    rebuild's other processes), in MB (Linux reports kB)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return {
+        "this_process": round(own.ru_maxrss / 1024, 1),
+        "child": round(children.ru_maxrss / 1024, 1),
+    }
 
 
 def profile(runner: Runner, top: int) -> dict[str, Any]:
@@ -367,16 +437,23 @@ def table(result: dict[str, Any]) -> str:
         )
     ratio = result["ratio"]
     verdict = "meets" if ratio >= GOAL else "below"
+    rss, far = result["peak_rss_mb"], result["extrapolated_to_20m_events"]
     lines += [
         "",
         f"ratio rebuild / baseline: {ratio:.2f}x ({verdict} the goal of {GOAL}x); "
         f"to the read dropping each event at once: {stream['ratio']:.2f}x",
+        f"rebuild in {result['processes']} process(es); peak RSS {rss['this_process']} MB "
+        f"(this process), {rss['child']} MB (largest rebuild process)",
+        f"20 M events, at these rates: rebuild {far['rebuild_minutes']} min, "
+        f"read + decode {far['read_and_decode_minutes']} min",
         "",
     ]
     lines.append(
         f"{'rebuild time per read model (s)':34}{'handlers':>10}{'writes':>10}{'total':>11}"
     )
     split = dict(built.get("split_seconds", {}))
+    if not split:
+        return "\n".join(lines[:-1])
     reads = split.pop(READS, {}).get("seconds", 0.0)
     ordered = sorted(split.items(), key=lambda kv: -sum(kv[1].values()))
     for name, parts in ordered:
@@ -396,9 +473,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-events", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=2, help="baseline/rebuild pairs")
     parser.add_argument("--batch-size", type=int, default=None, help="the runner's default")
+    parser.add_argument(
+        "--processes", type=int, default=2, help="processes loading the read models (2)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the schema")
     parser.add_argument("--profile", action="store_true", help="one more rebuild, cProfiled")
     parser.add_argument("--output", type=Path, default=RESULT)
+    parser.add_argument(
+        "--no-pipeline", action="store_true", help="generate without libpq's pipeline mode"
+    )
     args = parser.parse_args(argv)
 
     cache = f"bench_rebuild_v{GENERATOR_VERSION}_{args.units}_{args.last_year}_{args.seed}"
@@ -409,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if info is None:
             print(f"generating the history into schema {schema} ...", flush=True)
+            if args.no_pipeline:
+                without_pipeline()
             info = generate_into(schema, args.units, args.last_year, args.seed)
             print(
                 f"  {info['events']:,} events by {info['acts']:,} acts in "
@@ -456,7 +541,8 @@ def measure(schema: str, args: argparse.Namespace, info: dict[str, Any]) -> dict
         projections = all_projections()
         reset_views(db, projections)
         kwargs = {"batch_size": args.batch_size} if args.batch_size else {}
-        runner = Runner(app, db, projections, **kwargs)
+        workers = RebuildWorkers(settings_or_env(None, url)) if args.processes > 1 else None
+        runner = Runner(app, db, projections, workers=workers, processes=args.processes, **kwargs)
         baselines: list[Run] = []
         streams: list[Run] = []
         rebuilds: list[Run] = []
@@ -512,6 +598,15 @@ def measure(schema: str, args: argparse.Namespace, info: dict[str, Any]) -> dict
                 median([r.rate for r in rebuilds]) / median([r.rate for r in baselines]), 3
             ),
             "goal": GOAL,
+            "processes": args.processes,
+            "peak_rss_mb": peak_rss_mb(),
+            "extrapolated_to_20m_events": {
+                "basis": "the best rebuild's events/s, constant as the log grows (each batch "
+                "costs the same: rows read by key, at most `remember_rows` remembered, the peak "
+                "memory flat from 0.2 M to 1 M events)",
+                "rebuild_minutes": round(20_000_000 / best_rebuild.rate / 60, 1),
+                "read_and_decode_minutes": round(20_000_000 / best_base.rate / 60, 1),
+            },
             "load_average": load.summary(),
         }
         if args.profile:

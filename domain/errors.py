@@ -3,6 +3,8 @@ Chinese and in English (rules.md: codes are a public contract)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class GreenlistError(Exception):
     """Base of every error the domain raises on purpose."""
@@ -87,3 +89,7 @@ class UndecodableEvent(GreenlistError):
             + (f" at log position {position}" if at else "")
             + f" cannot be decoded: {reason}",
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by its arguments: a rebuild's other processes raise it in this one."""
+        return type(self), (self.aggregate_id, self.version, self.reason, self.position)

@@ -40,7 +40,7 @@ from greenlist import (
 )
 from greenlist.arguments import Parser
 from greenlist.config import SystemClock, build_service
-from greenlist.runtime import progress_bar, read_side
+from greenlist.runtime import ProgressBar, read_side
 from greenlist.settings import TOKEN_MAX_HOURS, Settings, SettingsError, settings_or_env
 from greenlist.vault import commands as vault_commands
 from greenlist.vlog import commands as log_commands
@@ -109,6 +109,9 @@ def run_demo(url: str | None = None, settings: Settings | None = None) -> int:
 
 
 EXIT_UNDECODABLE = 3
+REBUILD_PROCESSES = 2
+"""A rebuild on PostgreSQL in two processes: about 1.7 times as fast as in one on two CPUs
+(bench.rebuild); more than the CPUs only contend with the server's."""
 """`greenlist projections` stopped at an event of the log it cannot decode."""
 
 
@@ -134,8 +137,11 @@ def report_undecodable(action: str, error: UndecodableEvent) -> int:
     return EXIT_UNDECODABLE
 
 
-def run_projections(action: str, names: list[str], settings: Settings) -> int:
-    """`greenlist projections run|rebuild|status`."""
+def run_projections(
+    action: str, names: list[str], settings: Settings, processes: int = REBUILD_PROCESSES
+) -> int:
+    """`greenlist projections run|rebuild|status`; a rebuild on PostgreSQL loads the read
+    models in `processes` processes (projections.engine.rebuilding)."""
     app = build_service(clock=SystemClock(), settings=settings)
     side = read_side(app, settings=settings)
     try:
@@ -154,7 +160,8 @@ def run_projections(action: str, names: list[str], settings: Settings) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            count = side.runner.rebuild(names or None, progress=progress_bar)
+            side.runner.processes = max(1, processes)
+            count = side.runner.rebuild(names or None, progress=ProgressBar())
             print(f"rebuilt {', '.join(names) or 'all read models'} from {count} events")
         else:
             follow(side.runner)
@@ -338,6 +345,13 @@ def parser() -> argparse.ArgumentParser:
     projections_cmd.add_argument("action", choices=["run", "rebuild", "status"])
     projections_cmd.add_argument("names", nargs="*", help="read models to rebuild (default all)")
     projections_cmd.add_argument("--database-url", default=None)
+    projections_cmd.add_argument(
+        "--processes",
+        type=int,
+        default=REBUILD_PROCESSES,
+        help=f"rebuild: processes loading the read models on PostgreSQL "
+        f"(default {REBUILD_PROCESSES})",
+    )
     scheduling.add_commands(commands)
     log_commands.add_commands(commands)
     db_roles.add_command(commands)
@@ -376,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("log-key", "checkpoint", "verify"):
         return log_commands.run(args, settings)
     if args.command == "projections":
-        return run_projections(args.action, args.names, settings)
+        return run_projections(args.action, args.names, settings, args.processes)
     if args.command == "db-roles":
         return db_roles.run_db_roles(args, settings)
     if args.command == "export":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -25,7 +26,7 @@ from domain.values import CITIES, PROVINCE, Actor, Level, Role, local_date
 from greenlist.arguments import day
 from greenlist.config import SystemClock, build_service
 from greenlist.records_file import RecordFile, UnreadableFile, read_record_file
-from greenlist.runtime import progress_bar
+from greenlist.runtime import ProgressBar
 from greenlist.settings import Settings
 
 DEFAULT_ACTOR = "jxt-import"
@@ -59,13 +60,19 @@ def fail(message: str) -> int:
     return 2
 
 
-def progress(done: int, total: int) -> None:
-    """A bar on a terminal; elsewhere a line every PROGRESS_EVERY rows of a long file."""
-    if sys.stderr.isatty():
-        if done == total or done % max(1, total // 200) == 0:  # at most ~200 redraws
-            progress_bar(done, total, what="rows")
-    elif total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
-        print(f"judged {done}/{total} rows", file=sys.stderr, flush=True)
+def progress_of_a_run() -> Callable[[int, int], None]:
+    """A bar on a terminal (with the rows' rate and time left); elsewhere a line every
+    PROGRESS_EVERY rows of a long file."""
+    bar = ProgressBar(what="rows")
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            if done == total or done % max(1, total // 200) == 0:  # at most ~200 redraws
+                bar(done, total)
+        elif total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+            print(f"judged {done}/{total} rows", file=sys.stderr, flush=True)
+
+    return progress
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -102,7 +109,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
             record,
             partial=args.partial,
             dry_run=args.dry_run,
-            progress=progress,
+            progress=progress_of_a_run(),
         )
     except RuleViolation as refused:
         print(f"greenlist import: refused: {refused}", file=sys.stderr)

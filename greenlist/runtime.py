@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 
 from domain.service import Greenlist
-from greenlist.config import views_db
+from greenlist.config import SystemClock, build_service, views_db
 from greenlist.settings import Settings, settings_or_env
 from projections.catalogue import all_projections
 from projections.engine.db import Db
 from projections.engine.outage import Backoff
+from projections.engine.rebuilding import Rebuilding
 from projections.engine.runner import Runner
 
 
@@ -35,7 +39,27 @@ def read_side(app: Greenlist, url: str | None = None, settings: Settings | None 
     settings = settings_or_env(settings, url)
     db = views_db(settings.store)
     backoff = Backoff(initial=settings.reconnect_initial, maximum=settings.reconnect_max)
-    return ReadSide(db, Runner(app, db, all_projections(), backoff=backoff))
+    workers = RebuildWorkers(settings) if settings.store.kind == "postgres" else None
+    return ReadSide(db, Runner(app, db, all_projections(), backoff=backoff, workers=workers))
+
+
+@dataclass(frozen=True)
+class RebuildWorkers:
+    """A rebuild's other processes (projections.engine.rebuilding): each builds the service
+    and the views' database from these settings and a runner over its share of the read
+    models. PostgreSQL only: an in-memory store is this process's own, and SQLite has one
+    writer at a time."""
+
+    settings: Settings
+
+    def __call__(self, names: Sequence[str]) -> Runner:
+        app = build_service(clock=SystemClock(), settings=self.settings)
+        db = views_db(self.settings.store)
+        return Runner(app, db, [p for p in all_projections() if p.name in names])
+
+    def close(self, runner: Rebuilding) -> None:
+        runner.db.close()
+        runner.app.close()
 
 
 class InProcessRunner:
@@ -77,10 +101,34 @@ class InProcessRunner:
         return self.runner.error
 
 
-def progress_bar(done: int, total: int, width: int = 40, what: str = "events") -> None:
-    """A progress bar on standard error: [#####.....] 1234/5678 events."""
-    filled = width * done // total if total else width
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}")
-    sys.stderr.flush()
-    if done >= total:
-        sys.stderr.write("\n")
+class ProgressBar:
+    """A rebuild's progress on standard error, on one line rewritten in place:
+    `[#####.....] 123,456/654,321 events, 12,345 events/s, ETA 0:00:42` (the rate since the
+    first call; the time left at that rate), and a new line once done. A long rebuild (20 M
+    events take tens of minutes) says how far it is and when it will end."""
+
+    def __init__(
+        self, width: int = 40, clock: Callable[[], float] = time.monotonic, what: str = "events"
+    ) -> None:
+        self.width = width
+        self.clock = clock
+        self.what = what
+        """What is counted: events (a rebuild), rows (an import)."""
+        self.started: float | None = None
+        self.first = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if self.started is None:
+            self.started, self.first = now, done
+        filled = self.width * done // total if total else self.width
+        line = f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done:,}/{total:,} {self.what}"
+        elapsed, moved = now - self.started, done - self.first
+        if elapsed > 0 and moved > 0:
+            rate = moved / elapsed
+            left = timedelta(seconds=round(max(total - done, 0) / rate))
+            line += f", {rate:,.0f} {self.what}/s, ETA {left}"
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        if done >= total:
+            sys.stderr.write("\n")

@@ -37,6 +37,7 @@ class Agencies(Projection):
 
     name = "agencies"
     version = 2
+    rebuild_weight = 0.4
     """2: the performance rows count reports per level and projects counted to A22.3 (A22.2)."""
     tables = (
         Table(

@@ -44,6 +44,7 @@ class Announcements(Projection):
     """Publications, removals and name changes, as announced."""
 
     name = "announcements"
+    rebuild_weight = 2.0
     tables = (
         Table(
             "announcements",

@@ -32,6 +32,7 @@ class Audit(Projection):
     """Every event, once, as a row of `audit_trail`."""
 
     name = "audit"
+    rebuild_weight = 3.5
     tables = (
         Table(
             "audit_trail",

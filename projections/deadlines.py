@@ -55,6 +55,7 @@ class Deadlines(Projection):
     """Open and settled deadlines, with the aggregate and the logical date each is for."""
 
     name = "deadlines"
+    rebuild_weight = 1.7
     tables = (
         Table(
             "deadlines",

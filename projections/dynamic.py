@@ -33,6 +33,7 @@ class Dynamic(Projection):
     """Listing spans, recorded forms and re-reviews due."""
 
     name = "dynamic"
+    rebuild_weight = 0.8
     tables = (
         Table(
             "dynamic_units",

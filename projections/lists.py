@@ -13,6 +13,7 @@ from domain.events import unit as ev
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, columns, handles
+from projections.engine.tracking import tracked_column
 from projections.values import NATIONAL, at, codes, day
 
 MEMBERSHIP_SHOWN = ("credit_code", "kind", "city", "year", "listed_on", "removed_on")
@@ -24,6 +25,7 @@ class Lists(Projection):
 
     name = "lists"
     version = 2  # 2: list_changes, the change feed (issue 13)
+    rebuild_weight = 1.1
     tables = (
         Table(
             "list_units",
@@ -265,12 +267,14 @@ def list_as_of(
     basis: str = "recorded",
     kind: str | None = None,
     city: str | None = None,
+    tracked: bool = False,
     *,
     national: bool = False,
     province: str | None = None,
 ) -> list[Row]:
     """The list of a level as it stood at `instant` (micros; None: now), by recorded time (what
-    the system knew) or world time (what was in force), with each unit's name at that instant.
+    the system knew) or world time (what was in force), with each unit's name at that instant;
+    `tracked`: each row also says the model's position (engine.tracking.tracked_column).
     `national`: from the national tables (projections.national), every province's list (or
     one `province`'s), each row with its `province`."""
     column = {"recorded": "at", "world": "occurred"}[basis]
@@ -281,8 +285,9 @@ def list_as_of(
         "m.unit_id, m.credit_code, m.kind, m.city, m.level, m.year, m.listed_on, "
         f"m.listed_at, CASE WHEN m.removed_{column} <= ? THEN m.removed_on END AS removed_on, "
         f"CASE WHEN m.removed_{column} <= ? THEN m.removal_rules END AS removal_rules, "
-        f"CASE WHEN m.pending_{column} <= ? THEN m.pending_rules END AS pending_rules, n.name "
-        f"FROM {prefix}list_memberships m JOIN {prefix}list_names n ON n.unit_id = m.unit_id "
+        f"CASE WHEN m.pending_{column} <= ? THEN m.pending_rules END AS pending_rules, n.name"
+        + (f", {tracked_column(Lists.name)} " if tracked else " ")
+        + f"FROM {prefix}list_memberships m JOIN {prefix}list_names n ON n.unit_id = m.unit_id "
         f"AND n.level = m.level AND n.from_{column} <= ? "
         f"{'AND n.province = m.province ' if national else ''}"
         f"AND (n.to_{column} IS NULL OR n.to_{column} > ?) "

@@ -21,6 +21,7 @@ class Pools(Projection):
     """One row per (year, unit) in a city's cultivation pool."""
 
     name = "pools"
+    rebuild_weight = 0.7
     tables = (
         Table(
             "pool_units",

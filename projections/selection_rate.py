@@ -21,6 +21,7 @@ class SelectionRate(Projection):
     """Nominated, listed and withheld units per (level, year, city)."""
 
     name = "selection_rate"
+    rebuild_weight = 0.2
     tables = (
         Table("rate_units", (("unit_id", "text"), ("city", "text")), key=("unit_id",)),
         Table(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from itertools import islice
 from typing import Any
 
 import domain.events
@@ -128,12 +129,22 @@ class Subjects:
     for rounds ("2025年省级遴选"). Rows are written by the events that create the aggregates.
 
     What an aggregate concerns never changes once its first event is recorded, so lookups are
-    also kept in memory (one entry per aggregate): a rebuild then costs no database round trip
-    per aggregate and batch. The table stays the source after a restart."""
+    also kept in memory (one entry per aggregate, up to `KEEP`: then the older half is
+    forgotten, so that memory stays flat however long the log, issue 15 item 3): a rebuild
+    then costs no database round trip per aggregate and batch. The table stays the source
+    after a restart."""
+
+    KEEP = 200_000
 
     def __init__(self, table: str) -> None:
         self.table = table
         self._known: dict[str, tuple[str | None, str | None]] = {}
+
+    def _remember(self, aggregate_id: str, known: tuple[str | None, str | None]) -> None:
+        if len(self._known) >= self.KEEP:
+            for old in list(islice(self._known, self.KEEP // 2)):
+                del self._known[old]
+        self._known[aggregate_id] = known
 
     def track(self, e: Any, b: Batch) -> tuple[str | None, str | None] | None:
         """Record the subject of an aggregate the event creates; its (code, label), or None
@@ -170,7 +181,7 @@ class Subjects:
             row = b.row(self.table, aggregate_id)
             known = (row["credit_code"], row["label"]) if row else (None, None)
             if row:
-                self._known[aggregate_id] = known
+                self._remember(aggregate_id, known)
         return known
 
     def _put(
@@ -178,5 +189,5 @@ class Subjects:
     ) -> tuple[str | None, str | None]:
         aid = str(e.originator_id)
         b.put(self.table, aggregate_id=aid, credit_code=code, label=label)
-        self._known[aid] = (code, label)
+        self._remember(aid, (code, label))
         return code, label

@@ -65,6 +65,7 @@ class Supervision(Projection):
     name = "supervision"
     version = 4  # 2: supervision_exceptions gained `detail`; 3: a round's opening quotas (A13.2);
     # 4: disclosures with their reason, and erasures, of reporters' and objectors' data (issue 14)
+    rebuild_weight = 0.9
     tables = (
         Table(
             "supervision_exceptions",

@@ -26,7 +26,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Announcements(MethodView):
-    @blp.arguments(AnnouncementQuery, location="query")
+    @blp.arguments(AnnouncementQuery(), location="query")  # not built per request
     @blp.response(200, AnnouncementPage)
     @exportable(blp, AnnouncementPage)
     def get(self, query: dict[str, Any]) -> Any:

@@ -14,6 +14,7 @@ from api.access import read_roles
 from api.exports.http import export, exportable, pages, wanted
 from api.exports.tables import Sheet
 from api.reads import views
+from api.rendering import render
 from api.schemas.oversight import AuditPage, AuditRow
 from api.schemas.reads import AuditQuery
 from domain.values import micros
@@ -29,7 +30,7 @@ blp = Blueprint(
 
 @blp.route("")
 class AuditTrail(MethodView):
-    @blp.arguments(AuditQuery, location="query")
+    @blp.arguments(AuditQuery(), location="query")  # an instance: not built per request
     @blp.response(200, AuditPage)
     @exportable(blp, AuditPage)
     def get(self, query: dict[str, Any]) -> Any:
@@ -59,4 +60,7 @@ class AuditTrail(MethodView):
             return export(fmt, ("audit-trail", "审计追踪"), [Sheet("audit", AuditRow(), every)])
         rows = audit_trail(db, **filters, limit=limit + 1, after=query["after"])
         items = rows[:limit]
-        return {"items": items, "next_after": items[-1]["position"] if len(rows) > limit else None}
+        return render(
+            AuditPage,
+            {"items": items, "next_after": items[-1]["position"] if len(rows) > limit else None},
+        )

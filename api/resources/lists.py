@@ -4,17 +4,21 @@ the system knew then (recorded) or by what was in force then (world), filtered b
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.context import ctx
 from api.exports.http import export, exportable, wanted
 from api.exports.tables import Sheet
-from api.log_state import derived
+from api.log_state import derived, derived_rows, tracked
+from api.openapi import header
 from api.reads import page, views
+from api.rendering import render
 from api.schemas.feed import ChangePage, ChangeQuery
 from api.schemas.read_rows import ListEntryRow, ListPage
 from api.schemas.reads import ListQuery
@@ -26,19 +30,40 @@ blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名�
 LEVELS = ",".join(level.value for level in Level)
 
 
+LIST_ETAG = {
+    "ETag": header(
+        "the list's validator (the read model's position and the query), for a later "
+        "If-None-Match; absent for `basis=world` without `as_of`, which time alone can change"
+    )
+}
+
+
 @blp.route(f"/<any({LEVELS}):level>")
 class LevelList(MethodView):
-    @blp.arguments(ListQuery, location="query")
-    @blp.response(200, ListPage)
+    @blp.arguments(ListQuery(), location="query")  # an instance: not built per request
+    @blp.response(200, ListPage, headers=LIST_ETAG)
+    @blp.alt_response(
+        304,
+        description="Not Modified: the list is as it was when the ETag given in If-None-Match "
+        "was sent (nothing recorded since changes it)",
+        headers=LIST_ETAG,
+    )
     @exportable(blp, ListPage)
     def get(self, query: dict[str, Any], level: str) -> Any:
         """A level's list as of an instant (public; by city, then credit code).
 
         Without `as_of` the list is read as of now, and the page answers that instant: pass
-        it back as `as_of` with `after` so that every page comes from the same list."""
+        it back as `as_of` with `after` so that every page comes from the same list. The
+        answer has an ETag: sent back in If-None-Match, it is answered 304 Not Modified as
+        long as nothing recorded since changes the list."""
         as_of: datetime = query["as_of"] or ctx().service.clock.now()
         db = views("lists", position=query["wait_for"])
-        rows, log = derived(
+        validated = not wanted(query) and (query["basis"] == "recorded" or query["as_of"])
+        if validated and request.if_none_match:
+            tag = list_etag(tracked("lists"), level)
+            if request.if_none_match.contains_weak(tag):
+                return not_modified(tag)
+        rows, log = derived_rows(
             "lists",
             lambda: list_as_of(
                 db,
@@ -47,6 +72,7 @@ class LevelList(MethodView):
                 basis=query["basis"],
                 kind=query["kind"],
                 city=query["city"],
+                tracked=True,
             ),
         )
         fmt = wanted(query)
@@ -54,15 +80,39 @@ class LevelList(MethodView):
             day = as_of.astimezone(SHANGHAI).strftime("%Y%m%d")
             names = (f"list-{level}-{day}", f"名单-{level}-{day}")
             return export(fmt, names, [Sheet(level, ListEntryRow(), rows)])
-        return {
-            "level": level,
-            "basis": query["basis"],
-            "as_of": as_of.isoformat(),
-            "kind": query["kind"],
-            "city": query["city"],
-            "log": log,
-            **page(rows, query["limit"], query["after"]),
-        }
+        response = render(
+            ListPage,
+            {
+                "level": level,
+                "basis": query["basis"],
+                "as_of": as_of.isoformat(),
+                "kind": query["kind"],
+                "city": query["city"],
+                "log": log,
+                **page(rows, query["limit"], query["after"]),
+            },
+        )
+        if validated:
+            response.set_etag(list_etag(log["position"], level), weak=True)
+        return response
+
+
+def list_etag(position: int, level: str) -> str:
+    """A weak validator (RFC 9110 8.8.1: the answer's `as_of` may differ, the list does not):
+    the lists model's position and the query. Rows of a list change only when the model applies
+    an event, and an answer is determined by the position once the instant is fixed: `as_of`
+    given, or now by recorded time (every event recorded up to now is applied at the
+    position). By world time now, an act recorded earlier may come into force later: no
+    validator then."""
+    query = sorted(request.args.items(multi=True))
+    digest = hashlib.sha256(repr((level, query)).encode()).hexdigest()[:16]
+    return f"lists-{position}-{digest}"
+
+
+def not_modified(tag: str) -> Response:
+    response = Response(status=304)
+    response.set_etag(tag, weak=True)
+    return response
 
 
 @blp.route(f"/<any({LEVELS}):level>/changes")

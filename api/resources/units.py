@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -15,7 +15,8 @@ from api.commands import Created, acting, command, expected_version
 from api.context import ctx, etag
 from api.openapi import READ_ETAG
 from api.reads import views
-from api.schemas.common import Act, AsOf, Page, plain
+from api.rendering import json_response
+from api.schemas.common import Act, AsOf, Page, plain, plain_of
 from api.schemas.reads import UnitMatches, UnitSearchQuery
 from api.schemas.units import (
     Cultivate,
@@ -65,7 +66,7 @@ class Units(MethodView):
 
 @blp.route("/<string:code>")
 class UnitResource(MethodView):
-    @blp.arguments(AsOf, location="query")
+    @blp.arguments(AsOf(), location="query")  # an instance: not built per request
     @blp.response(200, UnitOut, headers=READ_ETAG)
     def get(self, query: dict[str, Any], code: str) -> Response:
         """A unit now, or as of either time (M21): as the system knew it at `as_of` (by
@@ -84,7 +85,7 @@ class UnitResource(MethodView):
         elif query["as_of"]:
             recorded = query["as_of"]
         view = service.unit_as_of(code, recorded, world=world)
-        response = jsonify(plain(asdict(view)))
+        response = json_response(plain_of(view))
         response.headers["ETag"] = etag(view.version)
         return response
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields as dc_fields
+from dataclasses import is_dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -239,6 +241,18 @@ class AsOf(Schema):
                     for name in mixed
                 }
             )
+
+
+def plain_of(value: Any) -> Any:
+    """`plain(asdict(value))` in one pass, without `asdict`'s deep copies (a unit's view is
+    about 70 objects: a third of its read's time went to copying them, issue 15 item 4)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain_of(getattr(value, f.name)) for f in dc_fields(value)}
+    if isinstance(value, dict):
+        return {str(k): plain_of(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_of(v) for v in value]
+    return plain(value)
 
 
 def plain(value: Any) -> Any:

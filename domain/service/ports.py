@@ -10,6 +10,8 @@ from enum import Enum
 from typing import Any, Final, Protocol, runtime_checkable
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
+
 from domain.aggregates.base import GreenAggregate
 
 
@@ -45,6 +47,19 @@ class Timeline(Protocol):
     recorded instant, from an index written in the same transaction as the events."""
 
     def version_at(self, originator_id: UUID, recorded_micros: int) -> int: ...
+
+
+@runtime_checkable
+class RecordedStream(Protocol):
+    """What a store may offer for an as-of read by recorded time (M21), or a read of an
+    aggregate now (`recorded_micros` None), in one round trip: the latest snapshot at or
+    before the version the aggregate had at the recorded instant, and its events after the
+    snapshot up to that version, as stored; (None, []) when it had none then. Without it,
+    the timeline index, the snapshot and the events are read apart."""
+
+    def stream_recorded_by(
+        self, originator_id: UUID, recorded_micros: int | None
+    ) -> tuple[StoredEvent | None, list[StoredEvent]]: ...
 
 
 class LogPositions(Protocol):

@@ -17,6 +17,8 @@ from domain.errors import NotFound, OutOfRange
 from domain.events.base import Provenance
 from domain.reporters import shown_actor
 from domain.service.base import LogPositions, ServiceBase, Timeline, fold
+from domain.service.ports import RecordedStream
+from domain.service.stored import in_one_trip
 from domain.service.views import UnitView
 from domain.service.world_time import fold_stated_by
 from domain.values import Level, micros
@@ -128,8 +130,20 @@ class Queries(ServiceBase):
 
     def _unit_recorded_by(self, credit_code: str, recorded: datetime) -> Unit:
         uid = unit_id(credit_code.strip().upper())
+        if isinstance(self.recorder, RecordedStream) and self.snapshots is not None:
+            return self._unit_in_one_trip(self.recorder, uid, recorded)
         version = self._version_recorded_by(uid, recorded)
         unit = self.store_reader.get(uid, version=version, projector_func=fold)
+        assert isinstance(unit, Unit)
+        return unit
+
+    def _unit_in_one_trip(self, store: RecordedStream, uid: UUID, recorded: datetime) -> Unit:
+        """As `store_reader.get` at the version recorded by then, from one read of the store."""
+        unit = in_one_trip(self, store, uid, _micros(recorded))
+        if unit is None:
+            raise NotFound(
+                zh="该时点单位尚未登记", en="the unit was not registered at that instant"
+            )
         assert isinstance(unit, Unit)
         return unit
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -12,10 +13,26 @@ from eventsourcing.persistence import IntegrityError
 from domain.aggregates.base import GreenAggregate
 from domain.errors import ConcurrentUpdate
 from domain.service.mapping import fold
-from domain.service.ports import TimelineEntry
+from domain.service.ports import RecordedStream, TimelineEntry
 
 if TYPE_CHECKING:
     from domain.service.base import ServiceBase
+
+
+def in_one_trip(
+    service: ServiceBase, store: RecordedStream, aggregate_id: UUID, recorded: int | None
+) -> GreenAggregate | None:
+    """What `store_reader.get` gives (at the version recorded by `recorded`, micros; None:
+    now), from one read of the store (`RecordedStream`): the snapshot decoded as the snapshot
+    store decodes it, then the events after it; None when there is nothing."""
+    assert service.snapshots is not None
+    snapshot, stored = store.stream_recorded_by(aggregate_id, recorded)
+    if snapshot is None and not stored:
+        return None
+    to_event = service.mapper.to_domain_event
+    first = [service.snapshots.mapper.to_domain_event(snapshot)] if snapshot else []
+    aggregate = fold(None, chain(first, (to_event(e) for e in stored)))
+    return aggregate if isinstance(aggregate, GreenAggregate) else None
 
 
 class StoredAggregates:
@@ -28,6 +45,9 @@ class StoredAggregates:
 
     def load(self, aggregate_id: UUID, fresh: bool) -> GreenAggregate | None:
         service = self.service
+        store = service.recorder
+        if fresh and isinstance(store, RecordedStream) and service.snapshots is not None:
+            return in_one_trip(service, store, aggregate_id, None)
         repository = service.store_reader if fresh else service.repository
         try:
             aggregate: GreenAggregate = repository.get(aggregate_id, projector_func=fold)

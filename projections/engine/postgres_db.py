@@ -46,7 +46,7 @@ class PostgresDb(Db):
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             dropped = conn
-            conn = self.connect()
+            conn = self.connect(autocommit=True)
             self._local.conn = conn
             with self._lock:
                 if dropped is not None and dropped in self._all:
@@ -70,11 +70,23 @@ class PostgresDb(Db):
         nothing, so trying it again is safe, and a read just after a restart succeeds."""
         had = getattr(self._local, "conn", None)
         try:
-            return super().query(sql, params)
+            return self._statement(sql, params)
         except psycopg.OperationalError:
             if had is None or not had.closed:
                 raise
+            return self._statement(sql, params)
+
+    def _statement(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        """One statement in one round trip: the connection is in autocommit, so a statement
+        outside `transaction()` is a transaction of its own (one snapshot, as BEGIN, the
+        statement and COMMIT were, in three round trips: issue 15 item 4). Inside one of this
+        thread's transactions it runs in it, as before."""
+        conn = self._connection()
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             return super().query(sql, params)
+        with conn.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), params)
+            return [dict(r) for r in cursor.fetchall()] if cursor.description else []
 
     def close(self) -> None:
         with self._lock:

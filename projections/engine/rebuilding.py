@@ -8,18 +8,32 @@ miss nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+import gc
+import heapq
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Protocol
 
 from domain.service import Greenlist
 from projections.engine.db import Db, Tx
 from projections.engine.projection import Projection
 from projections.engine.reading import Events, reader
 from projections.engine.remembered import Remembered
-from projections.engine.tables import create_indexes, create_tables
-from projections.engine.tracking import NEXT, TRACKING, lock, marks, still_ours
+from projections.engine.tables import create_indexes, create_tables, set_logged
+from projections.engine.tracking import NEXT, TRACKING, lock, marks, positions, still_ours
 
 Progress = Callable[[int, int], None]
+
+
+class Workers(Protocol):
+    """Builds, in a process of its own, a runner over the named read models on the same
+    store (its own service and connections); picklable, to be sent to that process."""
+
+    def __call__(self, names: Sequence[str]) -> Rebuilding: ...
+
+    def close(self, runner: Rebuilding) -> None: ...
 
 
 class Rebuilding:
@@ -41,6 +55,26 @@ class Rebuilding:
     """A rebuild creates its new tables with their keys only, and their other indexes (which
     only the queries of live tables use) at the swap: built once, not row by row."""
 
+    processes = 1
+    """How many processes load a rebuild's read models (with `workers`)."""
+    workers: Workers | None = None
+    """What builds a runner in another process (greenlist.runtime: PostgreSQL only)."""
+    unlogged = True
+    """PostgreSQL: a rebuild loads its new tables unlogged (no write-ahead log record per row)
+    and logs each once, whole, before the swap. Nothing is lost that a rebuild needs: a rebuild
+    never resumes (it starts afresh), and a server crash, which empties unlogged tables, ends
+    it before its swap."""
+    relaxed_commits = True
+    """PostgreSQL: a rebuild's batches commit without waiting for the log's flush to disk
+    (`synchronous_commit = off`, per transaction): a crash may lose the last batches, never
+    make them half applied, and a rebuild that crashed starts afresh anyway. The swap waits."""
+    gc_threshold = 50_000
+    """A rebuild's allocations between collections of the youngest generation (CPython's
+    default: 700), and the objects that existed before it frozen: a rebuild keeps many
+    long-lived objects (the rows it remembers, a batch of events read ahead), none in cycles,
+    which the default collector traverses again and again (a quarter of a rebuild's time on
+    211 k events, bench.rebuild). 0: the collector as it is."""
+
     if TYPE_CHECKING:
 
         def head(self) -> int: ...
@@ -59,16 +93,42 @@ class Rebuilding:
 
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
         """Rebuild read models from zero into new tables while the live ones stay readable,
-        then swap them in, in one transaction, once complete. Returns events applied."""
+        then swap them in, in one transaction, once complete. Returns events applied.
+
+        With `processes` > 1 (and a `workers` factory: PostgreSQL) the read models are loaded
+        by that many processes, each reading the log and applying it to a share of the models
+        (`partition`), so that a rebuild uses more than one CPU; the swap stays one
+        transaction, in this process."""
         wanted = set(names) if names else {p.name for p in self.projections}
         group = [p for p in self.projections if p.name in wanted]
         if not group:
             raise KeyError(f"no read model named {sorted(wanted)}")
         self._start_afresh(group)
-        done, head = 0, self.head()
-        position = 0
-        remembered = self._remembered(group)
-        with reader(lambda after: self._read(after, self.batch_size), self.read_ahead) as read:
+        head = self.head()
+        parts = partition(group, self.processes if self.workers is not None else 1)
+        remembered: Remembered | None = None
+        if len(parts) > 1:
+            done, reached = self._load_in_processes(parts, head, progress)
+        else:
+            remembered = self._remembered(group)
+            done, position = self._load(group, head, remembered, progress)
+            reached = dict.fromkeys((p.name for p in group), position)
+        self._finish_load(group, reached)
+        self._swap(group, reached, remembered)
+        return done
+
+    def _load(
+        self,
+        group: list[Projection],
+        head: int,
+        remembered: Remembered | None,
+        progress: Progress | None = None,
+    ) -> tuple[int, int]:
+        """Apply the whole log to the group's new tables (reset by `_start_afresh`), batch by
+        batch, reading the next batch while one is written; (events applied, last position)."""
+        done, position = 0, 0
+        read_batch = lambda after: self._read(after, self.batch_size)  # noqa: E731
+        with collecting_less(self.gc_threshold), reader(read_batch, self.read_ahead) as read:
             pending = read(position)
             while True:
                 events = pending()
@@ -76,20 +136,59 @@ class Rebuilding:
                     break
                 pending = read(events[-1][0])
                 with self.db.transaction() as tx:
+                    if self.relaxed_commits and tx.dialect == "postgres":
+                        tx.execute("SET LOCAL synchronous_commit = off")
                     self._apply(tx, group, NEXT, events, position, remembered)
                 done += len(events)
                 position = events[-1][0]
                 if progress:
                     progress(min(position, head), max(head, position))
-        if self.index_after_load:
-            with self.db.transaction() as tx:
-                for projection in sorted(group, key=lambda p: p.name):
-                    lock(tx, projection.name + NEXT)
-                still_ours(group, marks(tx), position)
-                for projection in group:
+        return done, position
+
+    def _load_in_processes(
+        self, parts: list[list[Projection]], head: int, progress: Progress | None
+    ) -> tuple[int, dict[str, int]]:
+        """Each part loaded by a process of its own (spawned: nothing of this one's
+        connections is shared), while this one shows the slowest part's position; (events
+        applied by the part that applied most, each model's last position)."""
+        assert self.workers is not None
+        names = [[p.name for p in part] for part in parts]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
+            futures = [pool.submit(load_part, self.workers, part, head) for part in names]
+            while not all(f.done() for f in futures):
+                wait(futures, timeout=1.0, return_when=FIRST_EXCEPTION)
+                if any(f.done() and f.exception() for f in futures):
+                    break
+                if progress:
+                    found = positions(self.db)
+                    least = min(found.get(n + NEXT, 0) for part in names for n in part)
+                    progress(min(least, head), head)
+            results = [f.result() for f in futures]  # the first failure, raised here
+        reached = {
+            name: position
+            for (_, position), part in zip(results, names, strict=True)
+            for name in part
+        }
+        if progress:
+            progress(head, head)
+        return max(done for done, _ in results), reached
+
+    def _finish_load(self, group: list[Projection], reached: dict[str, int]) -> None:
+        """The loaded tables logged (`unlogged`) and given their other indexes
+        (`index_after_load`), under the new tables' locks, before the swap takes the live
+        ones'."""
+        if not (self.index_after_load or self.unlogged):
+            return
+        with self.db.transaction() as tx:
+            for projection in sorted(group, key=lambda p: p.name):
+                lock(tx, projection.name + NEXT)
+            still_ours(group, marks(tx), reached)
+            for projection in group:
+                if self.unlogged:
+                    set_logged(tx, projection, NEXT)
+                if self.index_after_load:
                     create_indexes(tx, projection, NEXT)
-        self._swap(group, position, remembered)
-        return done
 
     def _start_afresh(self, group: Sequence[Projection]) -> None:
         """Empty new tables for the group, tracked from position 0 (resetting any other
@@ -100,7 +199,13 @@ class Rebuilding:
             for projection in group:
                 for table in projection.tables:
                     tx.execute(f"DROP TABLE IF EXISTS {table.name}{NEXT}")
-                create_tables(tx, projection, NEXT, indexes=not self.index_after_load)
+                create_tables(
+                    tx,
+                    projection,
+                    NEXT,
+                    indexes=not self.index_after_load,
+                    unlogged=self.unlogged,
+                )
                 tx.execute(f"DELETE FROM {TRACKING} WHERE name = ?", (projection.name + NEXT,))
                 tx.execute(
                     f"INSERT INTO {TRACKING} (name, position, version) VALUES (?, 0, ?)",
@@ -115,26 +220,78 @@ class Rebuilding:
         return Remembered(tables, self.remember_rows, self.verify_remembered)
 
     def _swap(
-        self, group: list[Projection], position: int, remembered: Remembered | None = None
+        self,
+        group: list[Projection],
+        reached: dict[str, int],
+        remembered: Remembered | None = None,
     ) -> None:
+        """Under the live and the new tables' locks: what was recorded since each model's
+        load ended, applied; the new tables renamed into place, at their positions."""
         with self.db.transaction() as tx:
             for projection in sorted(group, key=lambda p: p.name):
                 lock(tx, projection.name)
             for projection in sorted(group, key=lambda p: p.name):
                 lock(tx, projection.name + NEXT)
-            still_ours(group, marks(tx), position)
+            still_ours(group, marks(tx), reached)
+            position = min(reached.values())
             while True:  # what was recorded meanwhile, under the lock
                 events = self._read(position, self.batch_size)
                 if not events:
                     break
-                self._apply(tx, group, NEXT, events, position, remembered)
+                # each model skips what it already applied (its position, read in _apply)
+                self._apply(tx, group, NEXT, events, None, remembered)
                 position = events[-1][0]
+            final = marks(tx)
             for projection in group:
                 for table in projection.tables:
                     tx.execute(f"DROP TABLE IF EXISTS {table.name}")
                     tx.execute(f"ALTER TABLE {table.name}{NEXT} RENAME TO {table.name}")
                 tx.execute(
                     f"UPDATE {TRACKING} SET position = ?, version = ? WHERE name = ?",
-                    (position, projection.version, projection.name),
+                    (final[projection.name + NEXT], projection.version, projection.name),
                 )
                 tx.execute(f"DELETE FROM {TRACKING} WHERE name = ?", (projection.name + NEXT,))
+
+
+@contextmanager
+def collecting_less(threshold: int) -> Iterator[None]:
+    """CPython's cyclic collector, for the duration, run every `threshold` allocations (not
+    700) and blind to the objects that exist at the start (`gc.freeze`); as it was after."""
+    if not threshold:
+        yield
+        return
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(threshold, before[1], before[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+def partition(group: list[Projection], parts: int) -> list[list[Projection]]:
+    """The group in at most `parts` shares of about equal cost (`rebuild_weight`, measured by
+    bench.rebuild), heaviest first into the lightest share; in the group's order within each."""
+    parts = max(1, min(parts, len(group)))
+    if parts == 1:
+        return [group]
+    shares: list[tuple[float, int, list[Projection]]] = [(0.0, i, []) for i in range(parts)]
+    for projection in sorted(group, key=lambda p: -p.rebuild_weight):
+        weight, i, share = heapq.heappop(shares)
+        share.append(projection)
+        heapq.heappush(shares, (weight + projection.rebuild_weight, i, share))
+    order = {p.name: i for i, p in enumerate(group)}
+    return [sorted(share, key=lambda p: order[p.name]) for _, _, share in sorted(shares)]
+
+
+def load_part(workers: Workers, names: list[str], head: int) -> tuple[int, int]:
+    """In a spawned process: the named read models' new tables loaded from the whole log
+    (their tables and tracking rows reset by the parent's `_start_afresh`); (events applied,
+    last position)."""
+    runner = workers(names)
+    try:
+        group = list(runner.projections)
+        return runner._load(group, head, runner._remembered(group))
+    finally:
+        workers.close(runner)

@@ -19,7 +19,7 @@ from projections.engine.following import Following
 from projections.engine.outage import Backoff
 from projections.engine.projection import Projection
 from projections.engine.reading import Events, read_events
-from projections.engine.rebuilding import Progress, Rebuilding
+from projections.engine.rebuilding import Progress, Rebuilding, Workers
 from projections.engine.remembered import Remembered
 from projections.engine.tables import create_tables
 from projections.engine.tracking import (
@@ -33,7 +33,15 @@ from projections.engine.tracking import (
     wait_for,
 )
 
-__all__ = ["NEXT", "TRACKING", "Progress", "RebuildSuperseded", "Runner", "wait_for"]
+__all__ = [
+    "NEXT",
+    "TRACKING",
+    "Progress",
+    "RebuildSuperseded",
+    "Runner",
+    "Workers",
+    "wait_for",
+]
 
 
 class Runner(Following, Rebuilding):
@@ -46,12 +54,18 @@ class Runner(Following, Rebuilding):
         projections: Sequence[Projection],
         batch_size: int = 2000,
         backoff: Backoff | None = None,
+        workers: Workers | None = None,
+        processes: int = 1,
     ) -> None:
+        """`workers` builds runners in other processes, `processes` of which load a rebuild
+        (engine.rebuilding)."""
         self.app = app
         self.db = db
         self.projections = list(projections)
         self.batch_size = batch_size
         self.backoff = backoff or Backoff()
+        self.workers = workers
+        self.processes = processes
         self.state = "idle"
         self.error = None
         self.reconnects = 0

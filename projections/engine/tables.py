@@ -9,8 +9,11 @@ from projections.engine.db import Tx
 from projections.engine.projection import Projection
 
 
-def create_tables(tx: Tx, projection: Projection, suffix: str, indexes: bool = True) -> None:
-    """The model's tables that do not exist yet (with their indexes unless told otherwise)."""
+def create_tables(
+    tx: Tx, projection: Projection, suffix: str, indexes: bool = True, unlogged: bool = False
+) -> None:
+    """The model's tables that do not exist yet (with their indexes unless told otherwise;
+    `unlogged`: a rebuild's, on PostgreSQL, logged again by `set_logged` before the swap)."""
     token = secrets.token_hex(3)
     for table in projection.tables:
         if table_exists(tx, table.name + suffix):
@@ -18,7 +21,7 @@ def create_tables(tx: Tx, projection: Projection, suffix: str, indexes: bool = T
             # renamed into place with its indexes), so creating them again would add
             # duplicates at every start, never match `IF NOT EXISTS`
             continue
-        for statement in table.ddl(tx.dialect, table.name + suffix, token, indexes):
+        for statement in table.ddl(tx.dialect, table.name + suffix, token, indexes, unlogged):
             tx.execute(statement)
 
 
@@ -28,6 +31,14 @@ def create_indexes(tx: Tx, projection: Projection, suffix: str) -> None:
     for table in projection.tables:
         for statement in table.index_ddl(table.name + suffix, token):
             tx.execute(statement)
+
+
+def set_logged(tx: Tx, projection: Projection, suffix: str) -> None:
+    """PostgreSQL: the model's unlogged tables written to the log, whole, once (one pass over
+    each table's pages instead of a log record per row as it was loaded)."""
+    if tx.dialect == "postgres":
+        for table in projection.tables:
+            tx.execute(f"ALTER TABLE {table.name}{suffix} SET LOGGED")
 
 
 def table_exists(tx: Tx, name: str) -> bool:

@@ -11,13 +11,15 @@ the second waits, then skips what the first applied."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from projections.engine.db import Db, Tx
 from projections.engine.projection import Projection
 from projections.errors import ProjectionsBehind
 
 TRACKING = "projection_tracking"
+TRACKED = "tracked_position"
+"""The column of a read's rows that says the position of the model they were read from."""
 NEXT = "__next"
 """The suffix of a rebuild's new tables and of their tracking row."""
 
@@ -38,6 +40,15 @@ def lock(tx: Tx, name: str) -> None:
         )
 
 
+def tracked_column(model: str) -> str:
+    """A column for a read's SELECT list: the model's position, as `TRACKED`. The statement
+    reads it and the rows in one snapshot (each batch writes its rows and the position in one
+    transaction), so the rows are those of that position."""
+    if not model.isidentifier():
+        raise ValueError(f"not a read model's name: {model!r}")
+    return f"(SELECT position FROM {TRACKING} WHERE name = '{model}') AS {TRACKED}"
+
+
 def marks(tx: Tx) -> dict[str, int]:
     """Every tracking row's position, as this transaction sees it."""
     rows = tx.fetchall(f"SELECT name, position FROM {TRACKING}")
@@ -49,10 +60,19 @@ def positions(db: Db) -> dict[str, int]:
     return {r["name"]: int(r["position"]) for r in rows}
 
 
-def still_ours(group: Iterable[Projection], found: dict[str, int], position: int) -> None:
-    """A rebuild's new tables are still at the position it left them at; else another rebuild
-    reset them, and this one stops."""
-    reset = [p.name for p in group if found.get(p.name + NEXT) != position]
+def still_ours(
+    group: Iterable[Projection], found: dict[str, int], position: int | Mapping[str, int]
+) -> None:
+    """A rebuild's new tables are still at the position it left them at (one for the group,
+    or one per read model when several processes loaded them); else another rebuild reset
+    them, and this one stops."""
+    group = list(group)
+    wanted = (
+        position
+        if isinstance(position, Mapping)
+        else dict.fromkeys((p.name for p in group), position)
+    )
+    reset = [p.name for p in group if found.get(p.name + NEXT) != wanted[p.name]]
     if reset:
         raise RebuildSuperseded(f"another rebuild of {', '.join(reset)} started; stopping")
 

@@ -41,4 +41,5 @@ class Rounds(Nominations, RoundActs, Projection):
     (rounds.nominees) and the round's (rounds.round_acts) write the tables of rounds.tables."""
 
     name = "rounds"
+    rebuild_weight = 1.9
     tables = TABLES

@@ -1,0 +1,125 @@
+"""A rebuild near the limit (issue 15, item 3): loaded by several processes on PostgreSQL, into
+unlogged tables logged before the swap, with the collector quieter meanwhile, and with its
+progress (events, rate, time left) on standard error; the rows are those of a catch-up."""
+
+import gc
+import io
+from contextlib import redirect_stderr
+
+import pytest
+
+from domain.clock import SettableClock
+from domain.service import Greenlist
+from greenlist.runtime import ProgressBar, read_side
+from projections.catalogue import all_projections
+from projections.engine.batch import Batch
+from projections.engine.checksum import table_checksums
+from projections.engine.db import Db
+from projections.engine.projection import Table, columns
+from projections.engine.rebuilding import collecting_less, partition
+from projections.engine.remembered import UNKNOWN, Forgotten, Remembered
+from projections.engine.runner import Runner
+from tests.projections.test_crash_safety import record_history
+
+TABLE = Table("t", columns("k:int v:int"), key=("k",))
+
+
+@pytest.mark.stores("postgres")
+def test_a_rebuild_in_two_processes_gives_the_rows_of_a_catch_up(
+    app: Greenlist, clock: SettableClock, views: Db, store_url: str
+) -> None:
+    """Two spawned processes each read the whole log and load a share of the read models;
+    the swap, here, applies what each had not reached and puts every model at the head."""
+    record_history(app, clock, listed=20, more=6)
+    models = all_projections()
+    Runner(app, views, models, batch_size=7).catch_up()
+    built = table_checksums(views, models)
+    side = read_side(app, store_url)
+    try:
+        side.runner.processes = 2
+        shown: list[tuple[int, int]] = []
+        assert side.runner.rebuild(progress=lambda done, total: shown.append((done, total))) == (
+            side.runner.head()
+        )
+        assert table_checksums(views, models) == built
+        assert set(side.runner.lag().values()) == {0}
+        assert shown[-1] == (side.runner.head(), side.runner.head())
+    finally:
+        side.close()
+
+
+@pytest.mark.stores("postgres")
+def test_a_rebuilt_table_is_logged_again_before_it_is_swapped_in(
+    app: Greenlist, clock: SettableClock, views: Db
+) -> None:
+    """Loaded unlogged (no log record per row), each new table is logged once, whole, before
+    the swap: a server crash after it must not empty a live read model."""
+    record_history(app, clock, listed=20, more=6)
+    runner = Runner(app, views, all_projections())
+    runner.rebuild()
+    rows = views.query(
+        "SELECT relname, relpersistence FROM pg_class "
+        "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'"
+    )
+    tables = {t.name for p in runner.projections for t in p.tables}
+    persistence = {r["relname"]: r["relpersistence"] for r in rows if r["relname"] in tables}
+    assert persistence.keys() == tables
+    assert set(persistence.values()) == {"p"}
+
+
+def test_the_read_models_are_shared_out_by_their_cost() -> None:
+    models = all_projections()
+    parts = partition(models, 2)
+    assert sorted(p.name for part in parts for p in part) == sorted(p.name for p in models)
+    weights = [sum(p.rebuild_weight for p in part) for part in parts]
+    assert max(weights) - min(weights) <= max(p.rebuild_weight for p in models)
+    assert partition(models, 1) == [models]
+    assert len(partition(models[:1], 4)) == 1
+
+
+def test_the_collector_is_as_it_was_after_a_rebuild() -> None:
+    before = gc.get_threshold()
+    with collecting_less(50_000):
+        assert gc.get_threshold()[0] == 50_000
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_long_rebuild_shows_events_done_rate_and_time_left() -> None:
+    ticks = iter([0.0, 10.0, 20.0])
+    bar = ProgressBar(width=10, clock=lambda: next(ticks))
+    shown = io.StringIO()
+    with redirect_stderr(shown):
+        bar(0, 3_000_000)
+        bar(100_000, 3_000_000)
+        bar(3_000_000, 3_000_000)
+    lines = shown.getvalue().split("\r")
+    assert lines[2] == "[..........] 100,000/3,000,000 events, 10,000 events/s, ETA 0:04:50"
+    assert lines[3].startswith("[##########] 3,000,000/3,000,000 events, 150,000 events/s")
+    assert shown.getvalue().endswith("\n")
+
+
+def test_a_forgotten_key_is_never_taken_for_one_never_written() -> None:
+    forgotten = Forgotten()
+    for i in range(50_000):
+        forgotten.add(("unit", i))
+    assert all(forgotten.maybe(("unit", i)) for i in range(50_000))
+    false = sum(forgotten.maybe(("other", i)) for i in range(50_000))
+    assert false < 50_000 * 0.01
+
+
+def test_rows_beyond_the_limit_are_forgotten_not_the_tables_completeness() -> None:
+    """Past its limit a rebuild forgets its oldest rows only: a row it forgot is read again
+    (UNKNOWN), a row never written is still known not to exist, without a read."""
+    remembered = Remembered(["t"], limit=100)
+    for start in range(0, 400, 50):
+        batch = Batch(None, {"t": (TABLE, "t")}, remembered)  # type: ignore[arg-type]
+        for i in range(start, start + 50):
+            batch.put("t", k=i, v=i)
+        remembered.learn(batch)
+        assert sum(len(rows) for rows in remembered.rows.values()) <= 100
+    assert remembered.get("t", (399,)) == {"k": 399, "v": 399}
+    assert remembered.get("t", (0,)) is UNKNOWN
+    assert remembered.get("t", (10_000,)) is None
+    assert remembered.fresh("t", [(0,), (10_000,)]) == {(10_000,)}
