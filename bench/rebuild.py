@@ -33,12 +33,13 @@ take at the measured rates, and written to var/bench-rebuild.json.
 
 Measured (issue 15; 2 CPUs shared with other work, so noisy; the ratios are of one run each,
 README "Performance" has the table): 0.22 M events, rebuild / read + decode 0.27x before
-(one process, load 0.9), 0.30x now in one process (load 3.3) and 0.35x in two (load 4.2);
-1.01 M events 0.15x before (one process: every row forgotten at the limit), 0.21x now in one
-(load 1.7), 0.25x in two (load 4.0). Peak RSS 326 MB (0.22 M) and 536 MB (1.01 M) in one
-process; 242 MB and 513 MB for the larger of two (plus 125 MB for the command's own): bounded
-by `remember_rows` per process, reached between the two sizes. 20 M events at the 1 M rate:
-about 40 minutes, against 10 to read and decode the log."""
+(one process, load 0.9), 0.30x now in one process (load 3.3) and 0.35x in two (load 4.2), 0.44x
+in two at load 0.7; 1.01 M events 0.15x before (one process: every row forgotten at the
+limit), 0.21x now in one (load 1.7), 0.25x in two (load 4.0), 0.39x in two at load 1.7.
+Peak RSS 326 MB (0.22 M) and 536 MB (1.01 M) in one process; 242 MB and 513 MB for the larger
+of two (plus 125 MB for the command's own): bounded by `remember_rows` per process, reached
+between the two sizes. 20 M events at the quiet 1 M
+rate: about 24 minutes, against 9 to read and decode the log."""
 
 from __future__ import annotations
 
