@@ -113,6 +113,7 @@ class Idempotency:
         self.claim_seconds = claim_seconds
         self.clock = clock
         with db.transaction() as tx:
+            tx.one_setup_at_a_time(TABLE)  # workers starting at once: one creates it
             tx.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} (key TEXT NOT NULL, actor TEXT NOT NULL, "
                 "claim TEXT NOT NULL, fingerprint TEXT NOT NULL, status INTEGER, body TEXT, "

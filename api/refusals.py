@@ -56,6 +56,7 @@ class Refusals:
             else "id INTEGER PRIMARY KEY AUTOINCREMENT"
         )
         with db.transaction() as tx:
+            tx.one_setup_at_a_time(TABLE)  # workers starting at once: one creates it
             tx.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} ({key}, recorded BIGINT NOT NULL, "
                 "actor_id TEXT NOT NULL, actor_role TEXT NOT NULL, actor_region TEXT NOT NULL, "

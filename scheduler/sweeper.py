@@ -98,12 +98,7 @@ class Sweeper:
     def setup(self) -> None:
         self.runner.setup()
         with self.db.transaction() as tx:
-            if tx.dialect == "postgres":  # two schedulers starting at once: one creates it
-                tx.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') "
-                    "|| ':greenlist:' || ?::text))",
-                    (HANDLED,),
-                )
+            tx.one_setup_at_a_time(HANDLED)  # two schedulers starting at once: one creates it
             tx.execute(
                 f"CREATE TABLE IF NOT EXISTS {HANDLED} (deadline_id TEXT NOT NULL, "
                 "due_on TEXT NOT NULL, kind TEXT NOT NULL, result TEXT NOT NULL, "

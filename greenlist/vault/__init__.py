@@ -65,6 +65,7 @@ class Vault:
         self.ring = ring
         self.clock = clock
         with db.transaction() as tx:
+            tx.one_setup_at_a_time(TABLE)  # workers starting at once: one creates it
             tx.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} (subject TEXT PRIMARY KEY, "
                 "kek_id TEXT NOT NULL, wrapped TEXT, created_at BIGINT NOT NULL, "

@@ -46,6 +46,18 @@ class Tx:
     def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
         self.cursor.execute(self.sql(statement), params)
 
+    def one_setup_at_a_time(self, name: str) -> None:
+        """PostgreSQL: hold, until this transaction ends, the lock of setting up `name` in this
+        schema, so that processes starting at once (two web workers, two schedulers) do not
+        race on `CREATE TABLE IF NOT EXISTS` (which fails with a unique violation in the
+        catalogue when two run at once). SQLite serialises writers already."""
+        if self.dialect == "postgres":
+            self.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') "
+                "|| ':greenlist:' || ?::text))",
+                (name,),
+            )
+
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self.cursor.executemany(self.sql(statement), rows)
