@@ -92,7 +92,9 @@ def test_ready_when_the_store_answers_the_runner_follows_and_nothing_lags(
 ) -> None:
     client = apps(sqlite_url(tmp_path))
     assert register(client, 1).status_code == 201
-    report = ready_within(client, until=caught_up)
+    # the runner says "following" once its first round is over: a moment after the rows it
+    # applied are visible (lag 0), so wait for both
+    report = ready_within(client, until=lambda r: caught_up(r) and following(r))
     assert report["status"] == "ready" and report["store"] == {"reachable": True}
     assert report["runner"] == {
         "in_process": True,
