@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import signal
 import socket
 import subprocess
@@ -29,6 +30,7 @@ from typing import Any
 from bench.common import latency_ms
 from greenlist.config import build_service
 from greenlist.runtime import read_side
+from greenlist.vault.keys import new_key_text
 from projections.engine.runner import Runner
 
 HOST = "127.0.0.1"
@@ -213,7 +215,13 @@ def running_server(url: str, secret: str, workers: int, log: Path) -> Iterator[S
     """`greenlist serve --workers N` on `url`, answering /health; stopped with SIGTERM (as an
     operator would, so the workers close their stores) and killed if that takes too long."""
     port = free_port()
-    env = os.environ | {"GREENLIST_DATABASE_URL": url, "GREENLIST_JWT_SECRET": secret}
+    # a server on PostgreSQL refuses to start without its identity key and its vault's KEK
+    # (production settings); a benchmark's server gets throwaway ones unless given
+    keys = {
+        "GREENLIST_IDENTITY_KEY": secrets.token_urlsafe(48),
+        "GREENLIST_VAULT_KEY": new_key_text(),
+    }
+    env = keys | os.environ | {"GREENLIST_DATABASE_URL": url, "GREENLIST_JWT_SECRET": secret}
     env.pop("GREENLIST_TEST_CLOCK", None)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
