@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -23,6 +23,11 @@ from projections.announcements import KINDS as ANNOUNCEMENT_KINDS
 from projections.dynamic import STATUSES
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CST = timezone(timedelta(hours=8), "CST")
+"""Asia/Shanghai since 1992: +08:00 all year (China last kept summer time in 1991)."""
+CST_SINCE = int((datetime(1992, 1, 1, tzinfo=UTC) - EPOCH) / timedelta(microseconds=1))
+"""From this instant (UTC microseconds) on, Asia/Shanghai is CST: no zone rules to look up."""
+EPOCH_CST = EPOCH.astimezone(CST)
 
 
 class Instant(fields.String):
@@ -49,7 +54,11 @@ class LocalInstant(Instant):
         if value is None:
             return None
         if not isinstance(value, datetime):
-            value = EPOCH + timedelta(microseconds=int(value))
+            micros = int(value)
+            if micros >= CST_SINCE:  # the fixed offset: half the time of the zone's rules,
+                # and a page of the audit trail formats 200 of them (issue 15 item 4)
+                return (EPOCH_CST + timedelta(microseconds=micros)).isoformat()
+            value = EPOCH + timedelta(microseconds=micros)
         return value.astimezone(SHANGHAI).isoformat()
 
 

@@ -99,3 +99,28 @@ def test_by_world_time_now_a_list_has_no_validator(
     assert "ETag" not in client.get("/api/v1/lists/provincial?basis=world").headers
     as_of = "/api/v1/lists/provincial?basis=world&as_of=2030-01-01"
     assert client.get(as_of).headers["ETag"].startswith('W/"lists-')
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "1970-01-01T00:00:00+00:00",
+        "1988-07-01T12:00:00+00:00",  # China's summer time (1986-1991): +09:00
+        "1991-12-31T15:59:59.999999+00:00",
+        "1991-12-31T16:00:00+00:00",
+        "2025-06-30T15:59:59.999999+00:00",
+        "2026-12-04T23:59:59.123456+00:00",
+        "2100-02-28T16:00:00+00:00",
+    ],
+)
+def test_a_local_instant_reads_as_asia_shanghai_on_either_side_of_1992(shown: str) -> None:
+    """From 1992 the fixed +08:00 is used instead of the zone's rules: the same text."""
+    from datetime import datetime, timedelta
+
+    from api.schemas.reads import EPOCH, LocalInstant
+    from domain.values import SHANGHAI
+
+    instant = datetime.fromisoformat(shown)
+    micros = (instant - EPOCH) // timedelta(microseconds=1)
+    expected = instant.astimezone(SHANGHAI).isoformat()
+    assert LocalInstant()._serialize(micros, None, None) == expected
