@@ -5,7 +5,7 @@ and logged (issue 9 item 4: filing writes only this aggregate)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from domain.acts import Act
@@ -106,24 +106,14 @@ class Complaint(HoldsSealedData):
         self.sealed = e.sealed
         self.outcome: str | None = None
 
-    def disclose_reporter(self, act: Act, reason: str, sealer: Sealer) -> dict[str, Any]:
-        """A23.1: only the handling city bureau and discipline inspection see who reported, for
-        a stated reason, and each disclosure is recorded (issue 14)."""
-        agencies.check_a23_1_may_see_reporter(act.actor, self.city)
-        return self.disclose_identity(act, reason, sealer)
-
-    def read_case(self, actor: Actor, sealer: Sealer) -> dict[str, Any]:
-        """What the report says, for those who may see the reporter (the handling city works
-        on it; inspectors oversee it), never who filed it."""
+    def check_may_see(self, actor: Actor) -> None:
+        """A23.1: only the handling city bureau and discipline inspection see who reported and
+        what the report says."""
         agencies.check_a23_1_may_see_reporter(actor, self.city)
-        return self.case_file(sealer)
 
-    def erase(self, act: Act, basis: str, reason: str) -> bool:
-        """Issue 14: the handling city or the province orders the reporter's data erased; the
-        scheduler erases it at the end of its retention (`basis` "retention")."""
-        if basis == "order":
-            custody.check_may_erase_report(act.actor, self.city)
-        return self.erase_personal_data(act, basis, reason)
+    def check_may_erase(self, actor: Actor) -> None:
+        """Issue 14: the handling city or the province orders a reporter's data erased."""
+        custody.check_may_erase_report(actor, self.city)
 
     @applies
     def _(self, e: ev.ReporterIdentityRead) -> None:  # retired: a read without a reason

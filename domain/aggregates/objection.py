@@ -8,7 +8,7 @@ included) cannot contend with their writes."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from domain.acts import Act
@@ -98,23 +98,14 @@ class NoticeObjection(HoldsSealedData):
         publication.check_a16_1_reasons(reasons)
         self.record(ev.ObjectionHandled, act, ["A16.1"], upheld=upheld, reasons=reasons)
 
-    def disclose_objector(self, act: Act, reason: str, sealer: Sealer) -> dict[str, Any]:
-        """A16.1 (+A23.1): only the province and discipline inspection see who objected, for a
-        stated reason, and each disclosure is recorded (issue 14)."""
-        publication.check_a16_1_may_see_objector(act.actor)
-        return self.disclose_identity(act, reason, sealer)
-
-    def read_case(self, actor: Actor, sealer: Sealer) -> dict[str, Any]:
-        """The grounds and evidence, for the province handling it and inspectors."""
+    def check_may_see(self, actor: Actor) -> None:
+        """A16.1 (+A23.1): only the province and discipline inspection see who objected and
+        on what grounds."""
         publication.check_a16_1_may_see_objector(actor)
-        return self.case_file(sealer)
 
-    def erase(self, act: Act, basis: str, reason: str) -> bool:
-        """Issue 14: the province orders the objector's data erased; the scheduler erases it at
-        the end of its retention (`basis` "retention")."""
-        if basis == "order":
-            custody.check_may_erase_objection(act.actor)
-        return self.erase_personal_data(act, basis, reason)
+    def check_may_erase(self, actor: Actor) -> None:
+        """Issue 14: the province, which handles objections, orders an objector's data erased."""
+        custody.check_may_erase_objection(actor)
 
     @property
     def closed_on(self) -> datetime | None:

@@ -15,6 +15,7 @@ from domain.events import complaint as co
 from domain.events import objection as ob
 from domain.events.base import IdentityDisclosed, PersonalDataErased
 from domain.rules import custody as rules
+from domain.values import Actor
 
 SEALED_VERSION = 1
 """The version the sealed record is bound to: that of the filing, the aggregate's first event."""
@@ -56,10 +57,23 @@ class HoldsSealedData(GreenAggregate):
         except KeyDestroyed:  # destroyed by an erasure this copy has not seen yet
             raise rules.erased(self.codes, None, "") from None
 
-    def disclose_identity(self, act: Act, reason: str, sealer: Sealer) -> dict[str, Any]:
-        """A disclosure is an act: refused without a reason (422) or after erasure (410);
-        recorded with its reason, then the identity (name, contact, the account that filed,
-        if a token was used) is opened. Who may: the aggregate's own check, before this."""
+    # --- who may: each aggregate's own rule ------------------------------------------------
+
+    def check_may_see(self, actor: Actor) -> None:  # pragma: no cover - overridden
+        """Refuse (OutOfJurisdiction) an actor who may not see the filer or the filing."""
+        raise NotImplementedError
+
+    def check_may_erase(self, actor: Actor) -> None:  # pragma: no cover - overridden
+        """Refuse an actor who may not order the sealed data erased."""
+        raise NotImplementedError
+
+    # --- the acts and the read ------------------------------------------------------------
+
+    def disclose(self, act: Act, reason: str, sealer: Sealer) -> dict[str, Any]:
+        """A disclosure is an act: refused to whoever may not see the filer (403), without a
+        reason (422) or after erasure (410); recorded with its reason, then the identity (name,
+        contact, the account that filed, if a token was used) is opened."""
+        self.check_may_see(act.actor)
         stated = rules.check_disclosure_reason(reason, self.codes)
         opened = self._opened(sealer)
         self.record(self.disclosed, act, list(self.codes), reason=stated)
@@ -70,15 +84,22 @@ class HoldsSealedData(GreenAggregate):
             "filed_by": {"actor_id": filer[0], "role": filer[1], "region": filer[2]},
         }
 
-    def case_file(self, sealer: Sealer) -> dict[str, Any]:
+    def read_case(self, actor: Actor, sealer: Sealer) -> dict[str, Any]:
         """What the filing says (statement and evidence), without who filed it: what the
-        handling authority works on. Erased: refused (410)."""
+        handling authority works on, for those who may see the filer (403 otherwise, erased
+        or not); nothing once erased."""
+        self.check_may_see(actor)
+        if self.erased_on is not None:
+            return {}
         opened = self._opened(sealer)
         return {"statement": opened["statement"], "evidence": list(opened["evidence"])}
 
-    def erase_personal_data(self, act: Act, basis: str, reason: str) -> bool:
-        """Record the erasure, once (False: erased already; the caller destroys the key again,
-        which is harmless). The caller destroys the data key after the event is stored."""
+    def erase(self, act: Act, basis: str, reason: str) -> bool:
+        """Record the erasure, once: ordered (`basis` "order") by whoever may, with a reason,
+        or at the end of the retention (`basis` "retention", by the scheduler). False: erased
+        already. The caller destroys the data key after the event is stored."""
+        if basis == "order":
+            self.check_may_erase(act.actor)
         if self.erased_on is not None:
             return False
         stated = rules.check_erasure_reason(reason, self.codes)

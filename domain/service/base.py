@@ -23,6 +23,7 @@ from domain.aggregates.complaint import Complaint
 from domain.aggregates.experts import ExpertPool
 from domain.aggregates.membership import ParkMembership
 from domain.aggregates.round import Round
+from domain.aggregates.sealed import HoldsSealedData
 from domain.aggregates.unit import TRANSCODINGS, Unit, unit_id
 from domain.clock import Clock
 from domain.custody import NoVault, Sealer
@@ -33,7 +34,7 @@ from domain.errors import (
     VersionMismatch,
 )
 from domain.identity import IdentityHasher, KeyedHash
-from domain.rules import agencies, jurisdiction, rule_order
+from domain.rules import agencies, custody, jurisdiction, rule_order
 from domain.rules.calendar import Period
 from domain.rules.exclusions import NegativeRecord
 from domain.rules.provenance import CLOCK_SKEW, check_not_future_dated
@@ -260,6 +261,17 @@ class ServiceBase(Application[UUID]):
     def _complaint(self, complaint_id: UUID, expected_version: ExpectedVersion = None) -> Complaint:
         """A real-name report (A23), at the version the caller read if it names one."""
         return self._expect(self._get(Complaint, complaint_id, "举报 complaint"), expected_version)
+
+    def _erase_sealed(self, holder: HoldsSealedData, act: Act, basis: str, reason: str) -> Receipt:
+        """Issue 14: record the erasure of a report's or objection's sealed data, then destroy
+        its data key; the filing event stays as stored (its leaf unchanged). Erased already:
+        the key destroyed again (mends a crash between the two) and 410 saying when and why."""
+        if not holder.erase(act, basis, reason):
+            self.vault.shred(holder.id)
+            raise custody.erased(holder.codes, holder.erased_on, holder.erased_because)
+        receipt = self._save(holder)
+        self.vault.shred(holder.id)
+        return receipt
 
     def _get_or_open(self, cls: type[A], aggregate_id: UUID, opened: Callable[[], A]) -> A:
         """The aggregate of this id, or a new one (`opened()`, not saved yet) when there is

@@ -9,9 +9,8 @@ from uuid import UUID
 from domain.aggregates.agency import Agency, agency_id
 from domain.aggregates.complaint import Complaint
 from domain.aggregates.unit import Unit
-from domain.rules import custody
 from domain.rules.accidents import rectification_due
-from domain.rules.agencies import check_a23_1_handling_city, check_a23_1_may_see_reporter
+from domain.rules.agencies import check_a23_1_handling_city
 from domain.service.base import ExpectedVersion, Receipt
 from domain.service.removals import RemovalPolicy
 from domain.values import Actor
@@ -145,17 +144,14 @@ class ComplaintActs(RemovalPolicy):
         complaint = self._complaint(complaint_id)
         self._authorise(actor, "disclose_reporter", city=complaint.city)
         act = self._act(actor, None, reason, rules=("A23.1",))
-        identity = complaint.disclose_reporter(act, reason, self.vault)
+        identity = complaint.disclose(act, reason, self.vault)
         return identity, self._save(complaint)
 
     def read_complaint(self, actor: Actor, complaint_id: UUID) -> dict[str, Any]:
         """The report as the handling city works on it (and inspectors oversee it): target,
         state, statement and evidence opened from the seal, never who filed it."""
         complaint = self._complaint(complaint_id)
-        erased = complaint.erased_on is not None
-        case = {} if erased else complaint.read_case(actor, self.vault)
-        if erased:
-            check_a23_1_may_see_reporter(actor, complaint.city)
+        case = complaint.read_case(actor, self.vault)
         return {
             "id": complaint.id,
             "target_type": complaint.target_type,
@@ -178,17 +174,10 @@ class ComplaintActs(RemovalPolicy):
         basis: str = "order",
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """Issue 14: erase the reporter's sealed data: the erasure recorded, then the report's
-        data key destroyed; the filing event stays as stored (its leaf unchanged). Again
-        after erasure: nothing new, the key destroyed again (mends a crash between the two), and
-        410 saying when and why it was erased."""
+        """Issue 14: erase the reporter's sealed data (`_erase_sealed`): by the handling city or
+        the province with a reason, or by the scheduler at the end of the retention."""
         self._may(actor, "erase_reporter_data")
-        complaint = self._expect(self._complaint(complaint_id), expected_version)
+        complaint = self._complaint(complaint_id, expected_version)
         self._authorise(actor, "erase_reporter_data", city=complaint.city)
         act = self._act(actor, occurred_at, reason, rules=("A23.1",))
-        if not complaint.erase(act, basis, reason):  # erased already: the key destroyed again
-            self.vault.shred(complaint.id)  # (mends a crash between the two), and the caller told
-            raise custody.erased(complaint.codes, complaint.erased_on, complaint.erased_because)
-        receipt = self._save(complaint)
-        self.vault.shred(complaint.id)
-        return receipt
+        return self._erase_sealed(complaint, act, basis, reason)

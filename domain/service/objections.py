@@ -14,7 +14,7 @@ from domain.aggregates.round import Round, round_id
 from domain.aggregates.unit import Unit
 from domain.errors import NotFound
 from domain.reporters import withheld
-from domain.rules import custody, publication
+from domain.rules import publication
 from domain.service.base import ExpectedVersion, Receipt, ServiceBase
 from domain.values import Actor, Level, local_date
 
@@ -124,14 +124,14 @@ class ObjectionActs(ServiceBase):
         self._authorise(actor, "disclose_objector")
         objection = self._objection(objection_id)
         act = self._act(actor, None, reason, rules=("A16.1", "A23.1"))
-        identity = objection.disclose_objector(act, reason, self.vault)
+        identity = objection.disclose(act, reason, self.vault)
         return identity, self._save(objection)
 
     def read_objection(self, actor: Actor, objection_id: UUID) -> dict[str, Any]:
         """The objection as the province handles it: the unit, its state, the grounds and
         evidence (opened from the seal), never who filed it."""
         objection = self._objection(objection_id)
-        case = objection.read_case(actor, self.vault) if objection.erased_on is None else {}
+        case = objection.read_case(actor, self.vault)
         return {
             "id": objection.id,
             "level": objection.level,
@@ -153,19 +153,12 @@ class ObjectionActs(ServiceBase):
         basis: str = "order",
         expected_version: ExpectedVersion = None,
     ) -> Receipt:
-        """Issue 14: erase the objector's sealed data: the erasure recorded, then the data key
-        destroyed; the filing event stays as stored. Again after erasure: nothing new, the
-        key destroyed again (a crash between the two is mended so), and 410 saying when and
-        why it was erased."""
+        """Issue 14: erase the objector's sealed data (`_erase_sealed`): by the province with a
+        reason, or by the scheduler at the end of the retention."""
         self._authorise(actor, "erase_objector_data")
         objection = self._expect(self._objection(objection_id), expected_version)
         act = self._act(actor, occurred_at, reason, rules=("A16.1", "A23.1"))
-        if not objection.erase(act, basis, reason):  # erased already: the key destroyed again
-            self.vault.shred(objection.id)  # (mends a crash between the two), and the caller told
-            raise custody.erased(objection.codes, objection.erased_on, objection.erased_because)
-        receipt = self._save(objection)
-        self.vault.shred(objection.id)
-        return receipt
+        return self._erase_sealed(objection, act, basis, reason)
 
     def _objection(self, objection_id: UUID) -> NoticeObjection:
         return self._get(NoticeObjection, objection_id, "异议 objection")

@@ -259,3 +259,31 @@ def test_a_disclosure_refused_after_erasure_records_nothing(app: Greenlist) -> N
     assert len(stored(app, complaint)) == length
     with pytest.raises(RuleViolation):
         app.disclose_reporter(s.city_actor(), complaint, "")
+
+
+def test_an_erased_case_is_still_read_only_by_those_who_may_see_the_filer(app: Greenlist) -> None:
+    """Erasure empties the case file; it does not open it to anyone else (403, as before)."""
+    from tests.application.test_a16_1_public_objections import file as object_to
+    from tests.application.test_a16_1_public_objections import under_notice
+
+    code = s.credit_code(82)
+    under_notice(app, code)
+    objection = object_to(app, code)
+    app.erase_objector_data(P, objection, "依令删除异议人信息")
+    for stranger in (s.city_actor(), s.enterprise_actor(code), s.PUBLIC):
+        with pytest.raises(OutOfJurisdiction):
+            app.read_objection(stranger, objection)
+    assert "statement" not in app.read_objection(s.INSPECTOR, objection)
+
+
+def test_an_erased_report_is_still_read_only_by_the_handling_city_and_inspectors(
+    app: Greenlist,
+) -> None:
+    listed = s.credit_code(84)
+    s.list_provincially(app, listed)
+    report = file(app, listed)
+    app.erase_reporter_data(P, report, "依令删除举报人信息")
+    for stranger in (s.city_actor("330200"), P, s.enterprise_actor(listed)):
+        with pytest.raises(OutOfJurisdiction):
+            app.read_complaint(stranger, report)
+    assert "statement" not in app.read_complaint(s.city_actor(), report)
