@@ -19,6 +19,7 @@ from domain.values import local_date
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
+from projections.values import text_id
 
 LIMITS = {"national": NATIONAL_PROJECTS_PER_YEAR, "provincial": PROVINCIAL_PROJECTS_PER_YEAR}
 """A22.3, from the rule book's checks: the one place the limits are written."""
@@ -94,7 +95,7 @@ class Agencies(Projection):
     def registered(self, e: aev.AgencyRegistered, b: Batch) -> None:
         b.put(
             "agencies_register",
-            agency_id=str(e.originator_id),
+            agency_id=text_id(e.originator_id),
             credit_code=e.credit_code,
             name=e.name,
             legal_representative=e.legal_representative,
@@ -105,7 +106,7 @@ class Agencies(Projection):
     def representative_changed(self, e: aev.LegalRepresentativeChanged, b: Batch) -> None:
         """A22.3: the agency's new legal representative (by name; the ledger rows of past
         projects stay under the name they were counted for)."""
-        agency = b.row("agencies_register", str(e.originator_id))
+        agency = b.row("agencies_register", text_id(e.originator_id))
         if agency is not None:
             b.put("agencies_register", **{**agency, "legal_representative": e.legal_representative})
 
@@ -114,7 +115,7 @@ class Agencies(Projection):
         """A22.3: one ledger per legal representative and year; its projects name only it."""
         b.put(
             "agencies_quotas",
-            quota_id=str(e.originator_id),
+            quota_id=text_id(e.originator_id),
             legal_representative=e.legal_representative,
             year=e.year,
         )
@@ -123,7 +124,7 @@ class Agencies(Projection):
     def counted(self, e: aev.ProjectCounted, b: Batch) -> None:
         """A22.3: national projects of every kind, provincial ones of factories and parks;
         the rest (provincial supply chains, municipal) are kept as uncounted."""
-        quota = b.row("agencies_quotas", str(e.originator_id))
+        quota = b.row("agencies_quotas", text_id(e.originator_id))
         if quota is None:
             return
         key = {"legal_representative": quota["legal_representative"], "year": quota["year"]}
@@ -145,7 +146,7 @@ class Agencies(Projection):
     def misconduct(self, e: aev.AgencyMisconductReported, b: Batch) -> None:
         """A22.1: falsifying or concealing reported to the province (directly by a city, or
         after a confirmed real-name report, A23.2)."""
-        key = {"agency_id": str(e.originator_id), "year": judged_year(e)}
+        key = {"agency_id": text_id(e.originator_id), "year": judged_year(e)}
         from_reports = int(e.complaint_id is not None)
         b.bump("agencies_performance", key, problems=1, from_reports=from_reports)
 

@@ -21,7 +21,7 @@ from domain.values import local_date
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, columns, handles
-from projections.values import NATIONAL, at, codes, day
+from projections.values import NATIONAL, at, codes, day, text_id
 
 KINDS = ("publication", "removal", "rename", "miit_outcome")
 
@@ -69,7 +69,7 @@ class Announcements(Projection):
     def registered(self, e: ev.UnitRegistered, b: Batch) -> None:
         b.put(
             "announcements_units",
-            unit_id=str(e.originator_id),
+            unit_id=text_id(e.originator_id),
             credit_code=e.credit_code,
             name=e.name,
             city=e.city,
@@ -79,17 +79,17 @@ class Announcements(Projection):
 
     @handles(rev.RoundOpened)
     def round_opened(self, e: rev.RoundOpened, b: Batch) -> None:
-        b.put("announcements_rounds", round_id=str(e.originator_id), level=e.level, year=e.year)
+        b.put("announcements_rounds", round_id=text_id(e.originator_id), level=e.level, year=e.year)
 
     @handles(ev.MunicipallyListed, ev.Listed, ev.ListedFromRecord)
     def listed(self, e: ev.MunicipallyListed | ev.Listed | ev.ListedFromRecord, b: Batch) -> None:
-        self._set(b, str(e.originator_id), "listed", getattr(e, "level", "municipal"), e.name)
+        self._set(b, text_id(e.originator_id), "listed", getattr(e, "level", "municipal"), e.name)
 
     @handles(ev.RemovalDecided)
     def removal_decided(self, e: ev.RemovalDecided, b: Batch) -> None:
         """Keep the decided reason: the removal at the publication only says "at the annual
         publication" (A19.1-3)."""
-        self._set(b, str(e.originator_id), "pending", e.level, e.reason)
+        self._set(b, text_id(e.originator_id), "pending", e.level, e.reason)
 
     @staticmethod
     def _unit(b: Batch, uid: str) -> dict[str, Any]:
@@ -133,7 +133,7 @@ class Announcements(Projection):
         """A16.3: MIIT's outcome on a unit the province recommended, with its document number
         (文号), as the province records it; the national list follows it. A legacy listing's
         back-entered outcome (`migrated`) was announced by its old publication."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         if e.listed:
             self._set(b, uid, "listed", e.level, e.name)
         if e.migrated:
@@ -160,7 +160,8 @@ class Announcements(Projection):
     @handles(rev.Published)
     def published(self, e: rev.Published, b: Batch) -> None:
         """A16.2: the joint publication of a level's list for a year."""
-        rnd = b.row("announcements_rounds", str(e.originator_id)) or {"level": None, "year": None}
+        rnd = b.row("announcements_rounds", text_id(e.originator_id))
+        rnd = rnd or {"level": None, "year": None}
         parts = ("listed", "withheld", "removed", "adjusted")
         units = {p: [self._unit(b, uid)["credit_code"] for uid in getattr(e, p)] for p in parts}
         n = {part: len(codes) for part, codes in units.items()}
@@ -185,7 +186,7 @@ class Announcements(Projection):
     @handles(ev.Removed)
     def removed(self, e: ev.Removed, b: Batch) -> None:
         """A19.1-3 / A20.3 at the annual publication, or at once (A19.4, A20.2 municipal)."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         unit = self._unit(b, uid)
         decided = unit["pending"].get(e.level)
         reason = e.reason if e.immediate or not decided else decided
@@ -214,7 +215,7 @@ class Announcements(Projection):
     def name_changed(self, e: ev.NameChanged, b: Batch) -> None:
         """A20.2: the confirmed new name shows on the municipal list at once; the provincial and
         national lists follow at the annual publication (A20.3)."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         unit = self._unit(b, uid)
         level = "municipal" if "municipal" in unit["listed"] else None
         text = f"{e.old_name}（{unit['credit_code']}）更名为“{e.new_name}”"
@@ -239,7 +240,7 @@ class Announcements(Projection):
     @handles(ev.ListingAdjusted)
     def adjusted(self, e: ev.ListingAdjusted, b: Batch) -> None:
         """A20.3: the list of a level shows the new name from the annual publication."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         unit = self._unit(b, uid)
         old, on = unit["listed"].get(e.level), judged_on(e)
         text = (

@@ -23,7 +23,7 @@ from projections.subjects import (
     subjects_table,
     who,
 )
-from projections.values import at, codes
+from projections.values import at, codes, text_id
 
 SUBJECTS = "audit_subjects"
 
@@ -64,7 +64,7 @@ class Audit(Projection):
 
     @handles(*EVENT_CLASSES)
     def record(self, e: Any, b: Batch) -> None:
-        aid = str(e.originator_id)
+        aid = text_id(e.originator_id)
         code, label = self.subjects.of(e, b, aid)
         actor = actor_of(e)
         b.add(

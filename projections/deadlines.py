@@ -37,7 +37,7 @@ from domain.values import local_date
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
-from projections.values import day
+from projections.values import day, text_id
 
 KINDS = ("window", "notice", "form", "rereview", "lapse", "rectification")
 """The kinds of deadline, in the order the scheduler handles those due on the same day."""
@@ -120,7 +120,7 @@ class Deadlines(Projection):
 
     @handles(ro.RoundOpened)
     def round_opened(self, e: ro.RoundOpened, b: Batch) -> None:
-        rid = str(e.originator_id)
+        rid = text_id(e.originator_id)
         b.put("deadline_subjects", aggregate_id=rid, level=e.level, year=e.year)
         due = checks.nomination_window_closed_on(e.year)
         self._open(b, f"window:{rid}", "window", due, aggregate_id=rid, level=e.level, year=e.year)
@@ -132,7 +132,7 @@ class Deadlines(Projection):
     @handles(ro.PublicNoticeOpened)
     def notice_opened(self, e: ro.PublicNoticeOpened, b: Batch) -> None:
         """A16.1: the last day is in the event (the period configured when it opened)."""
-        rid = str(e.originator_id)
+        rid = text_id(e.originator_id)
         subject = b.row("deadline_subjects", rid) or {}
         self._open(
             b,
@@ -153,13 +153,13 @@ class Deadlines(Projection):
 
     @handles(un.UnitRegistered)
     def registered(self, e: un.UnitRegistered, b: Batch) -> None:
-        b.put("deadline_subjects", aggregate_id=str(e.originator_id), credit_code=e.credit_code)
+        b.put("deadline_subjects", aggregate_id=text_id(e.originator_id), credit_code=e.credit_code)
 
     @handles(un.Listed, un.MunicipallyListed, un.ListedFromRecord)
     def listed(self, e: un.Listed | un.MunicipallyListed | un.ListedFromRecord, b: Batch) -> None:
         """A21 five years after the listing; A18 from its first form (for a listing from a
         record, issue 15: the first whose deadline is ahead at its import)."""
-        uid, level = str(e.originator_id), getattr(e, "level", "municipal")
+        uid, level = text_id(e.originator_id), getattr(e, "level", "municipal")
         b.put("deadline_listings", unit_id=uid, level=level, listed_on=day(e.listed_on))
         self._rereview(b, uid, level, checks.rereview_due(e.listed_on, None))
         if level in FORM_LEVELS:
@@ -193,7 +193,7 @@ class Deadlines(Projection):
     @handles(un.DynamicFormSubmitted, un.DynamicFormOverdue)
     def form_settled(self, e: un.DynamicFormSubmitted | un.DynamicFormOverdue, b: Batch) -> None:
         """The year's form is settled; the next year's falls due while the unit is listed."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         deadline_id = f"form:{uid}:{e.level}:{e.year}"
         self._form(b, uid, e.level, e.year)  # a form sent before its deadline was opened
         self._settle(b, deadline_id, e)
@@ -203,7 +203,7 @@ class Deadlines(Projection):
     @handles(un.Rereviewed)
     def rereviewed(self, e: un.Rereviewed, b: Batch) -> None:
         """A21: the next one is due five years after this one."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         listing = b.row("deadline_listings", uid, e.level)
         if listing is not None:
             listed_on = date.fromisoformat(listing["listed_on"])
@@ -216,7 +216,7 @@ class Deadlines(Projection):
     @handles(un.Removed)
     def removed(self, e: un.Removed, b: Batch) -> None:
         """Off the list: no more forms or re-reviews at that level."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         b.delete("deadline_listings", uid, e.level)
         self._settle(b, f"rereview:{uid}:{e.level}", e, "cancelled")
         if e.level in FORM_LEVELS:  # forms falling due after it are no longer owed
@@ -226,11 +226,11 @@ class Deadlines(Projection):
 
     @handles(un.NegativeRecordAdded)
     def negative_record(self, e: un.NegativeRecordAdded, b: Batch) -> None:
-        self._lapse(b, str(e.originator_id), e.record_id, e.ground, e.occurred_on, e.ended_on)
+        self._lapse(b, text_id(e.originator_id), e.record_id, e.ground, e.occurred_on, e.ended_on)
 
     @handles(un.NegativeRecordEnded)
     def negative_record_ended(self, e: un.NegativeRecordEnded, b: Batch) -> None:
-        uid, rid = str(e.originator_id), e.record_id
+        uid, rid = text_id(e.originator_id), e.record_id
         ground = _ground_of(b, rid)
         if ground is not None:
             self._lapse(b, uid, rid, ground, e.ended_on, e.ended_on)
@@ -271,7 +271,7 @@ class Deadlines(Projection):
 
     @handles(co.RectificationRequired)
     def rectification_required(self, e: co.RectificationRequired, b: Batch) -> None:
-        cid = str(e.originator_id)
+        cid = text_id(e.originator_id)
         self._open(
             b,
             f"rectification:{cid}",

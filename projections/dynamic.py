@@ -24,7 +24,7 @@ from projections.deadlines import imported_on
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
-from projections.values import at, day
+from projections.values import at, day, text_id
 
 STATUSES = ("due", "submitted", "late", "overdue")
 
@@ -86,7 +86,7 @@ class Dynamic(Projection):
     def registered(self, e: ev.UnitRegistered, b: Batch) -> None:
         b.put(
             "dynamic_units",
-            unit_id=str(e.originator_id),
+            unit_id=text_id(e.originator_id),
             credit_code=e.credit_code,
             name=e.name,
             city=e.city,
@@ -94,13 +94,13 @@ class Dynamic(Projection):
 
     @handles(ev.NameChanged)
     def renamed(self, e: ev.NameChanged, b: Batch) -> None:
-        b.update("dynamic_units", str(e.originator_id), name=e.new_name)
+        b.update("dynamic_units", text_id(e.originator_id), name=e.new_name)
 
     @handles(ev.MunicipallyListed, ev.Listed, ev.ListedFromRecord)
     def listed(self, e: ev.MunicipallyListed | ev.Listed | ev.ListedFromRecord, b: Batch) -> None:
         """A listing opens a span (A18 forms for its level, from its first form: deadlines'
         `imported_on`) and starts the A21 clock."""
-        uid, level = str(e.originator_id), getattr(e, "level", "municipal")
+        uid, level = text_id(e.originator_id), getattr(e, "level", "municipal")
         listed_on = day(e.listed_on)
         b.put(
             "dynamic_listings",
@@ -120,7 +120,7 @@ class Dynamic(Projection):
     @handles(ev.Removed)
     def removed(self, e: ev.Removed, b: Batch) -> None:
         """A removal closes the span and clears the re-review (A19, A20.2)."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         current = b.row("dynamic_rereviews", uid, e.level)
         if current is not None:
             key = (uid, e.level, current["listed_on"])
@@ -131,7 +131,7 @@ class Dynamic(Projection):
     def rereviewed(self, e: ev.Rereviewed, b: Batch) -> None:
         """A21: the next re-review is due five years after this one, passed or not (a failed
         one also leads to removal at the annual publication)."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         current = b.row("dynamic_rereviews", uid, e.level)
         if current is None:
             return
@@ -148,7 +148,7 @@ class Dynamic(Projection):
     def _form(self, b: Batch, e: Any, status: str, indicators: str | None) -> None:
         b.put(
             "dynamic_forms",
-            unit_id=str(e.originator_id),
+            unit_id=text_id(e.originator_id),
             level=e.level,
             year=e.year,
             status=status,

@@ -14,7 +14,7 @@ from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, columns, handles
 from projections.engine.tracking import tracked_column
-from projections.values import NATIONAL, at, codes, day
+from projections.values import NATIONAL, at, codes, day, text_id
 
 MEMBERSHIP_SHOWN = ("credit_code", "kind", "city", "year", "listed_on", "removed_on")
 """The columns of a membership that a change of the feed shows as they are after it."""
@@ -91,7 +91,7 @@ class Lists(Projection):
     def registered(self, e: ev.UnitRegistered, b: Batch) -> None:
         b.put(
             "list_units",
-            unit_id=str(e.originator_id),
+            unit_id=text_id(e.originator_id),
             credit_code=e.credit_code,
             kind=e.kind,
             city=e.city,
@@ -120,7 +120,7 @@ class Lists(Projection):
         self._listed(b, e, e.level, e.year, e.listed_on.isoformat(), e.name)
 
     def _listed(self, b: Batch, e: Any, level: str, year: int, listed_on: str, name: str) -> None:
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         unit = b.row("list_units", uid) or {}
         cursor = b.row("list_cursor", uid, level) or {"membership": 0, "names": 0}
         seq = cursor["membership"] + 1
@@ -142,7 +142,7 @@ class Lists(Projection):
         self._changed(b, e, "added", level)
 
     def _rename(self, b: Batch, e: Any, level: str, name: str) -> None:
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         cursor = b.row("list_cursor", uid, level)
         if cursor is None:
             return
@@ -172,19 +172,19 @@ class Lists(Projection):
     def name_changed(self, e: ev.NameChanged, b: Batch) -> None:
         """A20.2: the municipal list shows a confirmed new name at once; provincial and national
         lists change at the annual publication (ListingAdjusted, A20.3)."""
-        if self._open(b, str(e.originator_id), "municipal"):
+        if self._open(b, text_id(e.originator_id), "municipal"):
             self._rename(b, e, "municipal", e.new_name)
             self._changed(b, e, "renamed", "municipal")
 
     @handles(ev.ListingAdjusted)
     def adjusted(self, e: ev.ListingAdjusted, b: Batch) -> None:
         self._rename(b, e, e.level, e.name)
-        if self._open(b, str(e.originator_id), e.level):
+        if self._open(b, text_id(e.originator_id), e.level):
             self._changed(b, e, "renamed", e.level)
 
     @handles(ev.RemovalDecided)
     def removal_decided(self, e: ev.RemovalDecided, b: Batch) -> None:
-        membership = self._open(b, str(e.originator_id), e.level)
+        membership = self._open(b, text_id(e.originator_id), e.level)
         if membership:
             b.update(
                 "list_memberships",
@@ -197,7 +197,7 @@ class Lists(Projection):
 
     @handles(ev.Removed)
     def removed(self, e: ev.Removed, b: Batch) -> None:
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         membership = self._open(b, uid, e.level)
         if membership is None:
             return
@@ -228,7 +228,7 @@ class Lists(Projection):
     ) -> None:
         """One row of the change feed (`list_changes`): the membership as it is after `e`
         (its name, the rules of a pending or done removal), at `e`'s log position."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         key = key or self._open(b, uid, level)
         cursor = b.row("list_cursor", uid, level)
         if key is None or cursor is None:

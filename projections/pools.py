@@ -14,7 +14,7 @@ from domain.events import unit as ev
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
-from projections.values import at, codes
+from projections.values import at, codes, text_id
 
 
 class Pools(Projection):
@@ -59,7 +59,7 @@ class Pools(Projection):
     def registered(self, e: ev.UnitRegistered, b: Batch) -> None:
         b.put(
             "pool_units",
-            unit_id=str(e.originator_id),
+            unit_id=text_id(e.originator_id),
             credit_code=e.credit_code,
             kind=e.kind,
             city=e.city,
@@ -69,13 +69,13 @@ class Pools(Projection):
     @handles(ev.NameChanged)
     def renamed(self, e: ev.NameChanged, b: Batch) -> None:
         """A pool is the city's working list: it shows the unit's current name (A20.2)."""
-        b.update("pool_units", str(e.originator_id), name=e.new_name)
+        b.update("pool_units", text_id(e.originator_id), name=e.new_name)
 
     @handles(ev.Cultivated)
     def cultivated(self, e: ev.Cultivated, b: Batch) -> None:
         """A8: in the pool of the unit's own city (ID.3) for the year. Cultivating it again in
         the same year changes its priority flag; the first entry's instants are kept."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         unit = b.row("pool_units", uid) or {}
         now, occurred = at(e.timestamp), at(e.occurred_at)
         entry = b.row("pool_entries", uid, e.year)

@@ -14,7 +14,7 @@ from domain.events import unit as ev
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
 from projections.engine.projection import Projection, Table, handles
-from projections.values import day
+from projections.values import day, text_id
 
 
 class SelectionRate(Projection):
@@ -46,11 +46,11 @@ class SelectionRate(Projection):
 
     @handles(ev.UnitRegistered)
     def registered(self, e: ev.UnitRegistered, b: Batch) -> None:
-        b.put("rate_units", unit_id=str(e.originator_id), city=e.city)
+        b.put("rate_units", unit_id=text_id(e.originator_id), city=e.city)
 
     def _bump(self, b: Batch, e: Any, counter: str) -> None:
         """Count the event's unit in its city's row of the round (e.level, e.year)."""
-        unit = b.row("rate_units", str(e.originator_id)) or {}
+        unit = b.row("rate_units", text_id(e.originator_id)) or {}
         key = {"level": e.level, "year": e.year, "city": unit.get("city")}
         b.bump("selection_rates", key, **{counter: 1})
 
@@ -77,12 +77,12 @@ class SelectionRate(Projection):
 
     @handles(rev.RoundOpened)
     def opened(self, e: rev.RoundOpened, b: Batch) -> None:
-        b.put("rate_rounds", round_id=str(e.originator_id), level=e.level, year=e.year)
+        b.put("rate_rounds", round_id=text_id(e.originator_id), level=e.level, year=e.year)
 
     @handles(rev.Published)
     def published(self, e: rev.Published, b: Batch) -> None:
         """A16.2: from the joint publication on, the round's rates are final."""
-        b.update("rate_rounds", str(e.originator_id), published_on=day(e.published_on))
+        b.update("rate_rounds", text_id(e.originator_id), published_on=day(e.published_on))
 
 
 def selection_rates(

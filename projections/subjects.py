@@ -30,6 +30,7 @@ from domain.rules.levels import LEVEL_ZH
 from domain.values import CITIES
 from projections.engine.batch import Batch
 from projections.engine.projection import Table
+from projections.values import text_id
 
 _MODULE_TYPES = {
     "experts": "expert_pool",
@@ -187,7 +188,7 @@ class Subjects:
     def _put(
         self, b: Batch, e: Any, code: str | None, label: str | None
     ) -> tuple[str | None, str | None]:
-        aid = str(e.originator_id)
+        aid = text_id(e.originator_id)
         b.put(self.table, aggregate_id=aid, credit_code=code, label=label)
         self._remember(aid, (code, label))
         return code, label

@@ -38,7 +38,7 @@ from projections.subjects import (
     actor_of,
     subjects_table,
 )
-from projections.values import at, codes
+from projections.values import at, codes, text_id
 
 SUBJECTS = "supervision_subjects"
 DAY = timedelta(days=1)
@@ -163,13 +163,13 @@ class Supervision(Projection):
             b.add(
                 "supervision_on_site",
                 **self._act(e, b, actor),
-                round_label=self.subjects.lookup(b, str(e.originator_id))[1],
+                round_label=self.subjects.lookup(b, text_id(e.originator_id))[1],
                 activity=e.activity,
                 notes=e.notes,
             )
 
     def _act(self, e: Any, b: Batch, actor: dict[str, str]) -> dict[str, Any]:
-        aid = str(e.originator_id)
+        aid = text_id(e.originator_id)
         return {
             "position": b.position,
             "aggregate_id": aid,

@@ -52,6 +52,7 @@ class Batch:
         self._added: dict[str, list[Row]] = {name: [] for name in tables}
         self._bumps: dict[str, dict[Key, dict[str, float]]] = {name: {} for name in tables}
         self._fresh: dict[str, set[Key]] | None = None
+        self._wrote_back: set[str] = set()
 
     def row(self, table: str, *key: Any) -> Row | None:
         """The current row with this key (as changed by this batch so far), or None."""
@@ -63,7 +64,8 @@ class Batch:
                 rows[key] = self._select(table, key)
             else:
                 rows[key] = known
-                if remembered is not None and remembered.verify:
+                verify = remembered is not None and remembered.verify
+                if verify and not remembered.is_unwritten(table, key):  # type: ignore[union-attr]
                     self._check(table, key, known)
         current = rows[key]
         return dict(current) if current is not None else None
@@ -157,12 +159,26 @@ class Batch:
         }
 
     def flush(self) -> None:
-        """Write the batch through its transaction."""
+        """Write the batch through its transaction; but the rows of the tables whose
+        remembered rows are written back (`Remembered.write_back`: a rebuild's load), which
+        `Remembered.learn` then takes in unwritten. A table whose counters this batch bumps is
+        written through, after the rows it holds unwritten."""
         self.seal()
+        remembered = self.remembered
         for name, (spec, physical) in self.tables.items():
+            if remembered is not None and remembered.writes_back(name):
+                if not self._bumps[name]:
+                    self._wrote_back.add(name)
+                    self._flush_added(spec, physical, name)
+                    continue
+                remembered.write_table(self.tx, name)
             self._flush_rows(spec, physical, name)
             self._flush_added(spec, physical, name)
             self._flush_bumps(spec, physical, name)
+
+    def wrote_back(self, table: str) -> bool:
+        """Whether the flush left this table's changed rows to `Remembered` (unwritten)."""
+        return table in self._wrote_back
 
     def _flush_rows(self, spec: Table, physical: str, name: str) -> None:
         dirty = self._dirty[name]

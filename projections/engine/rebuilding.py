@@ -49,6 +49,10 @@ class Rebuilding:
     (batch.Remembered: a few hundred bytes each), instead of reading them again; 0: never."""
     verify_remembered = False
     """Tests: check every remembered row against its table."""
+    write_back = True
+    """A rebuild's batches leave the rows they change in memory (`Remembered.write_back`),
+    written once when forgotten or at the end of the load, not by every batch that changes
+    them (needs `remember_rows`)."""
     read_ahead = True
     """A rebuild reads the next batch while it writes the current one (reading.reader)."""
     index_after_load = True
@@ -143,6 +147,14 @@ class Rebuilding:
                 position = events[-1][0]
                 if progress:
                     progress(min(position, head), max(head, position))
+        if remembered is not None and remembered.write_back:
+            with self.db.transaction() as tx:  # what the batches left unwritten
+                if self.relaxed_commits and tx.dialect == "postgres":
+                    tx.execute("SET LOCAL synchronous_commit = off")
+                for projection in sorted(group, key=lambda p: p.name):
+                    lock(tx, projection.name + NEXT)
+                still_ours(group, marks(tx), position)
+                remembered.write_all(tx)
         return done, position
 
     def _load_in_processes(
@@ -217,7 +229,7 @@ class Rebuilding:
         if not self.remember_rows:
             return None
         tables = [t.name for p in group for t in p.tables]
-        return Remembered(tables, self.remember_rows, self.verify_remembered)
+        return Remembered(tables, self.remember_rows, self.verify_remembered, self.write_back)
 
     def _swap(
         self,

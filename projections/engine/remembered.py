@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from projections.engine.db import Row
+from projections.engine.db import Row, Tx
 
 if TYPE_CHECKING:
     from projections.engine.batch import Batch
+    from projections.engine.projection import Table
 
 Key = tuple[Any, ...]
 UNKNOWN: Any = object()
@@ -66,7 +67,7 @@ class Forgotten:
 
 class Remembered:
     """The rows of a rebuild's new tables as its batches left them, up to `limit` rows: beyond
-    it the longest remembered are forgotten (a quarter of each table's: a row read again is
+    it the least recently used are forgotten (a quarter of each table's: a row read again is
     remembered anew) and read again from the tables when needed. A table created empty by
     the rebuild is `complete`: a row neither remembered nor forgotten (`Forgotten`) does not
     exist, without asking the table, also once rows are forgotten; a table changed by SQL
@@ -78,18 +79,41 @@ class Remembered:
     and write it with an upsert: a rebuild of 1 M events ran at half the speed per event of
     one of 0.2 M.)
 
+    `write_back` (a rebuild's load): a batch leaves the rows it changed here, not in the
+    table (`unwritten`); they are written when forgotten and, all at once, by `write_all` at
+    the end of the load. A row changed by a hundred batches is then written once, most of them
+    by COPY, instead of once per batch by an upsert (issue 15 item 3: the writes were half of a
+    rebuild's time). Only a rebuild may do this: its tables are read by nobody but itself
+    until the swap, and a rebuild that stops never resumes (its position in the tracking table
+    says how far it read, not what its tables hold). A table whose counters are bumped by SQL
+    is written through from then on (its unwritten rows first).
+
     `verify` (for tests) reads every remembered row from its table too and checks they are
-    equal, value for value and type for type."""
+    equal, value for value and type for type (the rows it holds unwritten: once written)."""
 
     KEEP = 0.75
     """The share of the limit kept when rows are forgotten."""
 
-    def __init__(self, tables: list[str], limit: int, verify: bool = False) -> None:
+    def __init__(
+        self, tables: list[str], limit: int, verify: bool = False, write_back: bool = False
+    ) -> None:
         self.rows: dict[str, dict[Key, Row | None]] = {name: {} for name in tables}
         self.forgotten: dict[str, Forgotten] = {}
         self.complete = set(tables)
         self.limit = limit
         self.verify = verify
+        self.write_back = write_back
+        self.unwritten: dict[str, dict[Key, None]] = {name: {} for name in tables}
+        """Per table, the keys whose remembered row (or absence) the table does not hold yet."""
+        self._specs: dict[str, tuple[Table, str]] = {}
+
+    def writes_back(self, table: str) -> bool:
+        """Whether a batch leaves its changed rows of `table` here instead of writing them."""
+        return self.write_back and table in self.complete
+
+    def is_unwritten(self, table: str, key: Key) -> bool:
+        unwritten = self.unwritten.get(table)
+        return unwritten is not None and key in unwritten
 
     def get(self, table: str, key: Key) -> Row | None:
         """The remembered row (None: known not to exist), or UNKNOWN."""
@@ -116,13 +140,19 @@ class Remembered:
         return {key for key in keys if known.get(key) is None and not forgotten.maybe(key)}
 
     def learn(self, batch: Batch) -> None:
-        """What a batch's flush left in its tables (called once it is flushed)."""
+        """What a batch's flush left in its tables, or here (`writes_back`), called once it is
+        flushed."""
         batch.seal()
         for name, rows in batch._rows.items():
             known = self.rows.get(name)
             if known is None:
                 continue
-            known.update(rows)  # None: deleted, known not to exist
+            if batch.wrote_back(name):
+                self._specs[name] = batch.tables[name]
+                self.unwritten[name].update(batch._dirty[name])
+            for key, row in rows.items():  # None: deleted, known not to exist
+                known.pop(key, None)  # (the last used last: the least used are forgotten)
+                known[key] = row
             bumped = batch._bumps[name]
             if bumped:  # the new counters are in the table, not here
                 self.complete.discard(name)
@@ -130,15 +160,52 @@ class Remembered:
                     known.pop(key, None)
         total = sum(len(rows) for rows in self.rows.values())
         if total > self.limit:
-            self._forget(1 - self.KEEP * self.limit / total)
+            self._forget(batch.tx, 1 - self.KEEP * self.limit / total)
 
-    def _forget(self, share: float) -> None:
-        """The longest remembered `share` of each table's rows."""
+    def _forget(self, tx: Tx, share: float) -> None:
+        """The least recently used `share` of each table's rows (written first if unwritten)."""
         for name, rows in self.rows.items():
             drop = int(len(rows) * share)
             if drop:
+                keys = list(islice(rows, drop))
+                self._write(tx, name, keys)
                 forgotten = self.forgotten.setdefault(name, Forgotten())
-                for key in list(islice(rows, drop)):
+                for key in keys:
                     del rows[key]
                     if not forgotten.maybe(key):  # forgotten before, read again since
                         forgotten.add(key)
+
+    def write_all(self, tx: Tx) -> None:
+        """Every unwritten row written (the end of a rebuild's load); written through after."""
+        for name in self.rows:
+            self.write_table(tx, name)
+        self.write_back = False
+
+    def write_table(self, tx: Tx, name: str) -> None:
+        """The table's unwritten rows written (before its counters are bumped by SQL)."""
+        unwritten = self.unwritten.get(name)
+        if unwritten:
+            self._write(tx, name, list(unwritten))
+
+    def _write(self, tx: Tx, name: str, keys: list[Key]) -> None:
+        """Those of `keys` that are unwritten, written with a batch's own writes: COPY for a
+        row the table cannot hold (its key never forgotten: only forgotten rows were
+        written), an upsert or a DELETE for one it may hold."""
+        unwritten = self.unwritten[name]
+        todo = [key for key in keys if key in unwritten]
+        if not todo:
+            return
+        from projections.engine.batch import Batch  # the writer of rows; it imports this
+
+        rows, forgotten = self.rows[name], self.forgotten.get(name)
+        may_hold = forgotten.maybe if forgotten is not None else lambda _key: False
+        held = {key for key in todo if may_hold(key)}
+        changed = [key for key in todo if key in held or rows[key] is not None]
+        if changed:  # (an absent row the table cannot hold needs nothing)
+            writer = Batch(tx, {name: self._specs[name]})
+            writer._rows[name] = {key: rows[key] for key in changed}
+            writer._dirty[name] = dict.fromkeys(changed)
+            writer._fresh = {name: {key for key in changed if key not in held}}
+            writer.flush()
+        for key in todo:
+            del unwritten[key]

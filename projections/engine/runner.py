@@ -27,6 +27,7 @@ from projections.engine.tracking import (
     TRACKING,
     RebuildSuperseded,
     lock,
+    lock_all,
     marks,
     positions,
     still_ours,
@@ -141,26 +142,33 @@ class Runner(Following, Rebuilding):
         passes the position it reached (`expected`): if its tables were reset, it stops; and
         the rows it remembers of them."""
         group = sorted(projections, key=lambda p: p.name)
-        for projection in group:
-            lock(tx, projection.name + suffix)
+        lock_all(tx, (projection.name + suffix for projection in group))
         found = marks(tx)
         if expected is not None:
             still_ours(group, found, expected)
         first, last = events[0][0], events[-1][0]
+        types = {type(e) for _, e in events}
+        moved: list[str] = []
         for projection in group:
             done = found.get(projection.name + suffix, 0)
-            todo = events if done < first else [(pos, e) for pos, e in events if pos > done]
-            if not todo:
+            if done >= last:
                 continue
+            moved.append(projection.name + suffix)
+            handled = types.intersection(projection._handlers)
+            if done < first and len(handled) == len(types):
+                todo = events
+            else:  # only what it handles: most models handle a few kinds of event
+                todo = [(pos, e) for pos, e in events if pos > done and type(e) in handled]
             tables = {t.name: (t, t.name + suffix) for t in projection.tables}
             batch = Batch(tx, tables, remembered)
             projection.process(todo, batch)
             batch.flush()
             if remembered is not None:
                 remembered.learn(batch)
+        if moved:  # one statement for the group's positions
+            where = ", ".join("?" for _ in moved)
             tx.execute(
-                f"UPDATE {TRACKING} SET position = ? WHERE name = ?",
-                (last, projection.name + suffix),
+                f"UPDATE {TRACKING} SET position = ? WHERE name IN ({where})", (last, *moved)
             )
 
     def catch_up(self, progress: Progress | None = None) -> int:

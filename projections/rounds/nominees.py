@@ -10,7 +10,7 @@ from domain.events import unit as ev
 from projections.engine.batch import Batch
 from projections.engine.projection import handles
 from projections.rounds.tables import COUNTERS, stamped
-from projections.values import codes, day
+from projections.values import codes, day, text_id
 
 
 class Nominations:
@@ -19,18 +19,18 @@ class Nominations:
     @handles(ev.UnitRegistered)
     def registered(self, e: ev.UnitRegistered, b: Batch) -> None:
         unit = {"credit_code": e.credit_code, "name": e.name, "kind": e.kind, "city": e.city}
-        b.put("round_units", unit_id=str(e.originator_id), **unit)
+        b.put("round_units", unit_id=text_id(e.originator_id), **unit)
 
     @handles(ev.NameChanged)
     def renamed(self, e: ev.NameChanged, b: Batch) -> None:
         """A later nomination shows the name of that time; an earlier one keeps its own."""
-        b.update("round_units", str(e.originator_id), name=e.new_name)
+        b.update("round_units", text_id(e.originator_id), name=e.new_name)
 
     @handles(ev.Nominated)
     def nominated(self, e: ev.Nominated, b: Batch) -> None:
         """A13.2, A14: the unit under its name of the day; `exceptions` holds A14.2/A14.3 when
         taken, with the justification."""
-        uid = str(e.originator_id)
+        uid = text_id(e.originator_id)
         unit = b.row("round_units", uid) or {}
         unit.pop("unit_id", None)
         b.put(
@@ -52,13 +52,13 @@ class Nominations:
     @staticmethod
     def _step(b: Batch, e: Any, stage: str, **changes: Any) -> None:
         """Move the unit's nomination of (e.level, e.year) to `stage`, with other changes."""
-        key = (e.level, e.year, str(e.originator_id))
+        key = (e.level, e.year, text_id(e.originator_id))
         b.update("round_nominations", *key, stage=stage, **stamped(e, "stage"), **changes)
 
     @staticmethod
     def _count(b: Batch, e: Any, **deltas: int) -> None:
         """Add to the objection counters of the unit's nomination of (e.level, e.year)."""
-        key = (e.level, e.year, str(e.originator_id))
+        key = (e.level, e.year, text_id(e.originator_id))
         row = b.row("round_nominations", *key)
         if row is not None:
             b.update("round_nominations", *key, **{c: row[c] + d for c, d in deltas.items()})
@@ -90,7 +90,7 @@ class Nominations:
             objection_id=str(e.objection_id),
             level=e.level,
             year=e.year,
-            unit_id=str(e.originator_id),
+            unit_id=text_id(e.originator_id),
             summary=e.summary,
             raised_by=e.actor_id,
         )

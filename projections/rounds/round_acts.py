@@ -12,7 +12,7 @@ from projections.engine.batch import Batch
 from projections.engine.db import Row
 from projections.engine.projection import handles
 from projections.rounds.tables import OUTCOMES, stamped
-from projections.values import at, codes, day
+from projections.values import at, codes, day, text_id
 
 
 class RoundActs:
@@ -21,7 +21,7 @@ class RoundActs:
     @handles(rev.RoundOpened)
     def opened(self, e: rev.RoundOpened, b: Batch) -> None:
         """A13.2: the round opens with each city's quota."""
-        rid, zero = str(e.originator_id), dict.fromkeys(("noticed", *OUTCOMES), 0)
+        rid, zero = text_id(e.originator_id), dict.fromkeys(("noticed", *OUTCOMES), 0)
         b.put("rounds", round_id=rid, level=e.level, year=e.year, **stamped(e, "opened"), **zero)
         for city, quota in e.quotas.items():
             b.put("round_quotas", level=e.level, year=e.year, city=city, quota=quota, used=0)
@@ -29,7 +29,7 @@ class RoundActs:
     @staticmethod
     def _of(b: Batch, e: Any) -> tuple[str, int]:
         """The (level, year) of a round event's round."""
-        r = b.row("rounds", str(e.originator_id)) or {}
+        r = b.row("rounds", text_id(e.originator_id)) or {}
         return r.get("level", ""), r.get("year", 0)
 
     def _quota(self, b: Batch, e: Any, city: str) -> Row:
@@ -90,7 +90,7 @@ class RoundActs:
     def sampled(self, e: rev.SiteSampleDrawn, b: Batch) -> None:
         """A15.3: which nominees are inspected on site."""
         level, year = self._of(b, e)
-        b.update("rounds", str(e.originator_id), sample_seed=e.seed, sample_size=len(e.sample))
+        b.update("rounds", text_id(e.originator_id), sample_seed=e.seed, sample_size=len(e.sample))
         for uid in e.sample:
             b.update("round_nominations", level, year, uid, sampled=1)
 
@@ -98,14 +98,14 @@ class RoundActs:
     def notice(self, e: rev.PublicNoticeOpened, b: Batch) -> None:
         """A16.1: the proposed list goes under notice for 15 days."""
         days = {"notice_opened_on": day(e.opened_on), "notice_last_day": day(e.last_day)}
-        b.update("rounds", str(e.originator_id), **days, noticed=len(e.unit_ids))
+        b.update("rounds", text_id(e.originator_id), **days, noticed=len(e.unit_ids))
 
     @handles(rev.PublicationCosigned)
     def cosigned(self, e: rev.PublicationCosigned, b: Batch) -> None:
         """A16.2: the co-publishing departments' signatures."""
-        row = b.row("rounds", str(e.originator_id)) or {}
+        row = b.row("rounds", text_id(e.originator_id)) or {}
         signed = {d for d in (row.get("cosigned") or "").split(",") if d} | {e.department}
-        b.update("rounds", str(e.originator_id), cosigned=",".join(sorted(signed)))
+        b.update("rounds", text_id(e.originator_id), cosigned=",".join(sorted(signed)))
 
     @handles(rev.Published)
     def published(self, e: rev.Published, b: Batch) -> None:
@@ -113,4 +113,4 @@ class RoundActs:
         adjusted (A19, A20.3)."""
         counts = {k: len(getattr(e, k)) for k in OUTCOMES}
         when = {"published_on": day(e.published_on), "published_at": at(e.timestamp)}
-        b.update("rounds", str(e.originator_id), **when, **counts)
+        b.update("rounds", text_id(e.originator_id), **when, **counts)

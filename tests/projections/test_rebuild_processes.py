@@ -123,3 +123,58 @@ def test_rows_beyond_the_limit_are_forgotten_not_the_tables_completeness() -> No
     assert remembered.get("t", (0,)) is UNKNOWN
     assert remembered.get("t", (10_000,)) is None
     assert remembered.fresh("t", [(0,), (10_000,)]) == {(10_000,)}
+
+
+COUNTED = Table("c", columns("k:int v:int n:count"), key=("k",))
+
+
+def _stored(views: Db, table: str) -> dict[int, tuple[object, ...]]:
+    return {r["k"]: tuple(r.values()) for r in views.query(f"SELECT * FROM {table} ORDER BY k")}
+
+
+@pytest.mark.stores("sqlite", "postgres")
+def test_a_rebuild_writes_back_each_row_once_and_misses_none(views: Db) -> None:
+    """Issue 15 item 3: a rebuild's batches leave the rows they change in memory (written
+    back), so a row changed by many batches is written once. What reaches the table is what a
+    batch-by-batch write would leave: rows forgotten at the limit are written when forgotten
+    (and read back, changed, deleted, written again), the rest at the end, and a table whose
+    counters are bumped by SQL gets its unwritten rows first."""
+    tables = {"t": (TABLE, "t_wb"), "c": (COUNTED, "c_wb")}
+    with views.transaction() as tx:
+        for spec, physical in tables.values():
+            for statement in spec.ddl(tx.dialect, physical, "wb"):
+                tx.execute(statement)
+    remembered = Remembered(["t", "c"], limit=25, write_back=True)
+    expected: dict[int, int] = {}
+    for round_ in range(12):
+        with views.transaction() as tx:
+            batch = Batch(tx, {n: spec for n, spec in tables.items()}, remembered)
+            for i in range(round_ * 10, round_ * 10 + 30):  # new rows and rows of before
+                row = batch.row("t", i)
+                value = (row["v"] if row else 0) + 1
+                batch.put("t", k=i, v=value)
+                expected[i] = value
+            if round_ % 3 == 2:  # one long forgotten, read back and deleted
+                batch.delete("t", round_ * 10 - 20)
+                expected.pop(round_ * 10 - 20, None)
+            batch.put("c", k=round_, v=round_, n=0)
+            batch.flush()
+            assert not batch.wrote_back("c") or round_ < 6
+            remembered.learn(batch)
+        if round_ == 5:  # the counters' table is bumped from now on: written through
+            with views.transaction() as tx:
+                batch = Batch(tx, {n: spec for n, spec in tables.items()}, remembered)
+                assert remembered.is_unwritten("c", (5,))
+                batch.bump("c", {"k": 5}, n=2)
+                batch.flush()
+                remembered.learn(batch)
+        assert sum(len(r) for r in remembered.rows.values()) <= 25
+    assert remembered.unwritten["t"], "rows left unwritten until the end"
+    assert len(_stored(views, "t_wb")) < len(expected)
+    with views.transaction() as tx:
+        remembered.write_all(tx)
+    assert not any(remembered.unwritten.values()) and not remembered.write_back
+    assert {k: v[1] for k, v in _stored(views, "t_wb").items()} == expected
+    counted = _stored(views, "c_wb")
+    assert {k: v[1] for k, v in counted.items()} == {r: r for r in range(12)}
+    assert counted[5] == (5, 5, 2) and counted[1] == (1, 1, 0)

@@ -64,7 +64,7 @@ def test_a_rebuild_remembering_its_rows_gives_the_rows_of_a_catch_up(
     models = all_projections()
     Runner(app, views, models, batch_size=7).catch_up()
     built = table_checksums(views, models)
-    for limit in (Runner.remember_rows, 40):
+    for limit in (Runner.remember_rows, 40, 7):
         rebuilder = Runner(app, views, all_projections(), batch_size=5)
         rebuilder.remember_rows, rebuilder.verify_remembered = limit, True
         assert rebuilder.rebuild() == rebuilder.head()
