@@ -4,7 +4,7 @@ read what they can from the rows it remembers instead (engine.remembered)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["Batch", "Remembered", "placeholders"]
 MAX_ROWS_PER_STATEMENT = 1000
 """Upserts are sent as multi-row statements (PostgreSQL) of at most this many rows."""
+PREFETCH_CHUNK = 500
+"""Values per statement of `Batch.prefetch` (SQLite's limit on parameters is 999 in old builds)."""
 MAX_PARAMETERS = 65_535
 """PostgreSQL's limit on the parameters of one statement."""
 
@@ -53,6 +55,8 @@ class Batch:
         self._bumps: dict[str, dict[Key, dict[str, float]]] = {name: {} for name in tables}
         self._fresh: dict[str, set[Key]] | None = None
         self._wrote_back: set[str] = set()
+        self._prefetched: dict[str, set[Any]] = {}
+        self._subjects: Collection[Any] = ()
 
     def row(self, table: str, *key: Any) -> Row | None:
         """The current row with this key (as changed by this batch so far), or None."""
@@ -60,6 +64,12 @@ class Batch:
         if key not in rows:
             remembered = self.remembered
             known = UNKNOWN if remembered is None else remembered.get(table, key)
+            if known is UNKNOWN and self._subjects and table not in self._prefetched:
+                self._prefetch(table)
+                if key in rows:
+                    return self.row(table, *key)
+            if known is UNKNOWN and key[:1] and key[0] in self._prefetched.get(table, ()):
+                known = None  # every stored row of that first key value was read: not one
             if known is UNKNOWN:
                 rows[key] = self._select(table, key)
             else:
@@ -69,6 +79,44 @@ class Batch:
                     self._check(table, key, known)
         current = rows[key]
         return dict(current) if current is not None else None
+
+    def prefetch(self, subjects: Collection[Any]) -> None:
+        """The ids of what the batch's events are about (their aggregates and units): at the
+        first row of a table the batch has to read from it (one the rebuild forgot), the
+        stored rows whose key begins with one of them are read at once (`_prefetch`)."""
+        self._subjects = subjects
+
+    def _prefetch(self, table: str) -> None:
+        """Read, in one statement (per 500), the stored rows of `table` whose key begins with
+        one of the batch's subjects that may begin a key the rebuild forgot (and, for a key of
+        one column, that it does not remember now): not one statement per row read again
+        (issue 15 item 3: past `remember_rows`, a rebuild of 1 M events read tens of
+        thousands of rows one at a time). A row it remembers is newer than the stored one and
+        kept; a key beginning with a value read that matches no row has none."""
+        remembered = self.remembered
+        self._prefetched[table] = set()
+        if remembered is None:
+            return
+        spec, physical = self.tables[table]
+        first = remembered.forgotten_first.get(table)
+        if first is None or table not in remembered.complete or not spec.keyed_by_text:
+            return
+        rows, known = self._rows[table], remembered.rows[table]
+        single = len(spec.key) == 1
+        wanted = [
+            v
+            for v in self._subjects
+            if first.maybe((v,)) and not (single and ((v,) in known or (v,) in rows))
+        ]
+        for start in range(0, len(wanted), PREFETCH_CHUNK):
+            chunk = wanted[start : start + PREFETCH_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            statement = f"SELECT * FROM {physical} WHERE {spec.key[0]} IN ({marks})"
+            for row in self.tx.fetchall(statement, chunk):
+                key = spec.key_of(row)
+                if key not in rows and key not in known:
+                    rows[key] = row
+        self._prefetched[table].update(wanted)
 
     def _select(self, table: str, key: Key) -> Row | None:
         spec, physical = self.tables[table]

@@ -51,6 +51,11 @@ class Table:
         return frozenset(self.column_names)
 
     @cached_property
+    def keyed_by_text(self) -> bool:
+        """Whether the key's first column is text (an id: what `Batch.prefetch` reads by)."""
+        return bool(self.key) and dict(self.columns)[self.key[0]] == "text"
+
+    @cached_property
     def key_of(self) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
         """The key of a row, as a tuple (computed for every row written)."""
         if len(self.key) > 1:

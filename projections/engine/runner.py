@@ -33,6 +33,7 @@ from projections.engine.tracking import (
     still_ours,
     wait_for,
 )
+from projections.values import text_id
 
 __all__ = [
     "NEXT",
@@ -149,6 +150,7 @@ class Runner(Following, Rebuilding):
         first, last = events[0][0], events[-1][0]
         types = {type(e) for _, e in events}
         moved: list[str] = []
+        subjects = subjects_of(events) if remembered and remembered.forgotten_first else ()
         for projection in group:
             done = found.get(projection.name + suffix, 0)
             if done >= last:
@@ -161,6 +163,8 @@ class Runner(Following, Rebuilding):
                 todo = [(pos, e) for pos, e in events if pos > done and type(e) in handled]
             tables = {t.name: (t, t.name + suffix) for t in projection.tables}
             batch = Batch(tx, tables, remembered)
+            if subjects:
+                batch.prefetch(subjects)
             projection.process(todo, batch)
             batch.flush()
             if remembered is not None:
@@ -181,3 +185,19 @@ class Runner(Following, Rebuilding):
                 progress(min(self.positions_floor(), head), head)
             if count == 0:
                 return total
+
+
+def subjects_of(events: Events) -> set[str]:
+    """The ids (as the rows store them) of what a batch's events are about: their aggregates
+    and the units they name (`unit_id`, `target_id`, `unit_ids`); most read model rows are
+    keyed by one of them first (`Batch.prefetch`)."""
+    ids: set[str] = set()
+    for _, e in events:
+        ids.add(text_id(e.originator_id))
+        for name in ("unit_id", "target_id"):
+            value = getattr(e, name, None)
+            if value is not None:
+                ids.add(text_id(value))
+        for value in getattr(e, "unit_ids", None) or ():
+            ids.add(text_id(value))
+    return ids
