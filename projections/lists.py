@@ -277,6 +277,25 @@ def list_as_of(
     `tracked`: each row also says the model's position (engine.tracking.tracked_column).
     `national`: from the national tables (projections.national), every province's list (or
     one `province`'s), each row with its `province`."""
+    sql, params, order = list_as_of_sql(
+        level, instant, basis, kind, city, tracked, national=national, province=province
+    )
+    return db.query(f"{sql} ORDER BY {order}", params)
+
+
+def list_as_of_sql(
+    level: str,
+    instant: int | None = None,
+    basis: str = "recorded",
+    kind: str | None = None,
+    city: str | None = None,
+    tracked: bool = False,
+    *,
+    national: bool = False,
+    province: str | None = None,
+) -> tuple[str, list[Any], str]:
+    """`list_as_of`'s statement (without its order), its parameters and its order, over the
+    statement's own column names (api.sql_rendering renders its rows)."""
     column = {"recorded": "at", "world": "occurred"}[basis]
     t = instant if instant is not None else 2**62
     prefix = NATIONAL if national else ""
@@ -299,8 +318,8 @@ def list_as_of(
         if value is not None:
             sql += f" AND m.{column_name} = ?"
             params.append(value)
-    order = "m.province, m.city, m.credit_code" if national else "m.city, m.credit_code"
-    return db.query(f"{sql} ORDER BY {order}", params)
+    order = "province, city, credit_code" if national else "city, credit_code"
+    return sql, params, order
 
 
 def list_changes(

@@ -17,8 +17,9 @@ from api.reads import views
 from api.rendering import render
 from api.schemas.oversight import AuditPage, AuditRow
 from api.schemas.reads import AuditQuery
+from api.sql_rendering import render_page, rendered_page
 from domain.values import micros
-from projections.audit import audit_trail
+from projections.audit import audit_trail, audit_trail_sql
 
 blp = Blueprint(
     "audit_trail",
@@ -58,6 +59,13 @@ class AuditTrail(MethodView):
                 query["after"],
             )
             return export(fmt, ("audit-trail", "审计追踪"), [Sheet("audit", AuditRow(), every)])
+        statement = audit_trail_sql(**filters, limit=limit + 1, after=query["after"])
+        last = f"max(position) FILTER (WHERE n <= {int(limit)}) AS last"  # the page's last
+        done = rendered_page(db, AuditRow, statement, "position", 0, limit, [last])
+        if done is not None:  # PostgreSQL rendered the page (api.sql_rendering)
+            more = done.total > limit
+            page = {"next_after": done.extra["last"] if more else None}
+            return render_page(AuditPage, page, done.items)
         rows = audit_trail(db, **filters, limit=limit + 1, after=query["after"])
         items = rows[:limit]
         return render(

@@ -15,15 +15,18 @@ from flask_smorest import Blueprint
 from api.context import ctx
 from api.exports.http import export, exportable, wanted
 from api.exports.tables import Sheet
-from api.log_state import derived, derived_rows, tracked
+from api.log_state import derived, derived_rows, log_state, tracked
 from api.openapi import header
 from api.reads import page, views
 from api.rendering import render
 from api.schemas.feed import ChangePage, ChangeQuery
 from api.schemas.read_rows import ListEntryRow, ListPage
 from api.schemas.reads import ListQuery
+from api.sql_rendering import render_page, rendered_page
 from domain.values import SHANGHAI, Level, micros
-from projections.lists import list_as_of, list_changes
+from projections.engine.db import Db
+from projections.engine.tracking import TRACKED
+from projections.lists import list_as_of_sql, list_changes
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
 
@@ -63,38 +66,60 @@ class LevelList(MethodView):
             tag = list_etag(tracked("lists"), level)
             if request.if_none_match.contains_weak(tag):
                 return not_modified(tag)
-        rows, log = derived_rows(
-            "lists",
-            lambda: list_as_of(
-                db,
-                level,
-                micros(as_of),
-                basis=query["basis"],
-                kind=query["kind"],
-                city=query["city"],
-                tracked=True,
-            ),
+        statement = list_as_of_sql(
+            level,
+            micros(as_of),
+            basis=query["basis"],
+            kind=query["kind"],
+            city=query["city"],
+            tracked=True,
         )
+        head = {
+            "level": level,
+            "basis": query["basis"],
+            "as_of": as_of.isoformat(),
+            "kind": query["kind"],
+            "city": query["city"],
+        }
         fmt = wanted(query)
-        if fmt:
-            day = as_of.astimezone(SHANGHAI).strftime("%Y%m%d")
-            names = (f"list-{level}-{day}", f"名单-{level}-{day}")
-            return export(fmt, names, [Sheet(level, ListEntryRow(), rows)])
-        response = render(
-            ListPage,
-            {
-                "level": level,
-                "basis": query["basis"],
-                "as_of": as_of.isoformat(),
-                "kind": query["kind"],
-                "city": query["city"],
-                "log": log,
-                **page(rows, query["limit"], query["after"]),
-            },
-        )
+        done = None if fmt else rendered_list(db, statement, head, query["limit"], query["after"])
+        if done is not None:
+            response, position = done
+        else:
+            sql, params, order = statement
+            rows, log = derived_rows("lists", lambda: db.query(f"{sql} ORDER BY {order}", params))
+            if fmt:
+                day = as_of.astimezone(SHANGHAI).strftime("%Y%m%d")
+                names = (f"list-{level}-{day}", f"名单-{level}-{day}")
+                return export(fmt, names, [Sheet(level, ListEntryRow(), rows)])
+            page_of = page(rows, query["limit"], query["after"])
+            response, position = render(ListPage, {**head, "log": log, **page_of}), log["position"]
         if validated:
-            response.set_etag(list_etag(log["position"], level), weak=True)
+            response.set_etag(list_etag(position, level), weak=True)
         return response
+
+
+def rendered_list(
+    db: Db,
+    statement: tuple[str, list[Any], str],
+    head: dict[str, Any],
+    limit: int,
+    after: int | None,
+) -> tuple[Response, int] | None:
+    """A page of a list rendered by PostgreSQL (api.sql_rendering) in the statement that reads
+    its rows and the model's position, with the log state of that position; None when it is
+    to be rendered in Python (see `rendered_page`; an empty list too, whose position is then
+    read apart, as `derived_rows` does)."""
+    sql, params, order = statement
+    start = after or 0
+    position = f"max({TRACKED}) AS {TRACKED}"
+    done = rendered_page(db, ListEntryRow, (sql, params), order, start, start + limit, [position])
+    if done is None or not done.total:
+        return None
+    end = start + max(0, min(done.total - start, limit))  # as `api.reads.page` pages
+    log = log_state(int(done.extra[TRACKED]))
+    rest = {"log": log, "total": done.total, "next_after": end if end < done.total else None}
+    return render_page(ListPage, {**head, **rest}, done.items), log["position"]
 
 
 def list_etag(position: int, level: str) -> str:
