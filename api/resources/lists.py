@@ -25,7 +25,7 @@ from api.schemas.reads import ListQuery
 from api.sql_rendering import render_page, rendered_page
 from domain.values import SHANGHAI, Level, micros
 from projections.engine.db import Db
-from projections.engine.tracking import TRACKED
+from projections.engine.tracking import TRACKED, tracked_column
 from projections.lists import list_as_of_sql, list_changes
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
@@ -66,14 +66,7 @@ class LevelList(MethodView):
             tag = list_etag(tracked("lists"), level)
             if request.if_none_match.contains_weak(tag):
                 return not_modified(tag)
-        statement = list_as_of_sql(
-            level,
-            micros(as_of),
-            basis=query["basis"],
-            kind=query["kind"],
-            city=query["city"],
-            tracked=True,
-        )
+        which = {"basis": query["basis"], "kind": query["kind"], "city": query["city"]}
         head = {
             "level": level,
             "basis": query["basis"],
@@ -82,11 +75,12 @@ class LevelList(MethodView):
             "city": query["city"],
         }
         fmt = wanted(query)
+        statement = list_as_of_sql(level, micros(as_of), **which)
         done = None if fmt else rendered_list(db, statement, head, query["limit"], query["after"])
         if done is not None:
             response, position = done
         else:
-            sql, params, order = statement
+            sql, params, order = list_as_of_sql(level, micros(as_of), **which, tracked=True)
             rows, log = derived_rows("lists", lambda: db.query(f"{sql} ORDER BY {order}", params))
             if fmt:
                 day = as_of.astimezone(SHANGHAI).strftime("%Y%m%d")
@@ -107,17 +101,17 @@ def rendered_list(
     after: int | None,
 ) -> tuple[Response, int] | None:
     """A page of a list rendered by PostgreSQL (api.sql_rendering) in the statement that reads
-    its rows and the model's position, with the log state of that position; None when it is
-    to be rendered in Python (see `rendered_page`; an empty list too, whose position is then
-    read apart, as `derived_rows` does)."""
+    its rows and the model's position (one snapshot: an empty list has its position too), with
+    the log state of that position; None when it is to be rendered in Python (see
+    `rendered_page`)."""
     sql, params, order = statement
     start = after or 0
-    position = f"max({TRACKED}) AS {TRACKED}"
+    position = tracked_column("lists")  # read once in the statement, rows or none
     done = rendered_page(db, ListEntryRow, (sql, params), order, start, start + limit, [position])
-    if done is None or not done.total:
+    if done is None:
         return None
     end = start + max(0, min(done.total - start, limit))  # as `api.reads.page` pages
-    log = log_state(int(done.extra[TRACKED]))
+    log = log_state(int(done.extra[TRACKED] or 0))  # no tracking row yet: 0, as `tracked`
     rest = {"log": log, "total": done.total, "next_after": end if end < done.total else None}
     return render_page(ListPage, {**head, **rest}, done.items), log["position"]
 
