@@ -10,6 +10,7 @@ from flask import current_app
 
 from api.idempotency import Idempotency
 from api.refusals import Refusals
+from api.sql_rendering import RowMemo
 from domain.service import Greenlist
 from projections.engine.db import Db
 
@@ -23,6 +24,8 @@ class Context:
     wait_timeout: float = 5.0
     refusals: Refusals | None = None
     """The refusals trail (api.refusals); None: refusals are not kept (an app built without)."""
+    rendered_rows: RowMemo = field(default_factory=RowMemo)
+    """Rows of the audit trail as PostgreSQL rendered them (api.sql_rendering)."""
 
 
 def ctx() -> Context:

@@ -35,6 +35,7 @@ from marshmallow import Schema, fields
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 
 from api.rendering import _plain, dumper, json_response
+from domain.service.stored import Memo
 from projections.engine.db import Db, Row
 
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -154,3 +155,78 @@ def render_page(schema: type[Schema], page: dict[str, Any], items: str) -> Respo
     out = dumper(schema)({**page, "items": []})
     out["items"] = orjson.Fragment(items)
     return json_response(out)
+
+
+RENDERED_ROWS = 20_000
+"""How many rendered rows of append-only tables an app remembers (about 700 bytes each for
+the audit trail): the most recently read."""
+
+
+class RowMemo:
+    """Rows of an append-only table as PostgreSQL rendered them, by the table's OID and the
+    row's key (`rendered_append_only`). A row of such a table never changes once written, and a
+    rebuild of its read model loads a new table (another OID) and swaps it in: a row is
+    remembered with the table it was read from, never given for another's."""
+
+    def __init__(self, size: int = RENDERED_ROWS) -> None:
+        self.rows: Memo[tuple[int, int], str] = Memo(size)
+        self.table: int | None = None
+        """The OID of the table last read (what the remembered keys near a read are looked up
+        for; checked against the rows' own `tableoid`)."""
+
+
+def rendered_append_only(
+    db: Db,
+    schema: type[Schema],
+    rows: tuple[str, Sequence[Any]],
+    key: str,
+    limit: int,
+    after: int | None,
+    memo: RowMemo,
+) -> tuple[str, int | None] | None:
+    """The first `limit` rows of `rows` (a statement selecting `tableoid` and the columns of an
+    append-only table whose rows are identified by the integer column `key`, in its order,
+    after `after`, at most `limit` + 1 of them), rendered as `schema` renders them, as the JSON
+    text of an array; and the key of the last of them when there are more (the next page's
+    `after`). One statement: PostgreSQL renders only the rows not remembered in `memo` (those
+    with keys just after `after` are looked up and named in the statement), the others come
+    from `memo`. None when `rendered_page` would be None: the caller renders in Python."""
+    compiled = row_sql(schema)
+    if db.dialect != "postgres" or compiled is None:
+        return None
+    have: dict[int, str] = {}
+    table = memo.table
+    if table is not None:  # what the page most likely holds: the keys that follow `after`
+        start = (after or 0) + 1
+        for k in range(start, start + 2 * (limit + 1)):
+            text = memo.rows.get((table, k))
+            if text is not None:
+                have[k] = text
+    sql, params = rows
+    known = f"{column(key)} = ANY(?::bigint[])"
+    statement = (
+        f"SELECT tableoid::bigint AS tableoid, {column(key)} AS key, "
+        f"CASE WHEN {known} THEN NULL ELSE {compiled.json} END AS json, "
+        f"CASE WHEN {known} THEN false ELSE {compiled.python_only} END AS python_only "
+        f"FROM ({sql}) AS r ORDER BY {column(key)}"
+    )
+    keys = list(have)
+    found = db.query(statement, [keys, keys, *params])
+    if any(r["python_only"] for r in found):
+        return None
+    items: list[str] = []
+    for row in found:  # the one after the page (if any) is remembered for the next page
+        text = row["json"]
+        if text is None:
+            if row["tableoid"] != table or row["key"] not in have:  # another table now
+                memo.table = None
+                return rendered_append_only(db, schema, rows, key, limit, after, memo)
+            text = have[row["key"]]
+        else:
+            memo.rows.put((row["tableoid"], row["key"]), text)
+        items.append(text)
+    del items[limit:]
+    if found:
+        memo.table = found[0]["tableoid"]
+    last = found[limit - 1]["key"] if len(found) > limit else None
+    return f"[{','.join(items)}]", last

@@ -116,8 +116,10 @@ def audit_trail_sql(
     until: int | None = None,
     limit: int = 100,
     after: int | None = None,
+    columns: str = "*",
 ) -> tuple[str, list[Any]]:
-    """`audit_trail`'s statement and its parameters (api.sql_rendering renders its rows)."""
+    """`audit_trail`'s statement and its parameters (api.sql_rendering renders its rows);
+    `columns` what it selects."""
     clauses: list[str] = []
     params: list[Any] = []
     for clause, value in (
@@ -136,4 +138,5 @@ def audit_trail_sql(
         clauses.append("(',' || rules || ',' || exceptions || ',') LIKE ?")
         params.append(f"%,{rule},%")
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return f"SELECT * FROM audit_trail{where} ORDER BY position LIMIT ?", [*params, limit]
+    sql = f"SELECT {columns} FROM audit_trail{where} ORDER BY position LIMIT ?"
+    return sql, [*params, limit]

@@ -11,13 +11,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import read_roles
+from api.context import ctx
 from api.exports.http import export, exportable, pages, wanted
 from api.exports.tables import Sheet
 from api.reads import views
 from api.rendering import render
 from api.schemas.oversight import AuditPage, AuditRow
 from api.schemas.reads import AuditQuery
-from api.sql_rendering import render_page, rendered_page
+from api.sql_rendering import render_page, rendered_append_only
 from domain.values import micros
 from projections.audit import audit_trail, audit_trail_sql
 
@@ -59,14 +60,14 @@ class AuditTrail(MethodView):
                 query["after"],
             )
             return export(fmt, ("audit-trail", "审计追踪"), [Sheet("audit", AuditRow(), every)])
-        statement = audit_trail_sql(**filters, limit=limit + 1, after=query["after"])
-        last = f"max(position) FILTER (WHERE n <= {int(limit)}) AS last"  # the page's last
-        done = rendered_page(db, AuditRow, statement, "position", 0, limit, [last])
+        after = query["after"]
+        statement = audit_trail_sql(**filters, limit=limit + 1, after=after, columns="tableoid, *")
+        memo = ctx().rendered_rows
+        done = rendered_append_only(db, AuditRow, statement, "position", limit, after, memo)
         if done is not None:  # PostgreSQL rendered the page (api.sql_rendering)
-            more = done.total > limit
-            page = {"next_after": done.extra["last"] if more else None}
-            return render_page(AuditPage, page, done.items)
-        rows = audit_trail(db, **filters, limit=limit + 1, after=query["after"])
+            rendered, last = done
+            return render_page(AuditPage, {"next_after": last}, rendered)
+        rows = audit_trail(db, **filters, limit=limit + 1, after=after)
         items = rows[:limit]
         return render(
             AuditPage,

@@ -22,7 +22,7 @@ from api import sql_rendering
 from api.schemas.oversight import AuditRow
 from api.schemas.read_rows import ListEntryRow
 from api.schemas.reads import CST_SINCE
-from api.sql_rendering import rendered_page, row_sql
+from api.sql_rendering import RowMemo, rendered_append_only, rendered_page, row_sql
 from projections.engine.db import Db
 from simulation import scenarios as s
 from tests.api.conftest import token
@@ -114,6 +114,61 @@ def test_odd_audit_rows_give_what_the_schema_gives(odd_rows: Db) -> None:
 
 
 @pytest.mark.stores("postgres")
+def test_rendered_audit_rows_are_remembered_by_table_and_position(odd_rows: Db) -> None:
+    """An append-only table's rows rendered once are given again from the memo, for the
+    table they were read from only; a page holding an instant before 1992 is Python's."""
+    db = odd_rows
+    marks = ", ".join("?" for _ in range(16))
+    for i in range(1, 85):
+        db.query(f"INSERT INTO odd_audit VALUES ({marks})", audit_row(i))
+    rows = db.query("SELECT * FROM odd_audit ORDER BY position")
+    memo = RowMemo()
+    rendered: list[int] = []
+    real = db.query
+
+    def counting(sql: str, params: Any = ()) -> Any:
+        found = real(sql, params)
+        rendered.extend(r["key"] for r in found if r.get("json") is not None)
+        return found
+
+    db.query = counting  # type: ignore[method-assign]
+    try:
+        pages = ((None, 10), (None, 10), (5, 10), (60, 30), (0, 200), (83, 5), (70, 10))
+        for n, (after, limit) in enumerate(pages):
+            rendered.clear()
+            statement = (
+                "SELECT tableoid, * FROM odd_audit WHERE position > ? ORDER BY position LIMIT ?",
+                [after or 0, limit + 1],
+            )
+            done = rendered_append_only(db, AuditRow, statement, "position", limit, after, memo)
+            assert done is not None
+            items, last = done
+            page = [r for r in rows if r["position"] > (after or 0)][:limit]
+            assert json.loads(items) == python_page(AuditRow, page)
+            more = len([r for r in rows if r["position"] > (after or 0)]) > limit
+            assert last == (page[-1]["position"] if more else None)
+            if n in (1, 6):  # read before: every row of it remembered
+                assert rendered == []
+            if n == 2:
+                assert rendered == [12, 13, 14, 15, 16]
+        # another table (a rebuild swaps one in): nothing of the memo is given for it
+        poisoned = RowMemo()
+        poisoned.table = 1
+        for k in range(1, 30):
+            poisoned.rows.put((1, k), '{"forged": true}')
+        statement = ("SELECT tableoid, * FROM odd_audit ORDER BY position LIMIT ?", [11])
+        done = rendered_append_only(db, AuditRow, statement, "position", 10, None, poisoned)
+        assert done is not None and json.loads(done[0]) == python_page(AuditRow, rows[:10])
+        db.query = real  # type: ignore[method-assign]
+        # (an append-only table's row is never changed: a fresh memo for this one)
+        db.query("UPDATE odd_audit SET recorded = ? WHERE position = 3", [micros(1991, 1, 1)])
+        fresh = RowMemo()
+        assert rendered_append_only(db, AuditRow, statement, "position", 10, None, fresh) is None
+    finally:
+        db.query = real  # type: ignore[method-assign]
+
+
+@pytest.mark.stores("postgres")
 def test_odd_list_rows_give_what_the_schema_gives(odd_rows: Db) -> None:
     db = odd_rows
     for i in range(1, 40):
@@ -157,26 +212,36 @@ def history(api_app: Flask, clock: Any) -> Flask:
     return api_app
 
 
+RENDERERS = {
+    api.resources.audit_trail: "rendered_append_only",
+    api.resources.lists: "rendered_page",
+}
+"""Where each read asks PostgreSQL for its page, and by which function."""
+
+
 def both_ways(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch, url: str, **headers: str
 ) -> tuple[Any, Any]:
-    """The answer as PostgreSQL renders it (on PostgreSQL), and as Python does
-    (`rendered_page` refusing)."""
+    """The answer as PostgreSQL renders it (on PostgreSQL), and as Python does (the
+    rendering function refusing)."""
     rendered: list[Any] = []
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        rendered.append(sql_rendering.rendered_page(*args, **kwargs))
-        return rendered[-1]
+    def spy(name: str) -> Any:
+        def spied(*args: Any, **kwargs: Any) -> Any:
+            rendered.append(getattr(sql_rendering, name)(*args, **kwargs))
+            return rendered[-1]
 
-    with monkeypatch.context() as spied:
-        for module in (api.resources.audit_trail, api.resources.lists):
-            spied.setattr(module, "rendered_page", spy)
+        return spied
+
+    with monkeypatch.context() as spying:
+        for module, name in RENDERERS.items():
+            spying.setattr(module, name, spy(name))
         sql = client.get(url, headers=headers)
     postgres = client.application.extensions["greenlist"].views.dialect == "postgres"
     assert [r is not None for r in rendered] == [postgres]
     with monkeypatch.context() as python:
-        for module in (api.resources.audit_trail, api.resources.lists):
-            python.setattr(module, "rendered_page", lambda *args, **kwargs: None)
+        for module, name in RENDERERS.items():
+            python.setattr(module, name, lambda *args, **kwargs: None)
         plain = client.get(url, headers=headers)
     assert sql.status_code == plain.status_code == 200
     return sql, plain
