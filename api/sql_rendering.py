@@ -189,29 +189,29 @@ def rendered_append_only(
     after `after`, at most `limit` + 1 of them), rendered as `schema` renders them, as the JSON
     text of an array; and the key of the last of them when there are more (the next page's
     `after`). One statement: PostgreSQL renders only the rows not remembered in `memo` (those
-    with keys just after `after` are looked up and named in the statement), the others come
-    from `memo`. None when `rendered_page` would be None: the caller renders in Python."""
+    with keys just after `after`, one after the other, are looked up and their range named in
+    the statement), the others come from `memo`. None when `rendered_page` would be None: the
+    caller renders in Python."""
     compiled = row_sql(schema)
     if db.dialect != "postgres" or compiled is None:
         return None
     have: dict[int, str] = {}
-    table = memo.table
-    if table is not None:  # what the page most likely holds: the keys that follow `after`
-        start = (after or 0) + 1
-        for k in range(start, start + 2 * (limit + 1)):
-            text = memo.rows.get((table, k))
-            if text is not None:
-                have[k] = text
+    table, start = memo.table, (after or 0) + 1
+    if table is not None:  # what the page most likely holds: the keys that follow `after`,
+        # those remembered one after the other (a range: two comparisons a row, where a list
+        # of keys cost a comparison with each)
+        near = [(table, k) for k in range(start, start + 2 * (limit + 1))]
+        have = {k: text for (_, k), text in memo.rows.run(near)}
     sql, params = rows
-    known = f"{column(key)} = ANY(?::bigint[])"
-    statement = (
-        f"SELECT tableoid::bigint AS tableoid, {column(key)} AS key, "
-        f"CASE WHEN {known} THEN NULL ELSE {compiled.json} END AS json, "
-        f"CASE WHEN {known} THEN false ELSE {compiled.python_only} END AS python_only "
-        f"FROM ({sql}) AS r ORDER BY {column(key)}"
+    statement = (  # (the memo_ names: not to clash with a column of the rows)
+        "SELECT memo_table AS tableoid, memo_key AS key, "
+        f"CASE WHEN memo_known THEN NULL ELSE {compiled.json} END AS json, "
+        f"NOT memo_known AND ({compiled.python_only}) AS python_only "
+        f"FROM (SELECT *, tableoid::bigint AS memo_table, {column(key)} AS memo_key, "
+        f"{column(key)} BETWEEN ? AND ? AS memo_known FROM ({sql}) AS r) AS r "
+        f"ORDER BY memo_key"
     )
-    keys = list(have)
-    found = db.query(statement, [keys, keys, *params])
+    found = db.query(statement, [start, start + len(have) - 1, *params])
     if any(r["python_only"] for r in found):
         return None
     items: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, Generic, TypeVar
 from uuid import UUID
@@ -70,6 +70,18 @@ class Memo(Generic[K, V]):
             if value is not None:
                 self._items.move_to_end(key)
             return value
+
+    def run(self, keys: Iterable[K]) -> list[tuple[K, V]]:
+        """The values of `keys` up to the first not remembered (one acquisition of the lock)."""
+        found = []
+        with self._lock:
+            for k in keys:
+                v = self._items.get(k)
+                if v is None:
+                    break
+                self._items.move_to_end(k)
+                found.append((k, v))
+        return found
 
     def put(self, key: K, value: V) -> None:
         with self._lock:
