@@ -19,10 +19,12 @@ from marshmallow import Schema
 import api.resources.audit_trail
 import api.resources.lists
 from api import sql_rendering
+from api.log_state import log_state
 from api.schemas.oversight import AuditRow
-from api.schemas.read_rows import ListEntryRow
+from api.schemas.read_rows import AnnouncementPage, ListEntryRow
 from api.schemas.reads import CST_SINCE
 from api.sql_rendering import RowMemo, rendered_append_only, rendered_page, row_sql
+from projections.announcements import announcements
 from projections.engine.db import Db
 from simulation import scenarios as s
 from tests.api.conftest import token
@@ -295,3 +297,26 @@ def test_list_pages_totals_and_etags_are_those_of_python(
     assert first.json["next_after"] == 1 and first.json["total"] >= 3
     again = client.get(f"{base}?limit=1", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.stores("sqlite", "postgres")
+def test_an_announcements_page_is_what_its_schema_dumps(
+    history: Flask, client: FlaskClient
+) -> None:
+    """Announcements are rendered by the function compiled from their schema (api.rendering),
+    their stored `units` decoded for the page's rows only."""
+    views = history.extensions["greenlist"].views
+    every = announcements(views)
+    assert every and any(row["units"] for row in every)
+    for query, rows in (("?limit=500", every), ("?limit=1", every[:1])):
+        shown = client.get(f"/api/v1/announcements{query}")
+        page = {
+            "items": [{**row, "log": log_state_of(history, row["position"])} for row in rows],
+            "next_after": shown.json["next_after"],
+        }
+        assert shown.json == AnnouncementPage().dump(page)
+
+
+def log_state_of(app: Flask, position: int) -> dict[str, Any]:
+    with app.test_request_context():
+        return log_state(position)
