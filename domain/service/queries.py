@@ -99,8 +99,8 @@ class Queries(ServiceBase):
         code = credit_code.strip().upper()
         store = self.recorder
         stored_here = type(self.aggregate_store) is StoredAggregates
-        if not (isinstance(store, RecordedStream) and self.snapshots and stored_here):
-            return derive(self.get_unit(code))
+        if not (isinstance(store, RecordedStream) and self.snapshots is not None and stored_here):
+            return derive(self.get_unit(credit_code))
         uid = unit_id(code)
         snapshot, stored = store.stream_recorded_by(uid, None)
         head = head_version(snapshot, stored)
