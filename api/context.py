@@ -5,6 +5,7 @@ for If-Match: api.commands)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 
@@ -12,7 +13,11 @@ from api.idempotency import Idempotency
 from api.refusals import Refusals
 from api.sql_rendering import RowMemo
 from domain.service import Greenlist
+from domain.service.stored import Memo
 from projections.engine.db import Db
+
+LIST_PAGES = 512
+"""How many pages of lists read now an app remembers (the most recently read)."""
 
 
 @dataclass
@@ -26,6 +31,8 @@ class Context:
     """The refusals trail (api.refusals); None: refusals are not kept (an app built without)."""
     rendered_rows: RowMemo = field(default_factory=RowMemo)
     """Rows of the audit trail as PostgreSQL rendered them (api.sql_rendering)."""
+    list_pages: Memo[Any, Any] = field(default_factory=lambda: Memo(LIST_PAGES))
+    """Pages of lists read now, as PostgreSQL rendered them (api.resources.lists)."""
 
 
 def ctx() -> Context:

@@ -126,12 +126,14 @@ def rendered_page(
     start: int,
     stop: int,
     extra: Sequence[str] = (),
+    extra_params: Sequence[Any] = (),
 ) -> RenderedPage | None:
     """Rows `start` < n <= `stop` (numbered from 1 in `order`) of the statement `rows` (SQL and
     its parameters), rendered by PostgreSQL as `schema` renders them, in one statement; with
     the count of all the statement's rows and the `extra` aggregates (SQL, each `AS` a name)
-    over them. None when this is not PostgreSQL, the schema has no SQL, or a row of the page
-    is one its SQL does not render: then the caller renders the page in Python."""
+    over them (`extra_params`: the parameters they name). None when this is not PostgreSQL,
+    the schema has no SQL, or a row of the page is one its SQL does not render: then the
+    caller renders the page in Python."""
     compiled = row_sql(schema)
     if db.dialect != "postgres" or compiled is None:
         return None
@@ -143,7 +145,7 @@ def rendered_page(
         f"false) AS python_only{''.join(', ' + e for e in extra)} "
         f"FROM (SELECT *, row_number() OVER (ORDER BY {order}) AS n FROM ({sql}) AS r) AS t"
     )
-    found = db.query(statement, [start, stop, start, stop, *params])
+    found = db.query(statement, [start, stop, start, stop, *extra_params, *params])
     row = found[0]
     if row["python_only"]:
         return None

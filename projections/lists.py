@@ -322,6 +322,20 @@ def list_as_of_sql(
     return sql, params, order
 
 
+def settled_sql(level: str) -> tuple[str, list[Any]]:
+    """A scalar SQL expression and its parameters: the latest recorded instant (micros) that
+    a level's list tables hold (a listing, a removal, a pending removal, a name's start or
+    end), or NULL. From that instant on, `list_as_of` by recorded time gives the same rows at
+    every instant for as long as the model's position stays the same (every comparison with
+    the instant is then decided alike): what a reader may remember a list read "now" by."""
+    sql = (
+        "greatest((SELECT max(greatest(listed_at, removed_at, pending_at)) "
+        "FROM list_memberships WHERE level = ?), "
+        "(SELECT max(greatest(from_at, to_at)) FROM list_names WHERE level = ?))"
+    )
+    return sql, [level, level]
+
+
 def list_changes(
     db: Db,
     level: str,

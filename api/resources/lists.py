@@ -26,7 +26,7 @@ from api.sql_rendering import render_page, rendered_page
 from domain.values import SHANGHAI, Level, micros
 from projections.engine.db import Db
 from projections.engine.tracking import TRACKED, tracked_column
-from projections.lists import list_as_of_sql, list_changes
+from projections.lists import list_as_of_sql, list_changes, settled_sql
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
 
@@ -76,7 +76,12 @@ class LevelList(MethodView):
         }
         fmt = wanted(query)
         statement = list_as_of_sql(level, micros(as_of), **which)
-        done = None if fmt else rendered_list(db, statement, head, query["limit"], query["after"])
+        done = None
+        if not fmt:
+            now = query["basis"] == "recorded" and query["as_of"] is None
+            done = rendered_list(
+                db, statement, head, query["limit"], query["after"], micros(as_of), now=now
+            )
         if done is not None:
             response, position = done
         else:
@@ -99,21 +104,53 @@ def rendered_list(
     head: dict[str, Any],
     limit: int,
     after: int | None,
+    instant: int,
+    *,
+    now: bool = False,
 ) -> tuple[Response, int] | None:
     """A page of a list rendered by PostgreSQL (api.sql_rendering) in the statement that reads
     its rows and the model's position (one snapshot: an empty list has its position too), with
     the log state of that position; None when it is to be rendered in Python (see
-    `rendered_page`)."""
+    `rendered_page`).
+
+    `now`: the list by recorded time now (`instant`). Such a page is the same at every instant
+    from the latest recorded instant its tables hold (`settled_sql`) for as long as the model's
+    position stays the same: it is remembered (`Context.list_pages`, with that instant) and,
+    while the position (one small statement) and the instant allow, given again without
+    reading and rendering the rows (issue 15 item 4)."""
     sql, params, order = statement
     start = after or 0
+    pages, level = ctx().list_pages, head["level"]
+    key: tuple[Any, ...] = ()
+    if now and db.dialect == "postgres":
+        key = (level, head["kind"], head["city"], start, limit, tracked("lists"))
+        found = pages.get(key)
+        if found is not None and instant >= found[2]:
+            return list_response(head, limit, start, key[-1], found[0], found[1])
     position = tracked_column("lists")  # read once in the statement, rows or none
-    done = rendered_page(db, ListEntryRow, (sql, params), order, start, start + limit, [position])
+    settled, settled_params = settled_sql(level) if key else ("NULL", [])
+    extra = [position, f"{settled} AS settled"]
+    done = rendered_page(
+        db, ListEntryRow, (sql, params), order, start, start + limit, extra, settled_params
+    )
     if done is None:
         return None
-    end = start + max(0, min(done.total - start, limit))  # as `api.reads.page` pages
-    log = log_state(int(done.extra[TRACKED] or 0))  # no tracking row yet: 0, as `tracked`
-    rest = {"log": log, "total": done.total, "next_after": end if end < done.total else None}
-    return render_page(ListPage, {**head, **rest}, done.items), log["position"]
+    tracked_now = int(done.extra[TRACKED] or 0)  # no tracking row yet: 0, as `tracked`
+    settled_at = done.extra["settled"]
+    if key and tracked_now == key[-1] and (settled_at is None or instant >= settled_at):
+        pages.put(key, (done.items, done.total, settled_at or 0))
+    return list_response(head, limit, start, tracked_now, done.items, done.total)
+
+
+def list_response(
+    head: dict[str, Any], limit: int, start: int, position: int, items: str, total: int
+) -> tuple[Response, int]:
+    """A page of a list whose items PostgreSQL rendered, with the log state of `position`,
+    paged as `api.reads.page` pages."""
+    end = start + max(0, min(total - start, limit))
+    log = log_state(position)
+    rest = {"log": log, "total": total, "next_after": end if end < total else None}
+    return render_page(ListPage, {**head, **rest}, items), position
 
 
 def list_etag(position: int, level: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -320,3 +320,50 @@ def test_an_announcements_page_is_what_its_schema_dumps(
 def log_state_of(app: Flask, position: int) -> dict[str, Any]:
     with app.test_request_context():
         return log_state(position)
+
+
+@pytest.mark.stores("sqlite", "postgres")
+def test_a_list_read_now_is_remembered_while_its_model_and_the_clock_allow(
+    history: Flask, clock: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of a list by recorded time now is given again without reading its rows while
+    the lists model's position is the same and the clock is at or after the latest instant
+    its tables hold; a new act, or a clock set before that instant, reads it afresh."""
+    postgres = history.extensions["greenlist"].views.dialect == "postgres"
+    calls: list[Any] = []
+    real = sql_rendering.rendered_page
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api.resources.lists, "rendered_page", counted)
+    url = "/api/v1/lists/provincial?limit=2"
+    first = client.get(url)
+    again = client.get(url)
+    assert len(calls) == (1 if postgres else 2)  # the second: remembered (SQLite: Python's)
+    mine, theirs = first.json, again.json
+    assert mine.pop("as_of") != theirs.pop("as_of") and mine == theirs
+    assert first.headers["ETag"] == again.headers["ETag"]
+    assert len(mine["items"]) == 2 and mine["total"] == 3
+    # a clock set back before the listings were recorded: the list as it stood then
+    recorded = max(i["listed_at"] for i in mine["items"])
+    clock.set(datetime.fromisoformat(recorded) - timedelta(seconds=1))
+    sql, plain = both_ways(client, monkeypatch, url)
+    mine_then, theirs_then = sql.json, plain.json
+    assert mine_then.pop("as_of") != theirs_then.pop("as_of") and mine_then == theirs_then
+    assert mine_then["total"] < 3
+    monkeypatch.setattr(api.resources.lists, "rendered_page", counted)
+    clock.set(datetime(2027, 1, 1, tzinfo=UTC))
+    calls.clear()
+    assert client.get(url).json["items"] == mine["items"]
+    assert len(calls) == (0 if postgres else 1)  # remembered still, the clock past it again
+    # a new act that changes the list: read afresh, as Python reads it
+    service(history).record_negative_record(
+        s.city_actor(), s.credit_code(11), "A17.4", date(2026, 12, 20), "督查", "严重问题"
+    )
+    catch_up(history)
+    sql, plain = both_ways(client, monkeypatch, url)
+    mine, theirs = sql.json, plain.json
+    assert mine.pop("as_of") != theirs.pop("as_of") and mine == theirs
+    assert mine["log"]["position"] > first.json["log"]["position"]
