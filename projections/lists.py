@@ -336,6 +336,11 @@ def settled_sql(level: str) -> tuple[str, list[Any]]:
     return sql, [level, level]
 
 
+TABLES = "'list_memberships'::regclass::oid::bigint || '/' || 'list_names'::regclass::oid::bigint"
+"""A scalar SQL expression naming the list tables in use (their OIDs): a rebuild of the model
+swaps in new ones, whose rows a reader must not take for the old ones'."""
+
+
 def list_changes(
     db: Db,
     level: str,

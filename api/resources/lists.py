@@ -26,7 +26,7 @@ from api.sql_rendering import render_page, rendered_page
 from domain.values import SHANGHAI, Level, micros
 from projections.engine.db import Db
 from projections.engine.tracking import TRACKED, tracked_column
-from projections.lists import list_as_of_sql, list_changes, settled_sql
+from projections.lists import TABLES, list_as_of_sql, list_changes, settled_sql
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
 
@@ -115,21 +115,25 @@ def rendered_list(
 
     `now`: the list by recorded time now (`instant`). Such a page is the same at every instant
     from the latest recorded instant its tables hold (`settled_sql`) for as long as the model's
-    position stays the same: it is remembered (`Context.list_pages`, with that instant) and,
-    while the position (one small statement) and the instant allow, given again without
-    reading and rendering the rows (issue 15 item 4)."""
+    position stays the same: it is remembered (`Context.list_pages`, with that instant and
+    the model's tables: a rebuild swaps in others) and, while the position and the tables (one
+    small statement) and the instant allow, given again without reading and rendering the rows
+    (issue 15 item 4)."""
     sql, params, order = statement
     start = after or 0
     pages, level = ctx().list_pages, head["level"]
     key: tuple[Any, ...] = ()
     if now and db.dialect == "postgres":
-        key = (level, head["kind"], head["city"], start, limit, tracked("lists"))
+        probe = f"SELECT {tracked_column('lists')}, {TABLES} AS tables"
+        model = db.query(probe)[0]  # where the model is: its position and tables
+        position = int(model[TRACKED] or 0)
+        key = (level, head["kind"], head["city"], start, limit, position, model["tables"])
         found = pages.get(key)
         if found is not None and instant >= found[2]:
-            return list_response(head, limit, start, key[-1], found[0], found[1])
-    position = tracked_column("lists")  # read once in the statement, rows or none
+            return list_response(head, limit, start, position, found[0], found[1])
     settled, settled_params = settled_sql(level) if key else ("NULL", [])
-    extra = [position, f"{settled} AS settled"]
+    # the model's position read once in the statement, rows or none
+    extra = [tracked_column("lists"), f"{settled} AS settled", f"{TABLES} AS tables"]
     done = rendered_page(
         db, ListEntryRow, (sql, params), order, start, start + limit, extra, settled_params
     )
@@ -137,7 +141,8 @@ def rendered_list(
         return None
     tracked_now = int(done.extra[TRACKED] or 0)  # no tracking row yet: 0, as `tracked`
     settled_at = done.extra["settled"]
-    if key and tracked_now == key[-1] and (settled_at is None or instant >= settled_at):
+    same = key[-2:] == (tracked_now, done.extra["tables"]) if key else False
+    if same and (settled_at is None or instant >= settled_at):
         pages.put(key, (done.items, done.total, settled_at or 0))
     return list_response(head, limit, start, tracked_now, done.items, done.total)
 
