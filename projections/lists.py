@@ -294,8 +294,9 @@ def list_as_of_sql(
     national: bool = False,
     province: str | None = None,
 ) -> tuple[str, list[Any], str]:
-    """`list_as_of`'s statement (without its order), its parameters and its order, over the
-    statement's own column names (api.sql_rendering renders its rows)."""
+    """`list_as_of`'s statement (without its order), its parameters and its order (over the
+    tables' columns; the statement's own columns have their names: api.sql_rendering renders
+    its rows)."""
     column = {"recorded": "at", "world": "occurred"}[basis]
     t = instant if instant is not None else 2**62
     prefix = NATIONAL if national else ""
@@ -318,7 +319,7 @@ def list_as_of_sql(
         if value is not None:
             sql += f" AND m.{column_name} = ?"
             params.append(value)
-    order = "province, city, credit_code" if national else "city, credit_code"
+    order = "m.province, m.city, m.credit_code" if national else "m.city, m.credit_code"
     return sql, params, order
 
 

@@ -120,6 +120,7 @@ def rendered_list(
     small statement) and the instant allow, given again without reading and rendering the rows
     (issue 15 item 4)."""
     sql, params, order = statement
+    order = ", ".join(name.split(".")[-1] for name in order.split(", "))  # the rows' own
     start = after or 0
     pages, level = ctx().list_pages, head["level"]
     key: tuple[Any, ...] = ()
