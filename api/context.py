@@ -5,13 +5,19 @@ for If-Match: api.commands)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 
 from api.idempotency import Idempotency
 from api.refusals import Refusals
+from api.sql_rendering import RowMemo
 from domain.service import Greenlist
+from domain.service.stored import Memo
 from projections.engine.db import Db
+
+LIST_PAGES = 512
+"""How many pages of lists read now an app remembers (the most recently read)."""
 
 
 @dataclass
@@ -23,6 +29,10 @@ class Context:
     wait_timeout: float = 5.0
     refusals: Refusals | None = None
     """The refusals trail (api.refusals); None: refusals are not kept (an app built without)."""
+    rendered_rows: RowMemo = field(default_factory=RowMemo)
+    """Rows of the audit trail as PostgreSQL rendered them (api.sql_rendering)."""
+    list_pages: Memo[Any, Any] = field(default_factory=lambda: Memo(LIST_PAGES))
+    """Pages of lists read now, as PostgreSQL rendered them (api.resources.lists)."""
 
 
 def ctx() -> Context:

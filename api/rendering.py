@@ -35,7 +35,12 @@ def render(schema: type[Schema], data: Any, status: int = 200) -> Response:
 
 def json_response(data: Any, status: int = 200) -> Response:
     """`jsonify(data)`, encoded by orjson (see `render`)."""
-    body = orjson.dumps(
+    return body_response(json_body(data), status)
+
+
+def json_body(data: Any) -> bytes:
+    """The body `json_response(data)` answers with."""
+    return orjson.dumps(
         data,
         default=getattr(current_app.json, "default", None),
         option=orjson.OPT_PASSTHROUGH_DATETIME
@@ -43,6 +48,10 @@ def json_response(data: Any, status: int = 200) -> Response:
         | orjson.OPT_PASSTHROUGH_SUBCLASS
         | orjson.OPT_APPEND_NEWLINE,
     )
+
+
+def body_response(body: bytes, status: int = 200) -> Response:
+    """A JSON response of a body encoded already."""
     return current_app.response_class(body, status=status, mimetype="application/json")
 
 

@@ -31,7 +31,12 @@ sampled during the run (the machine may be shared).
 Measured (issue 15 item 4; 2 CPUs, `--seconds 6 --rounds 3`, one run each of `main` before
 and of these changes at load average about 9): list 0.20x -> 0.49x, list as of an instant
 0.20x -> 0.59x, announcements 0.06x -> 0.30x, audit trail 0.20x -> 0.30x, unit 0.33x -> 0.39x;
-at load 3: 0.41x, 0.39x, 0.32x, 0.28x, 0.35x (README "Performance")."""
+at load 3: 0.41x, 0.39x, 0.32x, 0.28x, 0.35x. Then with pages rendered by PostgreSQL, the audit
+trail's rendered rows and a unit's rendering per version remembered, tokens verified once
+(branch `reads`, load about 5, `main` in the same session first): list 0.45x -> 0.57x, list as
+of an instant 0.42x -> 0.63x, announcements 0.37x -> 0.36x, audit trail 0.29x -> 0.51x, unit
+0.34x -> 0.67x; the list read now remembered by its model's position afterwards, measured in
+process only: 1.36 -> 0.93 ms of CPU a request with PostgreSQL's (README "Performance")."""
 
 from __future__ import annotations
 

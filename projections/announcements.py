@@ -262,12 +262,15 @@ def announcements(
     *,
     national: bool = False,
     province: str | None = None,
+    encoded: bool = False,
 ) -> list[Row]:
     """The announcements, newest first (by world date, then log order: stable across rebuilds),
     optionally from a date on (inclusive) and up to a date (`until`, that day included), of one
     kind (publication, removal, rename) and of one level. `units` is decoded: the credit codes a
     publication listed, withheld, removed and adjusted. `national`: every province's (or one
-    `province`'s), from the national tables (projections.national), each with its `province`."""
+    `province`'s), from the national tables (projections.national), each with its `province`.
+    `encoded`: `units` as stored (JSON text), for a reader that decodes only the rows it shows
+    (`decoded`)."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown announcement kind {kind!r}; one of {', '.join(KINDS)}")
     sql = f"SELECT * FROM {NATIONAL if national else ''}announcements WHERE 1 = 1"
@@ -286,6 +289,12 @@ def announcements(
             params.append(value)
     order = "on_date DESC, province, position DESC" if national else "on_date DESC, position DESC"
     rows = db.query(f"{sql} ORDER BY {order}", params)
+    return rows if encoded else decoded(rows)
+
+
+def decoded(rows: list[Row]) -> list[Row]:
+    """Rows of `announcements(..., encoded=True)` as `announcements` gives them: their `units`
+    decoded."""
     for row in rows:
         row["units"] = json.loads(row["units"]) if row["units"] else None
     return rows

@@ -102,6 +102,24 @@ def audit_trail(
     complaints, ledgers and queues about it); `rule` a code applied or overridden; `since` and
     `until` bound the recorded instant (micros, `since` <= recorded < `until`); `after` is the
     last position already seen, for stable pagination."""
+    sql, params = audit_trail_sql(unit, actor, region, rule, type, since, until, limit, after)
+    return db.query(sql, params)
+
+
+def audit_trail_sql(
+    unit: str | None = None,
+    actor: str | None = None,
+    region: str | None = None,
+    rule: str | None = None,
+    type: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    limit: int = 100,
+    after: int | None = None,
+    columns: str = "*",
+) -> tuple[str, list[Any]]:
+    """`audit_trail`'s statement and its parameters (api.sql_rendering renders its rows);
+    `columns` what it selects."""
     clauses: list[str] = []
     params: list[Any] = []
     for clause, value in (
@@ -120,4 +138,5 @@ def audit_trail(
         clauses.append("(',' || rules || ',' || exceptions || ',') LIKE ?")
         params.append(f"%,{rule},%")
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return db.query(f"SELECT * FROM audit_trail{where} ORDER BY position LIMIT ?", [*params, limit])
+    sql = f"SELECT {columns} FROM audit_trail{where} ORDER BY position LIMIT ?"
+    return sql, [*params, limit]

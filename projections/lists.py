@@ -277,6 +277,26 @@ def list_as_of(
     `tracked`: each row also says the model's position (engine.tracking.tracked_column).
     `national`: from the national tables (projections.national), every province's list (or
     one `province`'s), each row with its `province`."""
+    sql, params, order = list_as_of_sql(
+        level, instant, basis, kind, city, tracked, national=national, province=province
+    )
+    return db.query(f"{sql} ORDER BY {order}", params)
+
+
+def list_as_of_sql(
+    level: str,
+    instant: int | None = None,
+    basis: str = "recorded",
+    kind: str | None = None,
+    city: str | None = None,
+    tracked: bool = False,
+    *,
+    national: bool = False,
+    province: str | None = None,
+) -> tuple[str, list[Any], str]:
+    """`list_as_of`'s statement (without its order), its parameters and its order (over the
+    tables' columns; the statement's own columns have their names: api.sql_rendering renders
+    its rows)."""
     column = {"recorded": "at", "world": "occurred"}[basis]
     t = instant if instant is not None else 2**62
     prefix = NATIONAL if national else ""
@@ -300,7 +320,26 @@ def list_as_of(
             sql += f" AND m.{column_name} = ?"
             params.append(value)
     order = "m.province, m.city, m.credit_code" if national else "m.city, m.credit_code"
-    return db.query(f"{sql} ORDER BY {order}", params)
+    return sql, params, order
+
+
+def settled_sql(level: str) -> tuple[str, list[Any]]:
+    """A scalar SQL expression and its parameters: the latest recorded instant (micros) that
+    a level's list tables hold (a listing, a removal, a pending removal, a name's start or
+    end), or NULL. From that instant on, `list_as_of` by recorded time gives the same rows at
+    every instant for as long as the model's position stays the same (every comparison with
+    the instant is then decided alike): what a reader may remember a list read "now" by."""
+    sql = (
+        "greatest((SELECT max(greatest(listed_at, removed_at, pending_at)) "
+        "FROM list_memberships WHERE level = ?), "
+        "(SELECT max(greatest(from_at, to_at)) FROM list_names WHERE level = ?))"
+    )
+    return sql, [level, level]
+
+
+TABLES = "'list_memberships'::regclass::oid::bigint || '/' || 'list_names'::regclass::oid::bigint"
+"""A scalar SQL expression naming the list tables in use (their OIDs): a rebuild of the model
+swaps in new ones, whose rows a reader must not take for the old ones'."""
 
 
 def list_changes(

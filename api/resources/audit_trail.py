@@ -11,14 +11,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.access import read_roles
+from api.context import ctx
 from api.exports.http import export, exportable, pages, wanted
 from api.exports.tables import Sheet
 from api.reads import views
 from api.rendering import render
 from api.schemas.oversight import AuditPage, AuditRow
 from api.schemas.reads import AuditQuery
+from api.sql_rendering import render_page, rendered_append_only
 from domain.values import micros
-from projections.audit import audit_trail
+from projections.audit import audit_trail, audit_trail_sql
 
 blp = Blueprint(
     "audit_trail",
@@ -58,7 +60,14 @@ class AuditTrail(MethodView):
                 query["after"],
             )
             return export(fmt, ("audit-trail", "审计追踪"), [Sheet("audit", AuditRow(), every)])
-        rows = audit_trail(db, **filters, limit=limit + 1, after=query["after"])
+        after = query["after"]
+        statement = audit_trail_sql(**filters, limit=limit + 1, after=after, columns="tableoid, *")
+        memo = ctx().rendered_rows
+        done = rendered_append_only(db, AuditRow, statement, "position", limit, after, memo)
+        if done is not None:  # PostgreSQL rendered the page (api.sql_rendering)
+            rendered, last = done
+            return render_page(AuditPage, {"next_after": last}, rendered)
+        rows = audit_trail(db, **filters, limit=limit + 1, after=after)
         items = rows[:limit]
         return render(
             AuditPage,

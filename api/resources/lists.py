@@ -15,15 +15,18 @@ from flask_smorest import Blueprint
 from api.context import ctx
 from api.exports.http import export, exportable, wanted
 from api.exports.tables import Sheet
-from api.log_state import derived, derived_rows, tracked
+from api.log_state import derived, derived_rows, log_state, tracked
 from api.openapi import header
 from api.reads import page, views
 from api.rendering import render
 from api.schemas.feed import ChangePage, ChangeQuery
 from api.schemas.read_rows import ListEntryRow, ListPage
 from api.schemas.reads import ListQuery
+from api.sql_rendering import render_page, rendered_page
 from domain.values import SHANGHAI, Level, micros
-from projections.lists import list_as_of, list_changes
+from projections.engine.db import Db
+from projections.engine.tracking import TRACKED, tracked_column
+from projections.lists import TABLES, list_as_of_sql, list_changes, settled_sql
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
 
@@ -63,38 +66,97 @@ class LevelList(MethodView):
             tag = list_etag(tracked("lists"), level)
             if request.if_none_match.contains_weak(tag):
                 return not_modified(tag)
-        rows, log = derived_rows(
-            "lists",
-            lambda: list_as_of(
-                db,
-                level,
-                micros(as_of),
-                basis=query["basis"],
-                kind=query["kind"],
-                city=query["city"],
-                tracked=True,
-            ),
-        )
+        which = {"basis": query["basis"], "kind": query["kind"], "city": query["city"]}
+        head = {
+            "level": level,
+            "basis": query["basis"],
+            "as_of": as_of.isoformat(),
+            "kind": query["kind"],
+            "city": query["city"],
+        }
         fmt = wanted(query)
-        if fmt:
-            day = as_of.astimezone(SHANGHAI).strftime("%Y%m%d")
-            names = (f"list-{level}-{day}", f"名单-{level}-{day}")
-            return export(fmt, names, [Sheet(level, ListEntryRow(), rows)])
-        response = render(
-            ListPage,
-            {
-                "level": level,
-                "basis": query["basis"],
-                "as_of": as_of.isoformat(),
-                "kind": query["kind"],
-                "city": query["city"],
-                "log": log,
-                **page(rows, query["limit"], query["after"]),
-            },
-        )
+        statement = list_as_of_sql(level, micros(as_of), **which)
+        done = None
+        if not fmt:
+            now = query["basis"] == "recorded" and query["as_of"] is None
+            done = rendered_list(
+                db, statement, head, query["limit"], query["after"], micros(as_of), now=now
+            )
+        if done is not None:
+            response, position = done
+        else:
+            sql, params, order = list_as_of_sql(level, micros(as_of), **which, tracked=True)
+            rows, log = derived_rows("lists", lambda: db.query(f"{sql} ORDER BY {order}", params))
+            if fmt:
+                day = as_of.astimezone(SHANGHAI).strftime("%Y%m%d")
+                names = (f"list-{level}-{day}", f"名单-{level}-{day}")
+                return export(fmt, names, [Sheet(level, ListEntryRow(), rows)])
+            page_of = page(rows, query["limit"], query["after"])
+            response, position = render(ListPage, {**head, "log": log, **page_of}), log["position"]
         if validated:
-            response.set_etag(list_etag(log["position"], level), weak=True)
+            response.set_etag(list_etag(position, level), weak=True)
         return response
+
+
+def rendered_list(
+    db: Db,
+    statement: tuple[str, list[Any], str],
+    head: dict[str, Any],
+    limit: int,
+    after: int | None,
+    instant: int,
+    *,
+    now: bool = False,
+) -> tuple[Response, int] | None:
+    """A page of a list rendered by PostgreSQL (api.sql_rendering) in the statement that reads
+    its rows and the model's position (one snapshot: an empty list has its position too), with
+    the log state of that position; None when it is to be rendered in Python (see
+    `rendered_page`).
+
+    `now`: the list by recorded time now (`instant`). Such a page is the same at every instant
+    from the latest recorded instant its tables hold (`settled_sql`) for as long as the model's
+    position stays the same: it is remembered (`Context.list_pages`, with that instant and
+    the model's tables: a rebuild swaps in others) and, while the position and the tables (one
+    small statement) and the instant allow, given again without reading and rendering the rows
+    (issue 15 item 4)."""
+    sql, params, order = statement
+    order = ", ".join(name.split(".")[-1] for name in order.split(", "))  # the rows' own
+    start = after or 0
+    pages, level = ctx().list_pages, head["level"]
+    key: tuple[Any, ...] = ()
+    if now and db.dialect == "postgres":
+        probe = f"SELECT {tracked_column('lists')}, {TABLES} AS tables"
+        model = db.query(probe)[0]  # where the model is: its position and tables
+        position = int(model[TRACKED] or 0)
+        key = (level, head["kind"], head["city"], start, limit, position, model["tables"])
+        found = pages.get(key)
+        if found is not None and instant >= found[2]:
+            return list_response(head, limit, start, position, found[0], found[1])
+    settled, settled_params = settled_sql(level) if key else ("NULL", [])
+    # the model's position read once in the statement, rows or none
+    extra = [tracked_column("lists"), f"{settled} AS settled", f"{TABLES} AS tables"]
+    done = rendered_page(
+        db, ListEntryRow, (sql, params), order, start, start + limit, extra, settled_params
+    )
+    if done is None:
+        return None
+    tracked_now = int(done.extra[TRACKED] or 0)  # no tracking row yet: 0, as `tracked`
+    settled_at = done.extra["settled"]
+    same = key[-2:] == (tracked_now, done.extra["tables"]) if key else False
+    if same and (settled_at is None or instant >= settled_at):
+        pages.put(key, (done.items, done.total, settled_at or 0))
+    return list_response(head, limit, start, tracked_now, done.items, done.total)
+
+
+def list_response(
+    head: dict[str, Any], limit: int, start: int, position: int, items: str, total: int
+) -> tuple[Response, int]:
+    """A page of a list whose items PostgreSQL rendered, with the log state of `position`,
+    paged as `api.reads.page` pages."""
+    end = start + max(0, min(total - start, limit))
+    log = log_state(position)
+    rest = {"log": log, "total": total, "next_after": end if end < total else None}
+    return render_page(ListPage, {**head, **rest}, items), position
 
 
 def list_etag(position: int, level: str) -> str:

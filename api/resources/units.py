@@ -15,7 +15,7 @@ from api.commands import Created, acting, command, expected_version
 from api.context import ctx, etag
 from api.openapi import READ_ETAG
 from api.reads import views
-from api.rendering import json_response
+from api.rendering import body_response, json_body, json_response
 from api.schemas.common import Act, AsOf, Page, plain, plain_of
 from api.schemas.reads import UnitMatches, UnitSearchQuery
 from api.schemas.units import (
@@ -28,6 +28,7 @@ from api.schemas.units import (
 )
 from domain.service.base import Receipt
 from domain.service.queries import EventView
+from domain.service.views import UnitView
 from domain.values import SHANGHAI, Level, UnitKind
 from projections.unit_search import search_units
 
@@ -84,10 +85,20 @@ class UnitResource(MethodView):
             world = query["as_of"] or service.clock.now()
         elif query["as_of"]:
             recorded = query["as_of"]
-        view = service.unit_as_of(code, recorded, world=world)
-        response = json_response(plain_of(view))
-        response.headers["ETag"] = etag(view.version)
+        if recorded is None and world is None:  # now: one rendering per version of the unit
+            body, version = service.unit_now_as(code, unit_body)
+            response = body_response(body)
+        else:
+            view = service.unit_as_of(code, recorded, world=world)
+            response, version = json_response(plain_of(view)), view.version
+        response.headers["ETag"] = etag(version)
         return response
+
+
+def unit_body(view: UnitView) -> tuple[bytes, int]:
+    """A unit's view as the body of its read, with its version (the service remembers it per
+    version of the unit: `unit_now_as`)."""
+    return json_body(plain_of(view)), view.version
 
 
 @blp.route("/<string:code>/history")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -28,6 +29,12 @@ CST = timezone(timedelta(hours=8), "CST")
 CST_SINCE = int((datetime(1992, 1, 1, tzinfo=UTC) - EPOCH) / timedelta(microseconds=1))
 """From this instant (UTC microseconds) on, Asia/Shanghai is CST: no zone rules to look up."""
 EPOCH_CST = EPOCH.astimezone(CST)
+PYTHON_MAX = int((datetime(9999, 1, 1, tzinfo=UTC) - EPOCH) / timedelta(microseconds=1))
+"""Micros from which an instant is rendered in Python only (api.sql_rendering)."""
+ISO = 'YYYY-MM-DD"T"HH24:MI:SS'
+"""PostgreSQL's `to_char` format of `datetime.isoformat` (a fraction, `.US`, appended when
+the microseconds are not 0, as `isoformat` does)."""
+MICROSECOND = "interval '1 microsecond'"
 
 
 class Instant(fields.String):
@@ -45,6 +52,25 @@ class Instant(fields.String):
             return value.isoformat()
         return (EPOCH + timedelta(microseconds=int(value))).isoformat()
 
+    offset = "+00:00"
+
+    def sql_json(self, column: str) -> str:
+        """What `_serialize` gives for micros, as SQL (api.sql_rendering): `isoformat`'s text,
+        without a fraction when the microseconds are 0, for the instants of `sql_python_only`'s
+        complement (from 1992, where the two agree, to year 9999)."""
+        hours = int(self.offset[:3])
+        at = f"(timestamp '1970-01-01' + ({column} + {hours * 3_600_000_000}) * {MICROSECOND})"
+        return (
+            f"CASE WHEN {column} IS NULL THEN 'null' ELSE '\"' || to_char({at}, "
+            f"CASE WHEN mod({column}, 1000000) = 0 THEN '{ISO}' ELSE '{ISO}.US' END) "
+            f"|| '{self.offset}\"' END"
+        )
+
+    def sql_python_only(self, column: str) -> str:
+        """The instants rendered in Python only: before 1992 (Asia/Shanghai's summer time
+        and local mean time; negative micros) and from year 10000 (not a Python datetime)."""
+        return f"({column} < {CST_SINCE} OR {column} >= {PYTHON_MAX})"
+
 
 class LocalInstant(Instant):
     """An instant shown as people in Zhejiang read it: ISO 8601 with +08:00 (Asia/Shanghai),
@@ -61,6 +87,8 @@ class LocalInstant(Instant):
             value = EPOCH + timedelta(microseconds=micros)
         return value.astimezone(SHANGHAI).isoformat()
 
+    offset = "+08:00"
+
 
 def why_url(row: dict[str, Any]) -> str | None:
     """The address of the "why" of a unit's event (A29, GET .../decisions/{version})."""
@@ -68,6 +96,19 @@ def why_url(row: dict[str, Any]) -> str | None:
     if row.get("aggregate_type") not in (None, "unit") or not code or not version:
         return None
     return f"/api/v1/units/{code}/decisions/{version}"
+
+
+def why_sql(column: Callable[[str], str]) -> str:
+    """`why_url` as SQL over a row's columns (api.sql_rendering)."""
+    kind, code, version = column("aggregate_type"), column("credit_code"), column("version")
+    return (
+        f"CASE WHEN ({kind} IS NULL OR {kind} = 'unit') AND {code} <> '' AND {version} <> 0 "
+        f"THEN to_json(concat('/api/v1/units/', {code}, '/decisions/', {version}))::text "
+        "ELSE 'null' END"
+    )
+
+
+why_url.sql_json = why_sql  # type: ignore[attr-defined]
 
 
 class Codes(fields.List[Any]):
@@ -88,6 +129,11 @@ class Codes(fields.List[Any]):
         if type(value) is str:
             return [code for code in value.split(",") if code]
         return self._serialize(value, None, None)
+
+    def sql_json(self, column: str) -> str:
+        """What `json_value` gives for the stored text, as SQL (api.sql_rendering)."""
+        codes = f"to_json(array_remove(string_to_array({column}, ','), ''))::text"
+        return f"CASE WHEN {column} = '' THEN '[]' ELSE coalesce({codes}, 'null') END"
 
 
 class Flag(fields.Boolean):

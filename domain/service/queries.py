@@ -3,11 +3,12 @@ Lists and searches come from the projections, never from replaying many aggregat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from domain.aggregates.agency import Agency, EvaluationQuota, agency_id, quota_id, quota_key
@@ -18,7 +19,7 @@ from domain.events.base import Provenance
 from domain.reporters import shown_actor
 from domain.service.base import LogPositions, ServiceBase, Timeline, fold
 from domain.service.ports import RecordedStream
-from domain.service.stored import in_one_trip
+from domain.service.stored import Memo, StoredAggregates, folded, head_version, in_one_trip
 from domain.service.views import UnitView
 from domain.service.world_time import fold_stated_by
 from domain.values import Level, micros
@@ -70,8 +71,57 @@ def _micros(instant: datetime) -> int:
         ) from None
 
 
+R = TypeVar("R")
+
+DERIVED_VIEWS = 2048
+"""How many units' views, each at one version, as a caller derived them (`unit_now_as`), a
+service remembers: the most recently read."""
+
+
 class Queries(ServiceBase):
     """Reads of one unit, round or ledger."""
+
+    _derived: Memo[tuple[UUID, int, Callable[[UnitView], Any]], Any] | None = None
+    _derived_lock = threading.Lock()
+
+    def unit_now_as(self, credit_code: str, derive: Callable[[UnitView], R]) -> R:
+        """`derive(self.get_unit(credit_code))` (what a reader shows of a unit now, e.g. its
+        JSON), worked out once per version of the unit (issue 15 item 4).
+
+        What a unit's version shows never changes: its events are never altered, and the view
+        is the fold of them up to that version. So the stream is read as `get_unit` reads it
+        (its latest snapshot and the events after it, one round trip, one snapshot of the
+        store), and the version it ends at says whether `derive` was already applied to this
+        version of this unit: then its result is given again, without decoding and folding
+        the events. A read after a command that changed the unit reads the new version, and
+        derives afresh. Bounded (`DERIVED_VIEWS`); a store without the one-trip read, or
+        aggregates kept elsewhere (simulation.bulk), just derive every time."""
+        code = credit_code.strip().upper()
+        store = self.recorder
+        stored_here = type(self.aggregate_store) is StoredAggregates
+        if not (isinstance(store, RecordedStream) and self.snapshots is not None and stored_here):
+            return derive(self.get_unit(credit_code))
+        uid = unit_id(code)
+        snapshot, stored = store.stream_recorded_by(uid, None)
+        head = head_version(snapshot, stored)
+        memo = self._derived_views()
+        key = (uid, head or 0, derive)
+        found = memo.get(key) if head else None
+        if found is not None:
+            return cast(R, found)
+        unit = folded(self, snapshot, stored)
+        if not isinstance(unit, Unit):
+            what = f"单位 unit {credit_code}"  # as `get_unit` says it
+            raise NotFound(zh=f"{what}不存在", en=f"{what} not found")
+        result = derive(UnitView.of(unit))
+        memo.put(key, result)
+        return result
+
+    def _derived_views(self) -> Memo[tuple[UUID, int, Callable[[UnitView], Any]], Any]:
+        with self._derived_lock:
+            if self._derived is None:
+                self._derived = Memo(DERIVED_VIEWS)
+            return self._derived
 
     def get_unit(self, credit_code: str) -> UnitView:
         return UnitView.of(self._unit(credit_code, fresh=True))
