@@ -39,7 +39,12 @@ limit), 0.21x now in one (load 1.7), 0.25x in two (load 4.0), 0.39x in two at lo
 Peak RSS 326 MB (0.22 M) and 536 MB (1.01 M) in one process; 242 MB and 513 MB for the larger
 of two (plus 125 MB for the command's own): bounded by `remember_rows` per process, reached
 between the two sizes. 20 M events at the quiet 1 M
-rate: about 24 minutes, against 9 to read and decode the log."""
+rate: about 24 minutes, against 9 to read and decode the log.
+
+Then, with rows written back once, fewer round trips a batch and forgotten rows read back
+together (engine.remembered, engine.batch; README "Performance"), on a machine whose baseline
+ran at 24-29 k events/s: 0.22 M events 0.33x in one process, 0.42x in two (load 1.9, peak
+255 MB); 1.01 M events 0.29x in two (load 1.7, peak 586 MB)."""
 
 from __future__ import annotations
 
