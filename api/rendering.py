@@ -83,7 +83,7 @@ def compile_schema(schema: Schema) -> Dump:
     return dump_one
 
 
-def _plain(field: fields.Field[Any]) -> bool:
+def reads_plainly(field: fields.Field[Any]) -> bool:
     """Read as marshmallow reads a dict key: no default, no own `get_value` (but for a field
     that reads another key, api.schemas.reads.renamed), no dotted path."""
     get_value = type(field).get_value
@@ -101,7 +101,7 @@ def _step(schema: Schema, name: str, field: fields.Field[Any]) -> Step:
     serialize = field._serialize
     if not field._CHECK_ATTRIBUTE:  # fields.Function, fields.Method: from the whole object
         return key, lambda obj: serialize(None, attr, obj)
-    if not _plain(field):
+    if not reads_plainly(field):
         return key, lambda obj: field.serialize(name, obj, accessor=schema.get_attribute)
     json_value = getattr(field, "json_value", None)
     if json_value is not None:  # the field's own shorter way (api.schemas.reads.Codes)

@@ -38,7 +38,7 @@ from flask import Response
 from marshmallow import Schema, fields
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 
-from api.rendering import _plain, dumper, json_response
+from api.rendering import dumper, json_response, reads_plainly
 from domain.service.stored import Memo
 from projections.engine.db import Db, Row
 
@@ -92,7 +92,7 @@ def _field_sql(name: str, field: fields.Field[Any]) -> tuple[str, str | None] | 
         func = getattr(field, "serialize_func", None)
         sql_json: Callable[[Callable[[str], str]], str] | None = getattr(func, "sql_json", None)
         return (sql_json(column), None) if sql_json is not None else None
-    if not _plain(field):
+    if not reads_plainly(field):
         return None
     source = column(getattr(field, "renamed_from", None) or field.attribute or name)
     own = getattr(field, "sql_json", None)
