@@ -63,9 +63,16 @@ class BadToken(Exception):
 
 def _instant(claims: Mapping[str, Any], name: str) -> float:
     value = claims.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not isfinite(value):
-        raise BadToken(f"the {name!r} claim must be a number (NumericDate, RFC 7519 §2)")
-    return float(value)
+    refused = BadToken(f"the {name!r} claim must be a number (NumericDate, RFC 7519 §2)")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise refused
+    try:  # an integer too large for a float (10**400, validly signed) overflows: refused
+        number = float(value)
+    except OverflowError:
+        raise refused from None
+    if not isfinite(number):
+        raise refused
+    return number
 
 
 def _text(claims: Mapping[str, Any], name: str) -> str:

@@ -234,6 +234,15 @@ def run_token(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+TEST_CLOCK_WORKERS = (
+    "GREENLIST_TEST_CLOCK=1 runs one worker: each worker would keep its own test clock, moved "
+    "only by the requests it answers (reads disagreeing about now, acts recorded out of time "
+    "order); use --workers 1 / 测试时钟只能单进程运行（--workers 1）：各进程的时钟彼此独立"
+)
+"""Why `serve` refuses the test clock with several workers (found by an outside attack on
+issue 15's read caches: two workers' clocks, the same list position answered two ways)."""
+
+
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     """`greenlist serve`: refuses to start without GREENLIST_JWT_SECRET, except with `--demo`
     or the test clock, which use a secret generated for their store. With `--demo`, load the
@@ -242,6 +251,9 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     url = f"http://{args.host}:{args.port}"
     test_clock = settings.test_clock
+    if test_clock and args.workers > 1:
+        print(TEST_CLOCK_WORKERS, file=sys.stderr)
+        return 2
     try:
         secret = token_secret.for_service(settings, generate=args.demo or test_clock)
         identity_key.required_for_server(settings)
@@ -249,6 +261,11 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     except (token_secret.SecretRefused, identity_key.KeyRequired, vault.KeyRequired) as refused:
         print(refused, file=sys.stderr)
         return 2
+    signed_with = (  # what the demo's token is signed with, as it is
+        "GREENLIST_JWT_SECRET"
+        if settings.jwt_secret
+        else f"this store's own secret ({token_secret.store_secret_path(settings.store)})"
+    )
     settings = replace(settings, jwt_secret=secret)  # the workers, the scheduler alongside
     if args.demo or test_clock:  # a checkpoint key of this store's own, as the token secret
         log_key = log_keys.signer(settings, generate=True)
@@ -261,8 +278,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"\ngreenlist on {url}  (API docs {url}/api/docs)\n"
             f"console: {url}/console/  (sign in by pasting the token below)\n\n"
-            f"province token (12 h), signed with this store's own secret "
-            f"({token_secret.store_secret_path(settings.store)}):\n"
+            f"province token (12 h), signed with {signed_with}:\n"
             f"  export TOKEN={token}\n\ntry:\n"
             f"  curl {url}/health\n"
             f"  curl '{url}/api/v1/lists/provincial?as_of=2025-12-31T00:00:00%2B08:00'\n"

@@ -11,7 +11,9 @@ from pathlib import Path
 from greenlist.settings import Settings
 
 EVENTS = "stored_events"
-"""The event store's table (eventsourcing's default name, on SQLite and PostgreSQL)."""
+"""The event store's table on SQLite (eventsourcing's default name)."""
+POSTGRES_EVENTS = "greenlist_events"
+"""The event store's table on PostgreSQL (named after the application, greenlist.config)."""
 
 HINT = "`greenlist demo` loads the demo history / `greenlist demo` 可载入演示数据"
 
@@ -36,7 +38,7 @@ def postgres_events(settings: Settings) -> int | None:
 
     store = settings.store
     with psycopg.connect(store.conninfo, connect_timeout=3) as db:
-        table = f"{store.schema_name}.{EVENTS}"
+        table = f"{store.schema_name}.{POSTGRES_EVENTS}"
         row = db.execute("SELECT to_regclass(%s)", (table,)).fetchone()
         if row is None or row[0] is None:
             return None

@@ -67,9 +67,12 @@ class ReadInstant(fields.AwareDateTime):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         if isinstance(value, str) and DAY.match(value):
             try:
-                start = local_midnight(date.fromisoformat(value))
+                day = date.fromisoformat(value)
             except ValueError as error:
                 raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from error
+            if not 1970 < day.year < 2200:  # before the day after is computed (9999-12-31)
+                raise ValidationError("an instant between 1971 and 2199")
+            start = local_midnight(day)
             if self.day == "start":
                 return start
             following = local_midnight(start.date() + timedelta(days=1))
