@@ -12,6 +12,7 @@ from enum import Enum
 
 from domain.errors import RuleViolation
 from domain.rules.calendar import dynamic_form_deadline, nomination_deadline
+from domain.rules.identity import check_id1_name
 from domain.values import Level, local_date
 
 
@@ -137,6 +138,8 @@ def check_a20_1_change(listed: bool, kind: str, new_name: str) -> ChangeKind:
         raise RuleViolation(
             "A20.1", zh="名称变更须提供新名称", en="a name change needs the new name"
         )
+    if kind == ChangeKind.NAME.value:
+        check_id1_name(new_name, "A20.1")
     return ChangeKind(kind)
 
 
