@@ -9,7 +9,7 @@ and content never reach this table, nor the account that filed it (`projections.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from projections.audit_summaries import summary
 from projections.engine.batch import Batch
@@ -86,23 +86,23 @@ class Audit(Projection):
         )
 
 
-def audit_trail(
-    db: Db,
-    unit: str | None = None,
-    actor: str | None = None,
-    region: str | None = None,
-    rule: str | None = None,
-    type: str | None = None,
-    since: int | None = None,
-    until: int | None = None,
-    limit: int = 100,
-    after: int | None = None,
-) -> list[Row]:
-    """Rows in log order. `unit` is a credit code (the events of the unit and those of rounds,
-    complaints, ledgers and queues about it); `rule` a code applied or overridden; `since` and
-    `until` bound the recorded instant (micros, `since` <= recorded < `until`); `after` is the
-    last position already seen, for stable pagination."""
-    sql, params = audit_trail_sql(unit, actor, region, rule, type, since, until, limit, after)
+class AuditFilters(TypedDict, total=False):
+    """What a read of the trail may ask (`audit_trail_sql` says what each means)."""
+
+    unit: str | None
+    actor: str | None
+    region: str | None
+    rule: str | None
+    type: str | None
+    since: int | None
+    until: int | None
+    limit: int
+    after: int | None
+
+
+def audit_trail(db: Db, **filters: Unpack[AuditFilters]) -> list[Row]:
+    """Rows in log order (`audit_trail_sql`)."""
+    sql, params = audit_trail_sql(**filters)
     return db.query(sql, params)
 
 
@@ -118,8 +118,11 @@ def audit_trail_sql(
     after: int | None = None,
     columns: str = "*",
 ) -> tuple[str, list[Any]]:
-    """`audit_trail`'s statement and its parameters (api.sql_rendering renders its rows);
-    `columns` what it selects."""
+    """The statement of the trail's rows in log order and its parameters (api.sql_rendering
+    renders its rows). `unit` is a credit code (the events of the unit and those of rounds,
+    complaints, ledgers and queues about it); `rule` a code applied or overridden; `since` and
+    `until` bound the recorded instant (micros, `since` <= recorded < `until`); `after` is the
+    last position already seen, for stable pagination; `columns` what it selects."""
     clauses: list[str] = []
     params: list[Any] = []
     for clause, value in (

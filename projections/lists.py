@@ -7,7 +7,7 @@ visible as pending until it takes effect."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from domain.events import unit as ev
 from projections.engine.batch import Batch
@@ -260,26 +260,23 @@ class Lists(Projection):
         return (uid, level, cursor["membership"])
 
 
+class ListOptions(TypedDict, total=False):
+    """How a list is read besides its level and instant (`list_as_of_sql`)."""
+
+    basis: str
+    kind: str | None
+    city: str | None
+    tracked: bool
+    national: bool
+    province: str | None
+
+
 def list_as_of(
-    db: Db,
-    level: str,
-    instant: int | None = None,
-    basis: str = "recorded",
-    kind: str | None = None,
-    city: str | None = None,
-    tracked: bool = False,
-    *,
-    national: bool = False,
-    province: str | None = None,
+    db: Db, level: str, instant: int | None = None, **options: Unpack[ListOptions]
 ) -> list[Row]:
-    """The list of a level as it stood at `instant` (micros; None: now), by recorded time (what
-    the system knew) or world time (what was in force), with each unit's name at that instant;
-    `tracked`: each row also says the model's position (engine.tracking.tracked_column).
-    `national`: from the national tables (projections.national), every province's list (or
-    one `province`'s), each row with its `province`."""
-    sql, params, order = list_as_of_sql(
-        level, instant, basis, kind, city, tracked, national=national, province=province
-    )
+    """The list of a level as it stood at `instant` (micros; None: now), in its order
+    (`list_as_of_sql`)."""
+    sql, params, order = list_as_of_sql(level, instant, **options)
     return db.query(f"{sql} ORDER BY {order}", params)
 
 
@@ -294,9 +291,13 @@ def list_as_of_sql(
     national: bool = False,
     province: str | None = None,
 ) -> tuple[str, list[Any], str]:
-    """`list_as_of`'s statement (without its order), its parameters and its order (over the
-    tables' columns; the statement's own columns have their names: api.sql_rendering renders
-    its rows)."""
+    """The statement of the list of a level as it stood at `instant` (micros; None: now), by
+    recorded time (what the system knew) or world time (what was in force), with each unit's
+    name at that instant (without its order), its parameters and its order (over the tables'
+    columns; the statement's own columns have their names: api.sql_rendering renders its
+    rows). `tracked`: each row also says the model's position (engine.tracking.tracked_column).
+    `national`: from the national tables (projections.national), every province's list (or
+    one `province`'s), each row with its `province`."""
     column = {"recorded": "at", "world": "occurred"}[basis]
     t = instant if instant is not None else 2**62
     prefix = NATIONAL if national else ""

@@ -25,7 +25,9 @@ def national_list(
     """A level's list in every province (or one), as it stood at `instant` (None: now): the
     provincial lists' own query (projections.lists.list_as_of) over the national tables. The
     `national` level is MIIT's list (A16.3) as each province recorded its outcomes."""
-    return list_as_of(db, level, instant, basis, kind, city, national=True, province=province)
+    return list_as_of(
+        db, level, instant, basis=basis, kind=kind, city=city, national=True, province=province
+    )
 
 
 def national_announcements(
