@@ -403,6 +403,26 @@ def test_the_restricted_writer_will_not_start_on_a_store_nobody_set_up(
 
 
 @pytest.mark.postgres
+def test_the_restricted_writer_will_not_start_on_a_store_set_up_by_an_older_version(
+    owner_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store whose owner ran `greenlist db-roles` before the timeline said which rows were
+    recorded out of order (issue 15) lacks the column: the service refuses to start, saying to
+    run it again, rather than fail at its first write; once it is run, the service starts."""
+    run_sql(
+        owner_url,
+        sql.SQL("ALTER TABLE {} DROP COLUMN out_of_order").format(
+            table(owner_url, f"{PREFIX}_timeline")
+        ),
+    )
+    monkeypatch.setenv("GREENLIST_RESTRICTED_WRITER", "1")
+    with pytest.raises(StoreNotSetUp, match=r"out_of_order.*greenlist db-roles"):
+        build_service(as_role(owner_url, APP_ROLE))
+    assert main(["db-roles", "--database-url", owner_url]) == 0
+    build_service(as_role(owner_url, APP_ROLE)).close()
+
+
+@pytest.mark.postgres
 def test_without_the_switch_the_app_role_cannot_start(owner_url: str) -> None:
     """Not restricted, the service would create its tables: the app role may not."""
     with pytest.raises(Exception, match="must be owner"):

@@ -22,7 +22,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.utils import Environment, EnvType, retry, strtobool
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composable, Composed, Identifier
 
 from greenlist.adapters.stores import (
     TIMELINE_KWARG,
@@ -42,6 +42,60 @@ the restricted writer (greenlist.adapters.stores.restricted)."""
 
 class StoreNotSetUp(RuntimeError):
     """The restricted writer finds no event store to write to: its owner has not set it up."""
+
+
+def version_recorded_by(
+    timeline: Composable, originator_id: Composable, at: Composable
+) -> Composed:
+    """The version an aggregate had at a recorded instant (the greatest version recorded at or
+    before it) in two index look-ups whatever the length of its history (issue 15 item 4:
+    `max(version) WHERE recorded_at <= T` read every row recorded after T, or before it).
+
+    Each timeline row says whether it was stored `out_of_order`: recorded at an instant earlier
+    than a version stored before it (a clock set back). The answer is the greater of the version
+    of the latest row at or before T (latest instant, then greatest version) and the greatest
+    version of the out-of-order rows at or before T:
+    - the answer `m` was stored either out of order (the second term) or at an instant no
+      earlier than any version before it. Then the latest row at or before T was stored after
+      `m`, and is a greater version (an aggregate's versions are stored in order), or before
+      it, at the same instant, and the greatest version of those tied rows is `m`;
+    - neither term exceeds the answer: both are versions recorded at or before T.
+    Rows stored before the column existed (NULL) count as out of order: exact, and read as
+    slowly as before."""
+    return SQL(
+        "greatest("
+        "(SELECT k.originator_version FROM {t} AS k WHERE k.originator_id = {id} "
+        "AND k.recorded_at <= {at} ORDER BY k.recorded_at DESC, k.originator_version DESC "
+        "LIMIT 1), "
+        "(SELECT max(o.originator_version) FROM {t} AS o WHERE o.originator_id = {id} "
+        "AND o.recorded_at <= {at} AND o.out_of_order IS NOT FALSE))"
+    ).format(t=timeline, id=originator_id, at=at)
+
+
+def insert_timeline_sql(timeline: Composable) -> tuple[Composed, SQL]:
+    """The timeline's rows, each marked out of order when an earlier version of its aggregate
+    was recorded at a later instant, stored before (`version_recorded_by`) or earlier in the
+    same save (`timeline_entries`): the statement's head and tail, the save's VALUES between."""
+    head = SQL(
+        "INSERT INTO {t} (originator_id, originator_version, recorded_at, out_of_order) "
+        "SELECT n.id, n.v, n.at, coalesce(n.at < greatest(n.latest_before, "
+        "(SELECT max(l.recorded_at) FROM {t} AS l WHERE l.originator_id = n.id)), false) "
+        "FROM (VALUES "
+    ).format(t=timeline)
+    return head, SQL(") AS n(id, v, at, latest_before) ON CONFLICT DO NOTHING")
+
+
+def timeline_entries(
+    rows: Sequence[tuple[UUID, int, int]],
+) -> list[tuple[UUID, int, int, int | None]]:
+    """Each timeline row of one save with the latest instant among the save's earlier versions
+    of the same aggregate: (id, version, instant, that instant or None)."""
+    latest: dict[UUID, int] = {}
+    entries = []
+    for originator_id, version, at in sorted(rows, key=lambda row: (str(row[0]), row[1])):
+        entries.append((originator_id, version, at, latest.get(originator_id)))
+        latest[originator_id] = max(at, latest.get(originator_id, at))
+    return entries
 
 
 class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
@@ -68,7 +122,23 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
                 "(originator_id, recorded_at) INCLUDE (originator_version)"
             ).format(index=Identifier(f"{self.timeline_table}_at_idx"), table=table)
         )
-        self.sql_insert_timeline = SQL("INSERT INTO {table} VALUES ").format(table=table)
+        # Whether a row was recorded out of order (issue 15 item 4: the as-of read's version
+        # in two look-ups). Stores created before have the column added, NULL in their earlier
+        # rows: those are read as out of order (`version_recorded_by`), exact, and as slowly as
+        # before. The index (originator_id, recorded_at) above serves the in-order look-up.
+        self.sql_create_statements.append(
+            SQL("ALTER TABLE {table} ADD COLUMN IF NOT EXISTS out_of_order boolean").format(
+                table=table
+            )
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS {index} ON {table} "
+                "(originator_id, recorded_at) INCLUDE (originator_version) "
+                "WHERE out_of_order IS NOT FALSE"
+            ).format(index=Identifier(f"{self.timeline_table}_back_idx"), table=table)
+        )
+        self.sql_insert_timeline = insert_timeline_sql(table)
         prefix = self.events_table_name.removesuffix("_events")
         self.leaves_table = f"{prefix}_leaves"
         self.checkpoints_table = f"{prefix}_checkpoints"
@@ -136,14 +206,12 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             "SELECT originator_version, notification_id FROM {schema}.{table} "
             "WHERE originator_id = %s"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
-        self.sql_version_at = SQL(
-            "SELECT max(originator_version) AS v FROM {table} "
-            "WHERE originator_id = %s AND recorded_at <= %s"
-        ).format(table=table)
+        self.sql_version_at = SQL("SELECT {v} AS v").format(
+            v=version_recorded_by(table, SQL("%(id)s"), SQL("%(at)s"))
+        )
         snapshots = f"{self.events_table_name.removesuffix('_events')}_snapshots"
         self.sql_stream_recorded_by = SQL(
-            "WITH v AS (SELECT max(originator_version) AS v FROM {timeline} "
-            "WHERE originator_id = %(id)s AND recorded_at <= %(at)s), "
+            "WITH v AS (SELECT {v} AS v), "
             "s AS (SELECT originator_version, topic, state FROM {snapshots} "
             "WHERE originator_id = %(id)s AND originator_version <= (SELECT v FROM v) "
             "ORDER BY originator_version DESC LIMIT 1) "
@@ -153,7 +221,7 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             "AND originator_version > coalesce((SELECT originator_version FROM s), 0) "
             "ORDER BY part, originator_version"
         ).format(
-            timeline=table,
+            v=version_recorded_by(table, SQL("%(id)s"), SQL("%(at)s")),
             snapshots=Identifier(self.datastore.schema, snapshots),
             events=Identifier(self.datastore.schema, self.events_table_name),
         )
@@ -181,13 +249,13 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             # are skipped, and psycopg would then believe the events' insert (prepared after a
             # few uses) exists on the server. The events' insert fails instead, as it would
             # without the index, and the whole transaction is rolled back.
-            values = SQL(", ").join(SQL("(%s, %s, %s)") for _ in rows)
-            params = [value for row in rows for value in row]
-            curs.execute(
-                self.sql_insert_timeline + values + SQL(" ON CONFLICT DO NOTHING"),
-                params,
-                prepare=False,
+            entries = timeline_entries(rows)
+            values = SQL(", ").join(
+                SQL("(%s::uuid, %s::bigint, %s::bigint, %s::bigint)") for _ in entries
             )
+            params = [value for entry in entries for value in entry]
+            head, tail = self.sql_insert_timeline
+            curs.execute(head + values + tail, params, prepare=False)
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -313,15 +381,21 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             row = conn.execute(
                 "SELECT to_regclass(format('%%I.%%I', %s::text, %s::text)) IS NOT NULL "
                 "AND coalesce(has_function_privilege(to_regprocedure("
-                "format('%%I.%%I()', %s::text, %s::text)), 'EXECUTE'), false) AS ready",
-                (schema, self.events_table_name, schema, function),
+                "format('%%I.%%I()', %s::text, %s::text)), 'EXECUTE'), false) "
+                # the timeline's column of this version (a store set up by an older one lacks it)
+                "AND coalesce((SELECT has_column_privilege(a.attrelid, a.attnum, 'INSERT') "
+                "FROM pg_attribute AS a WHERE a.attrelid = "
+                "to_regclass(format('%%I.%%I', %s::text, %s::text)) "
+                "AND a.attname = 'out_of_order' AND NOT a.attisdropped), false) AS ready",
+                (schema, self.events_table_name, schema, function, schema, self.timeline_table),
                 prepare=False,
             ).fetchone()
         ready = row is not None and bool(row["ready"])
         if not ready:
             raise StoreNotSetUp(
                 f"the event store in schema {schema!r} is not set up for the restricted writer "
-                f"(table {self.events_table_name}, function {function}() it may execute): run "
+                f"of this version (table {self.events_table_name}, function {function}() it "
+                f"may execute, column {self.timeline_table}.out_of_order it may insert): run "
                 "`greenlist db-roles` as the store's owner (README, Restricted writer) / "
                 "事件库尚未为受限写入角色初始化：请以所有者身份运行 greenlist db-roles"
             )
@@ -335,7 +409,9 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
     def version_at(self, originator_id: UUID, recorded_micros: int) -> int:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.sql_version_at, (originator_id, recorded_micros), prepare=False)
+            curs.execute(
+                self.sql_version_at, {"id": originator_id, "at": recorded_micros}, prepare=True
+            )
             row = curs.fetchone()
         return int(row["v"]) if row and row["v"] is not None else 0
 
