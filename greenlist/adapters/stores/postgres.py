@@ -206,36 +206,48 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             "SELECT originator_version, notification_id FROM {schema}.{table} "
             "WHERE originator_id = %s"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
-        self.sql_version_at = SQL("SELECT {v} AS v").format(
-            v=version_recorded_by(table, SQL("%(id)s"), SQL("%(at)s"))
+        # The reads of one unit as of an instant are composed to bytes once, here: psycopg
+        # composes a `Composed` again at every execution (about 0.06 ms of an as-of read).
+        self.sql_version_at = (
+            SQL("SELECT {v} AS v")
+            .format(v=version_recorded_by(table, SQL("%(id)s"), SQL("%(at)s")))
+            .as_bytes()
         )
         snapshots = f"{self.events_table_name.removesuffix('_events')}_snapshots"
-        self.sql_stream_recorded_by = SQL(
-            "WITH v AS (SELECT {v} AS v), "
-            "s AS (SELECT originator_version, topic, state FROM {snapshots} "
-            "WHERE originator_id = %(id)s AND originator_version <= (SELECT v FROM v) "
-            "ORDER BY originator_version DESC LIMIT 1) "
-            "SELECT 0 AS part, originator_version, topic, state FROM s "
-            "UNION ALL SELECT 1, originator_version, topic, state FROM {events} "
-            "WHERE originator_id = %(id)s AND originator_version <= (SELECT v FROM v) "
-            "AND originator_version > coalesce((SELECT originator_version FROM s), 0) "
-            "ORDER BY part, originator_version"
-        ).format(
-            v=version_recorded_by(table, SQL("%(id)s"), SQL("%(at)s")),
-            snapshots=Identifier(self.datastore.schema, snapshots),
-            events=Identifier(self.datastore.schema, self.events_table_name),
+        self.sql_stream_recorded_by = (
+            SQL(
+                "WITH v AS (SELECT {v} AS v), "
+                "s AS (SELECT originator_version, topic, state FROM {snapshots} "
+                "WHERE originator_id = %(id)s AND originator_version <= (SELECT v FROM v) "
+                "ORDER BY originator_version DESC LIMIT 1) "
+                "SELECT 0 AS part, originator_version, topic, state FROM s "
+                "UNION ALL SELECT 1, originator_version, topic, state FROM {events} "
+                "WHERE originator_id = %(id)s AND originator_version <= (SELECT v FROM v) "
+                "AND originator_version > coalesce((SELECT originator_version FROM s), 0) "
+                "ORDER BY part, originator_version"
+            )
+            .format(
+                v=version_recorded_by(table, SQL("%(id)s"), SQL("%(at)s")),
+                snapshots=Identifier(self.datastore.schema, snapshots),
+                events=Identifier(self.datastore.schema, self.events_table_name),
+            )
+            .as_bytes()
         )
-        self.sql_stream_now = SQL(
-            "WITH s AS (SELECT originator_version, topic, state FROM {snapshots} "
-            "WHERE originator_id = %(id)s ORDER BY originator_version DESC LIMIT 1) "
-            "SELECT 0 AS part, originator_version, topic, state FROM s "
-            "UNION ALL SELECT 1, originator_version, topic, state FROM {events} "
-            "WHERE originator_id = %(id)s "
-            "AND originator_version > coalesce((SELECT originator_version FROM s), 0) "
-            "ORDER BY part, originator_version"
-        ).format(
-            snapshots=Identifier(self.datastore.schema, snapshots),
-            events=Identifier(self.datastore.schema, self.events_table_name),
+        self.sql_stream_now = (
+            SQL(
+                "WITH s AS (SELECT originator_version, topic, state FROM {snapshots} "
+                "WHERE originator_id = %(id)s ORDER BY originator_version DESC LIMIT 1) "
+                "SELECT 0 AS part, originator_version, topic, state FROM s "
+                "UNION ALL SELECT 1, originator_version, topic, state FROM {events} "
+                "WHERE originator_id = %(id)s "
+                "AND originator_version > coalesce((SELECT originator_version FROM s), 0) "
+                "ORDER BY part, originator_version"
+            )
+            .format(
+                snapshots=Identifier(self.datastore.schema, snapshots),
+                events=Identifier(self.datastore.schema, self.events_table_name),
+            )
+            .as_bytes()
         )
 
     def _insert_events(
