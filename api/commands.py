@@ -26,13 +26,17 @@ from api.request_log import log_command
 from api.schemas.common import Receipt as ReceiptOut
 from api.schemas.common import plain
 from api.schemas.custody import IdentityOut
-from domain.errors import RuleViolation
+from domain.errors import ConcurrentUpdate, RuleViolation
 from domain.service import Greenlist
 from domain.service.base import ANY_VERSION, ExpectedVersion, Receipt
 from domain.values import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 LOG = logging.getLogger("greenlist.refusals")
+CONFLICTS = logging.getLogger("greenlist.conflicts")
+DECISIONS_PER_REQUEST = 3
+"""How many times a command is decided, at most, when another act wrote one of its records
+first (`decided_afresh`)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,26 @@ def keep_refusal(act: str, refusal: RuleViolation) -> None:
         LOG.exception("the refusal of %s could not be kept", act)
 
 
+def decided_afresh(act: str, decide: Callable[[], Any]) -> Any:
+    """The command decided again, on the records as they are now, when another act wrote one
+    of them between this one's reading and its writing (`ConcurrentUpdate`: nothing of this
+    one was recorded, and its stale copies were dropped). Two writers on their own units may
+    share a record (an agency's quota, a park's member index, a round): the second was
+    answered 409 for a race it could do nothing about but send again. Deciding again is what
+    that would do, with every check made afresh: the rules on the new state, and If-Match
+    against the record's version now (412 if the record the caller read has moved). A record
+    that now exists is `AlreadyExists` (409), never decided again; a third lost race is
+    answered 409."""
+    for attempt in range(1, DECISIONS_PER_REQUEST + 1):
+        try:
+            return decide()
+        except ConcurrentUpdate as conflict:
+            if type(conflict) is not ConcurrentUpdate or attempt == DECISIONS_PER_REQUEST:
+                raise
+            CONFLICTS.info("%s lost a race (attempt %d): decided again", act, attempt)
+    raise AssertionError("unreachable")
+
+
 def receipt_body(receipt: Receipt) -> dict[str, Any]:
     details = plain(dict(receipt.details))  # ids, dates (a notice's last day) as JSON values
     return {
@@ -114,7 +138,7 @@ def command(blp: Blueprint, act: str, status: int = 200, *, location: str = "") 
             def handle() -> Response:
                 expected_version()  # a malformed If-Match is refused, whatever the command
                 try:
-                    answer = view(*args, **kwargs)
+                    answer = decided_afresh(act, lambda: view(*args, **kwargs))
                 except RuleViolation as refusal:
                     keep_refusal(act, refusal)
                     raise
