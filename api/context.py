@@ -5,19 +5,15 @@ for If-Match: api.commands)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import current_app
 
 from api.idempotency import Idempotency
+from api.list_pages import ListPages
 from api.refusals import Refusals
 from api.sql_rendering import RowMemo
 from domain.service import Greenlist
-from domain.service.stored import Memo
 from projections.engine.db import Db
-
-LIST_PAGES = 512
-"""How many pages of lists read now an app remembers (the most recently read)."""
 
 
 @dataclass
@@ -31,8 +27,8 @@ class Context:
     """The refusals trail (api.refusals); None: refusals are not kept (an app built without)."""
     rendered_rows: RowMemo = field(default_factory=RowMemo)
     """Rows of the audit trail as PostgreSQL rendered them (api.sql_rendering)."""
-    list_pages: Memo[Any, Any] = field(default_factory=lambda: Memo(LIST_PAGES))
-    """Pages of lists read now, as PostgreSQL rendered them (api.resources.lists)."""
+    list_pages: ListPages = field(default_factory=ListPages)
+    """Pages of lists, now or as of an instant, as PostgreSQL rendered them (api.list_pages)."""
 
 
 def ctx() -> Context:

@@ -28,7 +28,7 @@ Python path, as does SQLite.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -167,18 +167,51 @@ RENDERED_ROWS = 20_000
 """How many rendered rows of append-only tables an app remembers (about 700 bytes each for
 the audit trail): the most recently read."""
 
+FULL_PAGES = 4096
+"""How many full pages of append-only tables an app remembers, each as the keys of its rows
+(the rows themselves in `RowMemo.rows`): about 0.5 kB a page of 50."""
+
+PageKey = tuple[int, Hashable, int | None, int]
+"""A page of an append-only table: the table's OID, the caller's filters, `after`, `limit`."""
+
 
 class RowMemo:
     """Rows of an append-only table as PostgreSQL rendered them, by the table's OID and the
     row's key (`rendered_append_only`). A row of such a table never changes once written, and a
     rebuild of its read model loads a new table (another OID) and swaps it in: a row is
-    remembered with the table it was read from, never given for another's."""
+    remembered with the table it was read from, never given for another's.
 
-    def __init__(self, size: int = RENDERED_ROWS) -> None:
+    Full pages too (`pages`, `remembered_append_only`): the rows of such a table are appended
+    in key order (the log's positions, applied in order), so the first `limit` rows after
+    `after` that a filter selects never change once a row after them exists: a page that had
+    one more row than it shows is given again, from its table, as it was."""
+
+    def __init__(self, size: int = RENDERED_ROWS, pages: int = FULL_PAGES) -> None:
         self.rows: Memo[tuple[int, int], str] = Memo(size)
         self.table: int | None = None
         """The OID of the table last read (what the remembered keys near a read are looked up
         for; checked against the rows' own `tableoid`)."""
+        self.pages: Memo[PageKey, tuple[tuple[int, ...], int]] = Memo(pages)
+        """Full pages: the keys of their rows and the last of them (the next page's `after`)."""
+
+
+def remembered_append_only(
+    db: Db, table: str, page: Hashable, limit: int, after: int | None, memo: RowMemo
+) -> tuple[str, int | None] | None:
+    """A full page of the append-only `table` as `rendered_append_only` gave it (its JSON
+    text and its last key) for the same filters `page`, `after` and `limit` from the table now
+    in use (one small statement: its OID), or None when not remembered, or its rows are not."""
+    if db.dialect != "postgres" or not KEY.match(table):
+        return None
+    oid = int(db.query(f"SELECT '{table}'::regclass::oid::bigint AS oid")[0]["oid"])
+    found = memo.pages.get((oid, page, after, limit))
+    if found is None:
+        return None
+    keys, last = found
+    rows = memo.rows.run([(oid, k) for k in keys])
+    if len(rows) != len(keys):
+        return None
+    return f"[{','.join(text for _, text in rows)}]", last
 
 
 def rendered_append_only(
@@ -189,6 +222,7 @@ def rendered_append_only(
     limit: int,
     after: int | None,
     memo: RowMemo,
+    page: Hashable = None,
 ) -> tuple[str, int | None] | None:
     """The first `limit` rows of `rows` (a statement selecting `tableoid` and the columns of an
     append-only table whose rows are identified by the integer column `key`, in its order,
@@ -196,8 +230,10 @@ def rendered_append_only(
     text of an array; and the key of the last of them when there are more (the next page's
     `after`). One statement: PostgreSQL renders only the rows not remembered in `memo` (those
     with keys just after `after`, one after the other, are looked up and their range named in
-    the statement), the others come from `memo`. None when `rendered_page` would be None: the
-    caller renders in Python."""
+    the statement), the others come from `memo`; a full page (one more row after it) is
+    remembered as that of the filters `page` (all the caller's filters, which `rows`
+    applies: `remembered_append_only`). None when `rendered_page` would be None: the caller
+    renders in Python."""
     compiled = row_sql(schema)
     if db.dialect != "postgres" or compiled is None:
         return None
@@ -226,7 +262,7 @@ def rendered_append_only(
         if text is None:
             if row["tableoid"] != table or row["key"] not in have:  # another table now
                 memo.table = None
-                return rendered_append_only(db, schema, rows, key, limit, after, memo)
+                return rendered_append_only(db, schema, rows, key, limit, after, memo, page)
             text = have[row["key"]]
         else:
             memo.rows.put((row["tableoid"], row["key"]), text)
@@ -235,4 +271,7 @@ def rendered_append_only(
     if found:
         memo.table = found[0]["tableoid"]
     last = found[limit - 1]["key"] if len(found) > limit else None
+    if last is not None:
+        keys = tuple(row["key"] for row in found[:limit])
+        memo.pages.put((found[0]["tableoid"], page, after, limit), (keys, last))
     return f"[{','.join(items)}]", last

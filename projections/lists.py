@@ -324,16 +324,20 @@ def list_as_of_sql(
     return sql, params, order
 
 
-def settled_sql(level: str) -> tuple[str, list[Any]]:
-    """A scalar SQL expression and its parameters: the latest recorded instant (micros) that
-    a level's list tables hold (a listing, a removal, a pending removal, a name's start or
-    end), or NULL. From that instant on, `list_as_of` by recorded time gives the same rows at
-    every instant for as long as the model's position stays the same (every comparison with
-    the instant is then decided alike): what a reader may remember a list read "now" by."""
+def instants_sql(level: str, basis: str = "recorded") -> tuple[str, list[Any]]:
+    """A scalar SQL expression and its parameters: the instants (micros, distinct, in order)
+    that a level's list tables hold by `basis` (recorded: `*_at`, world: `*_occurred`): a
+    listing, a removal, a pending removal, a name's start or end. `list_as_of` compares its
+    instant with these only, so it gives the same rows at every instant from one of them to
+    the next (and at every instant before the first) for as long as the model's position and
+    tables stay the same: what a reader may remember a list by (api.list_pages)."""
+    c = {"recorded": "at", "world": "occurred"}[basis]
     sql = (
-        "greatest((SELECT max(greatest(listed_at, removed_at, pending_at)) "
-        "FROM list_memberships WHERE level = ?), "
-        "(SELECT max(greatest(from_at, to_at)) FROM list_names WHERE level = ?))"
+        "ARRAY(SELECT x FROM ("
+        f"SELECT unnest(ARRAY[listed_{c}, removed_{c}, pending_{c}]) AS x "
+        "FROM list_memberships WHERE level = ? "
+        f"UNION SELECT unnest(ARRAY[from_{c}, to_{c}]) FROM list_names WHERE level = ?"
+        ") AS held WHERE x IS NOT NULL ORDER BY x)"
     )
     return sql, [level, level]
 

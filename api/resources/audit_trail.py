@@ -18,7 +18,7 @@ from api.reads import views
 from api.rendering import render
 from api.schemas.oversight import AuditPage, AuditRow
 from api.schemas.reads import AuditQuery
-from api.sql_rendering import render_page, rendered_append_only
+from api.sql_rendering import remembered_append_only, render_page, rendered_append_only
 from domain.values import micros
 from projections.audit import audit_trail, audit_trail_sql
 
@@ -60,10 +60,12 @@ class AuditTrail(MethodView):
                 query["after"],
             )
             return export(fmt, ("audit-trail", "审计追踪"), [Sheet("audit", AuditRow(), every)])
-        after = query["after"]
-        statement = audit_trail_sql(**filters, limit=limit + 1, after=after, columns="tableoid, *")
-        memo = ctx().rendered_rows
-        done = rendered_append_only(db, AuditRow, statement, "position", limit, after, memo)
+        after, memo = query["after"], ctx().rendered_rows
+        page = tuple(filters.items())
+        done = remembered_append_only(db, "audit_trail", page, limit, after, memo)
+        if done is None:  # a full page is remembered; others read and rendered
+            sql = audit_trail_sql(**filters, limit=limit + 1, after=after, columns="tableoid, *")
+            done = rendered_append_only(db, AuditRow, sql, "position", limit, after, memo, page)
         if done is not None:  # PostgreSQL rendered the page (api.sql_rendering)
             rendered, last = done
             return render_page(AuditPage, {"next_after": last}, rendered)

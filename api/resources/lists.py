@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 from api.context import ctx
 from api.exports.http import export, exportable, wanted
 from api.exports.tables import Sheet
+from api.list_pages import Page
 from api.log_state import derived, derived_rows, log_state, tracked
 from api.openapi import header
 from api.reads import page, views
@@ -26,7 +27,7 @@ from api.sql_rendering import render_page, rendered_page
 from domain.values import SHANGHAI, Level, micros
 from projections.engine.db import Db
 from projections.engine.tracking import TRACKED, tracked_column
-from projections.lists import TABLES, list_as_of_sql, list_changes, settled_sql
+from projections.lists import TABLES, instants_sql, list_as_of_sql, list_changes
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
 
@@ -78,10 +79,7 @@ class LevelList(MethodView):
         statement = list_as_of_sql(level, micros(as_of), **which)
         done = None
         if not fmt:
-            now = query["basis"] == "recorded" and query["as_of"] is None
-            done = rendered_list(
-                db, statement, head, query["limit"], query["after"], micros(as_of), now=now
-            )
+            done = rendered_list(db, statement, head, query["limit"], query["after"], micros(as_of))
         if done is not None:
             response, position = done
         else:
@@ -105,46 +103,47 @@ def rendered_list(
     limit: int,
     after: int | None,
     instant: int,
-    *,
-    now: bool = False,
 ) -> tuple[Response, int] | None:
     """A page of a list rendered by PostgreSQL (api.sql_rendering) in the statement that reads
     its rows and the model's position (one snapshot: an empty list has its position too), with
     the log state of that position; None when it is to be rendered in Python (see
     `rendered_page`).
 
-    `now`: the list by recorded time now (`instant`). Such a page is the same at every instant
-    from the latest recorded instant its tables hold (`settled_sql`) for as long as the model's
-    position stays the same: it is remembered (`Context.list_pages`, with that instant and
-    the model's tables: a rebuild swaps in others) and, while the position and the tables (one
-    small statement) and the instant allow, given again without reading and rendering the rows
-    (issue 15 item 4)."""
+    The page, now or as of any instant, is remembered (`Context.list_pages`) by the model's
+    position and tables and by where `instant` falls among the instants the tables hold
+    (api.list_pages says why that is exact); a small statement reads the position and the
+    tables, and a page remembered for them is given again without reading and rendering its
+    rows (issue 15 item 4)."""
     sql, params, order = statement
     order = ", ".join(name.split(".")[-1] for name in order.split(", "))  # the rows' own
     start = after or 0
-    pages, level = ctx().list_pages, head["level"]
-    key: tuple[Any, ...] = ()
-    if now and db.dialect == "postgres":
+    pages, level, basis = ctx().list_pages, head["level"], head["basis"]
+    query = (head["kind"], head["city"], start, limit)
+    held: tuple[str, list[Any]] = ("NULL", [])
+    if db.dialect == "postgres":
         probe = f"SELECT {tracked_column('lists')}, {TABLES} AS tables"
         model = db.query(probe)[0]  # where the model is: its position and tables
         position = int(model[TRACKED] or 0)
-        key = (level, head["kind"], head["city"], start, limit, position, model["tables"])
-        found = pages.get(key)
-        if found is not None and instant >= found[2]:
-            return list_response(head, limit, start, position, found[0], found[1])
-    settled, settled_params = settled_sql(level) if key else ("NULL", [])
+        key = pages.key(query, level, basis, (position, model["tables"]), instant)
+        found = pages.pages.get(key) if key is not None else None
+        if found is not None:
+            return list_response(head, limit, start, position, found.items, found.total)
+        if key is None:  # the instants the tables hold: read with the page, in its snapshot
+            held = instants_sql(level, basis)
     # the model's position read once in the statement, rows or none
-    extra = [tracked_column("lists"), f"{settled} AS settled", f"{TABLES} AS tables"]
-    done = rendered_page(
-        db, ListEntryRow, (sql, params), order, start, start + limit, extra, settled_params
-    )
+    extra = [tracked_column("lists"), f"{held[0]} AS held", f"{TABLES} AS tables"]
+    page_of = (sql, params)
+    done = rendered_page(db, ListEntryRow, page_of, order, start, start + limit, extra, held[1])
     if done is None:
         return None
     tracked_now = int(done.extra[TRACKED] or 0)  # no tracking row yet: 0, as `tracked`
-    settled_at = done.extra["settled"]
-    same = key[-2:] == (tracked_now, done.extra["tables"]) if key else False
-    if same and (settled_at is None or instant >= settled_at):
-        pages.put(key, (done.items, done.total, settled_at or 0))
+    model_now = (tracked_now, done.extra["tables"])
+    if done.extra["held"] is not None:
+        pages.learn(level, basis, model_now, done.extra["held"])
+    if db.dialect == "postgres":
+        key = pages.key(query, level, basis, model_now, instant)
+        if key is not None:
+            pages.pages.put(key, Page(done.items, done.total))
     return list_response(head, limit, start, tracked_now, done.items, done.total)
 
 

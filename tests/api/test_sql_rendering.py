@@ -19,6 +19,7 @@ from marshmallow import Schema
 import api.resources.audit_trail
 import api.resources.lists
 from api import sql_rendering
+from api.list_pages import ListPages
 from api.log_state import log_state
 from api.schemas.oversight import AuditRow
 from api.schemas.read_rows import AnnouncementPage, ListEntryRow
@@ -220,13 +221,35 @@ RENDERERS = {
 }
 """Where each read asks PostgreSQL for its page, and by which function."""
 
+PYTHON_PATHS = [
+    (api.resources.audit_trail, "remembered_append_only"),
+    (api.resources.audit_trail, "rendered_append_only"),
+    (api.resources.lists, "rendered_list"),
+]
+"""Where each read takes a page from PostgreSQL or its memos: refusing, it renders in Python."""
+
+
+def forget(app: Flask) -> None:
+    """The app's remembered pages (lists, the audit trail's) forgotten."""
+    app.extensions["greenlist"].list_pages = ListPages()
+    app.extensions["greenlist"].rendered_rows = RowMemo()
+
 
 def both_ways(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, url: str, **headers: str
+    client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    remembered: bool = False,
+    **headers: str,
 ) -> tuple[Any, Any]:
     """The answer as PostgreSQL renders it (on PostgreSQL), and as Python does (the
-    rendering function refusing)."""
+    rendering function refusing); the pages remembered are forgotten first (unless
+    `remembered`: the page must not be remembered then), and the answer
+    asked again (remembered, on PostgreSQL) is the one rendered (its `as_of` aside: now, the
+    test clock moves on)."""
     rendered: list[Any] = []
+    if not remembered:
+        forget(client.application)
 
     def spy(name: str) -> Any:
         def spied(*args: Any, **kwargs: Any) -> Any:
@@ -241,12 +264,22 @@ def both_ways(
         sql = client.get(url, headers=headers)
     postgres = client.application.extensions["greenlist"].views.dialect == "postgres"
     assert [r is not None for r in rendered] == [postgres]
+    again = client.get(url, headers=headers)
+    assert again.status_code == sql.status_code == 200
+    assert {**again.json, "as_of": None} == {**sql.json, "as_of": None}
+    return sql, in_python(client, monkeypatch, url, **headers)
+
+
+def in_python(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, url: str, **headers: str
+) -> Any:
+    """The answer as Python renders it: neither PostgreSQL's rendering nor a memo."""
     with monkeypatch.context() as python:
-        for module, name in RENDERERS.items():
+        for module, name in PYTHON_PATHS:
             python.setattr(module, name, lambda *args, **kwargs: None)
         plain = client.get(url, headers=headers)
-    assert sql.status_code == plain.status_code == 200
-    return sql, plain
+    assert plain.status_code == 200
+    return plain
 
 
 @pytest.mark.stores("sqlite", "postgres")
@@ -349,7 +382,7 @@ def test_a_list_read_now_is_remembered_while_its_model_and_the_clock_allow(
     # a clock set back before the listings were recorded: the list as it stood then
     recorded = max(i["listed_at"] for i in mine["items"])
     clock.set(datetime.fromisoformat(recorded) - timedelta(seconds=1))
-    sql, plain = both_ways(client, monkeypatch, url)
+    sql, plain = both_ways(client, monkeypatch, url, remembered=True)
     mine_then, theirs_then = sql.json, plain.json
     assert mine_then.pop("as_of") != theirs_then.pop("as_of") and mine_then == theirs_then
     assert mine_then["total"] < 3
