@@ -14,6 +14,7 @@ from api.access import read_roles
 from api.context import ctx
 from api.exports.http import export, exportable, pages, wanted
 from api.exports.tables import Sheet
+from api.query_memo import QUERY_PARSER
 from api.reads import views
 from api.rendering import render
 from api.schemas.oversight import AuditPage, AuditRow
@@ -28,6 +29,7 @@ blp = Blueprint(
     url_prefix="/api/v1/audit-trail",
     description="审计追踪 Audit trail (auditor, inspector, province)",
 )
+blp.ARGUMENTS_PARSER = QUERY_PARSER  # query strings parsed once (api.query_memo)
 
 
 @blp.route("")

@@ -18,6 +18,7 @@ from api.exports.tables import Sheet
 from api.list_pages import Page
 from api.log_state import derived, derived_rows, log_state, tracked
 from api.openapi import header
+from api.query_memo import QUERY_PARSER
 from api.reads import page, views
 from api.rendering import render
 from api.schemas.feed import ChangePage, ChangeQuery
@@ -30,6 +31,7 @@ from projections.engine.tracking import TRACKED, tracked_column
 from projections.lists import TABLES, instants_sql, list_as_of_sql, list_changes
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
+blp.ARGUMENTS_PARSER = QUERY_PARSER  # query strings parsed once (api.query_memo)
 
 LEVELS = ",".join(level.value for level in Level)
 

@@ -14,6 +14,7 @@ from api.access import unit_reader, unit_rows_scope
 from api.commands import Created, acting, command, expected_version
 from api.context import ctx, etag
 from api.openapi import READ_ETAG
+from api.query_memo import QUERY_PARSER
 from api.reads import views
 from api.rendering import body_response, json_body, json_response
 from api.schemas.common import Act, AsOf, Page, plain, plain_of
@@ -33,6 +34,7 @@ from domain.values import SHANGHAI, Level, UnitKind
 from projections.unit_search import search_units
 
 blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="申报单位 Units")
+blp.ARGUMENTS_PARSER = QUERY_PARSER  # query strings parsed once (api.query_memo)
 
 
 @blp.route("")
