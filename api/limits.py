@@ -79,4 +79,21 @@ def install_limits(
         )
 
     app.register_error_handler(RateLimitExceeded, too_many)
+    posts_only(app, limiter)
     return limiter
+
+
+def posts_only(app: Flask, limiter: Limiter) -> None:
+    """The limiter's check before a request, run for POSTs only: every limit above is a POST's,
+    and no default or meta limit is set, so another request never meets one; yet the check
+    resolved the limits of its route on every read (a tenth of a list read's CPU, more than
+    `/health` pays: issue 15 item 4). The hook Flask-Limiter registered is swapped in place
+    (its order among the hooks kept)."""
+    hooks = app.before_request_funcs[None]
+    check = next(hook for hook in hooks if hook == limiter._check_request_limit)
+
+    def filings_only() -> None:
+        if request.method == "POST":
+            check()
+
+    hooks[hooks.index(check)] = filings_only

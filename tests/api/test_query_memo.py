@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from marshmallow import Schema
 from werkzeug.datastructures import MultiDict
 
+from api import strict_query
 from api.query_memo import QUERY_PARSER, RememberingParser
 from api.schemas.reads import AuditQuery, ListQuery
 from tests.api.conftest import token
@@ -69,3 +70,27 @@ def test_arguments_remembered_are_a_copy_and_bounded() -> None:
     parser.parse(AuditQuery(), Request(), location="query")
     parser.parse(AuditQuery(), Request(), location="query")
     assert len(parser.memo) == 2  # at most `size`
+
+
+@pytest.mark.stores("sqlite")
+def test_a_query_string_found_declared_is_remembered_per_endpoint(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """api.strict_query: a query string an operation declares is not looked at again for it;
+    the same query string is refused by an operation that does not declare it, and an unknown
+    parameter is refused every time."""
+    monkeypatch.setattr(strict_query, "_accepted", RememberingParser().memo)
+    looked: list[Any] = []
+    real = strict_query.declared
+    monkeypatch.setattr(strict_query, "declared", lambda view: looked.append(view) or real(view))
+    url = "?limit=2&as_of=2025-06-01"
+    for _ in range(3):
+        assert client.get(f"/api/v1/lists/provincial{url}").status_code == 200
+    assert len(looked) == 1
+    refused = client.get(f"/api/v1/audit-trail{url}", headers=token("auditor"))
+    assert refused.status_code == 422 and refused.json["errors"]["query"] == {
+        "as_of": [strict_query.UNKNOWN]
+    }
+    for _ in range(2):
+        assert client.get("/api/v1/lists/provincial?limit=2&role=x").status_code == 422
+    assert len(looked) == 4
