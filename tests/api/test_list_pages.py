@@ -5,17 +5,19 @@ one Python renders from the rows."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 
 import api.resources.lists
 from api import sql_rendering
 from api.list_pages import MOST_INSTANTS, ListPages
+from api.resources.lists import list_etag
 from projections.engine.db import Db
 from simulation import scenarios as s
 from tests.api.test_reads import catch_up, service
@@ -199,3 +201,24 @@ def test_a_list_now_by_world_time_follows_the_clock(
     clock.set(datetime(2024, 1, 1, tzinfo=UTC))
     then, theirs = as_python(client, monkeypatch, url)
     assert {**then, "as_of": None} == {**theirs, "as_of": None} and then["total"] == 0
+
+
+@pytest.mark.stores("sqlite")
+def test_a_list_validator_is_that_of_its_parameters_in_any_order(api_app: Flask) -> None:
+    """`list_etag` works its query's digest out once per query string: the same digest as
+    from the request's parsed parameters (sorted), whatever their order or encoding."""
+    tags = {}
+    for query in (
+        "limit=2&as_of=2025-06-01",
+        "as_of=2025-06-01&limit=2",
+        "city=330100&city=330200",
+        "kind=%E5%B7%A5%E5%8E%82&x=%ZZ&y",
+        "",
+    ):
+        with api_app.test_request_context(f"/api/v1/lists/provincial?{query}"):
+            pairs = sorted(request.args.items(multi=True))
+            digest = hashlib.sha256(repr(("provincial", pairs)).encode()).hexdigest()[:16]
+            assert list_etag(5, "provincial") == f"lists-5-{digest}"
+            assert list_etag(6, "national") != list_etag(5, "provincial")
+            tags[query] = list_etag(5, "provincial")
+    assert tags["limit=2&as_of=2025-06-01"] == tags["as_of=2025-06-01&limit=2"]
