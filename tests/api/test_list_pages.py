@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 import api.resources.lists
 from api import sql_rendering
 from api.list_pages import MOST_INSTANTS, ListPages
-from api.resources.lists import list_etag
+from api.resources.lists import list_etag, query_digest
 from projections.engine.db import Db
 from simulation import scenarios as s
 from tests.api.test_reads import catch_up, service
@@ -222,3 +222,7 @@ def test_a_list_validator_is_that_of_its_parameters_in_any_order(api_app: Flask)
             assert list_etag(6, "national") != list_etag(5, "provincial")
             tags[query] = list_etag(5, "provincial")
     assert tags["limit=2&as_of=2025-06-01"] == tags["as_of=2025-06-01&limit=2"]
+    hits = query_digest.cache_info().hits
+    with api_app.test_request_context("/api/v1/lists/provincial?city=330100&city=330200"):
+        assert list_etag(5, "provincial") == tags["city=330100&city=330200"]
+    assert query_digest.cache_info().hits == hits + 1  # not parsed again
