@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl
 
 from flask import Response, request
 from flask.views import MethodView
@@ -27,6 +25,7 @@ from api.schemas.feed import ChangePage, ChangeQuery
 from api.schemas.read_rows import ListEntryRow, ListPage
 from api.schemas.reads import ListQuery
 from api.sql_rendering import render_page, rendered_page
+from domain.service.stored import Memo
 from domain.values import SHANGHAI, Level, micros
 from projections.engine.db import Db
 from projections.engine.tracking import TRACKED, tracked_column
@@ -169,16 +168,18 @@ def list_etag(position: int, level: str) -> str:
     given, or now by recorded time (every event recorded up to now is applied at the
     position). By world time now, an act recorded earlier may come into force later: no
     validator then."""
-    return f"lists-{position}-{query_digest(level, bytes(request.query_string))}"
+    key = (level, bytes(request.query_string))
+    digest = DIGESTS.get(key)
+    if digest is None:  # the parameters as the request parsed them (for its arguments too)
+        query = sorted(request.args.items(multi=True))
+        digest = hashlib.sha256(repr((level, query)).encode()).hexdigest()[:16]
+        DIGESTS.put(key, digest)
+    return f"lists-{position}-{digest}"
 
 
-@lru_cache(maxsize=2048)
-def query_digest(level: str, query_string: bytes) -> str:
-    """The query's part of a list's validator: its parameters, in any order. Worked out once
-    per query string (issue 15 item 4: a list read asked again never parses it otherwise)."""
-    pairs = parse_qsl(query_string.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
-    query = sorted(pairs)  # as sorted(request.args.items(multi=True)), which parses the same
-    return hashlib.sha256(repr((level, query)).encode()).hexdigest()[:16]
+DIGESTS: Memo[tuple[str, bytes], str] = Memo(2048)
+"""The query's part of a list's validator per level and query string: worked out once (issue
+15 item 4: a list read asked again never parses its query string otherwise)."""
 
 
 def not_modified(tag: str) -> Response:
