@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -71,15 +71,22 @@ class Units(MethodView):
 class UnitResource(MethodView):
     @blp.arguments(AsOf(), location="query")  # an instance: not built per request
     @blp.response(200, UnitOut, headers=READ_ETAG)
+    @blp.alt_response(
+        304,
+        description="Not Modified: the unit now is at the version given in If-None-Match "
+        "(the read now only)",
+        headers=READ_ETAG,
+    )
     def get(self, query: dict[str, Any], code: str) -> Response:
         """A unit now, or as of either time (M21): as the system knew it at `as_of` (by
         recorded time), as it was in the world at `as_of` with `basis=world` (every act
         recorded so far, counted from the instant it states: a removal entered in May for a
         March accident shows as of April), or, with `recorded_as_of` and `world_as_of`, what
         the system knew at the one about the other. The ETag is the version shown (in a world
-        view, the last act it holds). For the readers of the unit (api.access: its city,
-        itself, its agencies, its experts, the province-wide readers); 403 (ID.3) for anyone
-        else."""
+        view, the last act it holds); sent back in If-None-Match on a read now, it is answered
+        304 Not Modified while the unit is at that version. For the readers of the unit
+        (api.access: its city, itself, its agencies, its experts, the province-wide readers);
+        403 (ID.3) for anyone else."""
         unit_reader(code)
         service = ctx().service
         recorded, world = query["recorded_as_of"], query["world_as_of"]
@@ -89,12 +96,23 @@ class UnitResource(MethodView):
             recorded = query["as_of"]
         if recorded is None and world is None:  # now: one rendering per version of the unit
             body, version = service.unit_now_as(code, unit_body)
+            if request.if_none_match.contains_weak(str(version)):
+                return not_modified(version)
             response = body_response(body)
         else:
             view = service.unit_as_of(code, recorded, world=world)
             response, version = json_response(plain_of(view)), view.version
         response.headers["ETag"] = etag(version)
         return response
+
+
+def not_modified(version: int) -> Response:
+    """304 for a read now of a unit still at `version` (RFC 9110 13.1.2, weak comparison): a
+    version's rendering never changes (`unit_now_as`), so a client holding it need not get it
+    again."""
+    response = Response(status=304)
+    response.headers["ETag"] = etag(version)
+    return response
 
 
 def unit_body(view: UnitView) -> tuple[bytes, int]:
