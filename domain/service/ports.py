@@ -62,6 +62,15 @@ class RecordedStream(Protocol):
     ) -> tuple[StoredEvent | None, list[StoredEvent]]: ...
 
 
+@runtime_checkable
+class HeadVersion(Protocol):
+    """What a store may offer for a read of an aggregate now whose derived view is remembered
+    per version (`Queries.unit_now_as`): its latest version (0: none), one small look-up, so
+    that a view already derived is given again without reading the stream."""
+
+    def head_version(self, originator_id: UUID) -> int: ...
+
+
 class LogPositions(Protocol):
     """The port the event stores implement (greenlist.stores): the log position (notification
     id) of each event of an aggregate, by version, so that every decision shown names the

@@ -18,7 +18,7 @@ from domain.errors import NotFound, OutOfRange
 from domain.events.base import Provenance
 from domain.reporters import shown_actor
 from domain.service.base import LogPositions, ServiceBase, Timeline, fold
-from domain.service.ports import RecordedStream
+from domain.service.ports import HeadVersion, RecordedStream
 from domain.service.stored import Memo, StoredAggregates, folded, head_version, in_one_trip
 from domain.service.views import UnitView
 from domain.service.world_time import fold_stated_by
@@ -95,16 +95,26 @@ class Queries(ServiceBase):
         version of this unit: then its result is given again, without decoding and folding
         the events. A read after a command that changed the unit reads the new version, and
         derives afresh. Bounded (`DERIVED_VIEWS`); a store without the one-trip read, or
-        aggregates kept elsewhere (simulation.bulk), just derive every time."""
+        aggregates kept elsewhere (simulation.bulk), just derive every time.
+
+        A store that tells an aggregate's latest version in one small look-up (`HeadVersion`)
+        is asked that first: a version already derived is given again without reading the
+        stream at all (its snapshot and events: most of a read's work in the store and in
+        psycopg); a version not yet derived costs that look-up more."""
         code = credit_code.strip().upper()
         store = self.recorder
         stored_here = type(self.aggregate_store) is StoredAggregates
         if not (isinstance(store, RecordedStream) and self.snapshots is not None and stored_here):
             return derive(self.get_unit(credit_code))
         uid = unit_id(code)
+        memo = self._derived_views()
+        if isinstance(store, HeadVersion):
+            latest = store.head_version(uid)
+            remembered = memo.get((uid, latest, derive)) if latest else None
+            if remembered is not None:
+                return cast(R, remembered)
         snapshot, stored = store.stream_recorded_by(uid, None)
         head = head_version(snapshot, stored)
-        memo = self._derived_views()
         key = (uid, head or 0, derive)
         found = memo.get(key) if head else None
         if found is not None:

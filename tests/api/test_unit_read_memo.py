@@ -110,3 +110,31 @@ def test_reads_racing_with_commands_show_the_version_they_read(api_app: Flask, c
     assert len({version for version, _ in seen}) > 1
     for version, shown in seen:
         assert shown == at_version(greenlist, version)
+
+
+@pytest.mark.stores("postgres")
+def test_a_unit_read_again_asks_only_its_latest_version(
+    api_app: Flask, clock: Any, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version already rendered is given again after one small look-up (`head_version`),
+    without reading the unit's snapshot and events; a new version reads the stream once."""
+    greenlist = registered(api_app, clock)
+    recorder = greenlist.unwrapped.recorder
+    calls: list[str] = []
+    for name in ("head_version", "stream_recorded_by"):
+        real = getattr(recorder, name)
+        monkeypatch.setattr(
+            recorder, name, lambda *a, _n=name, _r=real, **k: calls.append(_n) or _r(*a, **k)
+        )
+    url = f"/api/v1/units/{PARK}"
+    first = client.get(url, headers=province())
+    assert calls == ["head_version", "stream_recorded_by"]
+    calls.clear()
+    again = client.get(url, headers=province())
+    assert calls == ["head_version"] and again.data == first.data
+    declare(greenlist, 0)
+    calls.clear()
+    after = client.get(url, headers=province())
+    assert calls == ["head_version", "stream_recorded_by"]
+    assert int(after.headers["ETag"].strip('"')) == int(first.headers["ETag"].strip('"')) + 1
+    assert after.json == at_version(greenlist, after.json["version"])

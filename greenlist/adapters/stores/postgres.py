@@ -250,6 +250,12 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             .as_bytes()
         )
 
+        self.sql_head_version = (
+            SQL("SELECT max(originator_version) AS v FROM {events} WHERE originator_id = %s")
+            .format(events=Identifier(self.datastore.schema, self.events_table_name))
+            .as_bytes()
+        )
+
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
@@ -424,6 +430,15 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             curs.execute(
                 self.sql_version_at, {"id": originator_id, "at": recorded_micros}, prepare=True
             )
+            row = curs.fetchone()
+        return int(row["v"]) if row and row["v"] is not None else 0
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    def head_version(self, originator_id: UUID) -> int:
+        """The `HeadVersion` port: the aggregate's latest version (0: none), one look-up of the
+        events' key, one row back."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.sql_head_version, (originator_id,), prepare=True)
             row = curs.fetchone()
         return int(row["v"]) if row and row["v"] is not None else 0
 
