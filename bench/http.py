@@ -36,7 +36,11 @@ trail's rendered rows and a unit's rendering per version remembered, tokens veri
 (branch `reads`, load about 5, `main` in the same session first): list 0.45x -> 0.57x, list as
 of an instant 0.42x -> 0.63x, announcements 0.37x -> 0.36x, audit trail 0.29x -> 0.51x, unit
 0.34x -> 0.67x; the list read now remembered by its model's position afterwards, measured in
-process only: 1.36 -> 0.93 ms of CPU a request with PostgreSQL's (README "Performance")."""
+process only: 1.36 -> 0.93 ms of CPU a request with PostgreSQL's (README "Performance").
+Then with lists remembered as of any instant, full audit pages remembered, query strings parsed
+once, the limiter for POSTs only and the unit's latest version looked up first, twice on the
+merged main (load 3.6 before the runs): list 0.64/0.66, list as of 0.55/0.59, audit trail
+0.59/0.59, unit 0.63/0.63, announcements 0.45/0.47."""
 
 from __future__ import annotations
 

@@ -44,7 +44,11 @@ rate: about 24 minutes, against 9 to read and decode the log.
 Then, with rows written back once, fewer round trips a batch and forgotten rows read back
 together (engine.remembered, engine.batch; README "Performance"), on a machine whose baseline
 ran at 24-29 k events/s: 0.22 M events 0.33x in one process, 0.42x in two (load 1.9, peak
-255 MB); 1.01 M events 0.29x in two (load 1.7, peak 586 MB)."""
+255 MB); 1.01 M events 0.29x in two (load 1.7, peak 586 MB).
+Again on 1.01 M events in two processes (another session, load 2.3): 0.21x (28,409 vs 6,024
+events/s, peak 587 MB); with nothing forgotten (an experiment: `remember_rows` 4 M) 0.33x with
+841 MB in the larger process, each process using about 60 s of CPU in 122 s (README
+"Performance")."""
 
 from __future__ import annotations
 
