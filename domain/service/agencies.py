@@ -47,7 +47,7 @@ class AgencyActs(ServiceBase):
         count toward the new person's yearly quota."""
         self._authorise(actor, "change_legal_representative")
         agency = self._get(Agency, agency_id(credit_code), f"机构 agency {credit_code}")
-        self._expect(agency, expected_version)
+        agency = self._expect(agency, expected_version)
         act = self._act(actor, occurred_at, rules=("A22.3",))
         agency.change_legal_representative(
             act, legal_representative, self._person(representative_id)
@@ -67,7 +67,7 @@ class AgencyActs(ServiceBase):
         bureau (agencies work province-wide) or the province itself (ID.3)."""
         self._authorise(actor, "report_agency_misconduct")
         agency = self._get(Agency, agency_id(credit_code), f"机构 agency {credit_code}")
-        self._expect(agency, expected_version)
+        agency = self._expect(agency, expected_version)
         act = self._act(actor, occurred_at, rules=("A22.1",))
         agency.report_misconduct(act, description, None)
         return self._save(agency)

@@ -229,12 +229,14 @@ class ServiceBase(Application[UUID]):
 
     # --- loading -------------------------------------------------------------------------
 
-    @staticmethod
-    def _expect(aggregate: A, expected: ExpectedVersion) -> A:
+    def _expect(self, aggregate: A, expected: ExpectedVersion) -> A:
         """Optimistic concurrency for a caller that read the record (HTTP If-Match): the act is
         refused (`VersionMismatch`, nothing recorded) unless the record is at the `expected`
         version or, for `ANY_VERSION`, exists. Judged on the version it was loaded at, so an
-        act that would create the record finds no version to match."""
+        act that would create the record finds no version to match. The record to act on is
+        returned: a copy kept in memory that does not match is dropped and the record read
+        from the store, and judged again there (found by an outside attack: a kept copy one
+        version behind refused the version every read showed, at every resend)."""
         if expected is None:
             return aggregate
         loaded = aggregate.version - len(aggregate.pending_events)
@@ -243,6 +245,11 @@ class ServiceBase(Application[UUID]):
                 zh="记录尚不存在，请先读取后重试",
                 en="the record does not exist yet: there is no version to match",
             )
+        if isinstance(expected, int) and expected != loaded and not aggregate.pending_events:
+            self._evict([aggregate])
+            stored = self.aggregate_store.load(aggregate.id, fresh=True)
+            if isinstance(stored, type(aggregate)):
+                aggregate, loaded = stored, stored.version
         if isinstance(expected, int) and expected != loaded:
             raise VersionMismatch(
                 zh=f"版本已变为{loaded}，请刷新后重试",

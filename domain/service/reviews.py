@@ -42,7 +42,7 @@ class ReviewActs(RemovalPolicy):
         employer = identity.check_id1_credit_code(employer_code.strip().upper())
         act = self._act(actor, occurred_at, rules=("A15.2",))
         pool = self._get_or_open(ExpertPool, POOL_ID, lambda: ExpertPool.open(act))
-        self._expect(pool, expected_version)
+        pool = self._expect(pool, expected_version)
         pool.enrol(act, expert_id, name, employer)
         return self._save(pool)
 
