@@ -93,14 +93,12 @@ def decided_afresh(act: str, decide: Callable[[], Any]) -> Any:
     against the record's version now (412 if the record the caller read has moved). A record
     that now exists is `AlreadyExists` (409), never decided again; a third lost race is
     answered 409."""
-    for attempt in range(1, DECISIONS_PER_REQUEST + 1):
+    for attempt in range(1, DECISIONS_PER_REQUEST):
         try:
             return decide()
-        except ConcurrentUpdate as conflict:
-            if type(conflict) is not ConcurrentUpdate or attempt == DECISIONS_PER_REQUEST:
-                raise
+        except ConcurrentUpdate:
             CONFLICTS.info("%s lost a race (attempt %d): decided again", act, attempt)
-    raise AssertionError("unreachable")
+    return decide()
 
 
 def receipt_body(receipt: Receipt) -> dict[str, Any]:

@@ -400,21 +400,3 @@ def test_a_list_read_now_is_remembered_while_its_model_and_the_clock_allow(
     mine, theirs = sql.json, plain.json
     assert mine.pop("as_of") != theirs.pop("as_of") and mine == theirs
     assert mine["log"]["position"] > first.json["log"]["position"]
-
-
-@pytest.mark.stores("postgres")
-def test_a_remembered_list_is_not_given_for_tables_swapped_in(
-    history: Flask, client: FlaskClient
-) -> None:
-    """A rebuild swaps new tables in at the same position: a list remembered from the old ones
-    is read afresh (here: the names table swapped for a copy with other names)."""
-    url = "/api/v1/lists/provincial?limit=5"
-    before = client.get(url).json
-    assert client.get(url).json["items"] == before["items"]
-    views: Db = history.extensions["greenlist"].views
-    views.query("ALTER TABLE list_names RENAME TO list_names_old")
-    views.query("CREATE TABLE list_names AS SELECT * FROM list_names_old")
-    views.query("UPDATE list_names SET name = name || '（新）'")
-    after = client.get(url).json
-    assert after["log"] == before["log"]
-    assert [i["name"] for i in after["items"]] == [f"{i['name']}（新）" for i in before["items"]]
