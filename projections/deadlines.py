@@ -56,6 +56,7 @@ class Deadlines(Projection):
 
     name = "deadlines"
     rebuild_weight = 1.7
+    aggregate_local = True
     tables = (
         Table(
             "deadlines",

@@ -34,6 +34,7 @@ class Dynamic(Projection):
 
     name = "dynamic"
     rebuild_weight = 0.8
+    aggregate_local = True
     tables = (
         Table(
             "dynamic_units",

@@ -26,6 +26,7 @@ class Lists(Projection):
     name = "lists"
     version = 2  # 2: list_changes, the change feed (issue 13)
     rebuild_weight = 1.1
+    aggregate_local = True
     tables = (
         Table(
             "list_units",

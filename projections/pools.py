@@ -22,6 +22,7 @@ class Pools(Projection):
 
     name = "pools"
     rebuild_weight = 0.7
+    aggregate_local = True
     tables = (
         Table(
             "pool_units",

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any, Final, Protocol, runtime_checkable
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 
 from domain.aggregates.base import GreenAggregate
 
@@ -69,6 +69,20 @@ class HeadVersion(Protocol):
     that a view already derived is given again without reading the stream."""
 
     def head_version(self, originator_id: UUID) -> int: ...
+
+
+@runtime_checkable
+class LogByAggregate(Protocol):
+    """What a store may offer a rebuild of the read models whose rows each belong to one
+    aggregate (projections.engine.rebuilding): the log up to position `head`, each
+    aggregate's events together and in order of version, the aggregates in the order of
+    their ids; `limit` events after (aggregate id, version) `after` (None: from the first).
+    Such a model, read this way, needs an aggregate's rows only while its events come, so a
+    rebuild holds a few aggregates' rows, not the whole log's (issue 15 item 3)."""
+
+    def select_by_aggregate(
+        self, after: tuple[UUID, int] | None, head: int, limit: int
+    ) -> Sequence[Notification]: ...
 
 
 class LogPositions(Protocol):

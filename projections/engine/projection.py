@@ -115,6 +115,13 @@ class Projection:
     """What a rebuild of this model costs, relative to the others (seconds of its handlers
     and writes per 200 k events of the province story, bench.rebuild): how a rebuild in
     several processes shares the models out (engine.rebuilding.partition)."""
+    aggregate_local: ClassVar[bool] = False
+    """Every row of this model is read and written by the events of one aggregate only
+    (the same one for all its life), and the model keeps nothing in memory between events:
+    then an aggregate's events in order give its rows whatever the order of the other
+    aggregates' events, and a rebuild may read the log by aggregate
+    (engine.rebuilding: `_load_by_aggregate`). tests/projections/test_aggregate_local.py
+    checks each model that says so on the simulated histories."""
     tables: ClassVar[tuple[Table, ...]]
     _handlers: ClassVar[dict[type, list[Handler]]]
 

@@ -3,14 +3,20 @@ rebuild's read-ahead (the next batch read while the current one is written)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
+from uuid import UUID
+
+from eventsourcing.utils import resolve_topic
 
 from domain.errors import UndecodableEvent
 from domain.service import Greenlist
+from domain.service.ports import LogByAggregate
 
+K = TypeVar("K")
+T = TypeVar("T")
 Events = list[tuple[int, Any]]
 """(log position, decoded event) pairs, in log order."""
 
@@ -42,10 +48,63 @@ def read_events(app: Greenlist, after: int, limit: int) -> Events:
     return events
 
 
+class AggregatePage(NamedTuple):
+    """A page of the log read by aggregate (`read_by_aggregate`): the decoded events wanted,
+    how many were read (wanted or not), and where the next page starts (None: the end)."""
+
+    events: Events
+    read: int
+    after: tuple[UUID, int] | None
+
+
+def by_aggregate(app: Greenlist) -> LogByAggregate | None:
+    """The store's walk of the log by aggregate, if it offers one (PostgreSQL)."""
+    recorder = app.recorder
+    return recorder if isinstance(recorder, LogByAggregate) else None
+
+
+def read_by_aggregate(
+    log: LogByAggregate,
+    app: Greenlist,
+    after: tuple[UUID, int] | None,
+    head: int,
+    limit: int,
+    wanted: Collection[type],
+) -> AggregatePage:
+    """The next page of the log up to `head`, by aggregate (`LogByAggregate`), with only the
+    events of the `wanted` classes decoded (the others are skipped by their topic, unread:
+    a rebuild by aggregate loads the models that handle them, engine.rebuilding). An event
+    whose topic names no class is decoded, so that it fails as in `read_events`: never
+    skipped."""
+    notifications = log.select_by_aggregate(after, head, limit)
+    if not notifications:
+        return AggregatePage([], 0, None)
+    to_event, events = app.mapper.to_domain_event, []
+    for notification in notifications:
+        if _wanted(notification.topic, wanted):
+            events.append((notification.id, to_event(notification)))
+    last = notifications[-1]
+    after = (UUID(str(last.originator_id)), last.originator_version)
+    return AggregatePage(events, len(notifications), after)
+
+
+_classes: dict[str, type | None] = {}
+
+
+def _wanted(topic: str, wanted: Collection[type]) -> bool:
+    """Whether the event of this topic is of a wanted class (or names none: decode it, it
+    fails)."""
+    if topic not in _classes:
+        try:
+            _classes[topic] = resolve_topic(topic)
+        except Exception:  # a topic nobody can read: the mapper says why
+            _classes[topic] = None
+    cls = _classes[topic]
+    return cls is None or cls in wanted
+
+
 @contextmanager
-def reader(
-    read: Callable[[int], Events], ahead: bool
-) -> Iterator[Callable[[int], Callable[[], Events]]]:
+def reader(read: Callable[[K], T], ahead: bool) -> Iterator[Callable[[K], Callable[[], T]]]:
     """`start(after)` starts reading the batch after a position (with `read`) and returns the
     function that waits for it. `ahead`: read (and decode) the next batch in a thread while the
     current one is written: the log only grows at its end (the store records events in order),

@@ -14,15 +14,24 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from domain.service import Greenlist
+from projections.engine.batch import Batch
 from projections.engine.db import Db, Tx
 from projections.engine.projection import Projection
-from projections.engine.reading import Events, reader
+from projections.engine.reading import Events, by_aggregate, read_by_aggregate, reader
 from projections.engine.remembered import Remembered
 from projections.engine.tables import create_indexes, create_tables, set_logged
-from projections.engine.tracking import NEXT, TRACKING, lock, marks, positions, still_ours
+from projections.engine.tracking import (
+    NEXT,
+    TRACKING,
+    lock,
+    lock_all,
+    marks,
+    positions,
+    still_ours,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -47,6 +56,9 @@ class Rebuilding:
     remember_rows = 400_000
     """A rebuild remembers up to this many rows of its new tables from one batch to the next
     (batch.Remembered: a few hundred bytes each), instead of reading them again; 0: never."""
+    remember_rows_by_aggregate = 100_000
+    """As `remember_rows`, for a load by aggregate (`_load_by_aggregate`), which needs the rows
+    of the last few aggregates only."""
     verify_remembered = False
     """Tests: check every remembered row against its table."""
     write_back = True
@@ -101,15 +113,18 @@ class Rebuilding:
 
         With `processes` > 1 (and a `workers` factory: PostgreSQL) the read models are loaded
         by that many processes, each reading the log and applying it to a share of the models
-        (`partition`), so that a rebuild uses more than one CPU; the swap stays one
-        transaction, in this process."""
+        (`plan`), so that a rebuild uses more than one CPU; the swap stays one transaction,
+        in this process. The models whose rows each belong to one aggregate
+        (`Projection.aggregate_local`) are then loaded apart, reading the log by aggregate
+        (`_load_by_aggregate`), when the store offers it."""
         wanted = set(names) if names else {p.name for p in self.projections}
         group = [p for p in self.projections if p.name in wanted]
         if not group:
             raise KeyError(f"no read model named {sorted(wanted)}")
         self._start_afresh(group)
         head = self.head()
-        parts = partition(group, self.processes if self.workers is not None else 1)
+        processes = self.processes if self.workers is not None else 1
+        parts = plan(group, processes, by_aggregate(self.app) is not None)
         remembered: Remembered | None = None
         if len(parts) > 1:
             done, reached = self._load_in_processes(parts, head, progress)
@@ -158,33 +173,123 @@ class Rebuilding:
         return done, position
 
     def _load_in_processes(
-        self, parts: list[list[Projection]], head: int, progress: Progress | None
+        self, parts: list[Part], head: int, progress: Progress | None
     ) -> tuple[int, dict[str, int]]:
         """Each part loaded by a process of its own (spawned: nothing of this one's
-        connections is shared), while this one shows the slowest part's position; (events
-        applied by the part that applied most, each model's last position)."""
+        connections is shared), while this one shows the slowest part's position (of a part
+        loaded by aggregate, how many events it read: its tracking rows count them, below
+        zero, `_load_by_aggregate`); (events applied by the part that applied most, each
+        model's last position)."""
         assert self.workers is not None
-        names = [[p.name for p in part] for part in parts]
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
-            futures = [pool.submit(load_part, self.workers, part, head) for part in names]
+            futures = [
+                pool.submit(load_part, self.workers, [p.name for p in part.models], head, part.by)
+                for part in parts
+            ]
             while not all(f.done() for f in futures):
                 wait(futures, timeout=1.0, return_when=FIRST_EXCEPTION)
                 if any(f.done() and f.exception() for f in futures):
                     break
                 if progress:
                     found = positions(self.db)
-                    least = min(found.get(n + NEXT, 0) for part in names for n in part)
+                    least = min(
+                        abs(found.get(p.name + NEXT, 0)) for part in parts for p in part.models
+                    )
                     progress(min(least, head), head)
             results = [f.result() for f in futures]  # the first failure, raised here
         reached = {
-            name: position
-            for (_, position), part in zip(results, names, strict=True)
-            for name in part
+            p.name: position
+            for (_, position), part in zip(results, parts, strict=True)
+            for p in part.models
         }
         if progress:
             progress(head, head)
         return max(done for done, _ in results), reached
+
+    def _load_by_aggregate(
+        self, group: list[Projection], head: int, remembered: Remembered | None
+    ) -> tuple[int, int]:
+        """Apply the log up to `head` to the group's new tables (reset by `_start_afresh`),
+        read by aggregate (`LogByAggregate`): every model of the group is
+        `aggregate_local`, so an aggregate's events in order give its rows whatever the
+        order of the aggregates, and once its events are past its rows are never read
+        again: the rows remembered (`Remembered`, least recently used out first) are those
+        of the last few aggregates, written once when forgotten, with COPY; none is read
+        back. Only the events of the classes the group handles are decoded.
+
+        The group's tracking rows count the events read, below zero (a position would not
+        say how far a load by aggregate is), so that a rebuild started meanwhile, which
+        resets them, stops this one (`still_ours`); at the end they are put at `head`, and
+        the swap applies what came after it, in log order. (events applied, `head`)."""
+        log = by_aggregate(self.app)
+        assert log is not None, "the store does not offer the log by aggregate"
+        wanted = set().union(*(p._handlers for p in group))
+        names = [p.name + NEXT for p in sorted(group, key=lambda p: p.name)]
+        done = read = 0
+
+        @contextmanager
+        def step() -> Iterator[Tx]:
+            """A batch's transaction, under the group's locks, once its tables are still
+            this rebuild's."""
+            with self.db.transaction() as tx:
+                if self.relaxed_commits and tx.dialect == "postgres":
+                    tx.execute("SET LOCAL synchronous_commit = off")
+                lock_all(tx, names)
+                still_ours(group, marks(tx), -read)
+                yield tx
+
+        fetch = lambda after: read_by_aggregate(  # noqa: E731
+            log, self.app, after, head, self.batch_size, wanted
+        )
+        with collecting_less(self.gc_threshold), reader(fetch, self.read_ahead) as start:
+            pending = start(None)
+            while True:
+                page = pending()
+                if not page.read:
+                    break
+                if page.after is not None:
+                    pending = start(page.after)
+                with step() as tx:
+                    self._apply_by_aggregate(tx, group, page.events, remembered)
+                    read += page.read
+                    tx.execute(
+                        f"UPDATE {TRACKING} SET position = ? WHERE name IN "
+                        f"({', '.join('?' for _ in names)})",
+                        (-read, *names),
+                    )
+                done += len(page.events)
+        with step() as tx:
+            if remembered is not None and remembered.write_back:
+                remembered.write_all(tx)
+            tx.execute(
+                f"UPDATE {TRACKING} SET position = ? WHERE name IN "
+                f"({', '.join('?' for _ in names)})",
+                (head, *names),
+            )
+        return done, head
+
+    def _apply_by_aggregate(
+        self,
+        tx: Tx,
+        group: list[Projection],
+        events: Events,
+        remembered: Remembered | None,
+    ) -> None:
+        """A page read by aggregate applied to each model of the group (the events of the
+        classes it handles), its rows left to `remembered`."""
+        types = {type(e) for _, e in events}
+        for projection in group:
+            handled = types.intersection(projection._handlers)
+            if not handled:
+                continue
+            todo = [(pos, e) for pos, e in events if type(e) in handled]
+            tables = {t.name: (t, t.name + NEXT) for t in projection.tables}
+            batch = Batch(tx, tables, remembered)
+            projection.process(todo, batch)
+            batch.flush()
+            if remembered is not None:
+                remembered.learn(batch)
 
     def _finish_load(self, group: list[Projection], reached: dict[str, int]) -> None:
         """The loaded tables logged (`unlogged`) and given their other indexes
@@ -224,12 +329,14 @@ class Rebuilding:
                     (projection.name + NEXT, projection.version),
                 )
 
-    def _remembered(self, group: list[Projection]) -> Remembered | None:
-        """What the rebuild of `group` remembers of its new tables (created empty)."""
-        if not self.remember_rows:
+    def _remembered(self, group: list[Projection], limit: int | None = None) -> Remembered | None:
+        """What the rebuild of `group` remembers of its new tables (created empty), up to
+        `limit` rows (`remember_rows` unless told)."""
+        limit = self.remember_rows if limit is None else limit
+        if not limit:
             return None
         tables = [t.name for p in group for t in p.tables]
-        return Remembered(tables, self.remember_rows, self.verify_remembered, self.write_back)
+        return Remembered(tables, limit, self.verify_remembered, self.write_back)
 
     def _swap(
         self,
@@ -297,13 +404,42 @@ def partition(group: list[Projection], parts: int) -> list[list[Projection]]:
     return [sorted(share, key=lambda p: order[p.name]) for _, _, share in sorted(shares)]
 
 
-def load_part(workers: Workers, names: list[str], head: int) -> tuple[int, int]:
+LOG_ORDER = "log"
+AGGREGATE_ORDER = "aggregate"
+
+
+class Part(NamedTuple):
+    """Read models loaded by one process, and how it reads the log for them."""
+
+    models: list[Projection]
+    by: str = LOG_ORDER
+
+
+def plan(group: list[Projection], processes: int, by_aggregate: bool) -> list[Part]:
+    """How `processes` processes share the group's load: with the log by aggregate
+    (`by_aggregate`: the store offers it) and more than one process, the models whose rows
+    each belong to one aggregate (`Projection.aggregate_local`) are loaded by one process
+    reading the log by aggregate, and the others by the rest (`partition`), reading it in
+    order; otherwise every part reads it in order."""
+    local = [p for p in group if p.aggregate_local]
+    others = [p for p in group if not p.aggregate_local]
+    if processes < 2 or not by_aggregate or not local or not others:
+        return [Part(models) for models in partition(group, processes)]
+    return [Part(local, AGGREGATE_ORDER), *(Part(m) for m in partition(others, processes - 1))]
+
+
+def load_part(
+    workers: Workers, names: list[str], head: int, by: str = LOG_ORDER
+) -> tuple[int, int]:
     """In a spawned process: the named read models' new tables loaded from the whole log
-    (their tables and tracking rows reset by the parent's `_start_afresh`); (events applied,
-    last position)."""
+    (their tables and tracking rows reset by the parent's `_start_afresh`), read in order or
+    by aggregate (`by`); (events applied, last position)."""
     runner = workers(names)
     try:
         group = list(runner.projections)
+        if by == AGGREGATE_ORDER:
+            limit = min(runner.remember_rows, runner.remember_rows_by_aggregate)
+            return runner._load_by_aggregate(group, head, runner._remembered(group, limit))
         return runner._load(group, head, runner._remembered(group))
     finally:
         workers.close(runner)

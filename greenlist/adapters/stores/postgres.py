@@ -15,6 +15,7 @@ from eventsourcing.persistence import (
     AggregateRecorder,
     ApplicationRecorder,
     InterfaceError,
+    Notification,
     OperationalError,
     StoredEvent,
 )
@@ -250,6 +251,16 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             .as_bytes()
         )
 
+        self.sql_select_by_aggregate = (
+            SQL(
+                "SELECT notification_id, originator_id, originator_version, topic, state "
+                "FROM {events} WHERE (originator_id, originator_version) > (%(id)s, %(version)s) "
+                "AND notification_id <= %(head)s "
+                "ORDER BY originator_id, originator_version LIMIT %(limit)s"
+            )
+            .format(events=Identifier(self.datastore.schema, self.events_table_name))
+            .as_bytes()
+        )
         self.sql_head_version = (
             SQL("SELECT max(originator_version) AS v FROM {events} WHERE originator_id = %s")
             .format(events=Identifier(self.datastore.schema, self.events_table_name))
@@ -441,6 +452,30 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             curs.execute(self.sql_head_version, (originator_id,), prepare=True)
             row = curs.fetchone()
         return int(row["v"]) if row and row["v"] is not None else 0
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
+    def select_by_aggregate(
+        self, after: tuple[UUID, int] | None, head: int, limit: int
+    ) -> Sequence[Notification]:
+        """The `LogByAggregate` port: a walk of the events' key (originator_id,
+        originator_version) from `after`, keeping the events at or before position `head`."""
+        start = after if after is not None else (UUID(int=0), 0)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                self.sql_select_by_aggregate,
+                {"id": start[0], "version": start[1], "head": head, "limit": limit},
+                prepare=True,
+            )
+            return [
+                Notification(
+                    id=row["notification_id"],
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's
     def stream_recorded_by(

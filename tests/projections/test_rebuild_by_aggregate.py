@@ -1,0 +1,150 @@
+"""A rebuild reads the log by aggregate for the aggregate-local read models (issue 15 item 3,
+engine.rebuilding `_load_by_aggregate`), on PostgreSQL: the walk gives each aggregate's events
+together and in order, up to the head; the models loaded that way have the rows of a catch-up,
+with what was recorded during the load applied at the swap; another rebuild started meanwhile
+stops it; and a rebuild in two processes loads them apart from the others."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+import pytest
+
+from domain.clock import SettableClock
+from domain.service import Greenlist
+from domain.service.ports import LogByAggregate
+from projections.catalogue import all_projections
+from projections.engine import rebuilding
+from projections.engine.checksum import table_checksums
+from projections.engine.db import Db
+from projections.engine.reading import AggregatePage, by_aggregate, read_by_aggregate
+from projections.engine.rebuilding import AGGREGATE_ORDER, LOG_ORDER, plan
+from projections.engine.runner import NEXT, RebuildSuperseded, Runner
+from simulation import scenarios as s
+from tests.projections.test_crash_safety import record_history
+
+pytestmark = pytest.mark.stores("postgres")
+
+
+def local_models() -> list:
+    return [p for p in all_projections() if p.aggregate_local]
+
+
+def test_the_log_by_aggregate_gives_each_aggregate_s_events_together_up_to_the_head(
+    app: Greenlist, clock: SettableClock
+) -> None:
+    record_history(app, clock, listed=20, more=4)
+    log = by_aggregate(app)
+    assert isinstance(log, LogByAggregate)
+    head = int(app.recorder.max_notification_id() or 0)
+    s.register_and_cultivate(app, s.credit_code(9001))  # after the head: not walked
+    everything = app.recorder.select_notifications(start=1, limit=10**6)
+    wanted = {type(app.mapper.to_domain_event(n)) for n in everything}
+    walked, after, pages = [], None, 0
+    while True:
+        page = read_by_aggregate(log, app, after, head, 7, wanted)
+        if not page.read:
+            break
+        assert page.read <= 7 and len(page.events) == page.read
+        walked += [(str(e.originator_id), e.originator_version, p) for p, e in page.events]
+        after, pages = page.after, pages + 1
+    assert pages > 1 and after is not None
+    keys = [(aggregate, version) for aggregate, version, _ in walked]
+    assert keys == sorted(keys)  # by aggregate, then version
+    expected = sorted(
+        (str(n.originator_id), n.originator_version, n.id) for n in everything if n.id <= head
+    )
+    assert walked == expected  # every event up to the head, once
+    units_only = {type(e) for _, e in read_by_aggregate(log, app, None, head, 10**6, wanted).events}
+    some = {next(iter(units_only))}
+    page = read_by_aggregate(log, app, None, head, 10**6, some)
+    assert page.read == len(expected) and {type(e) for _, e in page.events} == some
+
+
+def test_the_local_models_loaded_by_aggregate_have_the_rows_of_a_catch_up(
+    app: Greenlist, clock: SettableClock, views: Db
+) -> None:
+    """What is recorded after the head the load read to is applied at the swap, in log
+    order; nothing is read back from the new tables (each aggregate's rows are written once
+    it is past), though they hold more rows than the rebuild remembers."""
+    record_history(app, clock, listed=20, more=6)
+    models = local_models()
+    runner = Runner(app, views, models, batch_size=13)
+    runner._start_afresh(models)
+    head = runner.head()
+    for i in range(3):  # recorded during the load, after its head
+        s.register_and_cultivate(app, s.credit_code(9100 + i))
+    remembered = runner._remembered(models, 40)
+    assert runner._load_by_aggregate(models, head, remembered)[1] == head
+    assert remembered is not None and remembered.forgotten  # forgot (and wrote) rows
+    reached = dict.fromkeys((p.name for p in models), head)
+    runner._finish_load(models, reached)
+    runner._swap(models, reached)
+    rebuilt = table_checksums(views, models)
+    Runner(app, views, models).rebuild()  # one process, in log order
+    assert rebuilt == table_checksums(views, models)
+    assert set(runner.lag().values()) == {0}
+
+
+def test_a_load_by_aggregate_stops_when_another_rebuild_starts(
+    app: Greenlist, clock: SettableClock, views: Db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_history(app, clock, listed=20, more=6)
+    models = local_models()
+    runner = Runner(app, views, models, batch_size=11)
+    runner.read_ahead = False  # each page read between two batches, here
+    runner._start_afresh(models)
+    other = Runner(app, views, models)
+    pages: list[int] = []
+
+    def read(*args: Any) -> AggregatePage:
+        pages.append(1)
+        if len(pages) == 3:
+            other._start_afresh(models)  # another rebuild resets the new tables
+        return read_by_aggregate(*args)
+
+    monkeypatch.setattr(rebuilding, "read_by_aggregate", read)
+    with pytest.raises(RebuildSuperseded):
+        runner._load_by_aggregate(models, runner.head(), runner._remembered(models))
+    assert len(pages) == 3
+    found = runner.positions()
+    assert {found[p.name + NEXT] for p in models} == {0}  # the other's, untouched
+    assert all(not views.query(f"SELECT 1 FROM {t.name}{NEXT}") for p in models for t in p.tables)
+
+
+def test_the_tracking_rows_count_the_events_read_below_zero_during_the_load(
+    app: Greenlist, clock: SettableClock, views: Db
+) -> None:
+    record_history(app, clock, listed=20, more=2)
+    models = local_models()
+    runner = Runner(app, views, models, batch_size=10)
+    runner._start_afresh(models)
+    seen: list[int] = []
+    original = runner._apply_by_aggregate
+
+    def apply(*args: object, **kwargs: object) -> None:
+        seen.append(min(runner.positions()[p.name + NEXT] for p in models))
+        original(*args, **kwargs)  # type: ignore[arg-type]
+
+    runner._apply_by_aggregate = apply  # type: ignore[method-assign]
+    head = runner.head()
+    runner._load_by_aggregate(models, head, runner._remembered(models))
+    assert seen[0] == 0 and all(b == a - 10 for a, b in pairwise(seen))
+    assert {runner.positions()[p.name + NEXT] for p in models} == {head}
+
+
+def test_a_rebuild_in_processes_loads_the_local_models_by_aggregate() -> None:
+    models = all_projections()
+    local = {p.name for p in models if p.aggregate_local}
+    two = plan(models, 2, by_aggregate=True)
+    assert [(part.by, {p.name for p in part.models} == local) for part in two] == [
+        (AGGREGATE_ORDER, True),
+        (LOG_ORDER, False),
+    ]
+    three = plan(models, 3, by_aggregate=True)
+    assert [part.by for part in three] == [AGGREGATE_ORDER, LOG_ORDER, LOG_ORDER]
+    assert sorted(p.name for part in three for p in part.models) == sorted(p.name for p in models)
+    for processes, offered in ((1, True), (2, False)):  # in log order, as before
+        assert {part.by for part in plan(models, processes, offered)} == {LOG_ORDER}
+    assert {part.by for part in plan(local_models(), 2, True)} == {LOG_ORDER}
