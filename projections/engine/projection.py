@@ -51,6 +51,11 @@ class Table:
         return frozenset(self.column_names)
 
     @cached_property
+    def counters(self) -> frozenset[str]:
+        """The columns of type "count" (NOT NULL, 0 by default): what `Batch.bump` adds to."""
+        return frozenset(name for name, kind in self.columns if kind == "count")
+
+    @cached_property
     def keyed_by_text(self) -> bool:
         """Whether the key's first column is text (an id: what `Batch.prefetch` reads by)."""
         return bool(self.key) and dict(self.columns)[self.key[0]] == "text"

@@ -93,7 +93,7 @@ def test_a_load_by_aggregate_stops_when_another_rebuild_starts(
     record_history(app, clock, listed=20, more=6)
     models = local_models()
     runner = Runner(app, views, models, batch_size=11)
-    runner.read_ahead = False  # each page read between two batches, here
+    runner.read_ahead_by_aggregate = False  # each page read between two batches, here
     runner._start_afresh(models)
     other = Runner(app, views, models)
     pages: list[int] = []

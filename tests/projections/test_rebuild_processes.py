@@ -161,11 +161,11 @@ def test_a_rebuild_writes_back_each_row_once_and_misses_none(views: Db) -> None:
             batch.flush()
             assert not batch.wrote_back("c") or round_ < 6
             remembered.learn(batch)
-        if round_ == 5:  # the counters' table is bumped from now on: written through
+        if round_ == 5:  # the counters' table is bumped by SQL from now on: written through
             with views.transaction() as tx:
                 batch = Batch(tx, {n: spec for n, spec in tables.items()}, remembered)
                 assert remembered.is_unwritten("c", (5,))
-                batch.bump("c", {"k": 5}, n=2)
+                batch.bump("c", {"k": 5}, n=2.0)  # (not a whole number: added in SQL)
                 batch.flush()
                 remembered.learn(batch)
         assert sum(len(r) for r in remembered.rows.values()) <= 25
@@ -178,3 +178,35 @@ def test_a_rebuild_writes_back_each_row_once_and_misses_none(views: Db) -> None:
     counted = _stored(views, "c_wb")
     assert {k: v[1] for k, v in counted.items()} == {r: r for r in range(12)}
     assert counted[5] == (5, 5, 2) and counted[1] == (1, 1, 0)
+
+
+@pytest.mark.stores("sqlite", "postgres")
+def test_a_rebuild_adds_whole_counts_to_the_rows_it_remembers(views: Db) -> None:
+    """Issue 15 item 3: a rebuild's bumps of whole numbers are added to the rows it remembers
+    (the table stays one it writes back, once, at the end, as COPY for new rows), and leave
+    the counts that bumps added in SQL leave, also for rows forgotten and read back."""
+    counted = Table("c", columns("k:int label v:count w:count"), key=("k",))
+    with views.transaction() as tx:
+        for physical in ("c_sql", "c_mem"):
+            for statement in counted.ddl(tx.dialect, physical, physical):
+                tx.execute(statement)
+    remembered = Remembered(["c"], limit=6, write_back=True)
+    for round_ in range(8):
+        with views.transaction() as tx:
+            by_sql = Batch(tx, {"c": (counted, "c_sql")})
+            in_memory = Batch(tx, {"c": (counted, "c_mem")}, remembered)
+            for batch in (by_sql, in_memory):
+                for i in range(round_, round_ + 5):
+                    batch.bump("c", {"k": i % 9}, v=1, w=True)
+                batch.bump("c", {"k": 0}, v=round_)
+            in_memory.flush()
+            assert in_memory.wrote_back("c") and not in_memory._bumps["c"]
+            remembered.learn(in_memory)
+            by_sql.flush()
+        assert "c" in remembered.complete
+    assert remembered.forgotten.get("c") is not None  # some forgotten, then read back
+    with views.transaction() as tx:
+        remembered.write_all(tx)
+    assert _stored(views, "c_mem") == _stored(views, "c_sql")
+    assert _stored(views, "c_mem")[0] == (0, None, 4 + sum(range(8)), 4)  # k=0: i = 0 and 9
+    assert all(type(value) is int for row in _stored(views, "c_mem").values() for value in row[2:])
