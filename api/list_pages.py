@@ -56,6 +56,9 @@ class ListPages:
     instants: Memo[tuple[str, str, int, str], tuple[int, ...]] = field(
         default_factory=lambda: Memo(INSTANT_SETS)
     )
+    latest: Memo[tuple[str, int], int] = field(default_factory=lambda: Memo(INSTANT_SETS))
+    """The latest recorded instant a level's list tables hold, per level and model position
+    (-1: none): whether a list now may be validated (api.resources.lists.past_the_list)."""
 
     def key(
         self, query: tuple[Any, ...], level: str, basis: str, model: Model, instant: int

@@ -343,6 +343,22 @@ def instants_sql(level: str, basis: str = "recorded") -> tuple[str, list[Any]]:
     return sql, [level, level]
 
 
+def latest_recorded_sql(level: str) -> tuple[str, list[Any]]:
+    """A statement and its parameters: the latest recorded instant (micros; NULL: none) a
+    level's list tables hold: a listing, a removal, a pending removal, a name's start or end.
+    The list as of any instant at or after it is the list as of now at the model's position
+    (what a validator of the list now may stand for: api.resources.lists)."""
+    parts = [
+        *(f"SELECT max({c}) AS x FROM list_memberships WHERE level = ?" for c in _MEMBERSHIP_AT),
+        *(f"SELECT max({c}) FROM list_names WHERE level = ?" for c in ("from_at", "to_at")),
+    ]
+    sql = f"SELECT max(x) AS latest FROM ({' UNION ALL '.join(parts)}) AS held"
+    return sql, [level] * len(parts)
+
+
+_MEMBERSHIP_AT = ("listed_at", "removed_at", "pending_at")
+
+
 TABLES = "'list_memberships'::regclass::oid::bigint || '/' || 'list_names'::regclass::oid::bigint"
 """A scalar SQL expression naming the list tables in use (their OIDs): a rebuild of the model
 swaps in new ones, whose rows a reader must not take for the old ones'."""

@@ -29,7 +29,13 @@ from domain.service.stored import Memo
 from domain.values import SHANGHAI, Level, micros
 from projections.engine.db import Db
 from projections.engine.tracking import TRACKED, tracked_column
-from projections.lists import TABLES, instants_sql, list_as_of_sql, list_changes
+from projections.lists import (
+    TABLES,
+    instants_sql,
+    latest_recorded_sql,
+    list_as_of_sql,
+    list_changes,
+)
 
 blp = Blueprint("lists", __name__, url_prefix="/api/v1/lists", description="名单 Lists (public)")
 blp.ARGUMENTS_PARSER = QUERY_PARSER  # query strings parsed once (api.query_memo)
@@ -66,10 +72,13 @@ class LevelList(MethodView):
         as_of: datetime = query["as_of"] or ctx().service.clock.now()
         db = views("lists", position=query["wait_for"])
         validated = not wanted(query) and (query["basis"] == "recorded" or query["as_of"])
+        now = query["as_of"] is None
         if validated and request.if_none_match:
-            tag = list_etag(tracked("lists"), level)
-            if request.if_none_match.contains_weak(tag):
-                return not_modified(tag)
+            position = tracked("lists")
+            if not now or past_the_list(db, level, position, micros(as_of)):
+                tag = list_etag(position, level)
+                if request.if_none_match.contains_weak(tag):
+                    return not_modified(tag)
         which = {"basis": query["basis"], "kind": query["kind"], "city": query["city"]}
         head = {
             "level": level,
@@ -94,9 +103,28 @@ class LevelList(MethodView):
                 return export(fmt, names, [Sheet(level, ListEntryRow(), rows)])
             page_of = page(rows, query["limit"], query["after"])
             response, position = render(ListPage, {**head, "log": log, **page_of}), log["position"]
-        if validated:
+        if validated and (not now or past_the_list(db, level, position, micros(as_of))):
             response.set_etag(list_etag(position, level), weak=True)
         return response
+
+
+def past_the_list(db: Db, level: str, position: int, now: int) -> bool:
+    """Whether now (micros) is at or after every recorded instant the list tables hold at
+    the model's position (`latest_recorded_sql`): only then is the list now the one its
+    position stands for, and its validator true. The clock set back (an NTP step back; the
+    fixtures' clock) puts now before acts already recorded: the list now then lacks them at
+    the same position, and a 304 would keep them on the client's copy (found by an outside
+    attack). The latest instant is remembered per level and position: read at a later
+    position it can only be later (the tables gain instants, never lose one), so a stale one
+    errs by refusing a 304, never by giving one."""
+    key, remembered = (level, position), ctx().list_pages.latest
+    latest = remembered.get(key)
+    if latest is None:
+        sql, params = latest_recorded_sql(level)
+        found = db.query(sql, params)[0]["latest"]
+        latest = int(found) if found is not None else -1
+        remembered.put(key, latest)
+    return now >= latest
 
 
 def rendered_list(
