@@ -48,7 +48,14 @@ ran at 24-29 k events/s: 0.22 M events 0.33x in one process, 0.42x in two (load 
 Again on 1.01 M events in two processes (another session, load 2.3): 0.21x (28,409 vs 6,024
 events/s, peak 587 MB); with nothing forgotten (an experiment: `remember_rows` 4 M) 0.33x with
 841 MB in the larger process, each process using about 60 s of CPU in 122 s (README
-"Performance")."""
+"Performance").
+Then the aggregate-local models (lists, pools, dynamic, deadlines) loaded by one process
+reading the log by aggregate, the others in log order by the other (engine.rebuilding.plan),
+bumps added in memory and no reading ahead in log order: 1.01 M events in two processes 0.33x
+before on the same machine (152.5 s, load 3.7), then 0.40x, 0.45x and 0.41x in three runs
+(74-80 s, 12,590-13,590 events/s, load 1.2-1.5; the baseline varied from 28,193 to 33,131
+events/s between runs); peak RSS 414-441 MB for the log-order process (its 400,000 rows
+remembered), 194 MB for the one by aggregate; 0.22 M events 0.34x at load 2.6, 222 MB."""
 
 from __future__ import annotations
 
