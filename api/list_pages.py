@@ -75,3 +75,5 @@ class ListPages:
         """The instants (sorted, distinct) `level`'s tables hold by `basis` at `model`."""
         if len(held) <= MOST_INSTANTS:
             self.instants.put((level, basis, *model), tuple(held))
+        if basis == "recorded":
+            self.latest.put((level, model[0]), held[-1] if held else -1)

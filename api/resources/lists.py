@@ -75,7 +75,8 @@ class LevelList(MethodView):
         now = query["as_of"] is None
         if validated and request.if_none_match:
             position = tracked("lists")
-            if not now or past_the_list(db, level, position, micros(as_of)):
+            postgres = db.dialect == "postgres"  # (there the page read learns it)
+            if not now or past_the_list(db, level, position, micros(as_of), not postgres):
                 tag = list_etag(position, level)
                 if request.if_none_match.contains_weak(tag):
                     return not_modified(tag)
@@ -108,18 +109,25 @@ class LevelList(MethodView):
         return response
 
 
-def past_the_list(db: Db, level: str, position: int, now: int) -> bool:
+def past_the_list(db: Db, level: str, position: int, now: int, read: bool = True) -> bool:
     """Whether now (micros) is at or after every recorded instant the list tables hold at
     the model's position (`latest_recorded_sql`): only then is the list now the one its
     position stands for, and its validator true. The clock set back (an NTP step back; the
     fixtures' clock) puts now before acts already recorded: the list now then lacks them at
     the same position, and a 304 would keep them on the client's copy (found by an outside
-    attack). The latest instant is remembered per level and position: read at a later
-    position it can only be later (the tables gain instants, never lose one), so a stale one
-    errs by refusing a 304, never by giving one."""
+    attack).
+
+    The latest instant is remembered per level and position (`ListPages.latest`): on
+    PostgreSQL the page read learns it with the instants it reads (api.list_pages), so it
+    costs no statement of its own there. Not known yet: read by a statement of its own if
+    `read` (a scan of the level's rows), else False (no 304: the page is read and learns it).
+    Read at a later position it can only be later (the tables gain instants, never lose
+    one), so a stale one errs by refusing a 304, never by giving one."""
     key, remembered = (level, position), ctx().list_pages.latest
     latest = remembered.get(key)
     if latest is None:
+        if not read:
+            return False
         sql, params = latest_recorded_sql(level)
         found = db.query(sql, params)[0]["latest"]
         latest = int(found) if found is not None else -1
