@@ -77,6 +77,8 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         name, sep, value = item.partition("=")
         if not sep or not name:
             return fail(f"a filter is name=value, not {item!r} / 筛选条件应为 名称=值")
+        if name in query:  # the last would win, silently (found by an outside attack)
+            return fail(f"the filter {name} is given more than once / 筛选条件 {name} 重复")
         query[name] = value
     level = query.pop("level", "provincial") if args.what == "list" else None
     known = set(QUERIES[args.what]().fields) - {"format", "limit", "wait_for"}

@@ -11,6 +11,9 @@ from __future__ import annotations
 import gc
 import heapq
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -191,7 +194,9 @@ class Rebuilding:
         model's last position)."""
         assert self.workers is not None
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            len(parts), mp_context=context, initializer=stop_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures = [
                 pool.submit(load_part, self.workers, [p.name for p in part.models], head, part.by)
                 for part in parts
@@ -436,6 +441,26 @@ def plan(group: list[Projection], processes: int, by_aggregate: bool) -> list[Pa
     if processes < 2 or not by_aggregate or not local or not others:
         return [Part(models) for models in partition(group, processes)]
     return [Part(local, AGGREGATE_ORDER), *(Part(m) for m in partition(others, processes - 1))]
+
+
+PARENT_CHECK_SECONDS = 0.5
+"""How often a rebuild's loading process looks whether the rebuild that started it lives."""
+
+
+def stop_with_parent(parent: int) -> None:
+    """In a rebuild's loading process, at its start: end it (exit status 70) once the process
+    that started it is gone (found by an outside attack: the parent stopped by SIGTERM or
+    SIGKILL, its loading processes went on to the end of the log and then waited for work
+    forever, each holding a connection to PostgreSQL). A pool's worker never learns it from
+    the pool: it holds both ends of the queue it waits on. An orphan is adopted by another
+    process (init), so its parent's id changes."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="stop-with-parent", daemon=True).start()
 
 
 def load_part(

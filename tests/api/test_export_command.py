@@ -60,6 +60,8 @@ def test_the_command_exports_a_list_and_an_audit_query_as_the_api_reads_them(
         (["audit-trail", "role=inspector"], "no filter role"),
         (["audit-trail", "actor"], "name=value"),
         (["supervision", "since=2026-13-01"], "since"),
+        (["audit-trail", "since=2099-01-01", "since=2024-01-01"], "since is given more than"),
+        (["list", "level=national", "level=provincial"], "level is given more than once"),
     ],
 )
 def test_bad_input_is_one_line_without_a_traceback(

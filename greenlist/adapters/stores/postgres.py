@@ -190,6 +190,9 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             "SELECT leaf_index + 1 AS n FROM {table} WHERE notification_id <= %s "
             "ORDER BY notification_id DESC LIMIT 1"
         ).format(table=leaves)
+        self.sql_any_event = SQL("SELECT EXISTS (SELECT 1 FROM {events}) AS any").format(
+            events=Identifier(self.datastore.schema, self.events_table_name)
+        )
         self.sql_any_leaf = SQL(
             "SELECT EXISTS (SELECT 1 FROM {leaves}) OR EXISTS (SELECT 1 FROM {checkpoints}) AS any"
         ).format(leaves=leaves, checkpoints=checkpoints)
@@ -308,8 +311,44 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
         return ids
 
     def create_table(self) -> None:
-        super().create_table()
+        """The library's tables and ours, with their indexes; none of their DDL when every
+        one of them is there already (`_set_up`). `CREATE INDEX IF NOT EXISTS` and `ALTER
+        TABLE ... ADD COLUMN IF NOT EXISTS` lock their table even when there is nothing to
+        do, and a process starting while commands are recorded (a web worker, a rebuild's
+        loading process) deadlocked with a command holding the timeline and waiting for the
+        events table (found by an outside attack: two of six rebuilds while commands ran)."""
+        if self._set_up():
+            self.datastore.register_type_adapters()
+        else:
+            super().create_table()
         self._backfill_leaves()
+
+    def _set_up(self) -> bool:
+        """Whether every table, index and column this recorder creates exists (a look at the
+        catalogue, which locks no table). A name it does not know (another version of the
+        library naming its index otherwise) answers False: the DDL runs, as before."""
+        schema = self.datastore.schema
+        relations = [
+            self.events_table_name,
+            f"{self.events_table_name}_notification_id_idx",
+            self.timeline_table,
+            f"{self.timeline_table}_at_idx",
+            f"{self.timeline_table}_back_idx",
+            self.leaves_table,
+            self.checkpoints_table,
+        ]
+        in_schema = "format('%%I.%%I', coalesce(nullif(%(schema)s::text, ''), current_schema())"
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                f"SELECT bool_and(to_regclass({in_schema}, name)) IS NOT NULL) "
+                "AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
+                f"to_regclass({in_schema}, %(timeline)s::text)) "
+                "AND attname = 'out_of_order' AND NOT attisdropped) AS ready "
+                "FROM unnest(%(names)s::text[]) AS name",
+                {"schema": schema or "", "names": relations, "timeline": self.timeline_table},
+                prepare=False,
+            ).fetchone()
+        return bool(row and row["ready"])
 
     def _backfill_leaves(self) -> None:
         """A store written before the log had leaves gets them once, in log order, under the
@@ -321,6 +360,10 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             curs.execute(self.sql_any_leaf, prepare=False)
             row = curs.fetchone()
             if row and row["any"]:
+                return
+            curs.execute(self.sql_any_event, prepare=False)
+            row = curs.fetchone()
+            if not (row and row["any"]):  # nothing to give a leaf: no lock to wait for
                 return
             self._lock_table(curs)
             curs.execute(self.sql_any_leaf, prepare=False)
