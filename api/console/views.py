@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from api.auth import actor_of
 from api.console import client
 from api.console.client import COOKIE, LANG_COOKIE, Refused, every, get, instant, local
+from api.console.queries import check_query
 from domain.rules.catalogue import RULES
 from domain.values import CITIES, Level
 
@@ -90,6 +91,9 @@ def page(template: str, status: int = 200, **values: Any) -> Response:
 
 def refused(error: Refused) -> Response:
     return page("refused.html", error.status, error=error)
+
+
+bp.before_request(check_query(refused))  # after `who`: a stranger is sent to sign in first
 
 
 @bp.route("/")
