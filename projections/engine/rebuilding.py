@@ -12,6 +12,7 @@ import gc
 import heapq
 import multiprocessing
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -85,6 +86,10 @@ class Rebuilding:
 
     processes = 1
     """How many processes load a rebuild's read models (with `workers`)."""
+    rebuild_number: int | None = None
+    """The number `_start_afresh` gave this rebuild (in its tracking rows' version column,
+    random): each batch checks its tables are still this rebuild's (`still_ours`). Passed to
+    the loading processes."""
     workers: Workers | None = None
     """What builds a runner in another process (greenlist.runtime: PostgreSQL only)."""
     unlogged = True
@@ -180,7 +185,7 @@ class Rebuilding:
                     tx.execute("SET LOCAL synchronous_commit = off")
                 for projection in sorted(group, key=lambda p: p.name):
                     lock(tx, projection.name + NEXT)
-                still_ours(group, marks(tx), position)
+                still_ours(group, marks(tx), position, self.rebuild_number)
                 remembered.write_all(tx)
         return done, position
 
@@ -198,7 +203,14 @@ class Rebuilding:
             len(parts), mp_context=context, initializer=stop_with_parent, initargs=(os.getpid(),)
         ) as pool:
             futures = [
-                pool.submit(load_part, self.workers, [p.name for p in part.models], head, part.by)
+                pool.submit(
+                    load_part,
+                    self.workers,
+                    [p.name for p in part.models],
+                    head,
+                    part.by,
+                    self.rebuild_number,
+                )
                 for part in parts
             ]
             while not all(f.done() for f in futures):
@@ -250,7 +262,7 @@ class Rebuilding:
                 if self.relaxed_commits and tx.dialect == "postgres":
                     tx.execute("SET LOCAL synchronous_commit = off")
                 lock_all(tx, names)
-                still_ours(group, marks(tx), -read)
+                still_ours(group, marks(tx), -read, self.rebuild_number)
                 yield tx
 
         fetch = lambda after: read_by_aggregate(  # noqa: E731
@@ -315,7 +327,7 @@ class Rebuilding:
         with self.db.transaction() as tx:
             for projection in sorted(group, key=lambda p: p.name):
                 lock(tx, projection.name + NEXT)
-            still_ours(group, marks(tx), reached)
+            still_ours(group, marks(tx), reached, self.rebuild_number)
             for projection in group:
                 if self.unlogged:
                     set_logged(tx, projection, NEXT)
@@ -324,7 +336,10 @@ class Rebuilding:
 
     def _start_afresh(self, group: Sequence[Projection]) -> None:
         """Empty new tables for the group, tracked from position 0 (resetting any other
-        rebuild's, which then stops)."""
+        rebuild's, which then stops) under a number of this rebuild's own (`rebuild_number`,
+        in their tracking rows' version: a rebuild's rows are never read for their shape's
+        version; the swap gives the live ones theirs)."""
+        number = self.rebuild_number = secrets.randbelow(1 << 62) + 1
         with self.db.transaction() as tx:
             for projection in sorted(group, key=lambda p: p.name):
                 lock(tx, projection.name + NEXT)
@@ -341,7 +356,7 @@ class Rebuilding:
                 tx.execute(f"DELETE FROM {TRACKING} WHERE name = ?", (projection.name + NEXT,))
                 tx.execute(
                     f"INSERT INTO {TRACKING} (name, position, version) VALUES (?, 0, ?)",
-                    (projection.name + NEXT, projection.version),
+                    (projection.name + NEXT, number),
                 )
 
     def _remembered(self, group: list[Projection], limit: int | None = None) -> Remembered | None:
@@ -366,7 +381,7 @@ class Rebuilding:
                 lock(tx, projection.name)
             for projection in sorted(group, key=lambda p: p.name):
                 lock(tx, projection.name + NEXT)
-            still_ours(group, marks(tx), reached)
+            still_ours(group, marks(tx), reached, self.rebuild_number)
             position = min(reached.values())
             while True:  # what was recorded meanwhile, under the lock
                 events = self._read(position, self.batch_size)
@@ -464,12 +479,17 @@ def stop_with_parent(parent: int) -> None:
 
 
 def load_part(
-    workers: Workers, names: list[str], head: int, by: str = LOG_ORDER
+    workers: Workers,
+    names: list[str],
+    head: int,
+    by: str = LOG_ORDER,
+    rebuild_number: int | None = None,
 ) -> tuple[int, int]:
     """In a spawned process: the named read models' new tables loaded from the whole log
-    (their tables and tracking rows reset by the parent's `_start_afresh`), read in order or
-    by aggregate (`by`); (events applied, last position)."""
+    (their tables and tracking rows reset by the parent's `_start_afresh`, which numbered
+    the rebuild), read in order or by aggregate (`by`); (events applied, last position)."""
     runner = workers(names)
+    runner.rebuild_number = rebuild_number
     try:
         group = list(runner.projections)
         if by == AGGREGATE_ORDER:

@@ -146,7 +146,7 @@ class Runner(Following, Rebuilding):
         lock_all(tx, (projection.name + suffix for projection in group))
         found = marks(tx)
         if expected is not None:
-            still_ours(group, found, expected)
+            still_ours(group, found, expected, self.rebuild_number)
         first, last = events[0][0], events[-1][0]
         types = {type(e) for _, e in events}
         moved: list[str] = []

@@ -60,10 +60,19 @@ def tracked_column(model: str) -> str:
     return f"(SELECT position FROM {TRACKING} WHERE name = '{model}') AS {TRACKED}"
 
 
-def marks(tx: Tx) -> dict[str, int]:
-    """Every tracking row's position, as this transaction sees it."""
-    rows = tx.fetchall(f"SELECT name, position FROM {TRACKING}")
-    return {r["name"]: int(r["position"]) for r in rows}
+class Marks(dict[str, int]):
+    """Every tracking row's position (and, in `versions`, its version: for a rebuild's rows,
+    the rebuild's number, `still_ours`), as a transaction saw them."""
+
+    versions: dict[str, int]
+
+
+def marks(tx: Tx) -> Marks:
+    """Every tracking row's position and version, as this transaction sees them."""
+    rows = tx.fetchall(f"SELECT name, position, version FROM {TRACKING}")
+    found = Marks((r["name"], int(r["position"])) for r in rows)
+    found.versions = {r["name"]: int(r["version"]) for r in rows}
+    return found
 
 
 def positions(db: Db) -> dict[str, int]:
@@ -72,18 +81,30 @@ def positions(db: Db) -> dict[str, int]:
 
 
 def still_ours(
-    group: Iterable[Projection], found: dict[str, int], position: int | Mapping[str, int]
+    group: Iterable[Projection],
+    found: dict[str, int],
+    position: int | Mapping[str, int],
+    rebuild: int | None = None,
 ) -> None:
     """A rebuild's new tables are still at the position it left them at (one for the group,
-    or one per read model when several processes loaded them); else another rebuild reset
-    them, and this one stops."""
+    or one per read model when several processes loaded them), and still its own (`rebuild`,
+    the number its `_start_afresh` gave their tracking rows, when known); else another
+    rebuild reset them, and this one stops. (By the position alone, a rebuild whose loading
+    processes had not yet applied a batch could not tell its own reset from a later one's:
+    found by an outside attack, the earlier of two rebuilds went on and the later stopped.)"""
     group = list(group)
     wanted = (
         position
         if isinstance(position, Mapping)
         else dict.fromkeys((p.name for p in group), position)
     )
-    reset = [p.name for p in group if found.get(p.name + NEXT) != wanted[p.name]]
+    versions = getattr(found, "versions", {}) if rebuild is not None else {}
+    reset = [
+        p.name
+        for p in group
+        if found.get(p.name + NEXT) != wanted[p.name]
+        or (rebuild is not None and versions.get(p.name + NEXT) != rebuild)
+    ]
     if reset:
         raise RebuildSuperseded(f"another rebuild of {', '.join(reset)} started; stopping")
 

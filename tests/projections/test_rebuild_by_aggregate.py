@@ -148,3 +148,34 @@ def test_a_rebuild_in_processes_loads_the_local_models_by_aggregate() -> None:
     for processes, offered in ((1, True), (2, False)):  # in log order, as before
         assert {part.by for part in plan(models, processes, offered)} == {LOG_ORDER}
     assert {part.by for part in plan(local_models(), 2, True)} == {LOG_ORDER}
+
+
+@pytest.mark.parametrize("by", [LOG_ORDER, AGGREGATE_ORDER])
+def test_the_later_of_two_rebuilds_goes_on_even_before_the_earlier_applied_a_batch(
+    app: Greenlist, clock: SettableClock, views: Db, by: str
+) -> None:
+    """Found by an outside attack: a rebuild's loading processes start a second or two after
+    it reset the tables; a rebuild started in that window reset them again, and the earlier
+    rebuild's first batch found them at position 0, took them for its own and went on, while
+    the later one stopped. Each rebuild's tracking rows now carry its own number."""
+    record_history(app, clock, listed=20, more=2)
+    models = local_models()
+    earlier, later = Runner(app, views, models), Runner(app, views, models)
+    earlier._start_afresh(models)
+    later._start_afresh(models)  # before the earlier applied anything
+    assert earlier.rebuild_number != later.rebuild_number
+
+    def load(runner: Runner) -> tuple[int, int]:
+        head = runner.head()
+        if by == AGGREGATE_ORDER:
+            return runner._load_by_aggregate(models, head, runner._remembered(models))
+        return runner._load(models, head, runner._remembered(models))
+
+    with pytest.raises(RebuildSuperseded):
+        load(earlier)
+    reached = dict.fromkeys((p.name for p in models), load(later)[1])
+    later._finish_load(models, reached)
+    later._swap(models, reached)
+    rebuilt = table_checksums(views, models)
+    Runner(app, views, models).rebuild()
+    assert rebuilt == table_checksums(views, models)
