@@ -324,9 +324,12 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
         self._backfill_leaves()
 
     def _set_up(self) -> bool:
-        """Whether every table, index and column this recorder creates exists (a look at the
-        catalogue, which locks no table). A name it does not know (another version of the
-        library naming its index otherwise) answers False: the DDL runs, as before."""
+        """Whether every table, index and column this recorder creates exists, owned by this
+        role (a look at the catalogue, which locks no table). A name it does not know
+        (another version of the library naming its index otherwise) answers False: the DDL
+        runs, as before; so does a role that does not own the tables (the app role without
+        the restricted writer's switch), which then fails at start, "must be owner", not at
+        its first write."""
         schema = self.datastore.schema
         relations = [
             self.events_table_name,
@@ -343,9 +346,16 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
                 f"SELECT bool_and(to_regclass({in_schema}, name)) IS NOT NULL) "
                 "AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = "
                 f"to_regclass({in_schema}, %(timeline)s::text)) "
-                "AND attname = 'out_of_order' AND NOT attisdropped) AS ready "
+                "AND attname = 'out_of_order' AND NOT attisdropped) "
+                "AND (SELECT pg_has_role(current_user, relowner, 'MEMBER') FROM pg_class "
+                f"WHERE oid = to_regclass({in_schema}, %(events)s::text))) AS ready "
                 "FROM unnest(%(names)s::text[]) AS name",
-                {"schema": schema or "", "names": relations, "timeline": self.timeline_table},
+                {
+                    "schema": schema or "",
+                    "names": relations,
+                    "timeline": self.timeline_table,
+                    "events": self.events_table_name,
+                },
                 prepare=False,
             ).fetchone()
         return bool(row and row["ready"])
