@@ -186,7 +186,9 @@ def test_a_following_runner_outlives_restarts_of_postgresql(
         wait_until_caught_up(runner, db, app, thread)
         for i, mode in enumerate(("fast", "immediate")):
             throwaway.stop(mode)
-            time.sleep(0.5)  # the runner finds the server gone and waits
+            deadline = time.monotonic() + 10  # the runner finds the server gone and waits
+            while runner.state != "reconnecting" and time.monotonic() < deadline:
+                time.sleep(0.05)  # (a fixed half second was too short on a loaded machine)
             assert runner.state == "reconnecting" and thread.is_alive(), runner.state
             throwaway.start()
             more_acts(app, clock, 100 * (i + 1), 10)
