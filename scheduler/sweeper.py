@@ -55,6 +55,8 @@ _DUE = (
     f"ORDER BY d.due_on, {_ORDER}, d.deadline_id LIMIT 1"
 )
 
+_HANDLED_ALREADY = f"SELECT 1 FROM {HANDLED} WHERE deadline_id = ? AND due_on = ?"
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -174,11 +176,24 @@ class Sweeper:
 
     @contextmanager
     def _claim(self, until: date) -> Iterator[tuple[Tx, dict[str, Any] | None]]:
-        """A views transaction holding the next due deadline (or None) until it ends."""
+        """A views transaction holding the next due deadline (or None) until it ends.
+
+        The deadline locked is looked up again in `deadline_handled` by a statement of its
+        own: the claim's `NOT EXISTS` was judged on the statement's snapshot, taken before
+        the row was locked, so a deadline another sweeper handled and committed meanwhile
+        (its lock released) could be locked and run again, and its outcome's insert then
+        failed on the table's key (seen once in CI: two sweepers in threads). A deadline
+        found handled is passed over: the next statement's snapshot no longer offers it."""
         with self.db.transaction() as tx:
             locking = " FOR UPDATE OF d SKIP LOCKED" if tx.dialect == "postgres" else ""
-            found = tx.fetchall(_DUE + locking, (until.isoformat(),))
-            yield tx, (found[0] if found else None)
+            while True:
+                found = tx.fetchall(_DUE + locking, (until.isoformat(),))
+                deadline = found[0] if found else None
+                if deadline is None or not tx.fetchall(
+                    _HANDLED_ALREADY, (deadline["deadline_id"], deadline["due_on"])
+                ):
+                    break
+            yield tx, deadline
 
     def _run(self, deadline: dict[str, Any]) -> Outcome:
         job = JOBS[deadline["kind"]]
