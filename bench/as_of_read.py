@@ -27,6 +27,9 @@ T (greenlist.adapters.stores.postgres.version_recorded_by): the statement alone 
 prepared) p50 0.26 / p99 0.34 ms at instants anywhere in the 1,000 events; the whole read in a
 stream p50 0.65-0.75, p99 1.10-1.60 ms in three runs at load 0.9 (p50 0.53 / p99 0.77 in a
 script at load 1.0 earlier the same hour): about 0.3 ms of it is the client's Python.
+Another session, three runs back to back: p50 0.79 / p99 1.25 ms (load 1.6), 0.53 / 0.84
+(load 0.7), 0.82 / 1.62 (load 0.6, with 0.37 ms of client CPU per read against 0.26 the run
+before: the machine's own speed moves between runs).
 """
 
 from __future__ import annotations
