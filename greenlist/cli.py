@@ -49,7 +49,7 @@ from greenlist.settings import TOKEN_MAX_HOURS, Settings, SettingsError, setting
 from greenlist.vault import commands as vault_commands
 from greenlist.vlog import commands as log_commands
 from greenlist.vlog import keys as log_keys
-from projections.engine.runner import RebuildSuperseded, Runner
+from projections.engine.runner import NEXT, RebuildSuperseded, Runner
 from projections.lists import list_as_of
 
 AFTER_DEMO = datetime(2026, 6, 30, 18, tzinfo=SHANGHAI)
@@ -175,6 +175,8 @@ def run_projections(
             print(f"head of the log: {side.runner.head()}")
             for name, behind in lag.items():
                 print(f"  {name:<16} position {positions.get(name, 0):>9}  behind {behind:>9}")
+            for line in rebuild_status(positions):
+                print(line)
         elif action == "rebuild":
             known = {projection.name for projection in side.runner.projections}
             unknown = sorted(set(names) - known)
@@ -200,6 +202,24 @@ def run_projections(
         side.close()
         app.close()
     return 0
+
+
+def rebuild_status(positions: dict[str, int]) -> list[str]:
+    """The lines `projections status` adds for a rebuild's new tables (their `__next`
+    tracking rows): how far each is, by position, or by events read when it is loaded by
+    aggregate (below zero, engine.rebuilding). Rows left by a rebuild that stopped look the
+    same: the next rebuild starts afresh over them (found by an outside attack: the status
+    said nothing of either)."""
+    loading = sorted((n.removesuffix(NEXT), p) for n, p in positions.items() if n.endswith(NEXT))
+    if not loading:
+        return []
+    lines = ["new tables of a rebuild (running, or left by one that stopped):"]
+    for name, position in loading:
+        if position < 0:
+            lines.append(f"  {name:<16} {-position:>9} events read by aggregate")
+        else:
+            lines.append(f"  {name:<16} position {position:>9}")
+    return lines
 
 
 def token_secret_for(settings: Settings) -> str | None:

@@ -1,16 +1,20 @@
 """`greenlist projections rebuild` that stops before its swap says why in one line and that the
 live read models are as they were, with exit status 4 (found by an outside attack: a loading
-process killed, or its connection cut, ended in a raw traceback)."""
+process killed, or its connection cut, ended in a raw traceback); `projections status` shows a
+rebuild's new tables and how far they are."""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 from eventsourcing.persistence import OperationalError
 
 from greenlist import cli
-from projections.engine.runner import RebuildSuperseded, Runner
+from greenlist.config import build_service
+from greenlist.runtime import read_side
+from projections.engine.runner import NEXT, TRACKING, RebuildSuperseded, Runner
 
 
 @pytest.mark.parametrize(
@@ -48,3 +52,28 @@ def test_another_action_s_database_failure_is_not_taken_for_a_rebuild_s(
     monkeypatch.setattr(cli, "follow", failed)
     with pytest.raises(OperationalError):
         cli.main(["projections", "run", "--database-url", store_url])
+
+
+@pytest.mark.stores("postgres")
+def test_status_shows_a_rebuild_s_new_tables_and_how_far_they_are(
+    store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the outside attack: the status said nothing of a rebuild running or left."""
+    assert cli.main(["projections", "status", "--database-url", store_url]) == 0
+    assert "new tables of a rebuild" not in capsys.readouterr().out
+    app = build_service(store_url)
+    side = read_side(app, store_url)
+    try:
+        models = side.runner.projections
+        side.runner._start_afresh(models)
+        with side.db.transaction() as tx:  # one loaded by aggregate, one in log order
+            tx.execute(f"UPDATE {TRACKING} SET position = -1234 WHERE name = 'lists{NEXT}'")
+            tx.execute(f"UPDATE {TRACKING} SET position = 56 WHERE name = 'audit{NEXT}'")
+    finally:
+        side.close()
+        app.close()
+    assert cli.main(["projections", "status", "--database-url", store_url]) == 0
+    out = capsys.readouterr().out
+    assert "new tables of a rebuild (running, or left by one that stopped):" in out
+    assert re.search(r"lists\s+1234 events read by aggregate", out)
+    assert re.search(r"audit\s+position\s+56", out)
