@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
 from typing import Any, ClassVar
 
 from projections.engine.batch import Batch
+from projections.engine.db import Tx
+from projections.engine.remembered import Remembered
 
 SQL_TYPES = {
     "sqlite": {
@@ -147,3 +149,24 @@ class Projection:
                 batch.position = position
                 for handler in chosen:
                     handler(self, event, batch)
+
+
+def apply_to(
+    tx: Tx,
+    projection: Projection,
+    suffix: str,
+    events: Iterable[tuple[int, Any]],
+    remembered: Remembered | None = None,
+    subjects: Collection[str] = (),
+) -> None:
+    """Events applied to one model's tables (named with `suffix`), written in `tx`; the rows
+    it changed left to `remembered` (a rebuild's), which reads those a batch's `subjects`
+    begin the keys of at once (`Batch.prefetch`)."""
+    tables = {t.name: (t, t.name + suffix) for t in projection.tables}
+    batch = Batch(tx, tables, remembered)
+    if subjects:
+        batch.prefetch(subjects)
+    projection.process(events, batch)
+    batch.flush()
+    if remembered is not None:
+        remembered.learn(batch)

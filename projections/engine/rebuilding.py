@@ -21,9 +21,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from domain.service import Greenlist
-from projections.engine.batch import Batch
 from projections.engine.db import Db, Tx
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, apply_to
 from projections.engine.reading import Events, by_aggregate, read_by_aggregate, reader
 from projections.engine.remembered import Remembered
 from projections.engine.tables import create_indexes, create_tables, set_logged
@@ -34,6 +33,7 @@ from projections.engine.tracking import (
     lock_all,
     marks,
     positions,
+    set_position,
     still_ours,
 )
 
@@ -280,20 +280,12 @@ class Rebuilding:
                 with step() as tx:
                     self._apply_by_aggregate(tx, group, page.events, remembered)
                     read += page.read
-                    tx.execute(
-                        f"UPDATE {TRACKING} SET position = ? WHERE name IN "
-                        f"({', '.join('?' for _ in names)})",
-                        (-read, *names),
-                    )
+                    set_position(tx, names, -read)
                 done += len(page.events)
         with step() as tx:
             if remembered is not None and remembered.write_back:
                 remembered.write_all(tx)
-            tx.execute(
-                f"UPDATE {TRACKING} SET position = ? WHERE name IN "
-                f"({', '.join('?' for _ in names)})",
-                (head, *names),
-            )
+            set_position(tx, names, head)
         return done, head
 
     def _apply_by_aggregate(
@@ -311,12 +303,7 @@ class Rebuilding:
             if not handled:
                 continue
             todo = [(pos, e) for pos, e in events if type(e) in handled]
-            tables = {t.name: (t, t.name + NEXT) for t in projection.tables}
-            batch = Batch(tx, tables, remembered)
-            projection.process(todo, batch)
-            batch.flush()
-            if remembered is not None:
-                remembered.learn(batch)
+            apply_to(tx, projection, NEXT, todo, remembered)
 
     def _finish_load(self, group: list[Projection], reached: dict[str, int]) -> None:
         """The loaded tables logged (`unlogged`) and given their other indexes

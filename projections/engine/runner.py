@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from domain.service import Greenlist
-from projections.engine.batch import Batch
 from projections.engine.db import Db, Tx
 from projections.engine.following import Following
 from projections.engine.outage import Backoff
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, apply_to
 from projections.engine.reading import Events, read_events
 from projections.engine.rebuilding import Progress, Rebuilding, Workers
 from projections.engine.remembered import Remembered
@@ -30,6 +29,7 @@ from projections.engine.tracking import (
     lock_all,
     marks,
     positions,
+    set_position,
     still_ours,
     wait_for,
 )
@@ -161,19 +161,8 @@ class Runner(Following, Rebuilding):
                 todo = events
             else:  # only what it handles: most models handle a few kinds of event
                 todo = [(pos, e) for pos, e in events if pos > done and type(e) in handled]
-            tables = {t.name: (t, t.name + suffix) for t in projection.tables}
-            batch = Batch(tx, tables, remembered)
-            if subjects:
-                batch.prefetch(subjects)
-            projection.process(todo, batch)
-            batch.flush()
-            if remembered is not None:
-                remembered.learn(batch)
-        if moved:  # one statement for the group's positions
-            where = ", ".join("?" for _ in moved)
-            tx.execute(
-                f"UPDATE {TRACKING} SET position = ? WHERE name IN ({where})", (last, *moved)
-            )
+            apply_to(tx, projection, suffix, todo, remembered, subjects)
+        set_position(tx, moved, last)
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply every batch until the read models reach the head of the log."""

@@ -14,14 +14,12 @@ import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
 
-import api.resources.lists
-from api import sql_rendering
 from api.list_pages import MOST_INSTANTS, ListPages
 from api.resources.lists import DIGESTS, list_etag
 from projections.engine.db import Db
 from simulation import scenarios as s
 from tests.api.test_reads import catch_up, service
-from tests.api.test_sql_rendering import forget, history, in_python
+from tests.api.test_sql_rendering import counting, forget, history, in_python
 
 __all__ = ["history"]  # the fixture, used here
 
@@ -64,19 +62,6 @@ def test_too_many_instants_are_not_remembered() -> None:
     assert pages.key((), "provincial", "recorded", MODEL, 5) is None
     pages.learn("provincial", "recorded", MODEL, [])
     assert pages.key((), "provincial", "recorded", MODEL, 5) is not None
-
-
-def counting(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """The calls of PostgreSQL's rendering of a list page, from now on."""
-    calls: list[Any] = []
-    real = sql_rendering.rendered_page
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(api.resources.lists, "rendered_page", counted)
-    return calls
 
 
 def micros_of(text: str) -> int:

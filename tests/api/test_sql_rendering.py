@@ -37,6 +37,19 @@ SCHEMAS = {"audit_trail": AuditRow, "list": ListEntryRow}
 ODD_TEXT = ['a "quoted" \\ back\\slash', "绿色工厂（杭州）", "\x01\x1f\t\n\r\b\f\x7f", "", "🌿 ok"]
 
 
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The calls of PostgreSQL's rendering of a list page, from now on."""
+    calls: list[Any] = []
+    real = sql_rendering.rendered_page
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api.resources.lists, "rendered_page", counted)
+    return calls
+
+
 def micros(*args: int) -> int:
     return int((datetime(*args, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()) * (
         10**6
@@ -363,14 +376,7 @@ def test_a_list_read_now_is_remembered_while_its_model_and_the_clock_allow(
     the lists model's position is the same and the clock is at or after the latest instant
     its tables hold; a new act, or a clock set before that instant, reads it afresh."""
     postgres = history.extensions["greenlist"].views.dialect == "postgres"
-    calls: list[Any] = []
-    real = sql_rendering.rendered_page
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(api.resources.lists, "rendered_page", counted)
+    calls = counting(monkeypatch)
     url = "/api/v1/lists/provincial?limit=2"
     first = client.get(url)
     again = client.get(url)
@@ -386,9 +392,8 @@ def test_a_list_read_now_is_remembered_while_its_model_and_the_clock_allow(
     mine_then, theirs_then = sql.json, plain.json
     assert mine_then.pop("as_of") != theirs_then.pop("as_of") and mine_then == theirs_then
     assert mine_then["total"] < 3
-    monkeypatch.setattr(api.resources.lists, "rendered_page", counted)
+    calls = counting(monkeypatch)  # (both_ways set its own)
     clock.set(datetime(2027, 1, 1, tzinfo=UTC))
-    calls.clear()
     assert client.get(url).json["items"] == mine["items"]
     assert len(calls) == (0 if postgres else 1)  # remembered still, the clock past it again
     # a new act that changes the list: read afresh, as Python reads it

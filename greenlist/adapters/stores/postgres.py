@@ -140,6 +140,7 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             ).format(index=Identifier(f"{self.timeline_table}_back_idx"), table=table)
         )
         self.sql_insert_timeline = insert_timeline_sql(table)
+        events = Identifier(self.datastore.schema, self.events_table_name)
         prefix = self.events_table_name.removesuffix("_events")
         self.leaves_table = f"{prefix}_leaves"
         self.checkpoints_table = f"{prefix}_checkpoints"
@@ -191,7 +192,7 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             "ORDER BY notification_id DESC LIMIT 1"
         ).format(table=leaves)
         self.sql_any_event = SQL("SELECT EXISTS (SELECT 1 FROM {events}) AS any").format(
-            events=Identifier(self.datastore.schema, self.events_table_name)
+            events=events
         )
         self.sql_any_leaf = SQL(
             "SELECT EXISTS (SELECT 1 FROM {leaves}) OR EXISTS (SELECT 1 FROM {checkpoints}) AS any"
@@ -233,7 +234,7 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             .format(
                 v=version_recorded_by(table, SQL("%(id)s"), SQL("%(at)s")),
                 snapshots=Identifier(self.datastore.schema, snapshots),
-                events=Identifier(self.datastore.schema, self.events_table_name),
+                events=events,
             )
             .as_bytes()
         )
@@ -249,7 +250,7 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
             )
             .format(
                 snapshots=Identifier(self.datastore.schema, snapshots),
-                events=Identifier(self.datastore.schema, self.events_table_name),
+                events=events,
             )
             .as_bytes()
         )
@@ -261,12 +262,12 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
                 "AND notification_id <= %(head)s "
                 "ORDER BY originator_id, originator_version LIMIT %(limit)s"
             )
-            .format(events=Identifier(self.datastore.schema, self.events_table_name))
+            .format(events=events)
             .as_bytes()
         )
         self.sql_head_version = (
             SQL("SELECT max(originator_version) AS v FROM {events} WHERE originator_id = %s")
-            .format(events=Identifier(self.datastore.schema, self.events_table_name))
+            .format(events=events)
             .as_bytes()
         )
 
