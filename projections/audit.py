@@ -14,11 +14,12 @@ from typing import Any, TypedDict, Unpack
 from projections.audit_summaries import summary
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
-from projections.engine.projection import Projection, Table, handles
+from projections.engine.projection import Table, handles
 from projections.subjects import (
     AGGREGATE_TYPES,
     EVENT_CLASSES,
     Subjects,
+    SubjectsShared,
     actor_of,
     subjects_table,
     who,
@@ -28,7 +29,7 @@ from projections.values import at, codes, text_id
 SUBJECTS = "audit_subjects"
 
 
-class Audit(Projection):
+class Audit(SubjectsShared):
     """Every event, once, as a row of `audit_trail`."""
 
     name = "audit"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from collections.abc import Iterable
 from itertools import islice
 from typing import Any
 
@@ -29,7 +30,8 @@ from domain.reporters import shown_actor
 from domain.rules.levels import LEVEL_ZH
 from domain.values import CITIES
 from projections.engine.batch import Batch
-from projections.engine.projection import Table
+from projections.engine.db import Tx
+from projections.engine.projection import Projection, Table
 from projections.values import text_id
 
 _MODULE_TYPES = {
@@ -140,6 +142,18 @@ class Subjects:
     def __init__(self, table: str) -> None:
         self.table = table
         self._known: dict[str, tuple[str | None, str | None]] = {}
+        self.recorded = False
+        """The table already holds every subject of the log (`use_recorded`): `track`
+        writes nothing, it looks the subject up."""
+
+    def use_recorded(self, tx: Tx, physical: str) -> None:
+        """From now on the subjects are those recorded in `physical` (a rebuild's new table,
+        written before its load by `track` of every event that creates an aggregate): they
+        are never written, and read at once (up to `KEEP`; the others row by row)."""
+        self.recorded = True
+        self._known.clear()
+        for row in tx.fetchall(f"SELECT * FROM {physical} LIMIT {self.KEEP}"):
+            self._known[row["aggregate_id"]] = (row["credit_code"], row["label"])
 
     def _remember(self, aggregate_id: str, known: tuple[str | None, str | None]) -> None:
         if len(self._known) >= self.KEEP:
@@ -151,6 +165,10 @@ class Subjects:
         """Record the subject of an aggregate the event creates; its (code, label), or None
         for any other event."""
         cls = type(e)
+        if cls not in TRACKED:
+            return None
+        if self.recorded:
+            return self.lookup(b, text_id(e.originator_id))
         if cls is un.UnitRegistered or cls is ag.AgencyRegistered:
             return self._put(b, e, e.credit_code, None)
         if cls is me.MembershipIndexOpened:
@@ -192,3 +210,23 @@ class Subjects:
         b.put(self.table, aggregate_id=aid, credit_code=code, label=label)
         self._remember(aid, (code, label))
         return code, label
+
+
+class SubjectsShared(Projection):
+    """A read model whose rows name what each event is about (`Subjects`), and which is
+    otherwise only appended to or counted: shareable by event class in a rebuild
+    (`Projection.shareable`), its subjects recorded first for the whole log. What an event
+    names was created before it (the service loads every aggregate it names), so a subject
+    recorded ahead is the one a reading in log order finds."""
+
+    shareable = True
+    subject_classes = TRACKED
+    subjects: Subjects
+
+    def record_subjects(self, events: Iterable[tuple[int, Any]], batch: Batch) -> None:
+        for position, e in events:
+            batch.position = position
+            self.subjects.track(e, batch)
+
+    def use_recorded_subjects(self, tx: Tx, suffix: str) -> None:
+        self.subjects.use_recorded(tx, self.subjects.table + suffix)

@@ -29,12 +29,13 @@ from domain.events import unit as un
 from domain.rules import RULES
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Row
-from projections.engine.projection import Projection, Table, handles
+from projections.engine.projection import Table, handles
 from projections.subjects import (
     AGGREGATE_TYPES,
     EVENT_CLASSES,
     TRACKED,
     Subjects,
+    SubjectsShared,
     actor_of,
     subjects_table,
 )
@@ -59,7 +60,7 @@ _ACT = (
 _ACTOR = (("actor_id", "text"), ("actor_role", "text"), ("actor_region", "text"))
 
 
-class Supervision(Projection):
+class Supervision(SubjectsShared):
     """Exceptions, overrides per rule, late and back-entered acts, reporter reads, activity."""
 
     name = "supervision"

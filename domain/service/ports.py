@@ -4,7 +4,7 @@ positions) and through which commands load and write aggregates."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Final, Protocol, runtime_checkable
@@ -81,8 +81,33 @@ class LogByAggregate(Protocol):
     rebuild holds a few aggregates' rows, not the whole log's (issue 15 item 3)."""
 
     def select_by_aggregate(
-        self, after: tuple[UUID, int] | None, head: int, limit: int
-    ) -> Sequence[Notification]: ...
+        self,
+        after: tuple[UUID, int] | None,
+        head: int,
+        limit: int,
+        skipping: Sequence[str] = (),
+    ) -> Sequence[Notification]:
+        """... leaving out the events of the topics `skipping` (on the server: they are
+        neither sent nor parsed)."""
+        ...
+
+    def count_events(self, head: int) -> int:
+        """How many events the log holds up to position `head` (positions may have gaps)."""
+        ...
+
+    def select_in_order(
+        self, after: int, head: int, limit: int, skipping: Sequence[str] = ()
+    ) -> Sequence[Notification]:
+        """The log in order after position `after` up to `head`, `limit` events, leaving out
+        the events of the topics `skipping` (a rebuild's process whose read models handle
+        none of them)."""
+        ...
+
+    def first_events(self, head: int, limit: int) -> Iterator[Sequence[Notification]]:
+        """The first event (version 1: the one that created it) of each aggregate up to
+        position `head`, in log order, `limit` at a time: what a rebuild reads first to know
+        what every aggregate is about (projections.subjects)."""
+        ...
 
 
 class LogPositions(Protocol):

@@ -129,8 +129,24 @@ class Projection:
     aggregates' events, and a rebuild may read the log by aggregate
     (engine.rebuilding: `_load_by_aggregate`). tests/projections/test_aggregate_local.py
     checks each model that says so on the simulated histories."""
+    shareable: ClassVar[bool] = False
+    """Every row of this model is appended (`Batch.add`) or only counted (`Batch.bump` of
+    whole numbers), but the rows that say what each aggregate is about (its subjects), which
+    the events creating aggregates (`subject_classes`) write and the others read. Once the
+    subjects are recorded for the whole log (`record_subjects`), any share of the model's
+    events gives the same rows in any order, applied in any process: a rebuild in processes
+    shares such a model out by event class (`restrict`; engine.rebuilding.plan), so that
+    each process applies it to the events it reads anyway (issue 15 item 3)."""
+    subject_classes: ClassVar[frozenset[type]] = frozenset()
+    """A shareable model's events that create aggregates and record their subjects."""
     tables: ClassVar[tuple[Table, ...]]
-    _handlers: ClassVar[dict[type, list[Handler]]]
+    _handlers: dict[type, list[Handler]]
+    """The handlers per event class: the class's (`__init_subclass__`), or a share of them
+    (`restrict`)."""
+    share = ""
+    """Of a restricted model (`restrict`), the name of its share of the events; "" for the
+    model that applies every event it handles."""
+    restricted = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -139,6 +155,27 @@ class Projection:
             for attr in vars(klass).values():
                 for event_class in getattr(attr, "handles", ()):
                     cls._handlers.setdefault(event_class, []).append(attr)
+
+    def restrict(self, classes: Collection[type], share: str = "") -> None:
+        """This instance applies only the events of these classes (a shareable model's share
+        in a rebuild's loading process, engine.rebuilding), tracked as `share` (see
+        `tracked_name`)."""
+        if not self.shareable:
+            raise TypeError(f"{self.name} is not shareable by event class")
+        self._handlers = {c: h for c, h in type(self)._handlers.items() if c in classes}
+        self.share = share
+        self.restricted = True
+
+    def record_subjects(self, events: Iterable[tuple[int, Any]], batch: Batch) -> None:
+        """A shareable model: the subjects these events (of `subject_classes`, in log order)
+        create, written with `batch`, before a rebuild's load shares the model out."""
+        raise NotImplementedError
+
+    def use_recorded_subjects(self, tx: Tx, suffix: str) -> None:
+        """A shareable model, in a rebuild's loading process: from now on its subjects are
+        read from its tables (named with `suffix`: written by `record_subjects`), never
+        written."""
+        raise NotImplementedError
 
     def process(self, events: Iterable[tuple[int, Any]], batch: Batch) -> None:
         """Apply (position, event) pairs in order."""
@@ -149,6 +186,14 @@ class Projection:
                 batch.position = position
                 for handler in chosen:
                     handler(self, event, batch)
+
+
+def tracked_name(projection: Projection, suffix: str) -> str:
+    """The name of the model's tracking row for its tables named with `suffix`: of a share
+    of its events (`Projection.restrict`) a row of its own, "<model>/<share><suffix>", so that
+    processes applying other shares do not wait for its lock or move its position."""
+    share = f"/{projection.share}" if projection.share else ""
+    return f"{projection.name}{share}{suffix}"
 
 
 def apply_to(

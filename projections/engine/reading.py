@@ -3,13 +3,14 @@ rebuild's read-ahead (the next batch read while the current one is written)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
-from eventsourcing.utils import resolve_topic
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.errors import UndecodableEvent
 from domain.service import Greenlist
@@ -48,6 +49,52 @@ def read_events(app: Greenlist, after: int, limit: int) -> Events:
     return events
 
 
+class Page(NamedTuple):
+    """A batch of the log read in order (`read_page`): the decoded events wanted, the
+    position of the last event read, wanted or not (the `after` it was read from: none), and
+    how many were read."""
+
+    events: Events
+    last: int
+    read: int
+
+
+def read_page(
+    app: Greenlist,
+    after: int,
+    limit: int,
+    wanted: Collection[type],
+    head: int | None = None,
+    skipping: Sequence[str] = (),
+) -> Page:
+    """As `read_events`, with only the events of the `wanted` classes decoded (the others
+    skipped by their topic, undecoded: a rebuild's process whose read models handle a share
+    of the classes, engine.rebuilding). An event whose topic names no class is decoded, so
+    that it fails as in `read_events`: never skipped. With `head` and `skipping` (topics of
+    classes not wanted), where the store offers it (`LogByAggregate.select_in_order`), the
+    events of those topics are left out by the server, and the log is read up to `head`."""
+    log = by_aggregate(app)
+    if log is not None and head is not None and skipping:
+        notifications: Sequence[Notification] = log.select_in_order(after, head, limit, skipping)
+    else:
+        notifications = app.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False
+        )
+    to_event = app.mapper.to_domain_event
+    events: Events = []
+    last, read = after, 0
+    for notification in notifications:
+        if _wanted(notification.topic, wanted):
+            try:
+                events.append((notification.id, to_event(notification)))
+            except UndecodableEvent:
+                if read:
+                    break
+                raise
+        last, read = notification.id, read + 1
+    return Page(events, last, read)
+
+
 class AggregatePage(NamedTuple):
     """A page of the log read by aggregate (`read_by_aggregate`): the decoded events wanted,
     how many were read (wanted or not), and where the next page starts (None: the end)."""
@@ -70,13 +117,14 @@ def read_by_aggregate(
     head: int,
     limit: int,
     wanted: Collection[type],
+    skipping: Sequence[str] = (),
 ) -> AggregatePage:
     """The next page of the log up to `head`, by aggregate (`LogByAggregate`), with only the
     events of the `wanted` classes decoded (the others are skipped by their topic, unread:
     a rebuild by aggregate loads the models that handle them, engine.rebuilding). An event
     whose topic names no class is decoded, so that it fails as in `read_events`: never
-    skipped."""
-    notifications = log.select_by_aggregate(after, head, limit)
+    skipped. The events of the topics `skipping` are left out by the store."""
+    notifications = log.select_by_aggregate(after, head, limit, skipping)
     if not notifications:
         return AggregatePage([], 0, None)
     to_event, events = app.mapper.to_domain_event, []
@@ -86,6 +134,23 @@ def read_by_aggregate(
     last = notifications[-1]
     after = (UUID(str(last.originator_id)), last.originator_version)
     return AggregatePage(events, len(notifications), after)
+
+
+def read_first_events(
+    log: LogByAggregate, app: Greenlist, head: int, limit: int, wanted: Collection[type]
+) -> Iterator[Events]:
+    """The aggregates' first events up to `head`, in log order
+    (`LogByAggregate.first_events`), `limit` at a time, with those of the `wanted` classes
+    decoded (an event whose topic names no class is decoded too, and fails)."""
+    to_event = app.mapper.to_domain_event
+    for notifications in log.first_events(head, limit):
+        yield [(n.id, to_event(n)) for n in notifications if _wanted(n.topic, wanted)]
+
+
+def topics_of(classes: Collection[type]) -> list[str]:
+    """The topics events of these classes are recorded under (today's: an event recorded
+    under an older one is read and skipped by its class instead)."""
+    return sorted(get_topic(cls) for cls in classes)
 
 
 _classes: dict[str, type | None] = {}

@@ -21,9 +21,19 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from domain.service import Greenlist
+from projections.engine.batch import Batch
 from projections.engine.db import Db, Tx
-from projections.engine.projection import Projection, apply_to
-from projections.engine.reading import Events, by_aggregate, read_by_aggregate, reader
+from projections.engine.projection import Projection, apply_to, tracked_name
+from projections.engine.reading import (
+    Events,
+    Page,
+    by_aggregate,
+    read_by_aggregate,
+    read_first_events,
+    read_page,
+    reader,
+    topics_of,
+)
 from projections.engine.remembered import Remembered
 from projections.engine.tables import create_indexes, create_tables, set_logged
 from projections.engine.tracking import (
@@ -86,6 +96,9 @@ class Rebuilding:
 
     processes = 1
     """How many processes load a rebuild's read models (with `workers`)."""
+    skipping: tuple[str, ...] = ()
+    """A loading process: the topics of the events its read models do not handle (`Part`),
+    left out by the store where it can (`read_page`, `read_by_aggregate`)."""
     rebuild_number: int | None = None
     """The number `_start_afresh` gave this rebuild (in its tracking rows' version column,
     random): each batch checks its tables are still this rebuild's (`still_ours`). Passed to
@@ -122,35 +135,58 @@ class Rebuilding:
             events: Events,
             expected: int | None = None,
             remembered: Remembered | None = None,
+            through: int | None = None,
         ) -> None: ...
+
+    phases: dict[str, float]
+    """How long each step of the last rebuild took, in seconds (bench.rebuild shows them):
+    "start", "subjects", "load", "finish", "swap", and each loading process's "load <by>",
+    its CPU time and "finish <by>"."""
 
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
         """Rebuild read models from zero into new tables while the live ones stay readable,
-        then swap them in, in one transaction, once complete. Returns events applied.
+        then swap them in, in one transaction, once complete. Returns events read.
 
         With `processes` > 1 (and a `workers` factory: PostgreSQL) the read models are loaded
         by that many processes, each reading the log and applying it to a share of the models
         (`plan`), so that a rebuild uses more than one CPU; the swap stays one transaction,
         in this process. The models whose rows each belong to one aggregate
         (`Projection.aggregate_local`) are then loaded apart, reading the log by aggregate
-        (`_load_by_aggregate`), when the store offers it."""
+        (`_load_by_aggregate`), when the store offers it; and the shareable models
+        (`Projection.shareable`) are shared out between the processes by event class, once
+        the subjects they name are recorded (`_record_subjects`)."""
         wanted = set(names) if names else {p.name for p in self.projections}
         group = [p for p in self.projections if p.name in wanted]
         if not group:
             raise KeyError(f"no read model named {sorted(wanted)}")
-        self._start_afresh(group)
-        head = self.head()
+        self.phases = {}
+        phase = Phases(self.phases)
         processes = self.processes if self.workers is not None else 1
         parts = plan(group, processes, by_aggregate(self.app) is not None)
+        self._start_afresh(group, [n for part in parts for n in share_names(part)])
+        head = self.head()
+        phase("start")
         remembered: Remembered | None = None
         if len(parts) > 1:
+            shared = {name for part in parts for name in part.shares or {}}
+            if shared:
+                self._record_subjects([p for p in group if p.name in shared], head)
+            phase("subjects")
             done, reached = self._load_in_processes(parts, head, progress)
+            log = by_aggregate(self.app)
+            if log is not None and any(part.skipping for part in parts):
+                done = log.count_events(head)  # each part read a share of them
+            unfinished = [p for p in group if p.name in shared]  # each part finished its own
         else:
             remembered = self._remembered(group)
             done, position = self._load(group, head, remembered, progress)
             reached = dict.fromkeys((p.name for p in group), position)
-        self._finish_load(group, reached)
+            unfinished = group
+        phase("load")
+        self._finish_load(unfinished, reached)
+        phase("finish")
         self._swap(group, reached, remembered)
+        phase("swap")
         return done
 
     def _load(
@@ -161,32 +197,48 @@ class Rebuilding:
         progress: Progress | None = None,
     ) -> tuple[int, int]:
         """Apply the whole log to the group's new tables (reset by `_start_afresh`), batch by
-        batch, reading the next batch while one is written; (events applied, last position)."""
+        batch (reading the next batch while one is written: `read_ahead`); (events read,
+        last position). A group with a share of a model's events (`Projection.restrict`)
+        decodes only the events of the classes it handles (`read_page`)."""
         done, position = 0, 0
-        read_batch = lambda after: self._read(after, self.batch_size)  # noqa: E731
+        bs = self.batch_size
+        wanted = set().union(*(p._handlers for p in group))
+        bounded = bool(self.skipping) and by_aggregate(self.app) is not None  # (read_page)
+        if self.skipping or any(p.restricted for p in group):
+            read_batch: Callable[[int], Page] = lambda after: read_page(  # noqa: E731
+                self.app, after, bs, wanted, head, self.skipping
+            )
+        else:
+            read_batch = lambda after: _page(self._read(after, bs), after)  # noqa: E731
         with collecting_less(self.gc_threshold), reader(read_batch, self.read_ahead) as read:
             pending = read(position)
             while True:
-                events = pending()
-                if not events:
+                events, last, count = pending()
+                if not count:
                     break
-                pending = read(events[-1][0])
+                pending = read(last)
                 with self.db.transaction() as tx:
                     if self.relaxed_commits and tx.dialect == "postgres":
                         tx.execute("SET LOCAL synchronous_commit = off")
-                    self._apply(tx, group, NEXT, events, position, remembered)
-                done += len(events)
-                position = events[-1][0]
+                    self._apply(tx, group, NEXT, events, position, remembered, last)
+                done += count
+                position = last
                 if progress:
                     progress(min(position, head), max(head, position))
-        if remembered is not None and remembered.write_back:
+        unwritten = remembered is not None and remembered.write_back
+        to_head = bounded and position < head
+        if unwritten or to_head:
+            names = sorted(tracked_name(p, NEXT) for p in group)
             with self.db.transaction() as tx:  # what the batches left unwritten
                 if self.relaxed_commits and tx.dialect == "postgres":
                     tx.execute("SET LOCAL synchronous_commit = off")
-                for projection in sorted(group, key=lambda p: p.name):
-                    lock(tx, projection.name + NEXT)
+                lock_all(tx, names)
                 still_ours(group, marks(tx), position, self.rebuild_number)
-                remembered.write_all(tx)
+                if remembered is not None and unwritten:
+                    remembered.write_all(tx)
+                if to_head:  # the events after `position` were all left out: read, in effect
+                    set_position(tx, names, head)
+                    position = head
         return done, position
 
     def _load_in_processes(
@@ -195,7 +247,7 @@ class Rebuilding:
         """Each part loaded by a process of its own (spawned: nothing of this one's
         connections is shared), while this one shows the slowest part's position (of a part
         loaded by aggregate, how many events it read: its tracking rows count them, below
-        zero, `_load_by_aggregate`); (events applied by the part that applied most, each
+        zero, `_load_by_aggregate`); (events read by the part that read most, each
         model's last position)."""
         assert self.workers is not None
         context = multiprocessing.get_context("spawn")
@@ -210,6 +262,8 @@ class Rebuilding:
                     head,
                     part.by,
                     self.rebuild_number,
+                    part.shares,
+                    part.skipping,
                 )
                 for part in parts
             ]
@@ -219,19 +273,19 @@ class Rebuilding:
                     break
                 if progress:
                     found = positions(self.db)
-                    least = min(
-                        abs(found.get(p.name + NEXT, 0)) for part in parts for p in part.models
-                    )
+                    least = min(abs(found.get(n, 0)) for part in parts for n in tracked(part))
                     progress(min(least, head), head)
             results = [f.result() for f in futures]  # the first failure, raised here
         reached = {
             p.name: position
-            for (_, position), part in zip(results, parts, strict=True)
+            for (_, position, _), part in zip(results, parts, strict=True)
             for p in part.models
         }
+        for _, _, times in results:
+            self.phases.update(times)
         if progress:
             progress(head, head)
-        return max(done for done, _ in results), reached
+        return max(done for done, _, _ in results), reached
 
     def _load_by_aggregate(
         self, group: list[Projection], head: int, remembered: Remembered | None
@@ -251,7 +305,7 @@ class Rebuilding:
         log = by_aggregate(self.app)
         assert log is not None, "the store does not offer the log by aggregate"
         wanted = set().union(*(p._handlers for p in group))
-        names = [p.name + NEXT for p in sorted(group, key=lambda p: p.name)]
+        names = sorted(tracked_name(p, NEXT) for p in group)
         done = read = 0
 
         @contextmanager
@@ -266,7 +320,7 @@ class Rebuilding:
                 yield tx
 
         fetch = lambda after: read_by_aggregate(  # noqa: E731
-            log, self.app, after, head, self.batch_size, wanted
+            log, self.app, after, head, self.batch_size, wanted, self.skipping
         )
         ahead = self.read_ahead_by_aggregate
         with collecting_less(self.gc_threshold), reader(fetch, ahead) as start:
@@ -321,15 +375,23 @@ class Rebuilding:
                 if self.index_after_load:
                     create_indexes(tx, projection, NEXT)
 
-    def _start_afresh(self, group: Sequence[Projection]) -> None:
+    def _start_afresh(self, group: Sequence[Projection], shares: Iterable[str] = ()) -> None:
         """Empty new tables for the group, tracked from position 0 (resetting any other
         rebuild's, which then stops) under a number of this rebuild's own (`rebuild_number`,
         in their tracking rows' version: a rebuild's rows are never read for their shape's
-        version; the swap gives the live ones theirs)."""
+        version; the swap gives the live ones theirs); and so are the models' `shares` (their
+        tracking rows' names: `share_names`), a left-over share of an earlier rebuild gone."""
         number = self.rebuild_number = secrets.randbelow(1 << 62) + 1
         with self.db.transaction() as tx:
             for projection in sorted(group, key=lambda p: p.name):
                 lock(tx, projection.name + NEXT)
+            for projection in group:
+                tx.execute(f"DELETE FROM {TRACKING} WHERE name LIKE ?", (projection.name + "/%",))
+            for name in shares:
+                tx.execute(
+                    f"INSERT INTO {TRACKING} (name, position, version) VALUES (?, 0, ?)",
+                    (name, number),
+                )
             for projection in group:
                 for table in projection.tables:
                     tx.execute(f"DROP TABLE IF EXISTS {table.name}{NEXT}")
@@ -387,6 +449,60 @@ class Rebuilding:
                     (final[projection.name + NEXT], projection.version, projection.name),
                 )
                 tx.execute(f"DELETE FROM {TRACKING} WHERE name = ?", (projection.name + NEXT,))
+                tx.execute(f"DELETE FROM {TRACKING} WHERE name LIKE ?", (projection.name + "/%",))
+
+    def _record_subjects(self, shared: list[Projection], head: int) -> None:
+        """Before a rebuild's load shares these models out by event class: the subjects they
+        name (`Projection.record_subjects`), recorded into their new tables from the
+        aggregates' first events up to `head`, in log order, so that each process finds the
+        subject of any event it applies, whatever the order (issue 15 item 3). Written with
+        COPY; what is remembered of them is bounded by `remember_rows`."""
+        log = by_aggregate(self.app)
+        assert log is not None, "the store does not offer the aggregates' first events"
+        wanted = set().union(*(p.subject_classes for p in shared))
+        tables = {p.name: {t.name: (t, t.name + NEXT) for t in p.tables if t.key} for p in shared}
+        remembered = Remembered(
+            [t for p in shared for t in tables[p.name]],
+            max(1, self.remember_rows),
+            write_back=True,
+        )
+        pages = read_first_events(log, self.app, head, self.batch_size, wanted)
+        with collecting_less(self.gc_threshold):
+            for events in pages:
+                with self.db.transaction() as tx:
+                    if self.relaxed_commits and tx.dialect == "postgres":
+                        tx.execute("SET LOCAL synchronous_commit = off")
+                    for projection in sorted(shared, key=lambda p: p.name):
+                        lock(tx, projection.name + NEXT)
+                    still_ours(shared, marks(tx), 0, self.rebuild_number)
+                    for projection in shared:
+                        batch = Batch(tx, tables[projection.name], remembered)
+                        projection.record_subjects(events, batch)
+                        batch.flush()
+                        remembered.learn(batch)
+        with self.db.transaction() as tx:
+            for projection in sorted(shared, key=lambda p: p.name):
+                lock(tx, projection.name + NEXT)
+            still_ours(shared, marks(tx), 0, self.rebuild_number)
+            remembered.write_all(tx)
+
+
+def _page(events: Events, after: int) -> Page:
+    """Events read in order, all decoded, as a `Page`."""
+    return Page(events, events[-1][0] if events else after, len(events))
+
+
+class Phases:
+    """Records into `into` the seconds since the last phase ended, under each phase's name."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = now - self.last
+        self.last = now
 
 
 @contextmanager
@@ -425,11 +541,44 @@ LOG_ORDER = "log"
 AGGREGATE_ORDER = "aggregate"
 
 
+BY_AGGREGATE_SHARE = "by-aggregate"
+"""The name of a shareable model's share loaded with the log read by aggregate."""
+
+
+class Share(NamedTuple):
+    """A shareable model's share of its events in one process: their classes, and the name
+    its tracking row is known by ("": the model's own; `tracked_name`)."""
+
+    classes: frozenset[type]
+    name: str = ""
+
+
 class Part(NamedTuple):
-    """Read models loaded by one process, and how it reads the log for them."""
+    """Read models loaded by one process, how it reads the log for them, and of the
+    shareable ones, the share of their events it applies (by model name)."""
 
     models: list[Projection]
     by: str = LOG_ORDER
+    shares: dict[str, Share] | None = None
+    skipping: tuple[str, ...] = ()
+    """The topics of the events none of its models (or shares) handle, which it need not
+    read."""
+
+
+def share_names(part: Part) -> list[str]:
+    """The tracking rows of the part's shares that have one of their own."""
+    return [f"{model}/{s.name}{NEXT}" for model, s in (part.shares or {}).items() if s.name]
+
+
+def tracked(part: Part) -> list[str]:
+    """The tracking rows of the part's models (of a share with a name, the share's)."""
+    shares = part.shares or {}
+    return [
+        f"{p.name}/{shares[p.name].name}{NEXT}"
+        if p.name in shares and shares[p.name].name
+        else p.name + NEXT
+        for p in part.models
+    ]
 
 
 def plan(group: list[Projection], processes: int, by_aggregate: bool) -> list[Part]:
@@ -437,12 +586,46 @@ def plan(group: list[Projection], processes: int, by_aggregate: bool) -> list[Pa
     (`by_aggregate`: the store offers it) and more than one process, the models whose rows
     each belong to one aggregate (`Projection.aggregate_local`) are loaded by one process
     reading the log by aggregate, and the others by the rest (`partition`), reading it in
-    order; otherwise every part reads it in order."""
+    order; otherwise every part reads it in order.
+
+    A shareable model (`Projection.shareable`, e.g. the audit trail) is then shared out:
+    the process by aggregate applies it to the events of the classes it decodes anyway
+    and that no other model in log order needs, so that the processes in log order skip
+    those events undecoded (`read_page`: a third of the province story's log); they apply
+    it to the rest. (Issue 15 item 3: in log order, decoding every event and the audit
+    trail's and the supervision's handlers for each were most of the longer share.)"""
     local = [p for p in group if p.aggregate_local]
     others = [p for p in group if not p.aggregate_local]
     if processes < 2 or not by_aggregate or not local or not others:
         return [Part(models) for models in partition(group, processes)]
-    return [Part(local, AGGREGATE_ORDER), *(Part(m) for m in partition(others, processes - 1))]
+    decoded = set().union(*(p._handlers for p in local))
+    needed = set().union(*(p._handlers for p in others if not p.shareable))
+    mine = {
+        p.name: Share(frozenset(decoded.intersection(p._handlers) - needed), BY_AGGREGATE_SHARE)
+        for p in others
+        if p.shareable
+    }
+    mine = {name: share for name, share in mine.items() if share.classes}
+    theirs = {
+        p.name: Share(frozenset(p._handlers) - mine[p.name].classes)
+        for p in others
+        if p.name in mine
+    }
+    shared = [p for p in others if p.name in mine]
+    everything = set().union(*(p._handlers for p in group))
+    parts = [Part([*local, *shared], AGGREGATE_ORDER, mine or None)]
+    for models in partition(others, processes - 1):
+        own = {p.name: theirs[p.name] for p in models if p.name in theirs}
+        parts.append(Part(models, LOG_ORDER, own or None))
+    return [part._replace(skipping=tuple(topics_of(everything - handled(part)))) for part in parts]
+
+
+def handled(part: Part) -> set[type]:
+    """The event classes the part's models (or their shares) handle."""
+    shares = part.shares or {}
+    return set().union(
+        *(shares[p.name].classes if p.name in shares else p._handlers for p in part.models)
+    )
 
 
 PARENT_CHECK_SECONDS = 0.5
@@ -471,17 +654,64 @@ def load_part(
     head: int,
     by: str = LOG_ORDER,
     rebuild_number: int | None = None,
-) -> tuple[int, int]:
+    shares: dict[str, Share] | None = None,
+    skipping: Sequence[str] = (),
+) -> tuple[int, int, dict[str, float]]:
     """In a spawned process: the named read models' new tables loaded from the whole log
     (their tables and tracking rows reset by the parent's `_start_afresh`, which numbered
-    the rebuild), read in order or by aggregate (`by`); (events applied, last position)."""
+    the rebuild), read in order or by aggregate (`by`), of a shared model its share of the
+    events (`shares`; its subjects recorded by the parent, `_record_subjects`); and the
+    tables it alone loaded made ready for the swap (`_finish_load`), while the others may
+    still load (a shared model's, by the parent once all are loaded); (events read, last
+    position, seconds taken by the load and the finish, `Rebuilding.phases`)."""
     runner = workers(names)
     runner.rebuild_number = rebuild_number
+    runner.skipping = tuple(skipping)
     try:
         group = list(runner.projections)
+        shared = [p for p in group if p.name in (shares or {})]
+        for projection in shared:
+            share = (shares or {})[projection.name]
+            projection.restrict(share.classes, share.name)
+        if shared:
+            with runner.db.transaction() as tx:
+                for projection in shared:
+                    projection.use_recorded_subjects(tx, NEXT)
         if by == AGGREGATE_ORDER:
             limit = min(runner.remember_rows, runner.remember_rows_by_aggregate)
-            return runner._load_by_aggregate(group, head, runner._remembered(group, limit))
-        return runner._load(group, head, runner._remembered(group))
+        else:
+            limit = runner.remember_rows
+        remembered = runner._remembered(group, limit)
+        if remembered is not None:
+            for projection in shared:
+                remembered.share(*shared_tables(projection))
+        started, cpu = time.perf_counter(), time.process_time()
+        if by == AGGREGATE_ORDER:
+            done, position = runner._load_by_aggregate(group, head, remembered)
+        else:
+            done, position = runner._load(group, head, remembered)
+        loaded, used = time.perf_counter(), time.process_time()
+        own = [p for p in group if p.name not in (shares or {})]
+        runner._finish_load(own, dict.fromkeys((p.name for p in own), position))
+        times = {
+            f"load {by}": loaded - started,
+            f"load {by} (CPU)": used - cpu,
+            f"finish {by}": time.perf_counter() - loaded,
+        }
+        return done, position, times
     finally:
         workers.close(runner)
+
+
+def shared_tables(projection: Projection) -> tuple[list[str], list[str]]:
+    """A shareable model's tables that its other shares write too: its counters (every
+    column but the key's a "count"), and the others with a key (its subjects, written
+    before the load); its tables without a key are only appended to, by each."""
+    deltas: list[str] = []
+    before: list[str] = []
+    for table in projection.tables:
+        if not table.key:
+            continue
+        rest = set(table.column_names) - set(table.key)
+        (deltas if rest and rest <= table.counters else before).append(table.name)
+    return deltas, before

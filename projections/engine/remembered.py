@@ -113,7 +113,19 @@ class Remembered:
         """Per table, the first key values of the rows it forgot (`Batch.prefetch`)."""
         self.unwritten: dict[str, dict[Key, None]] = {name: {} for name in tables}
         """Per table, the keys whose remembered row (or absence) the table does not hold yet."""
+        self.deltas: set[str] = set()
+        """Tables of counters that other processes add to as well (`share`)."""
         self._specs: dict[str, tuple[Table, str]] = {}
+
+    def share(self, deltas: Iterable[str], written_before: Iterable[str]) -> None:
+        """Tables of a model shared out by event class between a rebuild's processes
+        (`Projection.shareable`): in `deltas`, counters that the others add to too, so the
+        rows here are what this process adds, each written by adding it to the table's (an
+        upsert, keys in order, so that two processes never wait for each other in a cycle)
+        and then known at zero again; `written_before` (its subjects, recorded before the
+        load) are read from the table, not known empty."""
+        self.deltas.update(deltas)
+        self.complete.difference_update(written_before)
 
     def writes_back(self, table: str) -> bool:
         """Whether a batch leaves its changed rows of `table` here instead of writing them."""
@@ -177,6 +189,10 @@ class Remembered:
             if drop:
                 keys = list(islice(rows, drop))
                 self._write(tx, name, keys)
+                if name in self.deltas:  # added to the table: this process's adds are 0 again
+                    for key in keys:
+                        del rows[key]
+                    continue
                 forgotten = self.forgotten.setdefault(name, Forgotten())
                 first = self.forgotten_first.setdefault(name, Forgotten())
                 for key in keys:
@@ -198,6 +214,20 @@ class Remembered:
         if unwritten:
             self._write(tx, name, list(unwritten))
 
+    def _add(self, tx: Tx, name: str, keys: list[Key]) -> None:
+        """The counters of these rows added to the table's (`deltas`), in the keys' order."""
+        from projections.engine.batch import Batch
+
+        spec, physical = self._specs[name]
+        rows = self.rows[name]
+        writer = Batch(tx, {name: (spec, physical)})
+        bumps = writer._bumps[name]
+        for key in sorted(keys, key=_in_order):
+            row = rows[key]
+            if row is not None:
+                bumps[key] = {column: row[column] for column in spec.counters}
+        writer.flush()
+
     def _write(self, tx: Tx, name: str, keys: list[Key]) -> None:
         """Those of `keys` that are unwritten, written with a batch's own writes: COPY for a
         row the table cannot hold (its key never forgotten: only forgotten rows were
@@ -208,6 +238,11 @@ class Remembered:
             return
         from projections.engine.batch import Batch  # the writer of rows; it imports this
 
+        if name in self.deltas:
+            self._add(tx, name, todo)
+            for key in todo:
+                del unwritten[key]
+            return
         rows, forgotten = self.rows[name], self.forgotten.get(name)
         may_hold = forgotten.maybe if forgotten is not None else lambda _key: False
         held = {key for key in todo if may_hold(key)}
@@ -220,3 +255,8 @@ class Remembered:
             writer.flush()
         for key in todo:
             del unwritten[key]
+
+
+def _in_order(key: Key) -> tuple[tuple[bool, str], ...]:
+    """A key's place in one order shared by every process (None first, then by text)."""
+    return tuple((value is not None, str(value)) for value in key)

@@ -16,7 +16,7 @@ from domain.service import Greenlist
 from projections.engine.db import Db, Tx
 from projections.engine.following import Following
 from projections.engine.outage import Backoff
-from projections.engine.projection import Projection, apply_to
+from projections.engine.projection import Projection, apply_to, tracked_name
 from projections.engine.reading import Events, read_events
 from projections.engine.rebuilding import Progress, Rebuilding, Workers
 from projections.engine.remembered import Remembered
@@ -138,24 +138,28 @@ class Runner(Following, Rebuilding):
         events: Events,
         expected: int | None = None,
         remembered: Remembered | None = None,
+        through: int | None = None,
     ) -> None:
         """Inside one transaction: lock, re-read positions, apply, write positions. A rebuild
         passes the position it reached (`expected`): if its tables were reset, it stops; and
-        the rows it remembers of them."""
+        the rows it remembers of them; and, if it read events it skipped (`read_page`), the
+        last position read (`through`), where the models then stand."""
         group = sorted(projections, key=lambda p: p.name)
-        lock_all(tx, (projection.name + suffix for projection in group))
+        names = {p.name: tracked_name(p, suffix) for p in group}
+        lock_all(tx, sorted(names.values()))
         found = marks(tx)
         if expected is not None:
             still_ours(group, found, expected, self.rebuild_number)
-        first, last = events[0][0], events[-1][0]
+        last = through if through is not None else events[-1][0]
+        first = events[0][0] if events else last
         types = {type(e) for _, e in events}
         moved: list[str] = []
         subjects = subjects_of(events) if remembered and remembered.forgotten_first else ()
         for projection in group:
-            done = found.get(projection.name + suffix, 0)
+            done = found.get(names[projection.name], 0)
             if done >= last:
                 continue
-            moved.append(projection.name + suffix)
+            moved.append(names[projection.name])
             handled = types.intersection(projection._handlers)
             if done < first and len(handled) == len(types):
                 todo = events

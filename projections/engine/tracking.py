@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 
 from projections.engine.db import Db, Tx
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, tracked_name
 from projections.errors import ProjectionsBehind
 
 TRACKING = "projection_tracking"
@@ -97,7 +97,8 @@ def still_ours(
     rebuild: int | None = None,
 ) -> None:
     """A rebuild's new tables are still at the position it left them at (one for the group,
-    or one per read model when several processes loaded them), and still its own (`rebuild`,
+    or one per read model when several processes loaded them; of a model's share, its own
+    tracking row's, `tracked_name`), and still its own (`rebuild`,
     the number its `_start_afresh` gave their tracking rows, when known); else another
     rebuild reset them, and this one stops. (By the position alone, a rebuild whose loading
     processes had not yet applied a batch could not tell its own reset from a later one's:
@@ -112,8 +113,8 @@ def still_ours(
     reset = [
         p.name
         for p in group
-        if found.get(p.name + NEXT) != wanted[p.name]
-        or (rebuild is not None and versions.get(p.name + NEXT) != rebuild)
+        if found.get(tracked_name(p, NEXT)) != wanted[p.name]
+        or (rebuild is not None and versions.get(tracked_name(p, NEXT)) != rebuild)
     ]
     if reset:
         raise RebuildSuperseded(f"another rebuild of {', '.join(reset)} started; stopping")

@@ -38,11 +38,17 @@ class Touches:
             lambda: defaultdict(set)
         )
         self.owner = {t.name: p.name for p in all_projections() for t in p.tables}
+        self.ops: dict[str, dict[tuple[str, str], set[type]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
+        """Per model, (operation, table) -> the classes of the events that did it."""
 
-    def note(self, batch: Batch, table: str, key: tuple[Any, ...]) -> None:
+    def note(self, batch: Batch, table: str, key: tuple[Any, ...], op: str = "") -> None:
         if self.event is not None:
             model = self.owner[table]
-            self.rows[model][(table, key)].add(text_id(self.event.originator_id))
+            if op != "add":  # an appended row belongs to its event
+                self.rows[model][(table, key)].add(text_id(self.event.originator_id))
+            self.ops[model][(op, table)].add(type(self.event))
 
     def shared(self, model: str) -> list[tuple[str, Any]]:
         return [row for row, aggregates in self.rows[model].items() if len(aggregates) > 1]
@@ -58,13 +64,20 @@ def touches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
         ("delete", lambda b, t, *k, **_: k),
         ("put", lambda b, t, **row: key_of(b, t, row)),
         ("bump", lambda b, t, k, **_: key_of(b, t, k)),
+        ("add", lambda b, t, **_: ()),
     ):
         original = getattr(Batch, name)
 
         def noted(
-            b: Batch, table: str, *a: Any, _o: Any = original, _k: Any = key, **kw: Any
+            b: Batch,
+            table: str,
+            *a: Any,
+            _o: Any = original,
+            _k: Any = key,
+            _n: str = name,
+            **kw: Any,
         ) -> Any:
-            touches.note(b, table, _k(b, table, *a, **kw))
+            touches.note(b, table, _k(b, table, *a, **kw), _n)
             return _o(b, table, *a, **kw)
 
         monkeypatch.setattr(Batch, name, noted)
@@ -94,8 +107,48 @@ def test_a_model_that_says_it_is_aggregate_local_is(touches: Touches) -> None:
         assert vars(model) == {}, f"{model.name} keeps state between events"
 
 
+def not_shareable(touches: Touches, model: Projection) -> list[str]:
+    """What the model did that a model shared out by event class must not: anything but
+    appending rows, adding to counters, reading, and writing its subjects' table by the
+    events that create aggregates (`subject_classes`)."""
+    tables = {t.name: t for t in model.tables}
+    found, subjects = [], set()
+    for (op, table), classes in touches.ops[model.name].items():
+        spec = tables[table]
+        counters_only = set(spec.column_names) - set(spec.key) <= spec.counters
+        names = sorted(c.__name__ for c in classes)[:3]
+        if op == "add" and spec.key:
+            found.append(f"{table}: rows appended to a keyed table")
+        elif op == "bump" and not (spec.key and counters_only):
+            found.append(f"{table}: bumped, not only counters")
+        elif op == "row" and counters_only:
+            found.append(f"{table}: counters read")
+        elif op in ("put", "update", "delete"):
+            subjects.add(table)
+            if op != "put" or not classes <= model.subject_classes:
+                found.append(f"{table}: {op} by {names}")
+    if len(subjects) > 1:
+        found.append(f"written in place: {sorted(subjects)}")
+    return found
+
+
+def test_a_model_that_says_it_is_shareable_by_event_class_is(touches: Touches) -> None:
+    """`Projection.shareable`: a rebuild applies such a model's events in two processes, in
+    two orders (engine.rebuilding.plan), which is right only if each event appends rows,
+    adds whole numbers to counters, or reads subjects; and only the events that create
+    aggregates (`subject_classes`) write subjects, which a rebuild records first."""
+    shareable = [p for p in touches.models if p.shareable]  # type: ignore[attr-defined]
+    assert {p.name for p in shareable} == {"audit", "supervision"}
+    for model in shareable:
+        assert touches.ops[model.name], f"{model.name}: nothing done"
+        assert not_shareable(touches, model) == [], model.name
+
+
 def test_the_check_sees_a_model_that_is_not(touches: Touches) -> None:
     """The models that do not say so share rows between aggregates (a round's nominees, an
     agency's ledger, each actor's activity): the check above would catch one of them."""
     for name in ("rounds", "supervision"):
         assert touches.shared(name), name
+    models = {p.name: p for p in touches.models}  # type: ignore[attr-defined]
+    for name in ("rounds", "announcements", "lists"):
+        assert not_shareable(touches, models[name]), name

@@ -6,10 +6,12 @@ stops it; and a rebuild in two processes loads them apart from the others."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import Notification
 
 from domain.clock import SettableClock
 from domain.service import Greenlist
@@ -31,15 +33,23 @@ def local_models() -> list:
     return [p for p in all_projections() if p.aggregate_local]
 
 
-def test_the_log_by_aggregate_gives_each_aggregate_s_events_together_up_to_the_head(
+def history_past_the_head(
     app: Greenlist, clock: SettableClock
-) -> None:
+) -> tuple[LogByAggregate, int, Sequence[Notification]]:
+    """A history, its head, then one more unit recorded after it; the store's walks, the
+    head and every event recorded."""
     record_history(app, clock, listed=20, more=4)
     log = by_aggregate(app)
     assert isinstance(log, LogByAggregate)
     head = int(app.recorder.max_notification_id() or 0)
     s.register_and_cultivate(app, s.credit_code(9001))  # after the head: not walked
-    everything = app.recorder.select_notifications(start=1, limit=10**6)
+    return log, head, app.recorder.select_notifications(start=1, limit=10**6)
+
+
+def test_the_log_by_aggregate_gives_each_aggregate_s_events_together_up_to_the_head(
+    app: Greenlist, clock: SettableClock
+) -> None:
+    log, head, everything = history_past_the_head(app, clock)
     wanted = {type(app.mapper.to_domain_event(n)) for n in everything}
     walked, after, pages = [], None, 0
     while True:
@@ -135,16 +145,34 @@ def test_the_tracking_rows_count_the_events_read_below_zero_during_the_load(
 
 
 def test_a_rebuild_in_processes_loads_the_local_models_by_aggregate() -> None:
+    """And shares the shareable ones (the audit trail, the supervision) out by event class:
+    the process by aggregate applies them to the events it decodes anyway that no model in
+    log order needs, which the processes in log order then skip; they apply the rest."""
     models = all_projections()
     local = {p.name for p in models if p.aggregate_local}
+    shareable = {p.name for p in models if p.shareable}
+    assert shareable == {"audit", "supervision"}
     two = plan(models, 2, by_aggregate=True)
-    assert [(part.by, {p.name for p in part.models} == local) for part in two] == [
-        (AGGREGATE_ORDER, True),
-        (LOG_ORDER, False),
+    assert [(part.by, {p.name for p in part.models} - shareable) for part in two] == [
+        (AGGREGATE_ORDER, local),
+        (LOG_ORDER, {p.name for p in models} - local - shareable),
     ]
+    by_aggregate, in_order = two
+    assert {p.name for p in by_aggregate.models} & {p.name for p in in_order.models} == shareable
+    assert by_aggregate.shares is not None and in_order.shares is not None
+    decoded = set().union(*(p._handlers for p in models if p.aggregate_local))
+    needed = set().union(*(p._handlers for p in in_order.models if not p.shareable))
+    for p in models:
+        if p.shareable:
+            mine, theirs = by_aggregate.shares[p.name], in_order.shares[p.name]
+            assert mine.classes and mine.classes <= decoded - needed
+            assert not mine.classes & theirs.classes
+            assert mine.classes | theirs.classes == set(p._handlers)
+            assert (mine.name, theirs.name) == ("by-aggregate", "")
     three = plan(models, 3, by_aggregate=True)
     assert [part.by for part in three] == [AGGREGATE_ORDER, LOG_ORDER, LOG_ORDER]
-    assert sorted(p.name for part in three for p in part.models) == sorted(p.name for p in models)
+    names = sorted(p.name for part in three for p in part.models)
+    assert names == sorted([*(p.name for p in models), *shareable])
     for processes, offered in ((1, True), (2, False)):  # in log order, as before
         assert {part.by for part in plan(models, processes, offered)} == {LOG_ORDER}
     assert {part.by for part in plan(local_models(), 2, True)} == {LOG_ORDER}

@@ -19,6 +19,7 @@ from projections.engine.projection import Table, columns
 from projections.engine.rebuilding import collecting_less, partition
 from projections.engine.remembered import UNKNOWN, Forgotten, Remembered
 from projections.engine.runner import Runner
+from simulation import scenarios as s
 from tests.projections.test_crash_safety import record_history
 
 TABLE = Table("t", columns("k:int v:int"), key=("k",))
@@ -28,9 +29,14 @@ TABLE = Table("t", columns("k:int v:int"), key=("k",))
 def test_a_rebuild_in_two_processes_gives_the_rows_of_a_catch_up(
     app: Greenlist, clock: SettableClock, views: Db, store_url: str
 ) -> None:
-    """Two spawned processes each read the whole log and load a share of the read models;
-    the swap, here, applies what each had not reached and puts every model at the head."""
+    """Two spawned processes each read the log and load a share of the read models (the
+    audit trail and the supervision shared by event class); the swap, here, applies what
+    each had not reached and puts every model at the head. The log ends with events that
+    only the process reading by aggregate applies (cultivations): the other leaves them out
+    unread, and must still stand at the head (each was once applied twice at the swap)."""
     record_history(app, clock, listed=20, more=6)
+    for i in range(3):
+        s.register_and_cultivate(app, s.credit_code(9300 + i))
     models = all_projections()
     Runner(app, views, models, batch_size=7).catch_up()
     built = table_checksums(views, models)
@@ -42,6 +48,7 @@ def test_a_rebuild_in_two_processes_gives_the_rows_of_a_catch_up(
             side.runner.head()
         )
         assert table_checksums(views, models) == built
+        assert views.query("SELECT count(*) AS n FROM audit_trail")[0]["n"] == side.runner.head()
         assert set(side.runner.lag().values()) == {0}
         assert shown[-1] == (side.runner.head(), side.runner.head())
     finally:
