@@ -55,7 +55,13 @@ bumps added in memory and no reading ahead in log order: 1.01 M events in two pr
 before on the same machine (152.5 s, load 3.7), then 0.40x, 0.45x and 0.41x in three runs
 (74-80 s, 12,590-13,590 events/s, load 1.2-1.5; the baseline varied from 28,193 to 33,131
 events/s between runs); peak RSS 414-441 MB for the log-order process (its 400,000 rows
-remembered), 194 MB for the one by aggregate; 0.22 M events 0.34x at load 2.6, 222 MB."""
+remembered), 194 MB for the one by aggregate; 0.22 M events 0.34x at load 2.6, 222 MB.
+Then the audit trail and the supervision shared out by event class between the two processes,
+their subjects recorded first, each process leaving out on the server the events it does not
+handle, and each finishing its own tables at once (engine.rebuilding.plan; README
+"Performance"): 1.01 M events 0.51x, 0.44x, 0.55x in three runs (59-67 s; load 1.7-2.3, the
+baseline 29-34 k events/s), 0.22 M events 0.59x (load 1.0); the steps are printed
+(`Rebuilding.phases`)."""
 
 from __future__ import annotations
 

@@ -216,9 +216,9 @@ def rebuild_status(positions: dict[str, int]) -> list[str]:
     lines = ["new tables of a rebuild (running, or left by one that stopped):"]
     for name, position in loading:
         if position < 0:
-            lines.append(f"  {name:<16} {-position:>9} events read by aggregate")
+            lines.append(f"  {name:<24} {-position:>9} events read by aggregate")
         else:
-            lines.append(f"  {name:<16} position {position:>9}")
+            lines.append(f"  {name:<24} position {position:>9}")
     return lines
 
 

@@ -192,8 +192,12 @@ def tracked_name(projection: Projection, suffix: str) -> str:
     """The name of the model's tracking row for its tables named with `suffix`: of a share
     of its events (`Projection.restrict`) a row of its own, "<model>/<share><suffix>", so that
     processes applying other shares do not wait for its lock or move its position."""
-    share = f"/{projection.share}" if projection.share else ""
-    return f"{projection.name}{share}{suffix}"
+    return share_tracked_as(projection.name, projection.share, suffix)
+
+
+def share_tracked_as(model: str, share: str, suffix: str) -> str:
+    """The tracking row's name of a model's share ("": the model's own row)."""
+    return f"{model}/{share}{suffix}" if share else f"{model}{suffix}"
 
 
 def apply_to(

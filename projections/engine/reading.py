@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
@@ -65,17 +66,21 @@ def read_page(
     limit: int,
     wanted: Collection[type],
     head: int | None = None,
-    skipping: Sequence[str] = (),
+    skipped: Collection[type] | None = None,
 ) -> Page:
-    """As `read_events`, with only the events of the `wanted` classes decoded (the others
-    skipped by their topic, undecoded: a rebuild's process whose read models handle a share
-    of the classes, engine.rebuilding). An event whose topic names no class is decoded, so
-    that it fails as in `read_events`: never skipped. With `head` and `skipping` (topics of
-    classes not wanted), where the store offers it (`LogByAggregate.select_in_order`), the
-    events of those topics are left out by the server, and the log is read up to `head`."""
+    """As `read_events`, with only the events of the `wanted` classes decoded, and those of
+    the `skipped` classes not (a rebuild's process whose read models handle a share of the
+    classes, engine.rebuilding: another process decodes those); None: every other class is
+    skipped. Any other event is decoded, so that it fails as in `read_events`: an event that
+    no process can read is never skipped (found by an outside attack: a topic naming a class
+    that is no event was skipped by every process). With `head` and classes `skipped`, where
+    the store offers it (`LogByAggregate.select_in_order`), the events of their topics are
+    left out by the server, and the log is read up to `head`."""
     log = by_aggregate(app)
-    if log is not None and head is not None and skipping:
-        notifications: Sequence[Notification] = log.select_in_order(after, head, limit, skipping)
+    if log is not None and head is not None and skipped:
+        notifications: Sequence[Notification] = log.select_in_order(
+            after, head, limit, topics_of(skipped)
+        )
     else:
         notifications = app.recorder.select_notifications(
             start=after, limit=limit, inclusive_of_start=False
@@ -84,7 +89,7 @@ def read_page(
     events: Events = []
     last, read = after, 0
     for notification in notifications:
-        if _wanted(notification.topic, wanted):
+        if _wanted(notification.topic, wanted, skipped):
             try:
                 events.append((notification.id, to_event(notification)))
             except UndecodableEvent:
@@ -117,19 +122,20 @@ def read_by_aggregate(
     head: int,
     limit: int,
     wanted: Collection[type],
-    skipping: Sequence[str] = (),
+    skipped: Collection[type] | None = None,
 ) -> AggregatePage:
     """The next page of the log up to `head`, by aggregate (`LogByAggregate`), with only the
     events of the `wanted` classes decoded (the others are skipped by their topic, unread:
     a rebuild by aggregate loads the models that handle them, engine.rebuilding). An event
     whose topic names no class is decoded, so that it fails as in `read_events`: never
-    skipped. The events of the topics `skipping` are left out by the store."""
-    notifications = log.select_by_aggregate(after, head, limit, skipping)
+    skipped. The events of the `skipped` classes (as in `read_page`) are left out by the
+    store."""
+    notifications = log.select_by_aggregate(after, head, limit, topics_of(skipped or ()))
     if not notifications:
         return AggregatePage([], 0, None)
     to_event, events = app.mapper.to_domain_event, []
     for notification in notifications:
-        if _wanted(notification.topic, wanted):
+        if _wanted(notification.topic, wanted, skipped):
             events.append((notification.id, to_event(notification)))
     last = notifications[-1]
     after = (UUID(str(last.originator_id)), last.originator_version)
@@ -144,20 +150,26 @@ def read_first_events(
     decoded (an event whose topic names no class is decoded too, and fails)."""
     to_event = app.mapper.to_domain_event
     for notifications in log.first_events(head, limit):
-        yield [(n.id, to_event(n)) for n in notifications if _wanted(n.topic, wanted)]
+        yield [(n.id, to_event(n)) for n in notifications if _wanted(n.topic, wanted, None)]
 
 
 def topics_of(classes: Collection[type]) -> list[str]:
     """The topics events of these classes are recorded under (today's: an event recorded
     under an older one is read and skipped by its class instead)."""
-    return sorted(get_topic(cls) for cls in classes)
+    return list(_topics(frozenset(classes)))
+
+
+@lru_cache(maxsize=16)
+def _topics(classes: frozenset[type]) -> tuple[str, ...]:
+    return tuple(sorted(get_topic(cls) for cls in classes))
 
 
 _classes: dict[str, type | None] = {}
 
 
-def _wanted(topic: str, wanted: Collection[type]) -> bool:
-    """Whether the event of this topic is of a wanted class (or names none: decode it, it
+def _wanted(topic: str, wanted: Collection[type], skipped: Collection[type] | None) -> bool:
+    """Whether to decode the event of this topic: of a wanted class, or of none that
+    another reader decodes (`skipped`; None: any class not wanted), or naming no class (it
     fails)."""
     if topic not in _classes:
         try:
@@ -165,7 +177,9 @@ def _wanted(topic: str, wanted: Collection[type]) -> bool:
         except Exception:  # a topic nobody can read: the mapper says why
             _classes[topic] = None
     cls = _classes[topic]
-    return cls is None or cls in wanted
+    if cls is None or cls in wanted:
+        return True
+    return skipped is not None and cls not in skipped
 
 
 @contextmanager

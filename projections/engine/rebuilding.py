@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from domain.service import Greenlist
 from projections.engine.batch import Batch
 from projections.engine.db import Db, Tx
-from projections.engine.projection import Projection, apply_to, tracked_name
+from projections.engine.projection import Projection, apply_to, share_tracked_as, tracked_name
 from projections.engine.reading import (
     Events,
     Page,
@@ -32,7 +32,6 @@ from projections.engine.reading import (
     read_first_events,
     read_page,
     reader,
-    topics_of,
 )
 from projections.engine.remembered import Remembered
 from projections.engine.tables import create_indexes, create_tables, set_logged
@@ -96,9 +95,10 @@ class Rebuilding:
 
     processes = 1
     """How many processes load a rebuild's read models (with `workers`)."""
-    skipping: tuple[str, ...] = ()
-    """A loading process: the topics of the events its read models do not handle (`Part`),
-    left out by the store where it can (`read_page`, `read_by_aggregate`)."""
+    skipped: frozenset[type] = frozenset()
+    """A loading process: the classes of the events another process handles and its read
+    models do not (`Part.skipped`), left out by the store where it can (`read_page`,
+    `read_by_aggregate`)."""
     rebuild_number: int | None = None
     """The number `_start_afresh` gave this rebuild (in its tracking rows' version column,
     random): each batch checks its tables are still this rebuild's (`still_ours`). Passed to
@@ -174,7 +174,7 @@ class Rebuilding:
             phase("subjects")
             done, reached = self._load_in_processes(parts, head, progress)
             log = by_aggregate(self.app)
-            if log is not None and any(part.skipping for part in parts):
+            if log is not None and any(part.skipped for part in parts):
                 done = log.count_events(head)  # each part read a share of them
             unfinished = [p for p in group if p.name in shared]  # each part finished its own
         else:
@@ -203,10 +203,10 @@ class Rebuilding:
         done, position = 0, 0
         bs = self.batch_size
         wanted = set().union(*(p._handlers for p in group))
-        bounded = bool(self.skipping) and by_aggregate(self.app) is not None  # (read_page)
-        if self.skipping or any(p.restricted for p in group):
+        bounded = bool(self.skipped) and by_aggregate(self.app) is not None  # (read_page)
+        if self.skipped or any(p.restricted for p in group):
             read_batch: Callable[[int], Page] = lambda after: read_page(  # noqa: E731
-                self.app, after, bs, wanted, head, self.skipping
+                self.app, after, bs, wanted, head, self.skipped
             )
         else:
             read_batch = lambda after: _page(self._read(after, bs), after)  # noqa: E731
@@ -263,7 +263,7 @@ class Rebuilding:
                     part.by,
                     self.rebuild_number,
                     part.shares,
-                    part.skipping,
+                    part.skipped,
                 )
                 for part in parts
             ]
@@ -320,7 +320,7 @@ class Rebuilding:
                 yield tx
 
         fetch = lambda after: read_by_aggregate(  # noqa: E731
-            log, self.app, after, head, self.batch_size, wanted, self.skipping
+            log, self.app, after, head, self.batch_size, wanted, self.skipped
         )
         ahead = self.read_ahead_by_aggregate
         with collecting_less(self.gc_threshold), reader(fetch, ahead) as start:
@@ -383,8 +383,9 @@ class Rebuilding:
         tracking rows' names: `share_names`), a left-over share of an earlier rebuild gone."""
         number = self.rebuild_number = secrets.randbelow(1 << 62) + 1
         with self.db.transaction() as tx:
-            for projection in sorted(group, key=lambda p: p.name):
-                lock(tx, projection.name + NEXT)
+            # and the shares' (a share's batch in flight ends first), all in one order with
+            # the batches' (lock_all of sorted names): never waiting for each other in a cycle
+            lock_all(tx, sorted([*(p.name + NEXT for p in group), *share_locks(group)]))
             for projection in group:
                 tx.execute(f"DELETE FROM {TRACKING} WHERE name LIKE ?", (projection.name + "/%",))
             for name in shares:
@@ -553,6 +554,9 @@ class Share(NamedTuple):
     name: str = ""
 
 
+NO_SHARE = Share(frozenset())
+
+
 class Part(NamedTuple):
     """Read models loaded by one process, how it reads the log for them, and of the
     shareable ones, the share of their events it applies (by model name)."""
@@ -560,25 +564,32 @@ class Part(NamedTuple):
     models: list[Projection]
     by: str = LOG_ORDER
     shares: dict[str, Share] | None = None
-    skipping: tuple[str, ...] = ()
-    """The topics of the events none of its models (or shares) handle, which it need not
-    read."""
+    skipped: frozenset[type] = frozenset()
+    """The classes of the events it leaves to the other parts: another part's models (or
+    shares) handle them, and none of its own. Any other event it reads and decodes, so that
+    an event nobody can read stops the rebuild (`reading.read_page`)."""
+
+
+def share_locks(group: Iterable[Projection]) -> list[str]:
+    """The tracking rows' names (and locks) of the shares the shareable models of the group
+    may have: a rebuild starting afresh takes them as well as the models' own, so that a
+    share's batch that found the new tables still its own has written and committed before
+    they are dropped (found by an outside attack: a rebuild of the audit trail alone did
+    not wait for the process by aggregate's batch, which then wrote its rows into the new
+    rebuild's tables, duplicated)."""
+    return sorted(share_tracked_as(p.name, BY_AGGREGATE_SHARE, NEXT) for p in group if p.shareable)
 
 
 def share_names(part: Part) -> list[str]:
     """The tracking rows of the part's shares that have one of their own."""
-    return [f"{model}/{s.name}{NEXT}" for model, s in (part.shares or {}).items() if s.name]
+    shares = (part.shares or {}).items()
+    return [share_tracked_as(model, s.name, NEXT) for model, s in shares if s.name]
 
 
 def tracked(part: Part) -> list[str]:
     """The tracking rows of the part's models (of a share with a name, the share's)."""
     shares = part.shares or {}
-    return [
-        f"{p.name}/{shares[p.name].name}{NEXT}"
-        if p.name in shares and shares[p.name].name
-        else p.name + NEXT
-        for p in part.models
-    ]
+    return [share_tracked_as(p.name, shares.get(p.name, NO_SHARE).name, NEXT) for p in part.models]
 
 
 def plan(group: list[Projection], processes: int, by_aggregate: bool) -> list[Part]:
@@ -617,7 +628,7 @@ def plan(group: list[Projection], processes: int, by_aggregate: bool) -> list[Pa
     for models in partition(others, processes - 1):
         own = {p.name: theirs[p.name] for p in models if p.name in theirs}
         parts.append(Part(models, LOG_ORDER, own or None))
-    return [part._replace(skipping=tuple(topics_of(everything - handled(part)))) for part in parts]
+    return [part._replace(skipped=frozenset(everything - handled(part))) for part in parts]
 
 
 def handled(part: Part) -> set[type]:
@@ -655,7 +666,7 @@ def load_part(
     by: str = LOG_ORDER,
     rebuild_number: int | None = None,
     shares: dict[str, Share] | None = None,
-    skipping: Sequence[str] = (),
+    skipped: frozenset[type] = frozenset(),
 ) -> tuple[int, int, dict[str, float]]:
     """In a spawned process: the named read models' new tables loaded from the whole log
     (their tables and tracking rows reset by the parent's `_start_afresh`, which numbered
@@ -666,7 +677,7 @@ def load_part(
     position, seconds taken by the load and the finish, `Rebuilding.phases`)."""
     runner = workers(names)
     runner.rebuild_number = rebuild_number
-    runner.skipping = tuple(skipping)
+    runner.skipped = skipped
     try:
         group = list(runner.projections)
         shared = [p for p in group if p.name in (shares or {})]

@@ -65,9 +65,12 @@ def test_status_shows_a_rebuild_s_new_tables_and_how_far_they_are(
     side = read_side(app, store_url)
     try:
         models = side.runner.projections
-        side.runner._start_afresh(models)
+        side.runner._start_afresh(models, [f"audit/by-aggregate{NEXT}"])  # a share's own row
         with side.db.transaction() as tx:  # one loaded by aggregate, one in log order
             tx.execute(f"UPDATE {TRACKING} SET position = -1234 WHERE name = 'lists{NEXT}'")
+            tx.execute(
+                f"UPDATE {TRACKING} SET position = -77 WHERE name = 'audit/by-aggregate{NEXT}'"
+            )
             tx.execute(f"UPDATE {TRACKING} SET position = 56 WHERE name = 'audit{NEXT}'")
     finally:
         side.close()
@@ -77,3 +80,4 @@ def test_status_shows_a_rebuild_s_new_tables_and_how_far_they_are(
     assert "new tables of a rebuild (running, or left by one that stopped):" in out
     assert re.search(r"lists\s+1234 events read by aggregate", out)
     assert re.search(r"audit\s+position\s+56", out)
+    assert re.search(r"audit/by-aggregate\s+77 events read by aggregate", out)
