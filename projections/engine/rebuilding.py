@@ -163,25 +163,26 @@ class Rebuilding:
         phase = Phases(self.phases)
         processes = self.processes if self.workers is not None else 1
         parts = plan(group, processes, by_aggregate(self.app) is not None)
-        self._start_afresh(group, [n for part in parts for n in share_names(part)])
-        head = self.head()
-        phase("start")
         remembered: Remembered | None = None
-        if len(parts) > 1:
-            shared = {name for part in parts for name in part.shares or {}}
-            if shared:
-                self._record_subjects([p for p in group if p.name in shared], head)
-            phase("subjects")
-            done, reached = self._load_in_processes(parts, head, progress)
-            log = by_aggregate(self.app)
-            if log is not None and any(part.skipped for part in parts):
-                done = log.count_events(head)  # each part read a share of them
-            unfinished = [p for p in group if p.name in shared]  # each part finished its own
-        else:
-            remembered = self._remembered(group)
-            done, position = self._load(group, head, remembered, progress)
-            reached = dict.fromkeys((p.name for p in group), position)
-            unfinished = group
+        with self._spawned(len(parts)) as loaders:  # they start while this one prepares
+            self._start_afresh(group, [n for part in parts for n in share_names(part)])
+            head = self.head()
+            phase("start")
+            if loaders is not None:
+                shared = {name for part in parts for name in part.shares or {}}
+                if shared:
+                    self._record_subjects([p for p in group if p.name in shared], head)
+                phase("subjects")
+                done, reached = self._load_in_processes(loaders, parts, head, progress)
+                log = by_aggregate(self.app)
+                if log is not None and any(part.skipped for part in parts):
+                    done = log.count_events(head)  # each part read a share of them
+                unfinished = [p for p in group if p.name in shared]  # each finished its own
+            else:
+                remembered = self._remembered(group)
+                done, position = self._load(group, head, remembered, progress)
+                reached = dict.fromkeys((p.name for p in group), position)
+                unfinished = group
         phase("load")
         self._finish_load(unfinished, reached)
         phase("finish")
@@ -241,41 +242,53 @@ class Rebuilding:
                     position = head
         return done, position
 
-    def _load_in_processes(
-        self, parts: list[Part], head: int, progress: Progress | None
-    ) -> tuple[int, dict[str, int]]:
-        """Each part loaded by a process of its own (spawned: nothing of this one's
-        connections is shared), while this one shows the slowest part's position (of a part
-        loaded by aggregate, how many events it read: its tracking rows count them, below
-        zero, `_load_by_aggregate`); (events read by the part that read most, each
-        model's last position)."""
-        assert self.workers is not None
+    @contextmanager
+    def _spawned(self, parts: int) -> Iterator[ProcessPoolExecutor | None]:
+        """With more than one part, a process per part, spawned (nothing of this one's
+        connections is shared) and warmed up at once (`warm_up`: their imports), so that they
+        start while this one resets the new tables and records the subjects (about a second
+        and a half each, on 1 M events: issue 15 item 3); None otherwise. They end with it."""
+        if parts < 2:
+            yield None
+            return
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            len(parts), mp_context=context, initializer=stop_with_parent, initargs=(os.getpid(),)
+            parts, mp_context=context, initializer=stop_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            futures = [
-                pool.submit(
-                    load_part,
-                    self.workers,
-                    [p.name for p in part.models],
-                    head,
-                    part.by,
-                    self.rebuild_number,
-                    part.shares,
-                    part.skipped,
-                )
-                for part in parts
-            ]
-            while not all(f.done() for f in futures):
-                wait(futures, timeout=1.0, return_when=FIRST_EXCEPTION)
-                if any(f.done() and f.exception() for f in futures):
-                    break
-                if progress:
-                    found = positions(self.db)
-                    least = min(abs(found.get(n, 0)) for part in parts for n in tracked(part))
-                    progress(min(least, head), head)
-            results = [f.result() for f in futures]  # the first failure, raised here
+            for _ in range(parts):  # one each: a pool spawns a process per task waiting
+                pool.submit(warm_up, self.workers)
+            yield pool
+
+    def _load_in_processes(
+        self, pool: ProcessPoolExecutor, parts: list[Part], head: int, progress: Progress | None
+    ) -> tuple[int, dict[str, int]]:
+        """Each part loaded by a process of the pool, while this one shows the slowest
+        part's position (of a part loaded by aggregate, how many events it read: its
+        tracking rows count them, below zero, `_load_by_aggregate`); (events read by the part
+        that read most, each model's last position)."""
+        assert self.workers is not None
+        futures = [
+            pool.submit(
+                load_part,
+                self.workers,
+                [p.name for p in part.models],
+                head,
+                part.by,
+                self.rebuild_number,
+                part.shares,
+                part.skipped,
+            )
+            for part in parts
+        ]
+        while not all(f.done() for f in futures):
+            wait(futures, timeout=1.0, return_when=FIRST_EXCEPTION)
+            if any(f.done() and f.exception() for f in futures):
+                break
+            if progress:
+                found = positions(self.db)
+                least = min(abs(found.get(n, 0)) for part in parts for n in tracked(part))
+                progress(min(least, head), head)
+        results = [f.result() for f in futures]  # the first failure, raised here
         reached = {
             p.name: position
             for (_, position, _), part in zip(results, parts, strict=True)
@@ -657,6 +670,11 @@ def stop_with_parent(parent: int) -> None:
         os._exit(70)
 
     threading.Thread(target=watch, name="stop-with-parent", daemon=True).start()
+
+
+def warm_up(workers: Workers | None) -> None:
+    """In a rebuild's loading process, as soon as it starts: nothing but what receiving
+    `workers` imports (the service's and the read models' modules)."""
 
 
 def load_part(
