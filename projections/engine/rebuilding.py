@@ -69,6 +69,9 @@ class Rebuilding:
     remember_rows = 400_000
     """A rebuild remembers up to this many rows of its new tables from one batch to the next
     (batch.Remembered: a few hundred bytes each), instead of reading them again; 0: never."""
+    remember_subjects = 20_000
+    """As `remember_rows`, for the subjects recorded before a load in processes
+    (`_record_subjects`): each is written once, by COPY, when forgotten."""
     remember_rows_by_aggregate = 100_000
     """As `remember_rows`, for a load by aggregate (`_load_by_aggregate`), which needs the rows
     of the last few aggregates only."""
@@ -470,14 +473,14 @@ class Rebuilding:
         name (`Projection.record_subjects`), recorded into their new tables from the
         aggregates' first events up to `head`, in log order, so that each process finds the
         subject of any event it applies, whatever the order (issue 15 item 3). Written with
-        COPY; what is remembered of them is bounded by `remember_rows`."""
+        COPY; what is remembered of them is bounded by `remember_subjects`."""
         log = by_aggregate(self.app)
         assert log is not None, "the store does not offer the aggregates' first events"
         wanted = set().union(*(p.subject_classes for p in shared))
         tables = {p.name: {t.name: (t, t.name + NEXT) for t in p.tables if t.key} for p in shared}
-        remembered = Remembered(
+        remembered = Remembered(  # each subject is written once: none need be kept long
             [t for p in shared for t in tables[p.name]],
-            max(1, self.remember_rows),
+            max(1, min(self.remember_rows, self.remember_subjects)),
             write_back=True,
         )
         pages = read_first_events(log, self.app, head, self.batch_size, wanted)

@@ -104,6 +104,7 @@ def test_the_shared_models_loaded_in_shares_have_the_rows_of_a_catch_up(
     for i in range(3):  # the log ends with events only the process by aggregate applies
         s.register_and_cultivate(app, s.credit_code(9300 + i))
     parent = Runner(app, views, all_projections())
+    parent.remember_subjects = 7  # the subjects forgotten (written) as they are recorded
     parts = plan(parent.projections, 2, by_aggregate=True)
     assert parts[0].by == AGGREGATE_ORDER and all(p.shares for p in parts)
     load_shared(
