@@ -146,7 +146,6 @@ class Projection:
     share = ""
     """Of a restricted model (`restrict`), the name of its share of the events; "" for the
     model that applies every event it handles."""
-    restricted = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -164,7 +163,6 @@ class Projection:
             raise TypeError(f"{self.name} is not shareable by event class")
         self._handlers = {c: h for c, h in type(self)._handlers.items() if c in classes}
         self.share = share
-        self.restricted = True
 
     def record_subjects(self, events: Iterable[tuple[int, Any]], batch: Batch) -> None:
         """A shareable model: the subjects these events (of `subject_classes`, in log order)

@@ -35,19 +35,7 @@ def read_events(app: Greenlist, after: int, limit: int) -> Events:
     the code can read it again (a topic alias or an upcaster). Stopped, the read models stay
     consistent up to the position before it, say how far they are behind, and resume from
     there once it can be read."""
-    notifications = app.recorder.select_notifications(
-        start=after, limit=limit, inclusive_of_start=False
-    )
-    to_event = app.mapper.to_domain_event
-    events: Events = []
-    for notification in notifications:
-        try:
-            events.append((notification.id, to_event(notification)))
-        except UndecodableEvent:
-            if events:
-                break
-            raise
-    return events
+    return read_page(app, after, limit, (), skipped=frozenset()).events  # every one decoded
 
 
 class Page(NamedTuple):

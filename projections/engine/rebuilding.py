@@ -208,7 +208,7 @@ class Rebuilding:
         bs = self.batch_size
         wanted = set().union(*(p._handlers for p in group))
         bounded = bool(self.skipped) and by_aggregate(self.app) is not None  # (read_page)
-        if self.skipped or any(p.restricted for p in group):
+        if self.skipped:
             read_batch: Callable[[int], Page] = lambda after: read_page(  # noqa: E731
                 self.app, after, bs, wanted, head, self.skipped
             )
@@ -221,9 +221,7 @@ class Rebuilding:
                 if not count:
                     break
                 pending = read(last)
-                with self.db.transaction() as tx:
-                    if self.relaxed_commits and tx.dialect == "postgres":
-                        tx.execute("SET LOCAL synchronous_commit = off")
+                with self._relaxed() as tx:
                     self._apply(tx, group, NEXT, events, position, remembered, last)
                 done += count
                 position = last
@@ -232,18 +230,32 @@ class Rebuilding:
         unwritten = remembered is not None and remembered.write_back
         to_head = bounded and position < head
         if unwritten or to_head:
-            names = sorted(tracked_name(p, NEXT) for p in group)
-            with self.db.transaction() as tx:  # what the batches left unwritten
-                if self.relaxed_commits and tx.dialect == "postgres":
-                    tx.execute("SET LOCAL synchronous_commit = off")
-                lock_all(tx, names)
-                still_ours(group, marks(tx), position, self.rebuild_number)
+            with self._still_ours(group, position) as tx:  # what the batches left unwritten
                 if remembered is not None and unwritten:
                     remembered.write_all(tx)
                 if to_head:  # the events after `position` were all left out: read, in effect
-                    set_position(tx, names, head)
+                    set_position(tx, sorted(tracked_name(p, NEXT) for p in group), head)
                     position = head
         return done, position
+
+    @contextmanager
+    def _relaxed(self) -> Iterator[Tx]:
+        """A transaction of a rebuild's load: on PostgreSQL committed without waiting for the
+        log's flush to disk (`relaxed_commits`)."""
+        with self.db.transaction() as tx:
+            if self.relaxed_commits and tx.dialect == "postgres":
+                tx.execute("SET LOCAL synchronous_commit = off")
+            yield tx
+
+    @contextmanager
+    def _still_ours(self, group: list[Projection], position: int) -> Iterator[Tx]:
+        """A `_relaxed` transaction under the group's locks (its tracking rows' names, in
+        one order: `tracked_name`), once its new tables are found still this rebuild's, at
+        `position` (`still_ours`: else another rebuild reset them, and this one stops)."""
+        with self._relaxed() as tx:
+            lock_all(tx, sorted(tracked_name(p, NEXT) for p in group))
+            still_ours(group, marks(tx), position, self.rebuild_number)
+            yield tx
 
     @contextmanager
     def _spawned(self, parts: int) -> Iterator[ProcessPoolExecutor | None]:
@@ -323,18 +335,6 @@ class Rebuilding:
         wanted = set().union(*(p._handlers for p in group))
         names = sorted(tracked_name(p, NEXT) for p in group)
         done = read = 0
-
-        @contextmanager
-        def step() -> Iterator[Tx]:
-            """A batch's transaction, under the group's locks, once its tables are still
-            this rebuild's."""
-            with self.db.transaction() as tx:
-                if self.relaxed_commits and tx.dialect == "postgres":
-                    tx.execute("SET LOCAL synchronous_commit = off")
-                lock_all(tx, names)
-                still_ours(group, marks(tx), -read, self.rebuild_number)
-                yield tx
-
         fetch = lambda after: read_by_aggregate(  # noqa: E731
             log, self.app, after, head, self.batch_size, wanted, self.skipped
         )
@@ -347,12 +347,12 @@ class Rebuilding:
                     break
                 if page.after is not None:
                     pending = start(page.after)
-                with step() as tx:
+                with self._still_ours(group, -read) as tx:
                     self._apply_by_aggregate(tx, group, page.events, remembered)
                     read += page.read
                     set_position(tx, names, -read)
                 done += len(page.events)
-        with step() as tx:
+        with self._still_ours(group, -read) as tx:
             if remembered is not None and remembered.write_back:
                 remembered.write_all(tx)
             set_position(tx, names, head)
@@ -486,21 +486,13 @@ class Rebuilding:
         pages = read_first_events(log, self.app, head, self.batch_size, wanted)
         with collecting_less(self.gc_threshold):
             for events in pages:
-                with self.db.transaction() as tx:
-                    if self.relaxed_commits and tx.dialect == "postgres":
-                        tx.execute("SET LOCAL synchronous_commit = off")
-                    for projection in sorted(shared, key=lambda p: p.name):
-                        lock(tx, projection.name + NEXT)
-                    still_ours(shared, marks(tx), 0, self.rebuild_number)
+                with self._still_ours(shared, 0) as tx:
                     for projection in shared:
                         batch = Batch(tx, tables[projection.name], remembered)
                         projection.record_subjects(events, batch)
                         batch.flush()
                         remembered.learn(batch)
-        with self.db.transaction() as tx:
-            for projection in sorted(shared, key=lambda p: p.name):
-                lock(tx, projection.name + NEXT)
-            still_ours(shared, marks(tx), 0, self.rebuild_number)
+        with self._still_ours(shared, 0) as tx:
             remembered.write_all(tx)
 
 
