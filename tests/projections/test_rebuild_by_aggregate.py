@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import Notification
@@ -18,10 +19,11 @@ from domain.service import Greenlist
 from domain.service.ports import LogByAggregate
 from projections.catalogue import all_projections
 from projections.engine import rebuilding
+from projections.engine.batch import Batch
 from projections.engine.checksum import table_checksums
 from projections.engine.db import Db
 from projections.engine.reading import AggregatePage, by_aggregate, read_by_aggregate
-from projections.engine.rebuilding import AGGREGATE_ORDER, LOG_ORDER, plan
+from projections.engine.rebuilding import AGGREGATE_ORDER, LOG_ORDER, plan, whole_aggregates
 from projections.engine.runner import NEXT, RebuildSuperseded, Runner
 from simulation import scenarios as s
 from tests.projections.test_crash_safety import record_history
@@ -72,22 +74,32 @@ def test_the_log_by_aggregate_gives_each_aggregate_s_events_together_up_to_the_h
     assert page.read == len(expected) and {type(e) for _, e in page.events} == some
 
 
+@pytest.mark.parametrize("batch_size", [3, 13])
 def test_the_local_models_loaded_by_aggregate_have_the_rows_of_a_catch_up(
-    app: Greenlist, clock: SettableClock, views: Db
+    app: Greenlist,
+    clock: SettableClock,
+    views: Db,
+    batch_size: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """What is recorded after the head the load read to is applied at the swap, in log
-    order; nothing is read back from the new tables (each aggregate's rows are written once
-    it is past), though they hold more rows than the rebuild remembers."""
+    order. Each batch applies whole aggregates (pages of 3 or 13 events end inside one; a
+    unit has more events than a page of 3), so its rows are final: written by the batch and
+    neither remembered nor read back from the new tables."""
     record_history(app, clock, listed=20, more=6)
     models = local_models()
-    runner = Runner(app, views, models, batch_size=13)
+    runner = Runner(app, views, models, batch_size=batch_size)
     runner._start_afresh(models)
     head = runner.head()
     for i in range(3):  # recorded during the load, after its head
         s.register_and_cultivate(app, s.credit_code(9100 + i))
     remembered = runner._remembered(models, 40)
+    monkeypatch.setattr(Batch, "_select", _not_read_back)
+    monkeypatch.setattr(Batch, "_prefetch", _not_read_back)
     assert runner._load_by_aggregate(models, head, remembered)[1] == head
-    assert remembered is not None and remembered.forgotten  # forgot (and wrote) rows
+    assert remembered is not None and remembered.final
+    assert not any(remembered.rows.values()) and not remembered.forgotten
+    monkeypatch.undo()
     reached = dict.fromkeys((p.name for p in models), head)
     runner._finish_load(models, reached)
     runner._swap(models, reached)
@@ -95,6 +107,23 @@ def test_the_local_models_loaded_by_aggregate_have_the_rows_of_a_catch_up(
     Runner(app, views, models).rebuild()  # one process, in log order
     assert rebuilt == table_checksums(views, models)
     assert set(runner.lag().values()) == {0}
+
+
+def _not_read_back(*args: object) -> None:
+    raise AssertionError(f"a row read back from the new tables: {args[1:]}")
+
+
+def test_whole_aggregates_holds_back_the_events_of_the_aggregate_a_page_ends_in() -> None:
+    a, b, c = (UUID(int=i) for i in (1, 2, 3))
+    events = [(1, _Event(a)), (2, _Event(b)), (3, _Event(b)), (4, _Event(c))]
+    assert whole_aggregates(events, (c, 7)) == (events[:3], events[3:])
+    assert whole_aggregates(events[1:3], (b, 9)) == ([], events[1:3])  # one aggregate: all held
+    assert whole_aggregates(events, (UUID(int=4), 1)) == (events, [])  # ended in an unwanted one
+    assert whole_aggregates(events, None) == (events, [])  # the end of the log
+
+
+class _Event(NamedTuple):
+    originator_id: UUID
 
 
 def test_a_load_by_aggregate_stops_when_another_rebuild_starts(
@@ -140,7 +169,9 @@ def test_the_tracking_rows_count_the_events_read_below_zero_during_the_load(
     runner._apply_by_aggregate = apply  # type: ignore[method-assign]
     head = runner.head()
     runner._load_by_aggregate(models, head, runner._remembered(models))
-    assert seen[0] == 0 and all(b == a - 10 for a, b in pairwise(seen))
+    *pages, held = seen  # then the events of the last aggregate, held back (`whole_aggregates`)
+    assert pages[0] == 0 and all(b == a - 10 for a, b in pairwise(pages))
+    assert 0 < pages[-1] - held <= 10
     assert {runner.positions()[p.name + NEXT] for p in models} == {head}
 
 
@@ -162,10 +193,13 @@ def test_a_rebuild_in_processes_loads_the_local_models_by_aggregate() -> None:
     assert by_aggregate.shares is not None and in_order.shares is not None
     decoded = set().union(*(p._handlers for p in models if p.aggregate_local))
     needed = set().union(*(p._handlers for p in in_order.models if not p.shareable))
+    everything = set().union(*(p._handlers for p in models))
+    assert in_order.skipped == everything - needed  # only what its own models need is read
     for p in models:
         if p.shareable:
             mine, theirs = by_aggregate.shares[p.name], in_order.shares[p.name]
-            assert mine.classes and mine.classes <= decoded - needed
+            assert mine.classes == set(p._handlers) - needed  # all those in log order skip
+            assert mine.classes - decoded  # some the local models do not need
             assert not mine.classes & theirs.classes
             assert mine.classes | theirs.classes == set(p._handlers)
             assert (mine.name, theirs.name) == ("by-aggregate", "")
