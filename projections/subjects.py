@@ -212,6 +212,9 @@ class Subjects:
         return code, label
 
 
+SUBJECTS_READ = "subjects"
+
+
 class SubjectsShared(Projection):
     """A read model whose rows name what each event is about (`Subjects`), and which is
     otherwise only appended to or counted: shareable by event class in a rebuild
@@ -228,5 +231,13 @@ class SubjectsShared(Projection):
             batch.position = position
             self.subjects.track(e, batch)
 
-    def use_recorded_subjects(self, tx: Tx, suffix: str) -> None:
-        self.subjects.use_recorded(tx, self.subjects.table + suffix)
+    def use_recorded_subjects(self, tx: Tx, suffix: str, read: dict[str, Any]) -> None:
+        """The subjects recorded for the audit trail and the supervision are the same
+        (`Subjects.track` of the same events): read once, shared by both."""
+        known = read.get(SUBJECTS_READ)
+        if known is None:
+            self.subjects.use_recorded(tx, self.subjects.table + suffix)
+            read[SUBJECTS_READ] = self.subjects._known
+        else:
+            self.subjects.recorded = True
+            self.subjects._known = known

@@ -169,10 +169,11 @@ class Projection:
         create, written with `batch`, before a rebuild's load shares the model out."""
         raise NotImplementedError
 
-    def use_recorded_subjects(self, tx: Tx, suffix: str) -> None:
+    def use_recorded_subjects(self, tx: Tx, suffix: str, read: dict[str, Any]) -> None:
         """A shareable model, in a rebuild's loading process: from now on its subjects are
         read from its tables (named with `suffix`: written by `record_subjects`), never
-        written."""
+        written. `read`: what the models of one process read so far, by what it is, so
+        that two models recording the same subjects keep them in memory once."""
         raise NotImplementedError
 
     def process(self, events: Iterable[tuple[int, Any]], batch: Batch) -> None:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from uuid import UUID
 
 from domain.service import Greenlist
@@ -82,6 +82,9 @@ class Rebuilding:
     """A rebuild's batches leave the rows they change in memory (`Remembered.write_back`),
     written once when forgotten or at the end of the load, not by every batch that changes
     them (needs `remember_rows`)."""
+    hold_pages = 4
+    """A load by aggregate holds back the events of the aggregate a page ends in, for the
+    next page, up to this many pages' worth (`_load_by_aggregate`)."""
     read_ahead = False
     """A rebuild reading the log in order reads the next batch while it writes the current
     one (reading.reader). Off: the reading thread decodes, holding the interpreter's lock,
@@ -326,7 +329,10 @@ class Rebuilding:
         again. Each batch applies whole aggregates (the events of the one a page ends in are
         held back for the next: `whole_aggregates`), so its rows are final: written by the
         batch, with COPY, and not remembered (`Remembered.final`); memory holds a page's rows,
-        however long the log. Only the events of the classes the group handles are decoded.
+        however long the log. An aggregate with more events than `hold_pages` pages (a
+        round, the adjustment queue: they grow with the log) is applied in parts instead,
+        its rows remembered until it is past (`Remembered.settle`). Only the events of the
+        classes the group handles are decoded.
 
         The group's tracking rows count the events read, below zero (a position would not
         say how far a load by aggregate is), so that a rebuild started meanwhile, which
@@ -340,10 +346,9 @@ class Rebuilding:
         fetch = lambda after: read_by_aggregate(  # noqa: E731
             log, self.app, after, head, self.batch_size, wanted, self.skipped
         )
-        if remembered is not None:
-            remembered.final = True  # each batch below applies whole aggregates
         ahead = self.read_ahead_by_aggregate
         held: Events = []
+        hold, long = self.batch_size * self.hold_pages, None
         with collecting_less(self.gc_threshold), reader(fetch, ahead) as start:
             pending = start(None)
             while True:
@@ -352,11 +357,20 @@ class Rebuilding:
                     break
                 if page.after is not None:
                     pending = start(page.after)
+                last = page.after[0] if page.after is not None else None
                 events, held = whole_aggregates(held + page.events, page.after)
+                in_parts = last is not None and (last == long or len(held) > hold)
+                if in_parts:  # a long aggregate, applied in parts: its rows remembered
+                    events, held = events + held, []
                 with self._still_ours(group, -read) as tx:
+                    if remembered is not None:
+                        remembered.final = long is None and not in_parts
                     self._apply_by_aggregate(tx, group, events, remembered)
+                    if remembered is not None and not remembered.final and not in_parts:
+                        remembered.settle(tx)  # the long aggregate is past: its rows written
                     read += page.read
                     set_position(tx, names, -read)
+                long = last if in_parts else None
                 done += len(events)
         with self._still_ours(group, -read) as tx:
             self._apply_by_aggregate(tx, group, held, remembered)
@@ -719,9 +733,10 @@ def load_part(
             share = (shares or {})[projection.name]
             projection.restrict(share.classes, share.name)
         if shared:
+            read: dict[str, Any] = {}
             with runner.db.transaction() as tx:
                 for projection in shared:
-                    projection.use_recorded_subjects(tx, NEXT)
+                    projection.use_recorded_subjects(tx, NEXT, read)
         if by == AGGREGATE_ORDER:
             limit = min(runner.remember_rows, runner.remember_rows_by_aggregate)
         else:

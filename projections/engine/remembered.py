@@ -4,8 +4,9 @@ a row it knows need not be read again, and a row it never wrote does not exist."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from projections.engine.db import Row, Tx
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from projections.engine.projection import Table
 
 Key = tuple[Any, ...]
+Values = tuple[Any, ...]
 UNKNOWN: Any = object()
 """Not remembered: the row must be read from the table."""
 
@@ -99,11 +101,20 @@ class Remembered:
 
     KEEP = 0.75
     """The share of the limit kept when rows are forgotten."""
+    DELTAS_KEPT = 10_000
+    """Rows kept of each table of counters that other processes add to too (`deltas`): a row
+    forgotten is added to the table's, never read back, so keeping more saves only writes
+    (issue 15 item 3: the supervision's activity counted 70,000 actors and event classes
+    at 1 M events, a fifth of the rows a loading process remembered)."""
 
     def __init__(
         self, tables: list[str], limit: int, verify: bool = False, write_back: bool = False
     ) -> None:
-        self.rows: dict[str, dict[Key, Row | None]] = {name: {} for name in tables}
+        self.rows: dict[str, dict[Key, Values | None]] = {name: {} for name in tables}
+        """Per table, its rows' values in the table's column order (`_columns`), None for a
+        row known not to exist: a tuple of 31 values takes 288 bytes where a dict of them
+        took 1,176 (issue 15 item 3: most of a rebuild's memory is these rows)."""
+        self._columns: dict[str, tuple[str, ...]] = {}
         self.forgotten: dict[str, Forgotten] = {}
         self.complete = set(tables)
         self.limit = limit
@@ -138,6 +149,15 @@ class Remembered:
         """Whether a batch leaves its changed rows of `table` here instead of writing them."""
         return self.write_back and table in self.complete and not self._final(table)
 
+    def settle(self, tx: Tx) -> None:
+        """The rows remembered of the tables whose rows `final` batches write (left here by
+        batches that were not final: a long aggregate's, applied in parts) written, and no
+        longer remembered: those aggregates are past."""
+        for name, rows in self.rows.items():
+            if name in self.complete and name not in self.deltas:
+                self.write_table(tx, name)
+                rows.clear()
+
     def _final(self, table: str) -> bool:
         """Whether the table's rows are final once a batch is flushed (`final`)."""
         return self.final and table in self.complete and table not in self.deltas
@@ -153,7 +173,7 @@ class Remembered:
             unknown: Row | None = UNKNOWN
             return unknown
         if key in rows:
-            return rows[key]
+            return self._row(table, key)
         if table in self.complete:
             forgotten = self.forgotten.get(table)
             if forgotten is None or not forgotten.maybe(key):
@@ -181,37 +201,61 @@ class Remembered:
             if batch.wrote_back(name):
                 self._specs[name] = batch.tables[name]
                 self.unwritten[name].update(batch._dirty[name])
+            if rows:
+                values = self._values_of(name, batch.tables[name][0].column_names)
             for key, row in rows.items():  # None: deleted, known not to exist
                 known.pop(key, None)  # (the last used last: the least used are forgotten)
-                known[key] = row
+                known[key] = None if row is None else values(row)
             bumped = batch._bumps[name]
             if bumped:  # the new counters are in the table, not here
                 self.complete.discard(name)
                 for key in bumped:
                     known.pop(key, None)
+        for name in self.deltas:  # never read back: kept apart, fewer
+            count = len(self.rows[name])
+            if count > self.DELTAS_KEPT:
+                self._forget_rows(batch.tx, name, 1 - self.KEEP * self.DELTAS_KEPT / count)
         total = sum(len(rows) for rows in self.rows.values())
         if total > self.limit:
             self._forget(batch.tx, 1 - self.KEEP * self.limit / total)
 
+    def _values_of(self, table: str, columns: Sequence[str]) -> Callable[[Row], Values]:
+        """What takes a row's values in the table's column order (noted: `get` names them)."""
+        self._columns[table] = tuple(columns)
+        if len(columns) == 1:
+            only = columns[0]
+            return lambda row: (row[only],)
+        return itemgetter(*columns)
+
+    def _row(self, table: str, key: Key) -> Row | None:
+        values = self.rows[table][key]
+        return None if values is None else dict(zip(self._columns[table], values, strict=True))
+
     def _forget(self, tx: Tx, share: float) -> None:
         """The least recently used `share` of each table's rows (written first if unwritten)."""
-        for name, rows in self.rows.items():
-            drop = int(len(rows) * share)
-            if drop:
-                keys = list(islice(rows, drop))
-                self._write(tx, name, keys)
-                if name in self.deltas:  # added to the table: this process's adds are 0 again
-                    for key in keys:
-                        del rows[key]
-                    continue
-                forgotten = self.forgotten.setdefault(name, Forgotten())
-                first = self.forgotten_first.setdefault(name, Forgotten())
-                for key in keys:
-                    del rows[key]
-                    if not forgotten.maybe(key):  # forgotten before, read again since
-                        forgotten.add(key)
-                    if key and not first.maybe(key[:1]):
-                        first.add(key[:1])
+        for name in self.rows:
+            self._forget_rows(tx, name, share)
+
+    def _forget_rows(self, tx: Tx, name: str, share: float) -> None:
+        """The least recently used `share` of the table's rows (written first if unwritten)."""
+        rows = self.rows[name]
+        drop = int(len(rows) * share)
+        if not drop:
+            return
+        keys = list(islice(rows, drop))
+        self._write(tx, name, keys)
+        if name in self.deltas:  # added to the table: this process's adds are 0 again
+            for key in keys:
+                del rows[key]
+            return
+        forgotten = self.forgotten.setdefault(name, Forgotten())
+        first = self.forgotten_first.setdefault(name, Forgotten())
+        for key in keys:
+            del rows[key]
+            if not forgotten.maybe(key):  # forgotten before, read again since
+                forgotten.add(key)
+            if key and not first.maybe(key[:1]):
+                first.add(key[:1])
 
     def write_all(self, tx: Tx) -> None:
         """Every unwritten row written (the end of a rebuild's load); written through after."""
@@ -230,11 +274,10 @@ class Remembered:
         from projections.engine.batch import Batch
 
         spec, physical = self._specs[name]
-        rows = self.rows[name]
         writer = Batch(tx, {name: (spec, physical)})
         bumps = writer._bumps[name]
         for key in sorted(keys, key=_in_order):
-            row = rows[key]
+            row = self._row(name, key)
             if row is not None:
                 bumps[key] = {column: row[column] for column in spec.counters}
         writer.flush()
@@ -260,7 +303,7 @@ class Remembered:
         changed = [key for key in todo if key in held or rows[key] is not None]
         if changed:  # (an absent row the table cannot hold needs nothing)
             writer = Batch(tx, {name: self._specs[name]})
-            writer._rows[name] = {key: rows[key] for key in changed}
+            writer._rows[name] = {key: self._row(name, key) for key in changed}
             writer._dirty[name] = dict.fromkeys(changed)
             writer._fresh = {name: {key for key in changed if key not in held}}
             writer.flush()

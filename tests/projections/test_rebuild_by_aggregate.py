@@ -24,6 +24,7 @@ from projections.engine.checksum import table_checksums
 from projections.engine.db import Db
 from projections.engine.reading import AggregatePage, by_aggregate, read_by_aggregate
 from projections.engine.rebuilding import AGGREGATE_ORDER, LOG_ORDER, plan, whole_aggregates
+from projections.engine.remembered import Remembered
 from projections.engine.runner import NEXT, RebuildSuperseded, Runner
 from simulation import scenarios as s
 from tests.projections.test_crash_safety import record_history
@@ -74,31 +75,41 @@ def test_the_log_by_aggregate_gives_each_aggregate_s_events_together_up_to_the_h
     assert page.read == len(expected) and {type(e) for _, e in page.events} == some
 
 
-@pytest.mark.parametrize("batch_size", [3, 13])
+@pytest.mark.parametrize(("batch_size", "hold_pages"), [(3, 10**6), (13, 10**6), (3, 1), (2, 1)])
 def test_the_local_models_loaded_by_aggregate_have_the_rows_of_a_catch_up(
     app: Greenlist,
     clock: SettableClock,
     views: Db,
     batch_size: int,
+    hold_pages: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """What is recorded after the head the load read to is applied at the swap, in log
     order. Each batch applies whole aggregates (pages of 3 or 13 events end inside one; a
     unit has more events than a page of 3), so its rows are final: written by the batch and
-    neither remembered nor read back from the new tables."""
+    neither remembered nor read back from the new tables. An aggregate longer than
+    `hold_pages` pages is applied in parts, its rows remembered until it is past."""
     record_history(app, clock, listed=20, more=6)
     models = local_models()
     runner = Runner(app, views, models, batch_size=batch_size)
+    runner.hold_pages = hold_pages
     runner._start_afresh(models)
     head = runner.head()
     for i in range(3):  # recorded during the load, after its head
         s.register_and_cultivate(app, s.credit_code(9100 + i))
-    remembered = runner._remembered(models, 40)
+    in_parts = hold_pages == 1
+    remembered = runner._remembered(models, 400 if in_parts else 40)
     monkeypatch.setattr(Batch, "_select", _not_read_back)
     monkeypatch.setattr(Batch, "_prefetch", _not_read_back)
+    settled: list[None] = []
+    settle = Remembered.settle
+    monkeypatch.setattr(Remembered, "settle", lambda r, tx: settled.append(settle(r, tx)))
     assert runner._load_by_aggregate(models, head, remembered)[1] == head
-    assert remembered is not None and remembered.final
-    assert not any(remembered.rows.values()) and not remembered.forgotten
+    assert remembered is not None and not remembered.forgotten
+    if in_parts:  # the units' events (more than 2 or 3) applied in parts, then settled
+        assert settled and sum(map(len, remembered.rows.values())) <= 40
+    else:
+        assert not settled and remembered.final and not any(remembered.rows.values())
     monkeypatch.undo()
     reached = dict.fromkeys((p.name for p in models), head)
     runner._finish_load(models, reached)

@@ -96,13 +96,13 @@ def wait_until_caught_up(runner: Runner, db: Db, app: Greenlist, thread: threadi
     names = {p.name for p in all_projections()}
     while True:
         assert thread.is_alive(), f"the runner died: {runner.state} {runner.error}"
-        head = int(app.recorder.max_notification_id() or 0)
-        try:
+        try:  # the store's and the views' connections may just have been dropped
+            head = int(app.recorder.max_notification_id() or 0)
             at = positions(db)
-        except Exception as error:  # the views' connection may just have been dropped
+        except Exception as error:  # (the store's: once all ten retries met dropped ones)
             if not store_unreachable(error):
                 raise
-            at = {}
+            head, at = -1, {}
         if all(at.get(n) == head for n in names):
             return
         assert time.monotonic() < deadline, f"not caught up with {head}: {at} ({runner.state})"
