@@ -162,11 +162,27 @@ def report_undecodable(action: str, error: UndecodableEvent) -> int:
     return EXIT_UNDECODABLE
 
 
+def _rows(text: str) -> int:
+    """`--remember-rows`: a whole number, 0 or more (0: a rebuild remembers no row)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r} / 不是整数") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"0 or more: {value} / 不能为负数")
+    return value
+
+
 def run_projections(
-    action: str, names: list[str], settings: Settings, processes: int = REBUILD_PROCESSES
+    action: str,
+    names: list[str],
+    settings: Settings,
+    processes: int = REBUILD_PROCESSES,
+    remember_rows: int | None = None,
 ) -> int:
     """`greenlist projections run|rebuild|status`; a rebuild on PostgreSQL loads the read
-    models in `processes` processes (projections.engine.rebuilding)."""
+    models in `processes` processes (projections.engine.rebuilding), each remembering up to
+    `remember_rows` rows (`Rebuilding.remember_rows` unless given: what bounds its memory)."""
     app = build_service(clock=SystemClock(), settings=settings)
     side = read_side(app, settings=settings)
     try:
@@ -188,6 +204,8 @@ def run_projections(
                 )
                 return 2
             side.runner.processes = max(1, processes)
+            if remember_rows is not None:
+                side.runner.remember_rows = remember_rows
             count = side.runner.rebuild(names or None, progress=ProgressBar())
             print(f"rebuilt {', '.join(names) or 'all read models'} from {count} events")
         else:
@@ -417,6 +435,14 @@ def parser() -> argparse.ArgumentParser:
         help=f"rebuild: processes loading the read models on PostgreSQL "
         f"(default {REBUILD_PROCESSES})",
     )
+    projections_cmd.add_argument(
+        "--remember-rows",
+        type=_rows,
+        default=None,
+        help="rebuild: rows each loading process keeps in memory (default "
+        f"{Runner.remember_rows:,}: about 330 MB for the larger process at 1 M events; "
+        "fewer bound memory lower and cost speed, README 'Performance')",
+    )
     scheduling.add_commands(commands)
     log_commands.add_commands(commands)
     db_roles.add_command(commands)
@@ -455,7 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("log-key", "checkpoint", "verify"):
         return log_commands.run(args, settings)
     if args.command == "projections":
-        return run_projections(args.action, args.names, settings, args.processes)
+        return run_projections(
+            args.action, args.names, settings, args.processes, args.remember_rows
+        )
     if args.command == "db-roles":
         return db_roles.run_db_roles(args, settings)
     if args.command == "export":

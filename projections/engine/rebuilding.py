@@ -296,6 +296,7 @@ class Rebuilding:
                 self.rebuild_number,
                 part.shares,
                 part.skipped,
+                self.remember_rows,
             )
             for part in parts
         ]
@@ -715,6 +716,7 @@ def load_part(
     rebuild_number: int | None = None,
     shares: dict[str, Share] | None = None,
     skipped: frozenset[type] = frozenset(),
+    remember_rows: int | None = None,
 ) -> tuple[int, int, dict[str, float]]:
     """In a spawned process: the named read models' new tables loaded from the whole log
     (their tables and tracking rows reset by the parent's `_start_afresh`, which numbered
@@ -726,6 +728,8 @@ def load_part(
     runner = workers(names)
     runner.rebuild_number = rebuild_number
     runner.skipped = skipped
+    if remember_rows is not None:  # the parent's (`greenlist projections rebuild --remember-rows`)
+        runner.remember_rows = remember_rows
     try:
         group = list(runner.projections)
         shared = [p for p in group if p.name in (shares or {})]

@@ -83,10 +83,10 @@ class Remembered:
 
     Memory is bounded however long the log (issue 15 item 3): at most `limit` rows (each a
     tuple of its values, about 500 bytes with its key and values at 1 M events), at most
-    `DELTAS_KEPT` of each table of `deltas`, and 2 bytes per key forgotten. (Forgetting every row at the limit and the tables' completeness, as
-    before, made every later batch read each row it touched, even one that never existed,
-    and write it with an upsert: a rebuild of 1 M events ran at half the speed per event of
-    one of 0.2 M.)
+    `DELTAS_KEPT` of each table of `deltas`, and 2 bytes per key forgotten. (Forgetting
+    every row at the limit and the tables' completeness, as before, made every later batch
+    read each row it touched, even one that never existed, and write it with an upsert: a
+    rebuild of 1 M events ran at half the speed per event of one of 0.2 M.)
 
     `write_back` (a rebuild's load): a batch leaves the rows it changed here, not in the
     table (`unwritten`); they are written when forgotten and, all at once, by `write_all` at

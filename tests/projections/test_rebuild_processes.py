@@ -4,6 +4,8 @@ progress (events, rate, time left) on standard error; the rows are those of a ca
 
 import gc
 import io
+from collections.abc import Sequence
+from concurrent.futures import Future
 from contextlib import redirect_stderr
 
 import pytest
@@ -16,7 +18,7 @@ from projections.engine.batch import Batch
 from projections.engine.checksum import table_checksums
 from projections.engine.db import Db
 from projections.engine.projection import Table, columns
-from projections.engine.rebuilding import collecting_less, partition
+from projections.engine.rebuilding import LOG_ORDER, collecting_less, load_part, partition, plan
 from projections.engine.remembered import UNKNOWN, Forgotten, Remembered
 from projections.engine.runner import Runner
 from simulation import scenarios as s
@@ -53,6 +55,42 @@ def test_a_rebuild_in_two_processes_gives_the_rows_of_a_catch_up(
         assert shown[-1] == (side.runner.head(), side.runner.head())
     finally:
         side.close()
+
+
+@pytest.mark.stores("postgres")
+def test_a_loading_process_remembers_as_many_rows_as_its_parent(
+    app: Greenlist, clock: SettableClock, views: Db
+) -> None:
+    """`greenlist projections rebuild --remember-rows N`: the parent passes N to each
+    loading process (`load_part`), which otherwise keeps its own (the default)."""
+    record_history(app, clock, listed=20, more=2)
+    models = [p for p in all_projections() if p.name == "rounds"]
+    loader = Runner(app, views, models, batch_size=5)
+
+    class Workers:  # (in a loading process, what builds its runner: here, the same one)
+        def __call__(self, names: Sequence[str]) -> Runner:
+            return loader
+
+        def close(self, runner: object) -> None:
+            pass
+
+    for told, kept in ((7, 7), (None, 7), (0, 0)):
+        loader._start_afresh(models)
+        number = loader.rebuild_number
+        load_part(Workers(), ["rounds"], loader.head(), LOG_ORDER, number, None, frozenset(), told)
+        assert loader.remember_rows == kept
+    sent: list[tuple[object, ...]] = []
+
+    class Pool:  # what the parent hands each loading process
+        def submit(self, fn: object, *args: object) -> Future[tuple[int, int, dict[str, float]]]:
+            sent.append(args)
+            done: Future[tuple[int, int, dict[str, float]]] = Future()
+            done.set_result((0, 0, {}))
+            return done
+
+    loader.remember_rows, loader.workers, loader.phases = 11, Workers(), {}
+    loader._load_in_processes(Pool(), plan(models, 1, False), 0, None)  # type: ignore[arg-type]
+    assert [args[-1] for args in sent] == [11]
 
 
 @pytest.mark.stores("postgres")

@@ -81,3 +81,26 @@ def test_status_shows_a_rebuild_s_new_tables_and_how_far_they_are(
     assert re.search(r"lists\s+1234 events read by aggregate", out)
     assert re.search(r"audit\s+position\s+56", out)
     assert re.search(r"audit/by-aggregate\s+77 events read by aggregate", out)
+
+
+def test_a_rebuild_remembers_as_many_rows_as_it_is_told(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--remember-rows` bounds what each loading process keeps in memory (README
+    "Performance"); the loading processes take it from the parent (`load_part`)."""
+    told: list[int] = []
+
+    def rebuild(self: Runner, *_: object, **__: object) -> int:
+        told.append(self.remember_rows)
+        return 0
+
+    monkeypatch.setattr(Runner, "rebuild", rebuild)
+    for given in ("1000", "0"):
+        argv = ["projections", "rebuild", "--remember-rows", given, "--database-url", store_url]
+        assert cli.main(argv) == 0
+    assert cli.main(["projections", "rebuild", "--database-url", store_url]) == 0
+    assert told == [1000, 0, Runner.remember_rows]
+    for bad, said in (("-1", "0 or more"), ("many", "not a whole number"), ("", "whole")):
+        with pytest.raises(SystemExit) as stopped:
+            cli.main(["projections", "rebuild", "--remember-rows", bad])
+        assert stopped.value.code == 2 and said in capsys.readouterr().err
