@@ -74,8 +74,7 @@ class Batch:
                 rows[key] = self._select(table, key)
             else:
                 rows[key] = known
-                verify = remembered is not None and remembered.verify
-                if verify and not remembered.is_unwritten(table, key):  # type: ignore[union-attr]
+                if remembered is not None and remembered.checks(table, key):
                     self._check(table, key, known)
         current = rows[key]
         return dict(current) if current is not None else None

@@ -163,9 +163,14 @@ class Remembered:
         """Whether the table's rows are final once a batch is flushed (`final`)."""
         return self.final and table in self.complete and table not in self.deltas
 
-    def is_unwritten(self, table: str, key: Key) -> bool:
+    def checks(self, table: str, key: Key) -> bool:
+        """Whether a batch checks the row it takes from here against the table (`verify`):
+        not one held unwritten, nor a counter of `deltas` (what this process adds: the
+        table holds the sum)."""
+        if not self.verify or table in self.deltas:
+            return False
         unwritten = self.unwritten.get(table)
-        return unwritten is not None and key in unwritten
+        return unwritten is None or key not in unwritten
 
     def get(self, table: str, key: Key) -> Row | None:
         """The remembered row (None: known not to exist), or UNKNOWN."""

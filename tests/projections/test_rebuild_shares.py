@@ -191,15 +191,24 @@ def test_the_store_leaves_out_the_topics_a_process_skips_and_gives_the_first_eve
 
 
 @pytest.mark.stores("sqlite", "postgres")
-def test_counters_two_processes_add_to_are_added_not_written(views: Db) -> None:
+@pytest.mark.parametrize(
+    ("limit", "kept", "verify"), [(4, 10_000, False), (4, 10_000, True), (100, 2, True)]
+)
+def test_counters_two_processes_add_to_are_added_not_written(
+    views: Db, monkeypatch: pytest.MonkeyPatch, limit: int, kept: int, verify: bool
+) -> None:
     """A shared model's counters (`Remembered.share`): what each process remembers is what
-    it adds, written by adding it to the table's, when forgotten and at the end; the table
-    then holds the sum of both processes' bumps."""
+    it adds, written by adding it to the table's, when forgotten (beyond the limit, or
+    beyond `DELTAS_KEPT` of them) and at the end; the table then holds the sum of both
+    processes' bumps. A counter forgotten is known at zero again, also to the tests'
+    check of remembered rows against the table (found by an outside attack: it took the
+    zero for a row missing)."""
+    monkeypatch.setattr(Remembered, "DELTAS_KEPT", kept)
     counted = Table("c", columns("k v:count w:count"), key=("k",))
     with views.transaction() as tx:
         for statement in counted.ddl(tx.dialect, "c_shared", "c_shared"):
             tx.execute(statement)
-    processes = [Remembered(["c"], limit=4, write_back=True) for _ in range(2)]
+    processes = [Remembered(["c"], limit, verify, write_back=True) for _ in range(2)]
     expected: Counter[str] = Counter()
     for remembered in processes:
         remembered.share(["c"], [])
