@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,8 +18,13 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from psycopg import sql
 
+from domain.aggregates.unit import unit_id
+from domain.clock import SettableClock
 from domain.service import Greenlist
+from domain.values import UnitKind, micros
+from simulation import scenarios as s
 
 pytestmark = pytest.mark.stores("postgres")
 
@@ -125,3 +131,39 @@ def test_rows_stored_before_the_order_was_kept_are_read_exactly(
     rows = [*old, (4, 250), (5, 400)]
     for at in range(50, 450, 25):
         assert recorder.version_at(oid, at) == known_at(rows, at), at
+
+
+@pytest.mark.parametrize("plan", ["force_generic_plan", "force_custom_plan"])
+def test_the_rows_recorded_in_order_are_not_read_for_the_out_of_order_term(
+    app: Greenlist, clock: SettableClock, store_url: str, plan: str
+) -> None:
+    """The as-of statement reads a few pages, not every row of the aggregate, whatever plan
+    the server picks for it. (The ninth session's plan of the as-of read on the benchmark's
+    store: the out-of-order term's `max(version)` walked the primary key backwards and
+    filtered, 983 pages for a park of 1,000 events, two thirds of the statement's time; the
+    statement now keeps that subquery apart, `OFFSET 0`, so that only the partial index of
+    the rows recorded out of order can serve it. On this fresh store the server chose the
+    partial index either way: this test guards the bound, `bench as_of_read` shows the
+    gain.)"""
+    code = s.credit_code(4242)
+    actor = s.city_actor(code[2:6] + "00")
+    app.register_unit(actor, code, UnitKind.PARK, "示范园区管理委员会")
+    for i in range(1, 400):  # 400 versions, recorded in order
+        clock.advance(timedelta(seconds=1))
+        app.declare_park_members(actor, code, [s.credit_code(10_000 + i % 37)])
+    middle = app.unit_history(code)[200].recorded_at
+    with psycopg.connect(store_url.split("?")[0], autocommit=True) as conn:
+        conn.execute(f"SET search_path = {store_url.rsplit('schema=', 1)[1]}")
+        conn.execute(f"SET plan_cache_mode = {plan}")
+        conn.execute(b"PREPARE stream AS " + _numbered(recorder_of(app).sql_stream_recorded_by))
+        explain = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE stream({}, {})"
+        found = conn.execute(sql.SQL(explain).format(str(unit_id(code)), micros(middle)))
+        plan_of = found.fetchone()
+    assert plan_of is not None
+    top = plan_of[0][0]["Plan"]
+    assert top["Shared Hit Blocks"] + top.get("Shared Read Blocks", 0) < 100, top
+
+
+def _numbered(statement: bytes) -> bytes:
+    """The recorder's statement with its named parameters as PREPARE's ($1: id, $2: at)."""
+    return statement.replace(b"%(id)s", b"$1::uuid").replace(b"%(at)s", b"$2::bigint")

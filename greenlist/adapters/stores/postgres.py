@@ -62,14 +62,19 @@ def version_recorded_by(
       it, at the same instant, and the greatest version of those tied rows is `m`;
     - neither term exceeds the answer: both are versions recorded at or before T.
     Rows stored before the column existed (NULL) count as out of order: exact, and read as
-    slowly as before."""
+    slowly as before. The second term's rows are read in a subquery kept apart (`OFFSET 0`):
+    left to itself the server answered its `max` by walking the primary key backwards and
+    filtering every row of the aggregate (983 pages for a park of 1,000 events; the
+    statement's execution 0.62 ms, now 0.17), not from the partial index of the rows
+    recorded out of order (`_back_idx`)."""
     return SQL(
         "greatest("
         "(SELECT k.originator_version FROM {t} AS k WHERE k.originator_id = {id} "
         "AND k.recorded_at <= {at} ORDER BY k.recorded_at DESC, k.originator_version DESC "
         "LIMIT 1), "
-        "(SELECT max(o.originator_version) FROM {t} AS o WHERE o.originator_id = {id} "
-        "AND o.recorded_at <= {at} AND o.out_of_order IS NOT FALSE))"
+        "(SELECT max(o.originator_version) FROM (SELECT originator_version FROM {t} "
+        "WHERE originator_id = {id} AND recorded_at <= {at} AND out_of_order IS NOT FALSE "
+        "OFFSET 0) AS o))"
     ).format(t=timeline, id=originator_id, at=at)
 
 
