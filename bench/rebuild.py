@@ -485,7 +485,7 @@ def table(result: dict[str, Any]) -> str:
         f"{result['ratio_of_medians']:.2f}x",
         f"rebuild in {result['processes']} process(es); peak RSS {rss['this_process']} MB "
         f"(this process), {rss['child']} MB (largest rebuild process); remembering up to "
-        f"{result.get('remember_rows', 0):,} rows each",
+        f"{result['remember_rows']:,} rows each",
         f"20 M events, at these rates: rebuild {far['rebuild_minutes']} min, "
         f"read + decode {far['read_and_decode_minutes']} min",
         "",

@@ -146,14 +146,21 @@ class Subjects:
         """The table already holds every subject of the log (`use_recorded`): `track`
         writes nothing, it looks the subject up."""
 
-    def use_recorded(self, tx: Tx, physical: str) -> None:
+    def use_recorded(
+        self, tx: Tx, physical: str, known: dict[str, tuple[str | None, str | None]] | None
+    ) -> dict[str, tuple[str | None, str | None]]:
         """From now on the subjects are those recorded in `physical` (a rebuild's new table,
         written before its load by `track` of every event that creates an aggregate): they
-        are never written, and read at once (up to `KEEP`; the others row by row)."""
+        are never written, and read at once (up to `KEEP`; the others row by row), unless
+        `known` holds them already (read from a table recorded alike); what it holds."""
         self.recorded = True
+        if known is not None:
+            self._known = known
+            return known
         self._known.clear()
         for row in tx.fetchall(f"SELECT * FROM {physical} LIMIT {self.KEEP}"):
             self._known[row["aggregate_id"]] = (row["credit_code"], row["label"])
+        return self._known
 
     def _remember(self, aggregate_id: str, known: tuple[str | None, str | None]) -> None:
         if len(self._known) >= self.KEEP:
@@ -234,10 +241,5 @@ class SubjectsShared(Projection):
     def use_recorded_subjects(self, tx: Tx, suffix: str, read: dict[str, Any]) -> None:
         """The subjects recorded for the audit trail and the supervision are the same
         (`Subjects.track` of the same events): read once, shared by both."""
-        known = read.get(SUBJECTS_READ)
-        if known is None:
-            self.subjects.use_recorded(tx, self.subjects.table + suffix)
-            read[SUBJECTS_READ] = self.subjects._known
-        else:
-            self.subjects.recorded = True
-            self.subjects._known = known
+        physical = self.subjects.table + suffix
+        read[SUBJECTS_READ] = self.subjects.use_recorded(tx, physical, read.get(SUBJECTS_READ))

@@ -363,12 +363,13 @@ class Rebuilding:
                 in_parts = last is not None and (last == long or len(held) > hold)
                 if in_parts:  # a long aggregate, applied in parts: its rows remembered
                     events, held = events + held, []
+                past = long is not None and not in_parts  # the long aggregate ends here
                 with self._still_ours(group, -read) as tx:
                     if remembered is not None:
                         remembered.final = long is None and not in_parts
                     self._apply_by_aggregate(tx, group, events, remembered)
-                    if remembered is not None and not remembered.final and not in_parts:
-                        remembered.settle(tx)  # the long aggregate is past: its rows written
+                    if remembered is not None and past:
+                        remembered.settle(tx)  # its rows written, no longer remembered
                     read += page.read
                     set_position(tx, names, -read)
                 long = last if in_parts else None

@@ -4,7 +4,7 @@ a row it knows need not be read again, and a row it never wrote does not exist."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -116,6 +116,7 @@ class Remembered:
         row known not to exist: a tuple of 31 values takes 288 bytes where a dict of them
         took 1,176 (issue 15 item 3: most of a rebuild's memory is these rows)."""
         self._columns: dict[str, tuple[str, ...]] = {}
+        self._getters: dict[str, Callable[[Row], Values]] = {}
         self.forgotten: dict[str, Forgotten] = {}
         self.complete = set(tables)
         self.limit = limit
@@ -155,13 +156,18 @@ class Remembered:
         batches that were not final: a long aggregate's, applied in parts) written, and no
         longer remembered: those aggregates are past."""
         for name, rows in self.rows.items():
-            if name in self.complete and name not in self.deltas:
+            if self._finalizable(name):
                 self.write_table(tx, name)
                 rows.clear()
 
+    def _finalizable(self, table: str) -> bool:
+        """Whether a `final` batch writes the table's rows (a complete table, not counters
+        other processes add to)."""
+        return table in self.complete and table not in self.deltas
+
     def _final(self, table: str) -> bool:
         """Whether the table's rows are final once a batch is flushed (`final`)."""
-        return self.final and table in self.complete and table not in self.deltas
+        return self.final and self._finalizable(table)
 
     def checks(self, table: str, key: Key) -> bool:
         """Whether a batch checks the row it takes from here against the table (`verify`):
@@ -208,7 +214,7 @@ class Remembered:
                 self._specs[name] = batch.tables[name]
                 self.unwritten[name].update(batch._dirty[name])
             if rows:
-                values = self._values_of(name, batch.tables[name][0].column_names)
+                values = self._values_of(name, batch.tables[name][0])
             for key, row in rows.items():  # None: deleted, known not to exist
                 known.pop(key, None)  # (the last used last: the least used are forgotten)
                 known[key] = None if row is None else values(row)
@@ -225,13 +231,18 @@ class Remembered:
         if total > self.limit:
             self._forget(batch.tx, 1 - self.KEEP * self.limit / total)
 
-    def _values_of(self, table: str, columns: Sequence[str]) -> Callable[[Row], Values]:
-        """What takes a row's values in the table's column order (noted: `get` names them)."""
-        self._columns[table] = tuple(columns)
-        if len(columns) == 1:
-            only = columns[0]
-            return lambda row: (row[only],)
-        return itemgetter(*columns)
+    def _values_of(self, table: str, spec: Table) -> Callable[[Row], Values]:
+        """What takes a row's values in the table's column order (made once per table; its
+        columns noted: `_row` names them)."""
+        getter = self._getters.get(table)
+        if getter is None:
+            columns = self._columns[table] = tuple(spec.column_names)
+            if len(columns) == 1:
+                only = columns[0]
+                getter = self._getters[table] = lambda row: (row[only],)
+            else:
+                getter = self._getters[table] = itemgetter(*columns)
+        return getter
 
     def _row(self, table: str, key: Key) -> Row | None:
         values = self.rows[table][key]
@@ -305,15 +316,14 @@ class Remembered:
             return
         rows, forgotten = self.rows[name], self.forgotten.get(name)
         spec, physical = self._specs[name]
-        held = [key for key in todo if forgotten is not None and forgotten.maybe(key)]
+        held = {key for key in todo if forgotten is not None and forgotten.maybe(key)}
         if held:  # upserted, or deleted
             writer = Batch(tx, {name: (spec, physical)})
             writer._rows[name] = {key: self._row(name, key) for key in held}
             writer._dirty[name] = dict.fromkeys(held)
             writer._fresh = {name: set()}
             writer.flush()
-        maybe_held = set(held)
-        new = [v for key in todo if (v := rows[key]) is not None and key not in maybe_held]
+        new = [v for key in todo if (v := rows[key]) is not None and key not in held]
         tx.copy_rows(physical, self._columns[name], new)  # the values as remembered
         for key in todo:  # (an absent row the table cannot hold needs nothing)
             del unwritten[key]
