@@ -440,8 +440,9 @@ def parser() -> argparse.ArgumentParser:
         type=_rows,
         default=None,
         help="rebuild: rows each loading process keeps in memory (default "
-        f"{Runner.remember_rows:,}: about 330 MB for the larger process at 1 M events; "
-        "fewer bound memory lower and cost speed, README 'Performance')",
+        f"{Runner.remember_rows:,}: about 150 MB for the larger process at 0.2 M events and "
+        "205 MB at 1 M; the rows forgotten wait in a spill on the local disk; "
+        "README 'Performance')",
     )
     scheduling.add_commands(commands)
     log_commands.add_commands(commands)

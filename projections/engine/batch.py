@@ -237,9 +237,19 @@ class Batch:
             return
         remembered = self.remembered
         self._fresh = {
-            name: remembered.fresh(name, dirty) if remembered is not None and dirty else set()
+            name: remembered.fresh(name, dirty)
+            if remembered is not None and dirty and self._writes(name)
+            else set()
             for name, dirty in self._dirty.items()
         }
+
+    def _writes(self, table: str) -> bool:
+        """Whether the flush writes the table's changed rows itself: not when it leaves them
+        to `Remembered` (`writes_back`, no counter bumped by SQL), which needs not know which
+        are new (issue 15 item 3: that is a look-up in `Forgotten` for each row a batch changes,
+        once rows are forgotten)."""
+        remembered = self.remembered
+        return remembered is None or not remembered.writes_back(table) or bool(self._bumps[table])
 
     def flush(self) -> None:
         """Write the batch through its transaction; but the rows of the tables whose

@@ -10,6 +10,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from projections.engine.db import Row, Tx
+from projections.engine.spill import MISSING, Spill
 
 if TYPE_CHECKING:
     from projections.engine.batch import Batch
@@ -136,6 +137,13 @@ class Remembered:
         read back or looked up in `Forgotten` (issue 15 item 3: those look-ups were an eighth
         of that load's time, and its memory grew with the rows remembered)."""
         self._specs: dict[str, tuple[Table, str]] = {}
+        self.spill: Spill | None = None
+        """Where the rows forgotten of the tables written back are kept until the end of the
+        load (`spills`), made at the first such row forgotten."""
+        self.stored: set[str] = set()
+        """The tables that may hold rows forgotten here: written when forgotten (`_forget_rows`
+        of a table not spilled), or their spill written (`write_table`). A key forgotten of
+        any other table is in the spill, or nowhere."""
 
     def share(self, deltas: Iterable[str], written_before: Iterable[str]) -> None:
         """Tables of a model shared out by event class between a rebuild's processes
@@ -150,6 +158,19 @@ class Remembered:
     def writes_back(self, table: str) -> bool:
         """Whether a batch leaves its changed rows of `table` here instead of writing them."""
         return self.write_back and table in self.complete and not self._final(table)
+
+    def spills(self, table: str) -> bool:
+        """Whether the rows forgotten of `table` go to the spill (engine.spill), not to the
+        table: those a batch leaves here unwritten (`writes_back`), of a complete table that
+        only this process writes. They are written with the others by `write_all`, once,
+        with COPY: a row forgotten and needed again is read from the local disk in
+        microseconds, not from the server, and no row is written twice (issue 15 item 3:
+        memory the same whatever the length of the log, with few rows remembered)."""
+        return self.write_back and table in self.complete and table not in self.deltas
+
+    def _spilled(self, table: str) -> bool:
+        """Whether the spill holds rows of the table now."""
+        return self.spill is not None and self.spill.holds(table)
 
     def settle(self, tx: Tx) -> None:
         """The rows remembered of the tables whose rows `final` batches write (left here by
@@ -173,8 +194,8 @@ class Remembered:
         """Whether a batch checks the row it takes from here against the table (`verify`):
         not one held unwritten, nor a counter of `deltas` (what this process adds: the
         table holds the sum)."""
-        if not self.verify or table in self.deltas:
-            return False
+        if not self.verify or table in self.deltas or self._spilled(table):
+            return False  # (a spilled table's rows are not in the table before the end)
         unwritten = self.unwritten.get(table)
         return unwritten is None or key not in unwritten
 
@@ -190,6 +211,13 @@ class Remembered:
             forgotten = self.forgotten.get(table)
             if forgotten is None or not forgotten.maybe(key):
                 return None
+            if self.spill is not None and self.spill.holds(table):
+                values = self.spill.get(table, key)
+                if values is not MISSING:
+                    columns = self._columns[table]
+                    return None if values is None else dict(zip(columns, values, strict=True))
+                if table not in self.stored:
+                    return None
         unknown = UNKNOWN
         return unknown
 
@@ -260,30 +288,62 @@ class Remembered:
         if not drop:
             return
         keys = list(islice(rows, drop))
-        self._write(tx, name, keys)
+        spills = self.spills(name)
+        if spills:
+            self._spill(name, keys)
+        else:
+            self._write(tx, name, keys)
         if name in self.deltas:  # added to the table: this process's adds are 0 again
             for key in keys:
                 del rows[key]
             return
         forgotten = self.forgotten.setdefault(name, Forgotten())
-        first = self.forgotten_first.setdefault(name, Forgotten())
         for key in keys:
             del rows[key]
             if not forgotten.maybe(key):  # forgotten before, read again since
                 forgotten.add(key)
+        if spills:  # read again from the spill, one by one: nothing to read ahead
+            return
+        self.stored.add(name)
+        first = self.forgotten_first.setdefault(name, Forgotten())
+        for key in keys:
             if key and not first.maybe(key[:1]):
                 first.add(key[:1])
+
+    def _spill(self, name: str, keys: list[Key]) -> None:
+        """Those of `keys` that are unwritten, into the spill (their values as remembered;
+        None: known not to exist); the others are there already, or exist nowhere."""
+        if self.spill is None:
+            self.spill = Spill()
+        rows, unwritten = self.rows[name], self.unwritten[name]
+        self.spill.put(name, [(key, rows[key]) for key in keys if key in unwritten])
+        for key in keys:
+            unwritten.pop(key, None)
 
     def write_all(self, tx: Tx) -> None:
         """Every unwritten row written (the end of a rebuild's load); written through after."""
         for name in self.rows:
             self.write_table(tx, name)
         self.write_back = False
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
 
     def write_table(self, tx: Tx, name: str) -> None:
-        """The table's unwritten rows written (before its counters are bumped by SQL)."""
+        """The table's unwritten rows written, and what the spill holds of it (before its
+        counters are bumped by SQL; when its rows are final, `settle`; at the end)."""
         unwritten = self.unwritten.get(name)
-        if unwritten:
+        spill = self.spill
+        if spill is not None and spill.holds(name):
+            physical, columns = self._specs[name][1], self._columns[name]
+            stored = name in self.stored  # (before: a spilled row is not in the table)
+            for values in spill.rows(name, leaving=unwritten or ()):  # (those here are newer)
+                tx.copy_rows(physical, columns, values)
+            spill.drop(name)
+            if unwritten:
+                self._write(tx, name, list(unwritten), stored)
+            self.stored.add(name)
+        elif unwritten:
             self._write(tx, name, list(unwritten))
 
     def _add(self, tx: Tx, name: str, keys: list[Key]) -> None:
@@ -299,10 +359,11 @@ class Remembered:
                 bumps[key] = {column: row[column] for column in spec.counters}
         writer.flush()
 
-    def _write(self, tx: Tx, name: str, keys: list[Key]) -> None:
+    def _write(self, tx: Tx, name: str, keys: list[Key], stored: bool | None = None) -> None:
         """Those of `keys` that are unwritten, written: COPY of the remembered values for a
-        row the table cannot hold (its key never forgotten: only forgotten rows were
-        written), with no row made again; an upsert or a DELETE for one it may hold."""
+        row the table cannot hold (the table holds no row forgotten, `stored`, or its key was
+        never forgotten), with no row made again; an upsert or a DELETE for one it may
+        hold."""
         unwritten = self.unwritten[name]
         todo = [key for key in keys if key in unwritten]
         if not todo:
@@ -316,6 +377,10 @@ class Remembered:
             return
         rows, forgotten = self.rows[name], self.forgotten.get(name)
         spec, physical = self._specs[name]
+        if stored is None:
+            stored = name in self.stored
+        if not stored:
+            forgotten = None
         held = {key for key in todo if forgotten is not None and forgotten.maybe(key)}
         if held:  # upserted, or deleted
             writer = Batch(tx, {name: (spec, physical)})

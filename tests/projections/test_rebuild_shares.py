@@ -36,6 +36,7 @@ from projections.engine.rebuilding import (
 from projections.engine.remembered import Remembered
 from projections.engine.runner import NEXT, TRACKING, RebuildSuperseded, Runner
 from projections.engine.tracking import lock_all
+from projections.subjects import Subjects
 from simulation import scenarios as s
 from tests.projections.test_crash_safety import record_history
 from tests.projections.test_rebuild_by_aggregate import history_past_the_head
@@ -97,9 +98,19 @@ def load_shared(parent: Runner, parts: list[Part], workers: InProcess) -> int:
 
 @pytest.mark.stores("postgres")
 @pytest.mark.parametrize("split", ["planned", "by name"])
+@pytest.mark.parametrize("kept_subjects", [Subjects.RECORDED_KEEP, 3])
 def test_the_shared_models_loaded_in_shares_have_the_rows_of_a_catch_up(
-    app: Greenlist, clock: SettableClock, views: Db, split: str
+    app: Greenlist,
+    clock: SettableClock,
+    views: Db,
+    split: str,
+    kept_subjects: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Also with three subjects kept in memory by each loading process, the others found in
+    its spill (`Subjects.use_recorded`)."""
+    monkeypatch.setattr(Subjects, "RECORDED_KEEP", kept_subjects)
+    monkeypatch.setattr(Subjects, "READ_CHUNK", 4)
     record_history(app, clock, listed=20, more=6)
     for i in range(3):  # the log ends with events only the process by aggregate applies
         s.register_and_cultivate(app, s.credit_code(9300 + i))
