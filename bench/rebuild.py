@@ -71,7 +71,12 @@ events/s: 1.01 M events 0.50x (0.55x of the medians; 327 MB), 0.66 M events of t
 11,000 units as the 0.22 M history 0.49x (202 MB), 0.22 M events 0.49x (0.52x; 153 MB).
 With `--remember-rows 100000` (`greenlist projections rebuild --remember-rows`): 1.01 M events
 0.51x (0.53x of the medians; 249 MB) on a slow run, the log-order load a quarter longer than
-with the default back to back (57 s against 45 s)."""
+with the default back to back (57 s against 45 s).
+Then the rows forgotten kept in a spill on the local disk until the end of the load, the
+recorded subjects read in chunks and kept in part, and `remember_rows` 50,000 (engine.spill;
+README "Performance", "The spill"), one round each at load 1.2-1.4 on a machine whose baseline
+read 24 k events/s: 0.22 M events 0.56x (149.5 MB), 0.66 M events of the same units 0.56x
+(169.5 MB), 1.01 M events 0.52x (204.7 MB; 0.57x and 327 MB with 400,000)."""
 
 from __future__ import annotations
 
