@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -171,20 +171,13 @@ class Subjects:
         self._keep = self.RECORDED_KEEP
         if read is None:
             read = RecordedSubjects({}, None)
-            after = ""
-            while chunk := tx.fetchall(
-                f"SELECT aggregate_id, credit_code, label FROM {physical} "
-                f"WHERE aggregate_id > ? ORDER BY aggregate_id LIMIT {self.READ_CHUNK}",
-                (after,),
-            ):
-                entries = [(r["aggregate_id"], (r["credit_code"], r["label"])) for r in chunk]
-                after = entries[-1][0]
+            for entries in _recorded(tx, physical, self.READ_CHUNK):
                 room = self.RECORDED_KEEP - len(read.known)
                 read.known.update(entries[:room])
-                if read.spill is None and len(entries) > room:
-                    read.spill = Spill(cache_kib=SUBJECTS_CACHE_KIB)
-                    read.spill.put(SUBJECTS_READ, (((a,), v) for a, v in read.known.items()))
-                if read.spill is not None:
+                if len(entries) > room:  # the first past `RECORDED_KEEP`: all into a spill
+                    if read.spill is None:
+                        read.spill = Spill(cache_kib=SUBJECTS_CACHE_KIB)
+                        read.spill.put(SUBJECTS_READ, (((a,), v) for a, v in read.known.items()))
                     read.spill.put(SUBJECTS_READ, (((a,), v) for a, v in entries[room:]))
         self._known, self._spill = read.known, read.spill
         return read
@@ -249,6 +242,20 @@ class Subjects:
         b.put(self.table, aggregate_id=aid, credit_code=code, label=label)
         self._remember(aid, (code, label))
         return code, label
+
+
+def _recorded(
+    tx: Tx, physical: str, size: int
+) -> Iterator[list[tuple[str, tuple[str | None, str | None]]]]:
+    """The subjects recorded in `physical`, by aggregate id, `size` at a time."""
+    after = ""
+    while chunk := tx.fetchall(
+        f"SELECT aggregate_id, credit_code, label FROM {physical} "
+        f"WHERE aggregate_id > ? ORDER BY aggregate_id LIMIT {size}",
+        (after,),
+    ):
+        after = chunk[-1]["aggregate_id"]
+        yield [(r["aggregate_id"], (r["credit_code"], r["label"])) for r in chunk]
 
 
 SUBJECTS_READ = "subjects"

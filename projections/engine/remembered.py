@@ -166,7 +166,7 @@ class Remembered:
         with COPY: a row forgotten and needed again is read from the local disk in
         microseconds, not from the server, and no row is written twice (issue 15 item 3:
         memory the same whatever the length of the log, with few rows remembered)."""
-        return self.write_back and table in self.complete and table not in self.deltas
+        return self.write_back and self._finalizable(table)
 
     def _spilled(self, table: str) -> bool:
         """Whether the spill holds rows of the table now."""
@@ -334,17 +334,16 @@ class Remembered:
         counters are bumped by SQL; when its rows are final, `settle`; at the end)."""
         unwritten = self.unwritten.get(name)
         spill = self.spill
-        if spill is not None and spill.holds(name):
+        spilled = spill is not None and spill.holds(name)
+        if spill is not None and spilled:
             physical, columns = self._specs[name][1], self._columns[name]
-            stored = name in self.stored  # (before: a spilled row is not in the table)
             for values in spill.rows(name, leaving=unwritten or ()):  # (those here are newer)
                 tx.copy_rows(physical, columns, values)
             spill.drop(name)
-            if unwritten:
-                self._write(tx, name, list(unwritten), stored)
-            self.stored.add(name)
-        elif unwritten:
+        if unwritten:  # (before `stored` says the table holds rows: those were left out)
             self._write(tx, name, list(unwritten))
+        if spilled:
+            self.stored.add(name)
 
     def _add(self, tx: Tx, name: str, keys: list[Key]) -> None:
         """The counters of these rows added to the table's (`deltas`), in the keys' order."""
@@ -359,7 +358,7 @@ class Remembered:
                 bumps[key] = {column: row[column] for column in spec.counters}
         writer.flush()
 
-    def _write(self, tx: Tx, name: str, keys: list[Key], stored: bool | None = None) -> None:
+    def _write(self, tx: Tx, name: str, keys: list[Key]) -> None:
         """Those of `keys` that are unwritten, written: COPY of the remembered values for a
         row the table cannot hold (the table holds no row forgotten, `stored`, or its key was
         never forgotten), with no row made again; an upsert or a DELETE for one it may
@@ -377,9 +376,7 @@ class Remembered:
             return
         rows, forgotten = self.rows[name], self.forgotten.get(name)
         spec, physical = self._specs[name]
-        if stored is None:
-            stored = name in self.stored
-        if not stored:
+        if name not in self.stored:
             forgotten = None
         held = {key for key in todo if forgotten is not None and forgotten.maybe(key)}
         if held:  # upserted, or deleted

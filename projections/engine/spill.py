@@ -88,7 +88,7 @@ class Spill:
         if select is None:
             missing: Values | None = MISSING
             return missing
-        found = self._db.execute(select, (marshal.dumps(key, 0),)).fetchone()
+        found = self._db.execute(select, (_key(key),)).fetchone()
         if found is None:
             missing = MISSING
             return missing
