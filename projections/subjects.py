@@ -140,11 +140,13 @@ class Subjects:
     after a restart."""
 
     KEEP = 200_000
-    RECORDED_KEEP = 50_000
-    """As `KEEP`, in a rebuild's loading process (`use_recorded`): every recorded subject is
-    also in a spill on the local disk (engine.spill), so one forgotten is found there in
-    microseconds, and memory holds this many whatever the number of aggregates (issue 15
-    item 3: 71,000 at 1 M events, 17 MB read at once before)."""
+    RECORDED_KEEP = 10_000
+    """As `KEEP`, in a rebuild's loading process (`use_recorded`) and while a rebuild records
+    them (`trim`): every recorded subject is also in a spill on the local disk (engine.spill),
+    or in the table, so one forgotten is found there in microseconds, and memory holds this
+    many whatever the number of aggregates (issue 15 item 3: 71,000 at 1 M events, 17 MB
+    read at once before; 50,000 kept made a loading process of 1 M events 4 MB larger than
+    one of 0.2 M, which had fewer to keep)."""
     READ_CHUNK = 5_000
     """Recorded subjects read at a time (`use_recorded`)."""
 
@@ -181,6 +183,16 @@ class Subjects:
                     read.spill.put(SUBJECTS_READ, (((a,), v) for a, v in entries[room:]))
         self._known, self._spill = read.known, read.spill
         return read
+
+    def trim(self, keep: int) -> None:
+        """The subjects kept in memory cut to the `keep` latest (a rebuild recording them,
+        `SubjectsShared.record_subjects`: each is written to the table as it is recorded, and
+        one needed again is read back; issue 15 item 3: the rebuild's own process kept every
+        one of the 71,000 subjects of 1 M events, up to `KEEP`, 16 MB more than of 0.2 M)."""
+        if len(self._known) > keep:
+            for old in list(islice(self._known, len(self._known) - keep)):
+                del self._known[old]
+            self._known = dict(self._known)  # (a dict does not shrink as keys are deleted)
 
     def _remember(self, aggregate_id: str, known: tuple[str | None, str | None]) -> None:
         if len(self._known) >= self._keep:
@@ -284,9 +296,12 @@ class SubjectsShared(Projection):
     subjects: Subjects
 
     def record_subjects(self, events: Iterable[tuple[int, Any]], batch: Batch) -> None:
+        """The subjects of a page of first events recorded; then no more than
+        `Subjects.RECORDED_KEEP` kept in memory (`Subjects.trim`)."""
         for position, e in events:
             batch.position = position
             self.subjects.track(e, batch)
+        self.subjects.trim(Subjects.RECORDED_KEEP)
 
     def use_recorded_subjects(self, tx: Tx, suffix: str, read: dict[str, Any]) -> None:
         """The subjects recorded for the audit trail and the supervision are the same

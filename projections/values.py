@@ -20,10 +20,13 @@ def at(instant: datetime) -> int:
     return (instant - _EPOCH) // _MICRO
 
 
-text_id: Callable[[UUID], str] = lru_cache(maxsize=1 << 16)(str)
-"""An aggregate's id as the rows store it (its text), remembered for the most recent 65,536
+text_id: Callable[[UUID], str] = lru_cache(maxsize=1 << 12)(str)
+"""An aggregate's id as the rows store it (its text), remembered for the most recent 4,096
 ids: every read model writes the id of each event's aggregate, three times an event on
-average, and `str(UUID)` costs four times a look-up (issue 15 item 3)."""
+average, and `str(UUID)` costs four times a look-up (issue 15 item 3). The ids of a batch and
+of its neighbours are what repeats: 4,096 answered 71 % of the 1.34 M look-ups of a
+log-order load of 1 M events, where 65,536 (their texts, their UUIDs and the cache's links)
+held about 12 MB at 1 M events and 3 MB at 0.2 M."""
 
 
 def day(value: date | None) -> str | None:

@@ -293,13 +293,13 @@ class Remembered:
             self._spill(name, keys)
         else:
             self._write(tx, name, keys)
+        for key in keys:
+            del rows[key]
+        self._compact(name)
         if name in self.deltas:  # added to the table: this process's adds are 0 again
-            for key in keys:
-                del rows[key]
             return
         forgotten = self.forgotten.setdefault(name, Forgotten())
         for key in keys:
-            del rows[key]
             if not forgotten.maybe(key):  # forgotten before, read again since
                 forgotten.add(key)
         if spills:  # read again from the spill, one by one: nothing to read ahead
@@ -309,6 +309,14 @@ class Remembered:
         for key in keys:
             if key and not first.maybe(key[:1]):
                 first.add(key[:1])
+
+    def _compact(self, name: str) -> None:
+        """The table's dicts of rows and of unwritten keys made anew, as small as what they
+        hold now: a dict never shrinks as keys are deleted, so each would stay the size of
+        the most it ever held between two resizes (issue 15 item 3: 4.7 MB of tables for
+        43,000 rows remembered at 1 M events, where 1.3 MB hold them)."""
+        self.rows[name] = dict(self.rows[name])
+        self.unwritten[name] = dict(self.unwritten[name])
 
     def _spill(self, name: str, keys: list[Key]) -> None:
         """Those of `keys` that are unwritten, into the spill (their values as remembered;

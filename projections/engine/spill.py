@@ -10,6 +10,7 @@ import marshal
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
+from sys import intern
 from typing import Any
 
 Key = tuple[Any, ...]
@@ -18,10 +19,15 @@ Values = tuple[Any, ...]
 MISSING: Any = object()
 """Not in the spill (as opposed to None: spilled as known not to exist)."""
 
-CACHE_KIB = 8 * 1024
-"""The SQLite page cache of a spill (its memory, whatever its size on disk)."""
-CHUNK = 5_000
-"""Rows read from a spill at a time when it is written out (`rows`)."""
+CACHE_KIB = 2 * 1024
+"""The SQLite page cache of a spill (its memory, whatever its size on disk). 2 MB: a spill of
+0.2 M events (3 MB) fits in it nearly whole, one of 1 M events (66 MB) does not, and 8 MB
+made the larger rebuild's memory 6 MB larger for no measurable speed (a page not cached is
+read from the OS's file cache; issue 15 item 3)."""
+CHUNK = 1_000
+"""Rows read from a spill at a time when it is written out (`rows`): 1,000 rows of a few
+hundred bytes each, so that writing the spill out at the end of a load does not raise its
+peak (5,000 did, by 6 MB at 1 M events)."""
 
 
 def _key(key: Key) -> bytes:
@@ -43,6 +49,14 @@ def _dump(values: Values) -> bytes:
 def _load(data: bytes) -> Values:
     loaded: Values = pickle.loads(data) if data[0] == 0x80 else marshal.loads(data)
     return loaded
+
+
+def _shared(values: Values) -> Values:
+    """A row's values read back, its texts interned: each is loaded anew, where the rows
+    decoded from one event shared theirs (a unit's credit code and name in three tables, a
+    city's code, "{}"): at the end of a log-order load of 1 M events, 8.5 MB of the values
+    held had been read back from the spill (issue 15 item 3)."""
+    return tuple(intern(v) if type(v) is str else v for v in values)
 
 
 class Spill:
@@ -92,7 +106,7 @@ class Spill:
         if found is None:
             missing = MISSING
             return missing
-        return None if found[0] is None else _load(found[0])
+        return None if found[0] is None else _shared(_load(found[0]))
 
     def rows(self, name: str, leaving: Iterable[Key] = ()) -> Iterator[list[Values]]:
         """The values of the table's rows that exist, but those of the keys `leaving` (held

@@ -36,7 +36,7 @@ from projections.engine.rebuilding import (
 from projections.engine.remembered import Remembered
 from projections.engine.runner import NEXT, TRACKING, RebuildSuperseded, Runner
 from projections.engine.tracking import lock_all
-from projections.subjects import Subjects
+from projections.subjects import Subjects, SubjectsShared
 from simulation import scenarios as s
 from tests.projections.test_crash_safety import record_history
 from tests.projections.test_rebuild_by_aggregate import history_past_the_head
@@ -46,14 +46,16 @@ class InProcess:
     """The loading processes' runners, built here (`Workers`), remembering few rows so that
     they forget, write and add to counters mid-way."""
 
-    def __init__(self, app: Greenlist, views: Db) -> None:
-        self.app, self.views = app, views
+    def __init__(self, app: Greenlist, views: Db, page_bytes: int | None = None) -> None:
+        self.app, self.views, self.page_bytes = app, views, page_bytes
 
     def __call__(self, names: Sequence[str]) -> Runner:
         runner = Runner(self.app, self.views, [p for p in all_projections() if p.name in names])
         runner.batch_size = 9
         runner.remember_rows = 40
         runner.remember_rows_by_aggregate = 25
+        if self.page_bytes is not None:
+            runner.page_bytes = self.page_bytes
         return runner
 
     def close(self, runner: Runner) -> None:
@@ -98,17 +100,21 @@ def load_shared(parent: Runner, parts: list[Part], workers: InProcess) -> int:
 
 @pytest.mark.stores("postgres")
 @pytest.mark.parametrize("split", ["planned", "by name"])
-@pytest.mark.parametrize("kept_subjects", [Subjects.RECORDED_KEEP, 3])
+@pytest.mark.parametrize(
+    ("kept_subjects", "page_bytes"), [(Subjects.RECORDED_KEEP, None), (3, None), (3, 1)]
+)
 def test_the_shared_models_loaded_in_shares_have_the_rows_of_a_catch_up(
     app: Greenlist,
     clock: SettableClock,
     views: Db,
     split: str,
     kept_subjects: int,
+    page_bytes: int | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Also with three subjects kept in memory by each loading process, the others found in
-    its spill (`Subjects.use_recorded`)."""
+    its spill (`Subjects.use_recorded`); and with the pages in log order cut at one byte, one
+    event decoded per batch (`Rebuilding.page_bytes`)."""
     monkeypatch.setattr(Subjects, "RECORDED_KEEP", kept_subjects)
     monkeypatch.setattr(Subjects, "READ_CHUNK", 4)
     record_history(app, clock, listed=20, more=6)
@@ -119,9 +125,13 @@ def test_the_shared_models_loaded_in_shares_have_the_rows_of_a_catch_up(
     parts = plan(parent.projections, 2, by_aggregate=True)
     assert parts[0].by == AGGREGATE_ORDER and all(p.shares for p in parts)
     load_shared(
-        parent, parts if split == "planned" else split_by_name(parts), InProcess(app, views)
+        parent,
+        parts if split == "planned" else split_by_name(parts),
+        InProcess(app, views, page_bytes),
     )
     rebuilt = table_checksums(views, parent.projections)
+    kept = [len(p.subjects._known) for p in parent.projections if isinstance(p, SubjectsShared)]
+    assert kept and max(kept) <= kept_subjects + 2  # (the two units recorded after the head)
     assert not [r for r in views.query(f"SELECT name FROM {TRACKING}") if "/" in r["name"]]
     Runner(app, views, all_projections()).rebuild()  # one process, in log order
     assert rebuilt == table_checksums(views, parent.projections)

@@ -84,6 +84,18 @@ def test_equal_keys_are_one_key_however_their_values_were_made() -> None:
     assert spill.size() == 1
 
 
+def test_equal_texts_read_back_are_one_object() -> None:
+    """Each row read back is loaded anew: its texts are interned, so that rows read back
+    share a unit's code and a city's name as the rows decoded from one event did."""
+    spill = Spill()
+    code = "".join(["9133", "0100MA27XL3B8X"])
+    spill.put("a", [(("u1",), (code, "330100", 1)), (("u2",), (code[:], "330100", 2))])
+    spill.put("b", [(("u1",), (code, "{}"))])
+    first, second, other = spill.get("a", ("u1",)), spill.get("a", ("u2",)), spill.get("b", ("u1",))
+    assert first[0] is second[0] is other[0] and first[1] is second[1]
+    assert (first[2], second[2]) == (1, 2)
+
+
 def test_a_spill_leaves_no_file_behind(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The spill's database is private: its file is unlinked as soon as SQLite opens it."""
     monkeypatch.setenv("SQLITE_TMPDIR", str(tmp_path))
