@@ -76,7 +76,12 @@ Then the rows forgotten kept in a spill on the local disk until the end of the l
 recorded subjects read in chunks and kept in part, and `remember_rows` 50,000 (engine.spill;
 README "Performance", "The spill"), one round each at load 1.2-1.4 on a machine whose baseline
 read 24 k events/s: 0.22 M events 0.56x (149.5 MB), 0.66 M events of the same units 0.56x
-(169.5 MB), 1.01 M events 0.52x (204.7 MB; 0.57x and 327 MB with 400,000)."""
+(169.5 MB), 1.01 M events 0.52x (204.7 MB; 0.57x and 327 MB with 400,000). Then pages
+in log order cut at 1 MiB of stored events, one page of a long aggregate held, smaller
+caches, the rebuild's part of this process's peak reported apart (README "Performance",
+"Bounded by bytes, not by counts"): largest rebuild process 119.1-119.2 MB at 0.22 M events,
+127.9-128.4 MB at 0.66 M, 137.5-138.0 MB at 1.01 M; ratios 0.49x-0.66x, 0.54x-0.56x and
+0.45x-0.51x (a baseline of 25-35 k events/s, load 1.6 at rest)."""
 
 from __future__ import annotations
 
