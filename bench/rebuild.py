@@ -697,7 +697,9 @@ def measure(schema: str, args: argparse.Namespace, info: dict[str, Any]) -> dict
             "processes": args.processes,
             "peak_rss_mb": {
                 **peak_rss_mb(),
-                "rebuild_this_process": max((r.peak_mb or 0.0 for r in rebuilds), default=None),
+                "rebuild_this_process": max(
+                    (r.peak_mb for r in rebuilds if r.peak_mb is not None), default=None
+                ),
             },
             "extrapolated_to_20m_events": {
                 "basis": "the best rebuild's events/s, constant as the log grows (each batch "
