@@ -75,6 +75,9 @@ class ClearSealer:
     def shred(self, subject: UUID) -> bool:
         return False
 
+    def close(self) -> None:
+        pass
+
 
 @contextmanager
 def vault_key() -> Iterator[None]:

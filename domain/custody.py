@@ -64,6 +64,11 @@ class Sealer(Protocol):
         """Destroy the subject's data key (every copy the vault holds): True if there was one."""
         ...
 
+    def close(self) -> None:
+        """Release what the vault holds open (its database's connections): the service's
+        `close` closes its vault."""
+        ...
+
 
 class NoVault:
     """The port of a service built without a vault: it refuses to seal, so a report is never
@@ -79,6 +84,9 @@ class NoVault:
 
     def shred(self, subject: UUID) -> bool:
         return False
+
+    def close(self) -> None:
+        pass
 
 
 def legacy_envelope(record: Mapping[str, Any]) -> str:

@@ -136,6 +136,13 @@ class ServiceBase(Application[UUID]):
         self.aggregate_store: AggregateStore = aggregates or StoredAggregates(self)
         """Where commands load and write aggregates: the event store unless told."""
 
+    def close(self) -> None:
+        """The event store closed, and the vault (its own connections: issue 14)."""
+        try:
+            super().close()
+        finally:
+            self.vault.close()
+
     def _person(self, representative_id: str) -> str:
         """A22.3: the keyed identity of a valid resident ID number (the number is not kept)."""
         return self.identity(agencies.check_a22_3_representative_id(representative_id))

@@ -96,6 +96,12 @@ class Vault:
             self.db.checkpoint()  # no older copy of the page left in the WAL
         return shredded
 
+    def close(self) -> None:
+        """Its database's connections closed (the service's `close`): on PostgreSQL each
+        thread's stayed open until the vault was collected, and a test process of many
+        services reached the server's 100 connections (issue 15's CI run)."""
+        self.db.close()
+
     # --- operations ---------------------------------------------------------------------
 
     def rotate(self, new_kek: bytes, batch: int = 500) -> int:
