@@ -19,6 +19,7 @@ from domain.service.ports import LogByAggregate
 
 K = TypeVar("K")
 T = TypeVar("T")
+P = TypeVar("P", "Page", "Fetched")
 Events = list[tuple[int, Any]]
 """(log position, decoded event) pairs, in log order."""
 
@@ -50,6 +51,19 @@ class Page(NamedTuple):
     """Decoding stopped at `max_bytes` (`read_page`), before the last event read."""
 
 
+class Fetched(NamedTuple):
+    """A batch of the log read in order but not decoded yet (`fetch_page`): the events to
+    decode, each with the position and count read before it (where a page ends if it cannot
+    be decoded), and as `Page`, the position of the last event read, how many were read and
+    whether the page was cut at its bytes."""
+
+    notifications: list[Notification]
+    before: list[tuple[int, int]]
+    last: int
+    read: int
+    cut: bool = False
+
+
 class PageSize:
     """How many events a rebuild's next page asks for (`limit`), made smaller after a page
     cut at its bytes (`read_page`'s `max_bytes`: the next asks for a quarter more than that
@@ -60,8 +74,8 @@ class PageSize:
         self.most = most
         self.limit = most
 
-    def follow(self, page: Page) -> Page:
-        """The page, its size noted for the next."""
+    def follow(self, page: P) -> P:
+        """The page (read or fetched), its size noted for the next."""
         if page.cut:
             self.limit = max(1, page.read + page.read // 4)
         else:
@@ -89,7 +103,24 @@ def read_page(
     once the stored events decoded hold that many bytes (the first is always decoded): a
     page's memory is the memory of its events, and in runs of large events (a city's
     municipal listings, each with its evaluations) 2,000 of them decoded took 15 MB (issue 15
-    item 3); the page is then `cut` and ends at the last event decoded."""
+    item 3); the page is then `cut` and ends at the last event decoded. The same as
+    `decode_page` of `fetch_page`, which a rebuild calls apart (its next page fetched while
+    this one is decoded and applied)."""
+    return decode_page(app, fetch_page(app, after, limit, wanted, head, skipped, max_bytes))
+
+
+def fetch_page(
+    app: Greenlist,
+    after: int,
+    limit: int,
+    wanted: Collection[type],
+    head: int | None = None,
+    skipped: Collection[type] | None = None,
+    max_bytes: int | None = None,
+) -> Fetched:
+    """The page `read_page` reads, with the events to decode chosen (by their topics) and
+    counted in stored bytes (`max_bytes`), none decoded: what a thread may do while another
+    decodes (the server's answer is waited for with the interpreter's lock released)."""
     log = by_aggregate(app)
     if log is not None and head is not None and skipped:
         notifications: Sequence[Notification] = log.select_in_order(
@@ -99,22 +130,33 @@ def read_page(
         notifications = app.recorder.select_notifications(
             start=after, limit=limit, inclusive_of_start=False
         )
-    to_event = app.mapper.to_domain_event
-    events: Events = []
+    chosen: list[Notification] = []
+    before: list[tuple[int, int]] = []
     last, read, size = after, 0, 0
     for notification in notifications:
         if _wanted(notification.topic, wanted, skipped):
-            if max_bytes is not None and events and size >= max_bytes:
-                return Page(events, last, read, cut=True)
-            try:
-                events.append((notification.id, to_event(notification)))
-            except UndecodableEvent:
-                if read:
-                    break
-                raise
+            if max_bytes is not None and chosen and size >= max_bytes:
+                return Fetched(chosen, before, last, read, cut=True)
+            chosen.append(notification)
+            before.append((last, read))
             size += len(notification.state)
         last, read = notification.id, read + 1
-    return Page(events, last, read)
+    return Fetched(chosen, before, last, read)
+
+
+def decode_page(app: Greenlist, fetched: Fetched) -> Page:
+    """The fetched events decoded (`read_page`): the page ends before the first that cannot
+    be decoded, unless it is the first read, which raises `UndecodableEvent`."""
+    to_event = app.mapper.to_domain_event
+    events: Events = []
+    for notification, (last, read) in zip(fetched.notifications, fetched.before, strict=True):
+        try:
+            events.append((notification.id, to_event(notification)))
+        except UndecodableEvent:
+            if read:
+                return Page(events, last, read)
+            raise
+    return Page(events, fetched.last, fetched.read, fetched.cut)
 
 
 class AggregatePage(NamedTuple):

@@ -30,9 +30,10 @@ from projections.engine.reading import (
     Page,
     PageSize,
     by_aggregate,
+    decode_page,
+    fetch_page,
     read_by_aggregate,
     read_first_events,
-    read_page,
     reader,
 )
 from projections.engine.remembered import Remembered
@@ -93,13 +94,15 @@ class Rebuilding:
     parts. One: an aggregate of more than a page's events is a round or a queue, and holding
     four pages of a round's events made the process 15 MB larger at 1 M events, where a
     round has five times the units it has at 0.2 M (issue 15 item 3)."""
-    page_bytes = 1 << 20
+    page_bytes = 1 << 18
     """A rebuild reading the log in order with a share of the classes (`skipped`) decodes at
     most about this many bytes of stored events per batch (`read_page`'s `max_bytes`), so
     that a run of large events makes smaller batches, not a larger batch in memory (issue
     15 item 3: 2,000 of a city's municipal listings decoded took 15 MB, twice while the next
     page was decoded; a page of 2,000 events of the province story holds 1.1 MB on
-    average)."""
+    average). 256 KiB, not 1 MiB: the largest loading process of a rebuild of 1 M events
+    peaked at 129.5 MB instead of 142.6 MB, in about the same time (the pages are smaller,
+    the process's heap less broken up by them), and 0.2 M events at 110.7 MB."""
     read_ahead = False
     """A rebuild reading the log in order reads the next batch while it writes the current
     one (reading.reader). Off: the reading thread decodes, holding the interpreter's lock,
@@ -107,6 +110,13 @@ class Rebuilding:
     (issue 15 item 3: the log-order share of a rebuild of 1 M events took 70.5 s with it,
     65.3 s without; the thread only pays where reading waits for the server more than it
     decodes, as by aggregate)."""
+    fetch_ahead = True
+    """A rebuild reading the log in order with a share of the classes (`skipped`) fetches
+    the next page from the server in a thread (`fetch_page`: the rows, not decoded) while it
+    decodes and applies the current one (`decode_page`): waiting for the server's answer
+    releases the interpreter's lock, decoding would hold it (`read_ahead`). Issue 15 item 3:
+    that process waited for the server 13 % of its load of 1 M events (py-spy), with
+    nothing else to do."""
     read_ahead_by_aggregate = True
     """As `read_ahead`, for a load by aggregate (`_load_by_aggregate`): on, since most of the
     rows it reads are skipped undecoded and the server's walk of the events' key is slow
@@ -227,20 +237,29 @@ class Rebuilding:
         bs = self.batch_size
         wanted = set().union(*(p._handlers for p in group))
         bounded = bool(self.skipped) and by_aggregate(self.app) is not None  # (read_page)
-        if self.skipped:
+        decode: Callable[[Any], Page]
+        if self.skipped:  # fetched ahead in a thread, decoded here (`fetch_ahead`)
             size, most = PageSize(bs), self.page_bytes
-            read_batch: Callable[[int], Page] = lambda after: size.follow(  # noqa: E731
-                read_page(self.app, after, size.limit, wanted, head, self.skipped, most)
+            fetch: Callable[[int], Any] = lambda after: size.follow(  # noqa: E731
+                fetch_page(self.app, after, size.limit, wanted, head, self.skipped, most)
             )
+            decode = lambda fetched: decode_page(self.app, fetched)  # noqa: E731
+            ahead = self.read_ahead or self.fetch_ahead
         else:
-            read_batch = lambda after: _page(self._read(after, bs), after)  # noqa: E731
-        with collecting_less(self.gc_threshold), reader(read_batch, self.read_ahead) as read:
+            fetch = lambda after: _page(self._read(after, bs), after)  # noqa: E731
+            decode = lambda page: page  # noqa: E731
+            ahead = self.read_ahead
+        with collecting_less(self.gc_threshold), reader(fetch, ahead) as read:
             pending = read(position)
             while True:
-                events, last, count, _ = pending()
+                fetched = pending()
+                pending = read(fetched.last)  # (while this page is decoded and applied)
+                events, last, count, _ = decode(fetched)
+                if last != fetched.last:  # it ends before an event it cannot decode
+                    pending = read(last)  # (which the next page's decoding raises)
+                del fetched
                 if not count:
                     break
-                pending = read(last)
                 with self._relaxed() as tx:
                     self._apply(tx, group, NEXT, events, position, remembered, last)
                 del events  # (not held while the next page is decoded)
@@ -663,18 +682,22 @@ def plan(group: list[Projection], processes: int, by_aggregate: bool) -> list[Pa
     the process by aggregate applies it to the events of the classes that no other model in
     log order needs, so that the processes in log order skip those events undecoded
     (`read_page`: 45 % of the province story's log, most of them of classes the process by
-    aggregate decodes anyway); they apply it to the rest. (Issue 15 item 3: in log order,
-    decoding every event and the audit trail's and the supervision's handlers for each
-    were most of the longer share. Leaving the process by aggregate only the classes it
+    aggregate decodes anyway), and to those its own models decode anyway (a unit's
+    registration, its listings, removals: a sixth of the log, which the processes in log
+    order decode too, for their models); they apply it to the rest. (Issue 15 item 3: in log
+    order, decoding every event and the audit trail's and the supervision's handlers for
+    each were most of the longer share. Leaving the process by aggregate only the classes it
     decoded anyway, a third of the log, its load of 1 M events took 24 s, the other's 34 s;
-    with these, 27 s and 31 s.)"""
+    with the classes no model in log order needs, 27 s and 31 s; on a faster machine
+    27.6 s and 35.8 s, and with the classes both decode 31.2 s and 33.5 s.)"""
     local = [p for p in group if p.aggregate_local]
     others = [p for p in group if not p.aggregate_local]
     if processes < 2 or not by_aggregate or not local or not others:
         return [Part(models) for models in partition(group, processes)]
     needed = set().union(*(p._handlers for p in others if not p.shareable))
+    decoded = set().union(*(p._handlers for p in local))
     mine = {
-        p.name: Share(frozenset(p._handlers) - needed, BY_AGGREGATE_SHARE)
+        p.name: Share(frozenset(p._handlers) - (needed - decoded), BY_AGGREGATE_SHARE)
         for p in others
         if p.shareable
     }

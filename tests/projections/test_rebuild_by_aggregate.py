@@ -188,8 +188,9 @@ def test_the_tracking_rows_count_the_events_read_below_zero_during_the_load(
 
 def test_a_rebuild_in_processes_loads_the_local_models_by_aggregate() -> None:
     """And shares the shareable ones (the audit trail, the supervision) out by event class:
-    the process by aggregate applies them to the events it decodes anyway that no model in
-    log order needs, which the processes in log order then skip; they apply the rest."""
+    the process by aggregate applies them to the events no model in log order needs, which
+    the processes in log order then skip, and to those its own models decode anyway (which
+    the processes in log order decode too, for theirs); they apply the rest."""
     models = all_projections()
     local = {p.name for p in models if p.aggregate_local}
     shareable = {p.name for p in models if p.shareable}
@@ -209,8 +210,10 @@ def test_a_rebuild_in_processes_loads_the_local_models_by_aggregate() -> None:
     for p in models:
         if p.shareable:
             mine, theirs = by_aggregate.shares[p.name], in_order.shares[p.name]
-            assert mine.classes == set(p._handlers) - needed  # all those in log order skip
+            assert mine.classes == set(p._handlers) - (needed - decoded)
             assert mine.classes - decoded  # some the local models do not need
+            assert mine.classes & decoded & needed  # some both processes decode
+            assert not theirs.classes & decoded  # none the process by aggregate decodes
             assert not mine.classes & theirs.classes
             assert mine.classes | theirs.classes == set(p._handlers)
             assert (mine.name, theirs.name) == ("by-aggregate", "")
