@@ -270,8 +270,8 @@ def _recorded(
 
 
 SUBJECTS_READ = "subjects"
-SUBJECTS_CACHE_KIB = 2 * 1024
-"""The SQLite page cache of the recorded subjects' spill."""
+SUBJECTS_CACHE_KIB = 256
+"""The SQLite page cache of the recorded subjects' spill (as engine.spill `CACHE_KIB`)."""
 
 
 @dataclass

@@ -19,11 +19,12 @@ Values = tuple[Any, ...]
 MISSING: Any = object()
 """Not in the spill (as opposed to None: spilled as known not to exist)."""
 
-CACHE_KIB = 2 * 1024
-"""The SQLite page cache of a spill (its memory, whatever its size on disk). 2 MB: a spill of
-0.2 M events (3 MB) fits in it nearly whole, one of 1 M events (66 MB) does not, and 8 MB
-made the larger rebuild's memory 6 MB larger for no measurable speed (a page not cached is
-read from the OS's file cache; issue 15 item 3)."""
+CACHE_KIB = 256
+"""The SQLite page cache of a spill (its memory, whatever its size on disk). 256 KiB: a page
+not cached is read from the OS's file cache, in microseconds, so a larger cache buys no
+measurable speed (issue 15 item 3): 8 MB made the larger rebuild's memory 6 MB larger than
+2 MB, and 2 MB (for this spill and the subjects') 4-5 MB larger than 256 KiB, with the
+log-order load of 1 M events at 34 s either way."""
 CHUNK = 1_000
 """Rows read from a spill at a time when it is written out (`rows`): 1,000 rows of a few
 hundred bytes each, so that writing the spill out at the end of a load does not raise its
