@@ -81,7 +81,12 @@ in log order cut at 1 MiB of stored events, one page of a long aggregate held, s
 caches, the rebuild's part of this process's peak reported apart (README "Performance",
 "Bounded by bytes, not by counts"): largest rebuild process 119.1-119.2 MB at 0.22 M events,
 127.9-128.4 MB at 0.66 M, 137.5-138.0 MB at 1.01 M; ratios 0.49x-0.66x, 0.54x-0.56x and
-0.45x-0.51x (a baseline of 25-35 k events/s, load 1.6 at rest)."""
+0.45x-0.51x (a baseline of 25-35 k events/s, load 1.6 at rest). Then the next page in log
+order fetched in a thread, the shared models' events both processes decode applied by the
+process by aggregate, pages cut at 256 KiB and spills' caches of 256 KiB (README
+"Performance", "The log-order process's critical path"), two rounds each on a machine whose
+baseline read 40-52 k events/s: 1.01 M events 0.51x (medians 0.53x), 124.7 MB; 0.22 M events
+0.47x (0.47x), 107.6 MB."""
 
 from __future__ import annotations
 
