@@ -253,13 +253,13 @@ class Rebuilding:
             pending = read(position)
             while True:
                 fetched = pending()
+                if not fetched.read:  # the end of the log: nothing more to fetch
+                    break
                 pending = read(fetched.last)  # (while this page is decoded and applied)
                 events, last, count, _ = decode(fetched)
                 if last != fetched.last:  # it ends before an event it cannot decode
                     pending = read(last)  # (which the next page's decoding raises)
                 del fetched
-                if not count:
-                    break
                 with self._relaxed() as tx:
                     self._apply(tx, group, NEXT, events, position, remembered, last)
                 del events  # (not held while the next page is decoded)

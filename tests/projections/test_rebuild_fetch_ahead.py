@@ -102,10 +102,13 @@ def test_the_process_in_log_order_fetches_in_a_thread_and_decodes_in_its_own(
     parent, part, head = _log_order_part(app, views)
     fetched_in: list[str] = []
     decoded_in: list[str] = []
+    read: list[int] = []
 
     def fetch(*args: Any, **kwargs: Any) -> Any:
         fetched_in.append(threading.current_thread().name)
-        return fetch_page(*args, **kwargs)
+        fetched = fetch_page(*args, **kwargs)
+        read.append(fetched.read)
+        return fetched
 
     def decode(*args: Any, **kwargs: Any) -> Any:
         decoded_in.append(threading.current_thread().name)
@@ -117,6 +120,8 @@ def test_the_process_in_log_order_fetches_in_a_thread_and_decodes_in_its_own(
     assert _load(parent, part, head, InProcess(app, views)) > 0
     main = threading.current_thread().name
     assert len(fetched_in) > 3 and set(decoded_in) == {main}  # batches of 9 events
+    assert read[-1] == 0 and 0 not in read[:-1]  # nothing fetched past the end of the log
+    assert len(decoded_in) == len(read) - 1  # (an empty page is not decoded)
     if ahead:
         assert all(name.startswith("rebuild-read") for name in fetched_in)
     else:
