@@ -10,8 +10,10 @@ how much memory it takes as the log grows.
    the next `--keep` run (its name says what was generated), otherwise it is dropped at the end.
    `--units 11000` gives 0.22 M events, `--units 52000` 1.01 M (about seven minutes to
    generate, once, with `--keep`).
-2. Baseline: the whole log read with `select_notifications` in batches of the runner's batch
-   size and decoded with `mapper.to_domain_event`, writing nothing; each batch's events are
+2. Baseline: the whole log read in batches of the runner's batch size, the fastest way the
+   store offers (on PostgreSQL `select_in_order`: binary, through the log's own connection,
+   as a rebuild reads it; 2.6 times faster than the library's `select_notifications`, in hex),
+   and decoded with `mapper.to_domain_event`, writing nothing; each batch's events are
    kept until the next batch is read, as for applying them. The same loop dropping each event
    as soon as it is decoded is measured too (reported, and its ratio).
 3. Rebuild: `Runner.rebuild()` of all read models (projections.catalogue), from zero into new
@@ -100,7 +102,7 @@ import resource
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -109,6 +111,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from eventsourcing.persistence import Notification
 from psycopg import sql
 
 from bench.common import LoadSampler
@@ -121,6 +124,7 @@ from projections.catalogue import all_projections
 from projections.engine.batch import Batch
 from projections.engine.db import Db
 from projections.engine.projection import Projection
+from projections.engine.reading import by_aggregate
 from projections.engine.runner import TRACKING, Runner
 
 POSTGRES_URL = os.environ.get(
@@ -270,16 +274,26 @@ class Run:
 
 
 def read_all(app: Greenlist, batch_size: int, keep_batch: bool = True) -> Run:
-    """The baseline: the whole log read in batches of the runner's size with
-    `select_notifications` and decoded with `mapper.to_domain_event`, writing nothing. With
-    `keep_batch` each batch's events are kept until the next batch is read, as anything that
-    applies them must (`Runner._read` returns them as a list); without, each event is dropped
-    as soon as it is decoded, which leaves the garbage collector almost nothing to do."""
+    """The baseline: the whole log read in batches of the runner's size, the fastest way the
+    store offers (`select_in_order` on PostgreSQL, else `select_notifications`) and decoded
+    with `mapper.to_domain_event`, writing nothing. With `keep_batch` each batch's events are
+    kept until the next batch is read, as anything that applies them must (`Runner._read`
+    returns them as a list); without, each event is dropped as soon as it is decoded, which
+    leaves the garbage collector almost nothing to do."""
+    log, decode = by_aggregate(app), app.mapper.to_domain_event
+    head = app.recorder.max_notification_id() or 0
+
+    def select(after: int) -> Sequence[Notification]:
+        if log is not None:  # (PostgreSQL: binary, as a rebuild reads)
+            return log.select_in_order(after, head, batch_size, ())
+        return app.recorder.select_notifications(
+            start=after, limit=batch_size, inclusive_of_start=False
+        )
+
     started, cpu = time.perf_counter(), time.process_time()
-    select, decode = app.recorder.select_notifications, app.mapper.to_domain_event
     position, events = 0, 0
     while True:
-        notifications = select(start=position, limit=batch_size, inclusive_of_start=False)
+        notifications = select(position)
         if not notifications:
             break
         if keep_batch:

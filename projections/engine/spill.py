@@ -10,7 +10,6 @@ import marshal
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
-from sys import intern
 from typing import Any
 
 Key = tuple[Any, ...]
@@ -52,12 +51,24 @@ def _load(data: bytes) -> Values:
     return loaded
 
 
+TEXTS_SHARED = 40_000
+"""Texts read back that `_shared` keeps to share: below the 43,690 entries at which a dict's
+table doubles (to 3.8 MB for texts, from 1 MB), and then forgotten at once."""
+_texts: dict[str, str] = {}
+
+
 def _shared(values: Values) -> Values:
-    """A row's values read back, its texts interned: each is loaded anew, where the rows
+    """A row's values read back, its texts shared: each is loaded anew, where the rows
     decoded from one event shared theirs (a unit's credit code and name in three tables, a
     city's code, "{}"): at the end of a log-order load of 1 M events, 8.5 MB of the values
-    held had been read back from the spill (issue 15 item 3)."""
-    return tuple(intern(v) if type(v) is str else v for v in values)
+    held had been read back from the spill (issue 15 item 3). Shared through a dict of
+    `TEXTS_SHARED` texts at most, emptied when full, not `sys.intern`: the interpreter's
+    dict of interned texts never shrinks, and its largest size grew with the province (3.8 MB
+    at 1 M events, memray; half that at 0.22 M)."""
+    texts = _texts
+    if len(texts) >= TEXTS_SHARED:
+        texts.clear()
+    return tuple(texts.setdefault(v, v) if type(v) is str else v for v in values)
 
 
 class Spill:

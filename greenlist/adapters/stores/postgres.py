@@ -32,6 +32,7 @@ from greenlist.adapters.stores import (
     StoredCheckpoint,
     leaf_hashes_of,
 )
+from greenlist.adapters.stores.log_connection import LogConnection
 from greenlist.adapters.stores.restricted import lock_function
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,9 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        self.log_connection = LogConnection(datastore)
+        """The connection the log is read through page by page (`select_in_order`,
+        `select_by_aggregate`): one, so that one libpq buffer holds the largest event."""
         self.timeline_table = f"{self.events_table_name.removesuffix('_events')}_timeline"
         table = SQL("{schema}.{table}").format(
             schema=Identifier(self.datastore.schema), table=Identifier(self.timeline_table)
@@ -548,7 +552,7 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
         originator_version) from `after`, keeping the events at or before position `head`
         and of no topic in `skipping`."""
         start = after if after is not None else (UUID(int=0), 0)
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        with self.log_connection.connection() as conn, conn.cursor(binary=True) as curs:
             curs.execute(
                 self.sql_select_by_aggregate,
                 {
@@ -575,8 +579,9 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
         self, after: int, head: int, limit: int, skipping: Sequence[str] = ()
     ) -> Sequence[Notification]:
         """The `LogByAggregate` port: the log's index in order from `after` (the events of a
-        topic in `skipping` are left out on the server, neither sent nor parsed)."""
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+        topic in `skipping` are left out on the server, neither sent nor parsed). Read, as
+        `select_by_aggregate`, through the store's `log_connection`, in binary."""
+        with self.log_connection.connection() as conn, conn.cursor(binary=True) as curs:
             curs.execute(
                 self.sql_select_in_order,
                 {"after": after, "head": head, "limit": limit, "skip": list(skipping)},
@@ -592,7 +597,7 @@ class TimelinePostgresRecorder(LogHeadOfLeaves, PostgresApplicationRecorder):
         with (
             self.datastore.get_connection() as conn,
             conn.transaction(),
-            conn.cursor(name="greenlist_first_events") as curs,
+            conn.cursor(name="greenlist_first_events", binary=True) as curs,
         ):
             curs.execute(self.sql_select_first_events, {"head": head})
             while rows := curs.fetchmany(limit):
@@ -668,6 +673,7 @@ class TimelinePostgresFactory(PostgresFactory):
         if reconnect:
             pool.reconnect_timeout = float(reconnect)
         self.restricted = strtobool(self.env.get(RESTRICTED_WRITER) or "no")
+        self._recorders: list[TimelinePostgresRecorder] = []
 
     def env_create_table(self) -> bool:
         """The restricted writer creates no table: it may not, and must not own them."""
@@ -685,6 +691,8 @@ class TimelinePostgresFactory(PostgresFactory):
     def application_recorder(self) -> ApplicationRecorder:
         with self._setting_up():
             recorder = super().application_recorder()
+            if isinstance(recorder, TimelinePostgresRecorder):
+                self._recorders.append(recorder)
             if self.restricted:
                 if not isinstance(recorder, TimelinePostgresRecorder):
                     raise TypeError("the restricted writer needs TimelinePostgresRecorder")
@@ -694,6 +702,14 @@ class TimelinePostgresFactory(PostgresFactory):
     def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
         with self._setting_up():
             return super().aggregate_recorder(purpose)
+
+    def close(self) -> None:
+        """The store's pool closed, and the log's own connection (`LogConnection`)."""
+        try:
+            for recorder in self._recorders:
+                recorder.log_connection.close()
+        finally:
+            super().close()
 
 
 def _notifications(rows: Sequence[Any]) -> list[Notification]:
