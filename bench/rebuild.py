@@ -22,8 +22,10 @@ how much memory it takes as the log grows.
    read model (handlers, then the batch's writes) by timing each model's `process` and
    `Batch.flush` calls (per batch, not per event), and its reads of the log; with several,
    their CPU time is counted (they end with the rebuild).
-4. Memory: the peak resident memory of this process and of the largest rebuild process
-   (getrusage), compared between a 0.2 M and a 1 M run: it must not grow with the log (each
+4. Memory: the peak resident memory of this process (getrusage) and of the largest loading
+   process, its own (`VmHWM`, reported by each: engine.rebuilding.own_peak_mb; getrusage's
+   figure for the children, also printed, counts the address space they were forked from,
+   this process's), compared between a 0.2 M and a 1 M run: it must not grow with the log (each
    process remembers at most `Rebuilding.remember_rows` rows, and nothing else is kept per
    event).
 
@@ -125,6 +127,7 @@ from projections.engine.batch import Batch
 from projections.engine.db import Db
 from projections.engine.projection import Projection
 from projections.engine.reading import by_aggregate
+from projections.engine.rebuilding import PEAK
 from projections.engine.runner import TRACKING, Runner
 
 POSTGRES_URL = os.environ.get(
@@ -547,8 +550,9 @@ def table(result: dict[str, Any]) -> str:
         f"{result['ratio_of_medians']:.2f}x",
         f"rebuild in {result['processes']} process(es); peak RSS {rss['this_process']} MB "
         f"(this process, with the baselines), {rss.get('rebuild_this_process')} MB (the "
-        f"rebuild's part in this process), {rss['child']} MB (largest rebuild process); "
-        f"remembering up to {result['remember_rows']:,} rows each",
+        f"rebuild's part in this process), {rss['child']} MB (largest child, as getrusage "
+        f"counts it); remembering up to {result['remember_rows']:,} rows each",
+        f"largest loading process, its own peak (VmHWM): {rss.get('loading_process')} MB",
         f"20 M events, at these rates: rebuild {far['rebuild_minutes']} min, "
         f"read + decode {far['read_and_decode_minutes']} min",
         "",
@@ -558,7 +562,9 @@ def table(result: dict[str, Any]) -> str:
     )
     phases = built.get("phases_seconds", {})
     if phases:
-        steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in phases.items())
+        steps = ", ".join(
+            f"{name} {seconds:.1f}" for name, seconds in phases.items() if not name.startswith(PEAK)
+        )
         lines.insert(-1, f"its steps (s): {steps}")
     split = dict(built.get("split_seconds", {}))
     if not split:
@@ -718,6 +724,10 @@ def measure(schema: str, args: argparse.Namespace, info: dict[str, Any]) -> dict
                 **peak_rss_mb(),
                 "rebuild_this_process": max(
                     (r.peak_mb for r in rebuilds if r.peak_mb is not None), default=None
+                ),
+                "loading_process": max(
+                    (mb for r in rebuilds for k, mb in r.phases.items() if k.startswith(PEAK)),
+                    default=None,
                 ),
             },
             "extrapolated_to_20m_events": {

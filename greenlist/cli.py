@@ -440,8 +440,8 @@ def parser() -> argparse.ArgumentParser:
         type=_rows,
         default=None,
         help="rebuild: rows each loading process keeps in memory (default "
-        f"{Runner.remember_rows:,}: about 150 MB for the larger process at 0.2 M events and "
-        "205 MB at 1 M; the rows forgotten wait in a spill on the local disk; "
+        f"{Runner.remember_rows:,}: about 100 MB for the larger process at 0.2 M events and "
+        "at 1 M; the rows forgotten wait in a spill on the local disk; "
         "README 'Performance')",
     )
     scheduling.add_commands(commands)

@@ -69,13 +69,15 @@ class Rebuilding:
     projections: list[Projection]
     batch_size: int
 
-    remember_rows = 50_000
+    remember_rows = 20_000
     """A rebuild remembers up to this many rows of its new tables from one batch to the next
     (batch.Remembered: a few hundred bytes each), instead of reading them again; 0: never.
     The rows it forgets of the tables it writes back go to a spill on the local disk until
-    the end of the load (engine.spill), so a lower bound costs little speed: 50,000, reached
-    by 0.2 M events of the province story, where 400,000 before let the log-order process
-    grow to 327 MB at 1 M events (issue 15 item 3; README "Performance", "The spill")."""
+    the end of the load (engine.spill), so a lower bound costs little speed (issue 15 item
+    3; README "Performance", "The spill"). 400,000 let the log-order process grow to 327 MB
+    at 1 M events; 50,000 was not yet filled by 0.2 M events of the province story, and the
+    rows at 1 M events, more of them read back from the spill, held more; 20,000 is filled
+    by both, in the same load times (48.2 s in log order at 1 M events, 47.9 s with 50,000)."""
     remember_subjects = 20_000
     """As `remember_rows`, for the subjects recorded before a load in processes
     (`_record_subjects`): each is written once, by COPY, when forgotten."""
@@ -803,9 +805,32 @@ def load_part(
             f"load {by} (CPU)": used - cpu,
             f"finish {by}": time.perf_counter() - loaded,
         }
+        peak = own_peak_mb()
+        if peak is not None:
+            times[f"{PEAK} {by}"] = peak
         return done, position, times
     finally:
         workers.close(runner)
+
+
+PEAK = "peak MB"
+"""`load_part`'s times also hold its process's own peak (`own_peak_mb`), under this name."""
+
+
+def own_peak_mb() -> float | None:
+    """This process's peak resident memory, in MiB, of its own pages only: the kernel's
+    high-water mark of its address space (`VmHWM`; None where there is no /proc). Not
+    `getrusage`'s `ru_maxrss`: a spawned process's counts the address space it was forked
+    from too (the kernel keeps the larger at `exec`), so a loading process seemed as large as
+    the process that started it (issue 15 item 3: 103 MB for loading processes of 101 MB)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
 
 
 def shared_tables(projection: Projection) -> tuple[list[str], list[str]]:

@@ -18,7 +18,15 @@ from projections.engine.batch import Batch
 from projections.engine.checksum import table_checksums
 from projections.engine.db import Db
 from projections.engine.projection import Table, columns
-from projections.engine.rebuilding import LOG_ORDER, collecting_less, load_part, partition, plan
+from projections.engine.rebuilding import (
+    AGGREGATE_ORDER,
+    LOG_ORDER,
+    PEAK,
+    collecting_less,
+    load_part,
+    partition,
+    plan,
+)
 from projections.engine.remembered import UNKNOWN, Forgotten, Remembered
 from projections.engine.runner import Runner
 from simulation import scenarios as s
@@ -53,6 +61,9 @@ def test_a_rebuild_in_two_processes_gives_the_rows_of_a_catch_up(
         assert views.query("SELECT count(*) AS n FROM audit_trail")[0]["n"] == side.runner.head()
         assert set(side.runner.lag().values()) == {0}
         assert shown[-1] == (side.runner.head(), side.runner.head())
+        peaks = {k: v for k, v in side.runner.phases.items() if k.startswith(PEAK)}
+        assert peaks.keys() == {f"{PEAK} {LOG_ORDER}", f"{PEAK} {AGGREGATE_ORDER}"}
+        assert all(10 < mb < 4096 for mb in peaks.values())  # each process's own, in MiB
     finally:
         side.close()
 
