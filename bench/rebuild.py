@@ -90,7 +90,10 @@ order fetched in a thread, the shared models' events both processes decode appli
 process by aggregate, pages cut at 256 KiB and spills' caches of 256 KiB (README
 "Performance", "The log-order process's critical path"), two rounds each on a machine whose
 baseline read 40-52 k events/s: 1.01 M events 0.51x (medians 0.53x), 124.7 MB; 0.22 M events
-0.47x (0.47x), 107.6 MB."""
+0.47x (0.47x), 107.6 MB. Then the log read through one connection of its own, in binary, and
+as fast in the baseline; `remember_rows` 20,000; each loading process's own peak (VmHWM;
+getrusage's had counted the parent's): 1.01 M events 0.51x (0.52x), 99.2 MB; 0.22 M events
+0.51x (0.49x), 91.9 MB (README "Performance", "What grew, found"; baseline 34 k events/s)."""
 
 from __future__ import annotations
 
