@@ -130,7 +130,7 @@ from projections.engine.batch import Batch
 from projections.engine.db import Db
 from projections.engine.projection import Projection
 from projections.engine.reading import by_aggregate
-from projections.engine.rebuilding import PEAK
+from projections.engine.rebuilding import PEAK, own_peak_mb
 from projections.engine.runner import TRACKING, Runner
 
 POSTGRES_URL = os.environ.get(
@@ -391,7 +391,7 @@ def rebuild(runner: Runner) -> Run:
         started, cpu = time.perf_counter(), cpu_seconds()
         events = runner.rebuild()
         seconds, used = time.perf_counter() - started, cpu_seconds() - cpu
-        peak = high_water_mb() if reset else None
+        peak = own_peak_mb() if reset else None
     after = backend_cpu(runner.db)
     server_cpu = after - server if after is not None and server is not None else None
     return Run(events, seconds, used, split.as_dict(), server_cpu, dict(runner.phases), peak)
@@ -405,7 +405,7 @@ def high_water_reset() -> bool:
     """This process's peak resident memory (VmHWM) set back to what it holds now (Linux:
     /proc/self/clear_refs), so that the rebuild's own peak in it is known apart from the
     baseline's reads before it; whether it could."""
-    before = high_water_mb()
+    before = own_peak_mb()
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")
@@ -414,15 +414,6 @@ def high_water_reset() -> bool:
     if before is not None:
         _peaks_before_reset.append(before)
     return True
-
-
-def high_water_mb() -> float | None:
-    """This process's peak resident memory since `high_water_reset` (VmHWM), in MB."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return None
 
 
 def cpu_seconds() -> float:
